@@ -1,0 +1,4 @@
+import { Testing } from '../lib/cdktf';
+
+// cdktf's jest matchers: toHaveResource, toHaveResourceWithProperties, ...
+Testing.setupJest();

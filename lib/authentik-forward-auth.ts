@@ -1,0 +1,91 @@
+import { Construct } from 'constructs';
+import { Manifest } from './cdktf';
+import { MiddlewareRef, traefikMiddleware } from './traefik';
+import { Problems, checkDnsLabel, checkHttpUrl } from './validation';
+
+/**
+ * The headers Authentik's outpost returns and Traefik copies onto the request
+ * (Authentik's recommended Traefik middleware).
+ */
+export const AUTHENTIK_RESPONSE_HEADERS: readonly string[] = [
+  'X-authentik-username',
+  'X-authentik-groups',
+  'X-authentik-email',
+  'X-authentik-name',
+  'X-authentik-uid',
+  'X-authentik-jwt',
+  'X-authentik-meta-jwks',
+  'X-authentik-meta-outpost',
+  'X-authentik-meta-provider',
+  'X-authentik-meta-app',
+  'X-authentik-meta-version',
+];
+
+/** Props of {@link AuthentikForwardAuth}. */
+export interface AuthentikForwardAuthProps {
+  /**
+   * Namespace of the Middleware.
+   * @default "traefik"
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the Middleware.
+   * @default "authentik-forward-auth"
+   */
+  readonly name?: string;
+  /**
+   * The outpost's Traefik endpoint.
+   * @default "http://ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik"
+   */
+  readonly outpostUrl?: string;
+  /**
+   * Trust `X-Forwarded-*` headers from the client side (needed behind a CDN or tunnel, so the
+   * outpost sees the original host and scheme).
+   * @default true
+   */
+  readonly trustForwardHeader?: boolean;
+  /**
+   * Headers copied from the outpost's answer onto the request to the app.
+   * @default AUTHENTIK_RESPONSE_HEADERS
+   */
+  readonly authResponseHeaders?: string[];
+}
+
+/**
+ * The Traefik `forwardAuth` Middleware that sends every request to Authentik's outpost first, for
+ * clusters that do not have it yet. Pass {@link AuthentikForwardAuth.ref} to a protected ingress.
+ */
+export class AuthentikForwardAuth extends Construct {
+  /** Reference for ingresses that use this middleware. */
+  public readonly ref: MiddlewareRef;
+  /** Outpost URL. */
+  public readonly outpostUrl: string;
+  /** Whether forwarded headers are trusted. */
+  public readonly trustForwardHeader: boolean;
+  /** Headers copied onto the request. */
+  public readonly authResponseHeaders: readonly string[];
+  /** The Middleware manifest. */
+  public readonly resource: Manifest;
+
+  constructor(scope: Construct, id: string, props: AuthentikForwardAuthProps = {}) {
+    super(scope, id);
+    this.ref = { namespace: props.namespace ?? 'traefik', name: props.name ?? 'authentik-forward-auth' };
+    this.outpostUrl = props.outpostUrl ?? 'http://ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik';
+    this.trustForwardHeader = props.trustForwardHeader ?? true;
+    this.authResponseHeaders = props.authResponseHeaders ?? AUTHENTIK_RESPONSE_HEADERS;
+
+    const problems = new Problems('authentik-forward-auth');
+    problems.add(checkDnsLabel('namespace', this.ref.namespace));
+    problems.add(checkDnsLabel('name', this.ref.name));
+    problems.add(checkHttpUrl('outpostUrl', this.outpostUrl));
+    problems.throwIfAny();
+
+    this.resource = traefikMiddleware(this, 'Resource', this.ref, {
+      forwardAuth: {
+        address: this.outpostUrl,
+        trustForwardHeader: this.trustForwardHeader,
+        authResponseHeaders: [...this.authResponseHeaders],
+      },
+    });
+  }
+}

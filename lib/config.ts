@@ -1,0 +1,325 @@
+import { AUTH_POSTURES, AuthPosture, IngressKind } from './protected-ingress';
+import { StateBackend, TerminalRouteOptions, TerminalStackProps } from './terminal-stack';
+import { MiddlewareRef } from './traefik';
+import { TtydBackend } from './ttyd-service';
+import { Problems, checkDnsLabel, checkDnsName, checkIPv4, checkLabels, checkPathPrefix, checkPort } from './validation';
+
+/**
+ * The terminal stack's settings as plain data: what `cdktf.json` context (key `terminal`) and the
+ * environment can set. {@link loadTerminalConfig} merges and checks it; {@link terminalStackProps}
+ * turns it into the stack's props.
+ */
+export interface TerminalConfig {
+  /** Stack name: the folder under `cdktf.out/stacks/` and the `pg` schema. */
+  readonly stackName: string;
+  /** Public host name. */
+  readonly host: string;
+  /** Namespace. */
+  readonly namespace: string;
+  /** Namespace labels. */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
+  /** TLS Secret name. */
+  readonly tlsSecretName: string;
+  /** Where ttyd runs. */
+  readonly ttyd: TtydConfig;
+  /** `Ingress` or `IngressRoute`. */
+  readonly ingressKind: IngressKind;
+  /** Auth posture. */
+  readonly auth: AuthPosture;
+  /** Reason for `app` / `none`. */
+  readonly authReason?: string;
+  /** The Authentik middleware. */
+  readonly authMiddleware: MiddlewareRef;
+  /** Create that middleware. */
+  readonly createAuthMiddleware: boolean;
+  /** Sibling routes. */
+  readonly routes: readonly RouteConfig[];
+  /** Kubeconfig path; unset means `$KUBE_CONFIG_PATH`, else `~/.kube/config`. */
+  readonly kubeConfigPath?: string;
+  /** Kubeconfig context. */
+  readonly kubeContext?: string;
+  /** State backend. */
+  readonly stateBackend: StateBackend;
+}
+
+/** ttyd's place in the configuration. */
+export type TtydConfig =
+  | { readonly mode: 'external'; readonly address: string; readonly port: number }
+  | { readonly mode: 'in-cluster'; readonly image?: string; readonly authHeader?: string; readonly port?: number };
+
+/** A sibling route in the configuration. */
+export interface RouteConfig {
+  /** Path prefix. */
+  readonly path: string;
+  /** Port on the external ttyd host. */
+  readonly hostPort?: number;
+  /** Existing Service name (with `servicePort`). */
+  readonly serviceName?: string;
+  /** Existing Service port. */
+  readonly servicePort?: number;
+  /** Strip the prefix. */
+  readonly stripPrefix?: boolean;
+}
+
+/**
+ * The built-in example: the original setup's shape with documentation addresses, so the main job
+ * synthesizes with no setup. `192.0.2.10` is from TEST-NET-1 (RFC 5737).
+ */
+export const EXAMPLE_CONFIG: TerminalConfig = {
+  stackName: 'terminal',
+  host: 'terminal.example.com',
+  namespace: 'terminal',
+  namespaceLabels: { 'app.kubernetes.io/part-of': 'webterminal' },
+  tlsSecretName: 'terminal-tls',
+  ttyd: { mode: 'external', address: '192.0.2.10', port: 7681 },
+  ingressKind: 'Ingress',
+  auth: 'required',
+  authMiddleware: { namespace: 'traefik', name: 'authentik-forward-auth' },
+  createAuthMiddleware: false,
+  routes: [
+    { path: '/clipboard/', hostPort: 7683 },
+    { path: '/api/sessions/', hostPort: 7684 },
+  ],
+  stateBackend: 'local',
+};
+
+/** Environment variables that override single settings (after `cdktf.json` context). */
+export const CONFIG_ENV = {
+  host: 'TERMINAL_HOST',
+  namespace: 'TERMINAL_NAMESPACE',
+  tlsSecretName: 'TERMINAL_TLS_SECRET',
+  ttydAddress: 'TERMINAL_TTYD_ADDRESS',
+  ttydPort: 'TERMINAL_TTYD_PORT',
+  ingressKind: 'TERMINAL_INGRESS_KIND',
+  auth: 'TERMINAL_AUTH',
+  authReason: 'TERMINAL_AUTH_REASON',
+  stateBackend: 'TERMINAL_STATE_BACKEND',
+  kubeConfigPath: 'KUBE_CONFIG_PATH',
+  kubeContext: 'KUBE_CTX',
+  /** A JSON object merged over everything else, for settings without a variable of their own. */
+  json: 'TERMINAL_CONFIG',
+} as const;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Objects merge key by key; arrays and scalars replace. */
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = isObject(value) && isObject(out[key]) ? merge(out[key] as Json, value) : value;
+  }
+  return out;
+}
+
+function envLayer(env: NodeJS.ProcessEnv, problems: Problems): Json {
+  const layer: Json = {};
+  const set = (key: string, value: unknown): void => {
+    if (value !== undefined && value !== '') layer[key] = value;
+  };
+  set('host', env[CONFIG_ENV.host]);
+  set('namespace', env[CONFIG_ENV.namespace]);
+  set('tlsSecretName', env[CONFIG_ENV.tlsSecretName]);
+  set('ingressKind', env[CONFIG_ENV.ingressKind]);
+  set('auth', env[CONFIG_ENV.auth]);
+  set('authReason', env[CONFIG_ENV.authReason]);
+  set('stateBackend', env[CONFIG_ENV.stateBackend]);
+  set('kubeConfigPath', env[CONFIG_ENV.kubeConfigPath]);
+  set('kubeContext', env[CONFIG_ENV.kubeContext]);
+  const ttyd: Json = {};
+  if (env[CONFIG_ENV.ttydAddress]) ttyd.address = env[CONFIG_ENV.ttydAddress];
+  if (env[CONFIG_ENV.ttydPort]) ttyd.port = Number(env[CONFIG_ENV.ttydPort]);
+  if (Object.keys(ttyd).length > 0) layer.ttyd = ttyd;
+  const raw = env[CONFIG_ENV.json];
+  if (raw) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (isObject(parsed)) return merge(layer, parsed);
+      problems.add(`${CONFIG_ENV.json} is not a JSON object`);
+    } catch (e) {
+      problems.add(`${CONFIG_ENV.json} is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  return layer;
+}
+
+/** Reads typed fields out of untyped JSON, recording a problem for each wrong type. */
+class Reader {
+  constructor(private readonly data: Json, private readonly prefix: string, private readonly problems: Problems) {}
+
+  private wrong(key: string, want: string): undefined {
+    this.problems.add(`${this.prefix}${key} ${JSON.stringify(this.data[key])} is not ${want}`);
+    return undefined;
+  }
+
+  public string(key: string): string | undefined {
+    const v = this.data[key];
+    return v === undefined || typeof v === 'string' ? v : this.wrong(key, 'a string');
+  }
+
+  public number(key: string): number | undefined {
+    const v = this.data[key];
+    return v === undefined || (typeof v === 'number' && !Number.isNaN(v)) ? v : this.wrong(key, 'a number');
+  }
+
+  public boolean(key: string): boolean | undefined {
+    const v = this.data[key];
+    return v === undefined || typeof v === 'boolean' ? v : this.wrong(key, 'true or false');
+  }
+
+  public object(key: string): Json | undefined {
+    const v = this.data[key];
+    return v === undefined || isObject(v) ? v : this.wrong(key, 'an object');
+  }
+
+  public array(key: string): unknown[] | undefined {
+    const v = this.data[key];
+    return v === undefined || Array.isArray(v) ? v : this.wrong(key, 'a list');
+  }
+
+  public oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
+    const v = this.data[key];
+    if (v === undefined) return undefined;
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    return this.wrong(key, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+
+  public stringMap(key: string): Record<string, string> | undefined {
+    const v = this.object(key);
+    if (v === undefined) return undefined;
+    for (const [k, value] of Object.entries(v)) {
+      if (typeof value !== 'string') {
+        this.problems.add(`${this.prefix}${key}.${k} ${JSON.stringify(value)} is not a string`);
+        return undefined;
+      }
+    }
+    return v as Record<string, string>;
+  }
+}
+
+function readTtyd(data: Json, problems: Problems): TtydConfig {
+  const r = new Reader(data, 'ttyd.', problems);
+  const mode = r.oneOf('mode', ['external', 'in-cluster'] as const) ?? 'external';
+  if (mode === 'in-cluster') {
+    const port = r.number('port');
+    if (port !== undefined) problems.add(checkPort('ttyd.port', port));
+    return { mode, image: r.string('image'), authHeader: r.string('authHeader'), port };
+  }
+  const address = r.string('address') ?? '';
+  const port = r.number('port') ?? 7681;
+  problems.add(checkIPv4('ttyd.address', address));
+  problems.add(checkPort('ttyd.port', port));
+  return { mode, address, port };
+}
+
+function readRoutes(list: unknown[], ttyd: TtydConfig, problems: Problems): RouteConfig[] {
+  const routes: RouteConfig[] = [];
+  list.forEach((item, i) => {
+    const field = `routes[${i}]`;
+    if (!isObject(item)) {
+      problems.add(`${field} ${JSON.stringify(item)} is not an object`);
+      return;
+    }
+    const r = new Reader(item, `${field}.`, problems);
+    const route: RouteConfig = {
+      path: r.string('path') ?? '',
+      hostPort: r.number('hostPort'),
+      serviceName: r.string('serviceName'),
+      servicePort: r.number('servicePort'),
+      stripPrefix: r.boolean('stripPrefix'),
+    };
+    problems.add(checkPathPrefix(`${field}.path`, route.path));
+    if (routes.some((other) => other.path === route.path)) problems.add(`${field}.path ${JSON.stringify(route.path)} is used by two routes`);
+    if ((route.hostPort === undefined) === (route.serviceName === undefined)) {
+      problems.add(`${field} needs exactly one of hostPort (a port on the ttyd host) and serviceName`);
+    }
+    if (route.hostPort !== undefined) {
+      problems.add(checkPort(`${field}.hostPort`, route.hostPort));
+      if (ttyd.mode !== 'external') problems.add(`${field}.hostPort needs ttyd.mode "external"; give serviceName and servicePort instead`);
+    }
+    if (route.serviceName !== undefined) {
+      problems.add(checkDnsLabel(`${field}.serviceName`, route.serviceName));
+      problems.add(checkPort(`${field}.servicePort`, route.servicePort ?? 0));
+    }
+    routes.push(route);
+  });
+  return routes;
+}
+
+/**
+ * Builds the configuration: the example, then `context` (the `terminal` key of `cdktf.json`
+ * context), then the environment ({@link CONFIG_ENV}). Every problem found is reported at once,
+ * in one {@link ValidationError}, before any construct is made.
+ */
+export function loadTerminalConfig(context: unknown = {}, env: NodeJS.ProcessEnv = process.env): TerminalConfig {
+  const problems = new Problems('config');
+  const fromContext = isObject(context) ? context : {};
+  if (!isObject(context)) problems.add(`cdktf.json context "terminal" ${JSON.stringify(context)} is not an object`);
+  const data = merge(merge(EXAMPLE_CONFIG as unknown as Json, fromContext), envLayer(env, problems));
+  const r = new Reader(data, '', problems);
+
+  const ttyd = readTtyd(r.object('ttyd') ?? {}, problems);
+  const middleware = new Reader(r.object('authMiddleware') ?? {}, 'authMiddleware.', problems);
+  const config: TerminalConfig = {
+    stackName: r.string('stackName') ?? EXAMPLE_CONFIG.stackName,
+    host: r.string('host') ?? '',
+    namespace: r.string('namespace') ?? '',
+    namespaceLabels: r.stringMap('namespaceLabels') ?? {},
+    tlsSecretName: r.string('tlsSecretName') ?? '',
+    ttyd,
+    ingressKind: r.oneOf('ingressKind', ['Ingress', 'IngressRoute'] as const) ?? 'Ingress',
+    auth: r.oneOf('auth', AUTH_POSTURES) ?? 'required',
+    authReason: r.string('authReason'),
+    authMiddleware: { namespace: middleware.string('namespace') ?? '', name: middleware.string('name') ?? '' },
+    createAuthMiddleware: r.boolean('createAuthMiddleware') ?? false,
+    routes: readRoutes(r.array('routes') ?? [], ttyd, problems),
+    kubeConfigPath: r.string('kubeConfigPath'),
+    kubeContext: r.string('kubeContext'),
+    stateBackend: r.oneOf('stateBackend', ['local', 'pg'] as const) ?? 'local',
+  };
+
+  problems.add(checkDnsLabel('stackName', config.stackName));
+  problems.add(checkDnsName('host', config.host));
+  problems.add(checkDnsLabel('namespace', config.namespace));
+  problems.add(checkLabels('namespaceLabels', config.namespaceLabels));
+  problems.add(checkDnsName('tlsSecretName', config.tlsSecretName));
+  problems.add(checkDnsLabel('authMiddleware.namespace', config.authMiddleware.namespace));
+  problems.add(checkDnsLabel('authMiddleware.name', config.authMiddleware.name));
+  if ((config.auth === 'app' || config.auth === 'none') && !config.authReason?.trim()) {
+    problems.add(`auth ${JSON.stringify(config.auth)} leaves the host without Authentik: set authReason to say why`);
+  }
+  problems.throwIfAny();
+  return config;
+}
+
+/** The stack props a configuration stands for. */
+export function terminalStackProps(config: TerminalConfig): TerminalStackProps {
+  const ttyd = config.ttyd.mode === 'external'
+    ? TtydBackend.externalHost({ address: config.ttyd.address, port: config.ttyd.port })
+    : TtydBackend.inCluster({ image: config.ttyd.image, authHeader: config.ttyd.authHeader, port: config.ttyd.port });
+  const routes: TerminalRouteOptions[] = config.routes.map((route) => ({
+    path: route.path,
+    hostPort: route.hostPort,
+    service: route.serviceName !== undefined ? { name: route.serviceName, port: route.servicePort ?? 0 } : undefined,
+    stripPrefix: route.stripPrefix,
+  }));
+  return {
+    host: config.host,
+    ttyd,
+    namespace: config.namespace,
+    namespaceLabels: { ...config.namespaceLabels },
+    tlsSecretName: config.tlsSecretName,
+    ingressKind: config.ingressKind,
+    auth: config.auth,
+    authReason: config.authReason,
+    authMiddleware: config.authMiddleware,
+    createAuthMiddleware: config.createAuthMiddleware,
+    routes,
+    kubeConfigPath: config.kubeConfigPath,
+    kubeContext: config.kubeContext,
+    stateBackend: config.stateBackend,
+  };
+}

@@ -1,0 +1,304 @@
+import { Construct } from 'constructs';
+import { IngressV1, Lazy, Manifest } from './cdktf';
+import { MiddlewareRef, TRAEFIK_API_VERSION, middlewareAnnotationValue, traefikMiddleware } from './traefik';
+import { Problems, checkDnsLabel, checkDnsName, checkLabels, checkPathPrefix, checkPort } from './validation';
+
+/**
+ * Who authenticates requests to an ingress.
+ * - `required`: Authentik gates every request (the default; fails closed).
+ * - `public`: Authentik still sees every request, through an anonymous binding.
+ * - `app`: no auth middleware; the app authenticates by itself.
+ * - `none`: no auth at all; deliberately public.
+ *
+ * `app` and `none` take no middleware and must be chosen on purpose, with a written reason.
+ */
+export type AuthPosture = 'required' | 'public' | 'app' | 'none';
+
+/** The accepted postures, for validation and docs. */
+export const AUTH_POSTURES: readonly AuthPosture[] = ['required', 'public', 'app', 'none'];
+
+/** How the routing is expressed to Traefik. */
+export type IngressKind = 'Ingress' | 'IngressRoute';
+
+/** A Service and port in the ingress's namespace. */
+export interface ServiceTarget {
+  /** Service name. */
+  readonly name: string;
+  /** Service port. */
+  readonly port: number;
+}
+
+/** A sibling path on the same host, routed to another service, behind the same auth. */
+export interface RouteOptions {
+  /** Path prefix, starting and ending with '/' (`/clipboard/`). */
+  readonly path: string;
+  /** The Service that serves it (a TtydService or any `{ name, port }`). */
+  readonly service: ServiceTarget;
+  /**
+   * Strip the prefix before the request reaches the service (a Traefik `stripPrefix` Middleware).
+   * @default true
+   */
+  readonly stripPrefix?: boolean;
+}
+
+/** A route as it was added: the effective options and the Terraform resources it made. */
+export interface Route {
+  /** Path prefix. */
+  readonly path: string;
+  /** Target service. */
+  readonly service: ServiceTarget;
+  /** Whether the prefix is stripped. */
+  readonly stripPrefix: boolean;
+  /** Middlewares applied to this route, in order. */
+  readonly middlewares: readonly MiddlewareRef[];
+}
+
+/** Annotation keys this library writes. */
+export const Annotations = {
+  middlewares: 'traefik.ingress.kubernetes.io/router.middlewares',
+  entrypoints: 'traefik.ingress.kubernetes.io/router.entrypoints',
+  tls: 'traefik.ingress.kubernetes.io/router.tls',
+  authPosture: 'webterminal.dev/auth-posture',
+  authReason: 'webterminal.dev/auth-reason',
+} as const;
+
+/** The Authentik forward-auth middleware of the original cluster. */
+export const DEFAULT_AUTH_MIDDLEWARE: MiddlewareRef = { namespace: 'traefik', name: 'authentik-forward-auth' };
+
+/** Props of {@link ProtectedIngress}. */
+export interface ProtectedIngressProps {
+  /** Namespace of the ingress objects and of the services they route to. */
+  readonly namespace: string;
+  /** Host name the ingress answers (`terminal.example.com`). */
+  readonly host: string;
+  /** The Service behind `/` (a TtydService or any `{ name, port }`). */
+  readonly service: ServiceTarget;
+  /** Name of the TLS Secret (in `namespace`) with the host's certificate. */
+  readonly tlsSecretName: string;
+  /**
+   * Name of the main ingress object; routes and middlewares derive theirs from it.
+   * @default "terminal"
+   */
+  readonly name?: string;
+  /**
+   * `Ingress` (typed, plan works without the Traefik CRDs) or Traefik's `IngressRoute` (a
+   * `kubernetes_manifest`: the CRD must exist at plan time).
+   * @default "Ingress"
+   */
+  readonly kind?: IngressKind;
+  /**
+   * Who authenticates requests.
+   * @default "required"
+   */
+  readonly auth?: AuthPosture;
+  /**
+   * Why `app` or `none` was chosen; required for those two, recorded as an annotation.
+   * @default - none; an error for `app` and `none`
+   */
+  readonly authReason?: string;
+  /**
+   * The forward-auth middleware used by `required` and `public`.
+   * @default DEFAULT_AUTH_MIDDLEWARE (traefik/authentik-forward-auth)
+   */
+  readonly authMiddleware?: MiddlewareRef;
+  /**
+   * Further middlewares, applied after auth (and after a route's strip-prefix), in this order.
+   * @default []
+   */
+  readonly middlewares?: MiddlewareRef[];
+  /**
+   * Traefik entrypoint.
+   * @default "websecure"
+   */
+  readonly entryPoint?: string;
+  /**
+   * Ingress class.
+   * @default "traefik"
+   */
+  readonly ingressClassName?: string;
+  /**
+   * Sibling routes on the same host; shorthand for calling {@link ProtectedIngress.addRoute}.
+   * @default []
+   */
+  readonly routes?: RouteOptions[];
+  /**
+   * Labels on every object.
+   * @default - `app.kubernetes.io/part-of: webterminal`
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * Routing for one host on Traefik behind Authentik forward-auth: the main route to a service, and
+ * sibling path routes behind the same auth.
+ *
+ * Middlewares in other namespaces (the Authentik one lives in `traefik`) are referenced across
+ * namespaces; for `IngressRoute` that needs Traefik's `providers.kubernetesCRD.allowCrossNamespace`.
+ */
+export class ProtectedIngress extends Construct {
+  /** Main object name. */
+  public readonly name: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** Host. */
+  public readonly host: string;
+  /** Kind of the routing objects. */
+  public readonly kind: IngressKind;
+  /** Effective auth posture. */
+  public readonly auth: AuthPosture;
+  /** Reason recorded for `app` / `none`. */
+  public readonly authReason: string | undefined;
+  /** Middlewares of the main route, in order (auth first). */
+  public readonly middlewares: readonly MiddlewareRef[];
+  /** Entrypoint. */
+  public readonly entryPoint: string;
+  /** Ingress class. */
+  public readonly ingressClassName: string;
+  /** TLS Secret name. */
+  public readonly tlsSecretName: string;
+  /** Labels on every object. */
+  public readonly labels: Record<string, string>;
+  /** The main `kubernetes_ingress_v1` or IngressRoute `kubernetes_manifest`. */
+  public readonly resource: IngressV1 | Manifest;
+
+  private readonly routeList: Route[] = [];
+  private readonly routeRules: Record<string, unknown>[] = [];
+
+  constructor(scope: Construct, id: string, props: ProtectedIngressProps) {
+    super(scope, id);
+    this.name = props.name ?? 'terminal';
+    this.namespace = props.namespace;
+    this.host = props.host;
+    this.kind = props.kind ?? 'Ingress';
+    this.auth = props.auth ?? 'required';
+    this.authReason = props.authReason?.trim() || undefined;
+    this.entryPoint = props.entryPoint ?? 'websecure';
+    this.ingressClassName = props.ingressClassName ?? 'traefik';
+    this.tlsSecretName = props.tlsSecretName;
+    this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    const authMiddleware = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
+    const gated = this.auth === 'required' || this.auth === 'public';
+    this.middlewares = [...(gated ? [authMiddleware] : []), ...(props.middlewares ?? [])];
+
+    const problems = new Problems('protected-ingress');
+    problems.add(checkDnsLabel('name', this.name));
+    problems.add(checkDnsLabel('namespace', this.namespace));
+    problems.add(checkDnsName('host', this.host));
+    problems.add(checkDnsLabel('service.name', props.service.name));
+    problems.add(checkPort('service.port', props.service.port));
+    problems.add(checkDnsName('tlsSecretName', this.tlsSecretName));
+    problems.add(checkLabels('labels', this.labels));
+    problems.add(props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute' ? undefined : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`);
+    problems.add(AUTH_POSTURES.includes(this.auth) ? undefined : `auth ${JSON.stringify(this.auth)} is not one of ${AUTH_POSTURES.map((p) => JSON.stringify(p)).join(', ')}`);
+    if (!gated && AUTH_POSTURES.includes(this.auth) && this.authReason === undefined) {
+      problems.add(`auth ${JSON.stringify(this.auth)} leaves the host without Authentik: give authReason to say why`);
+    }
+    this.middlewares.forEach((m, i) => {
+      problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
+      problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));
+    });
+    problems.throwIfAny();
+
+    this.resource = this.kind === 'Ingress' ? this.ingress('Resource', this.name, '/', props.service, this.middlewares) : this.ingressRoute();
+    if (this.kind === 'IngressRoute') this.routeRules.push(this.routeRule('/', props.service, this.middlewares));
+    for (const route of props.routes ?? []) this.addRoute(route);
+  }
+
+  /** The sibling routes added so far. */
+  public get routes(): readonly Route[] {
+    return this.routeList;
+  }
+
+  /**
+   * Adds a path on the same host, routed to another service behind the same auth. Returns the
+   * effective route. A path given twice throws.
+   */
+  public addRoute(options: RouteOptions): Route {
+    const problems = new Problems('protected-ingress');
+    problems.add(checkPathPrefix('route path', options.path));
+    problems.add(options.path === '/' ? 'route path "/" is the main route; give a longer prefix' : undefined);
+    problems.add(this.routeList.some((r) => r.path === options.path) ? `route path ${JSON.stringify(options.path)} is given twice` : undefined);
+    problems.add(checkDnsLabel(`route ${options.path} service.name`, options.service.name));
+    problems.add(checkPort(`route ${options.path} service.port`, options.service.port));
+    problems.throwIfAny();
+
+    const stripPrefix = options.stripPrefix ?? true;
+    const slug = routeSlug(options.path);
+    const strip: MiddlewareRef[] = [];
+    if (stripPrefix) {
+      const ref = { namespace: this.namespace, name: `${this.name}-strip-${slug}` };
+      // Traefik strips the prefix without its trailing '/', so '/clipboard/x' reaches the service as '/x'.
+      traefikMiddleware(this, `Strip-${slug}`, ref, { stripPrefix: { prefixes: [options.path.replace(/\/$/, '')] } }, this.labels);
+      strip.push(ref);
+    }
+    const gated = this.auth === 'required' || this.auth === 'public';
+    const auth = gated ? this.middlewares.slice(0, 1) : [];
+    const extras = gated ? this.middlewares.slice(1) : this.middlewares;
+    const route: Route = { path: options.path, service: options.service, stripPrefix, middlewares: [...auth, ...strip, ...extras] };
+
+    if (this.kind === 'Ingress') this.ingress(`Route-${slug}`, `${this.name}-${slug}`, options.path, options.service, route.middlewares);
+    else this.routeRules.push(this.routeRule(options.path, options.service, route.middlewares));
+    this.routeList.push(route);
+    return route;
+  }
+
+  private annotations(middlewares: readonly MiddlewareRef[]): Record<string, string> {
+    const annotations: Record<string, string> = {
+      [Annotations.entrypoints]: this.entryPoint,
+      [Annotations.tls]: 'true',
+      [Annotations.authPosture]: this.auth,
+    };
+    if (middlewares.length > 0) annotations[Annotations.middlewares] = middlewares.map(middlewareAnnotationValue).join(',');
+    if (this.authReason !== undefined) annotations[Annotations.authReason] = this.authReason;
+    return annotations;
+  }
+
+  private ingress(id: string, name: string, path: string, service: ServiceTarget, middlewares: readonly MiddlewareRef[]): IngressV1 {
+    return new IngressV1(this, id, {
+      metadata: { name, namespace: this.namespace, labels: this.labels, annotations: this.annotations(middlewares) },
+      spec: {
+        ingressClassName: this.ingressClassName,
+        tls: [{ hosts: [this.host], secretName: this.tlsSecretName }],
+        rule: [
+          {
+            host: this.host,
+            http: { path: [{ path, pathType: 'Prefix', backend: { service: { name: service.name, port: { number: service.port } } } }] },
+          },
+        ],
+      },
+    });
+  }
+
+  private routeRule(path: string, service: ServiceTarget, middlewares: readonly MiddlewareRef[]): Record<string, unknown> {
+    const match = path === '/' ? `Host(\`${this.host}\`)` : `Host(\`${this.host}\`) && PathPrefix(\`${path}\`)`;
+    return {
+      kind: 'Rule',
+      match,
+      middlewares: middlewares.map((m) => ({ name: m.name, namespace: m.namespace })),
+      services: [{ name: service.name, port: service.port }],
+    };
+  }
+
+  private ingressRoute(): Manifest {
+    const annotations: Record<string, string> = { [Annotations.authPosture]: this.auth };
+    if (this.authReason !== undefined) annotations[Annotations.authReason] = this.authReason;
+    return new Manifest(this, 'Resource', {
+      manifest: {
+        apiVersion: TRAEFIK_API_VERSION,
+        kind: 'IngressRoute',
+        metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations },
+        spec: {
+          entryPoints: [this.entryPoint],
+          // Routes can be added after construction; the list is read when the stack is synthesized.
+          routes: Lazy.anyValue({ produce: () => this.routeRules }),
+          tls: { secretName: this.tlsSecretName },
+        },
+      },
+    });
+  }
+}
+
+/** `/api/sessions/` -> `api-sessions`: a stable piece of construct ids and object names. */
+export function routeSlug(path: string): string {
+  return path.replace(/^\/|\/$/g, '').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
+}

@@ -1,0 +1,210 @@
+import { Construct } from 'constructs';
+import { AuthentikForwardAuth } from './authentik-forward-auth';
+import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStack } from './cdktf';
+import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routeSlug } from './protected-ingress';
+import { MiddlewareRef } from './traefik';
+import { TtydBackend, TtydService } from './ttyd-service';
+import { Problems, ValidationError, checkDnsLabel, checkLabels, checkNonEmpty } from './validation';
+
+/**
+ * A sibling path on the terminal host: to an existing Service, or to another port on the host that
+ * runs ttyd (then the stack makes a selectorless Service for it, as for ttyd itself).
+ */
+export interface TerminalRouteOptions {
+  /** Path prefix, starting and ending with '/' (`/clipboard/`). */
+  readonly path: string;
+  /**
+   * Port on the external ttyd host (the original `/clipboard/` is 7683, `/api/sessions/` 7684).
+   * @default - none; give `service` instead
+   */
+  readonly hostPort?: number;
+  /**
+   * An existing Service in the namespace.
+   * @default - none; give `hostPort` instead
+   */
+  readonly service?: ServiceTarget;
+  /**
+   * Strip the prefix before the request reaches the service.
+   * @default true
+   */
+  readonly stripPrefix?: boolean;
+}
+
+/** Where Terraform keeps the stack's state. */
+export type StateBackend = 'local' | 'pg';
+
+/** Props of {@link TerminalStack}. */
+export interface TerminalStackProps {
+  /** Public host name of the terminal (`terminal.example.com`). */
+  readonly host: string;
+  /** Where ttyd runs: `TtydBackend.externalHost({...})` or `TtydBackend.inCluster({...})`. */
+  readonly ttyd: TtydBackend;
+  /**
+   * Namespace created for the stack.
+   * @default "terminal"
+   */
+  readonly namespace?: string;
+  /**
+   * Labels on the namespace.
+   * @default - `app.kubernetes.io/part-of: webterminal`
+   */
+  readonly namespaceLabels?: Record<string, string>;
+  /**
+   * Name of the TLS Secret with the host's certificate, in the namespace.
+   * @default "terminal-tls"
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * How routing is expressed: `Ingress` or Traefik `IngressRoute`.
+   * @default "Ingress"
+   */
+  readonly ingressKind?: IngressKind;
+  /**
+   * Auth posture of the host.
+   * @default "required"
+   */
+  readonly auth?: AuthPosture;
+  /**
+   * Why `app` or `none` was chosen; required for those.
+   * @default - none
+   */
+  readonly authReason?: string;
+  /**
+   * The Authentik forward-auth middleware the ingress uses.
+   * @default DEFAULT_AUTH_MIDDLEWARE (traefik/authentik-forward-auth)
+   */
+  readonly authMiddleware?: MiddlewareRef;
+  /**
+   * Create the Authentik forward-auth Middleware (named by `authMiddleware`), for clusters that
+   * lack it.
+   * @default false
+   */
+  readonly createAuthMiddleware?: boolean;
+  /**
+   * The outpost URL for a created middleware.
+   * @default - AuthentikForwardAuth's default
+   */
+  readonly authOutpostUrl?: string;
+  /**
+   * Further Traefik middlewares after auth.
+   * @default []
+   */
+  readonly middlewares?: MiddlewareRef[];
+  /**
+   * Sibling routes on the same host.
+   * @default []
+   */
+  readonly routes?: TerminalRouteOptions[];
+  /**
+   * Kubeconfig file for the provider.
+   * @default - `$KUBE_CONFIG_PATH`, else `~/.kube/config`
+   */
+  readonly kubeConfigPath?: string;
+  /**
+   * Kubeconfig context.
+   * @default - the kubeconfig's current context
+   */
+  readonly kubeContext?: string;
+  /**
+   * State backend. `pg` takes its connection string from `PG_CONN_STR` in the environment of
+   * `terraform`/`cdktf deploy`; it is never written into the synthesized JSON.
+   * @default "local"
+   */
+  readonly stateBackend?: StateBackend;
+  /**
+   * PostgreSQL schema of the `pg` backend: one schema per stack.
+   * @default - the stack's name
+   */
+  readonly pgSchemaName?: string;
+}
+
+/**
+ * The terminal stack: namespace, ttyd Service, and a protected ingress on Traefik behind
+ * Authentik, with the provider and the state backend.
+ */
+export class TerminalStack extends TerraformStack {
+  /** The namespace name. */
+  public readonly namespace: string;
+  /** The state backend in use. */
+  public readonly stateBackend: StateBackend;
+  /** The kubeconfig path the provider reads. */
+  public readonly kubeConfigPath: string;
+  /** The namespace resource. */
+  public readonly namespaceResource: NamespaceV1;
+  /** The ttyd Service. */
+  public readonly ttyd: TtydService;
+  /** The ingress. */
+  public readonly ingress: ProtectedIngress;
+  /** The created Authentik middleware, when `createAuthMiddleware` is set. */
+  public readonly authMiddleware?: AuthentikForwardAuth;
+
+  constructor(scope: Construct, id: string, props: TerminalStackProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'terminal';
+    this.stateBackend = props.stateBackend ?? 'local';
+    this.kubeConfigPath = props.kubeConfigPath ?? process.env.KUBE_CONFIG_PATH ?? '~/.kube/config';
+    const labels = props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+
+    const problems = new Problems('terminal-stack');
+    problems.add(checkDnsLabel('namespace', this.namespace));
+    problems.add(checkLabels('namespaceLabels', labels));
+    problems.add(checkNonEmpty('kubeConfigPath', this.kubeConfigPath));
+    problems.add(this.stateBackend === 'local' || this.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`);
+    problems.throwIfAny();
+
+    new KubernetesProvider(this, 'Kubernetes', { configPath: this.kubeConfigPath, configContext: props.kubeContext });
+    this.useStateBackend(id, props.pgSchemaName);
+
+    this.namespaceResource = new NamespaceV1(this, 'Namespace', { metadata: { name: this.namespace, labels } });
+    const authMiddlewareRef = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
+    if (props.createAuthMiddleware ?? false) {
+      this.authMiddleware = new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl });
+    }
+    // Namespaced objects name the namespace through the resource, so Terraform creates it first.
+    const namespace = this.namespaceResource.metadata.name;
+    this.ttyd = new TtydService(this, 'Ttyd', { namespace, backend: props.ttyd });
+    this.ingress = new ProtectedIngress(this, 'Ingress', {
+      namespace,
+      host: props.host,
+      service: this.ttyd,
+      tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
+      kind: props.ingressKind,
+      auth: props.auth,
+      authReason: props.authReason,
+      authMiddleware: authMiddlewareRef,
+      middlewares: props.middlewares,
+    });
+    for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
+  }
+
+  /** Resolves a route to its Service, making a selectorless one for a port on the ttyd host. */
+  private routeTarget(route: TerminalRouteOptions, ttyd: TtydBackend, namespace: string): RouteOptions {
+    const { path, hostPort, service, stripPrefix } = route;
+    if ((hostPort === undefined) === (service === undefined)) {
+      throw new ValidationError('terminal-stack', [`route ${JSON.stringify(path)} needs exactly one of hostPort and service`]);
+    }
+    if (service !== undefined) return { path, service, stripPrefix };
+    const address = ttyd.externalAddress;
+    if (address === undefined) {
+      throw new ValidationError('terminal-stack', [`route ${JSON.stringify(path)} has hostPort ${hostPort}, which needs ttyd on an external host; give service instead`]);
+    }
+    const slug = routeSlug(path);
+    const sibling = new TtydService(this, `Route-${slug}`, {
+      name: `${this.ttyd.name}-${slug}`,
+      namespace,
+      backend: TtydBackend.externalHost({ address, port: hostPort }),
+    });
+    return { path, service: sibling, stripPrefix };
+  }
+
+  private useStateBackend(stackName: string, pgSchemaName: string | undefined): void {
+    if (this.stateBackend === 'local') {
+      new LocalBackend(this, { path: `terraform.${stackName}.tfstate` });
+      return;
+    }
+    // conn_str is left out on purpose: Terraform's pg backend then reads PG_CONN_STR from the
+    // environment, so the connection string (with its password) never enters cdk.tf.json.
+    const backend = new PgBackend(this, { connStr: '', schemaName: pgSchemaName ?? stackName });
+    backend.addOverride('conn_str', undefined);
+  }
+}
