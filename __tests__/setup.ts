@@ -1,4 +1,5 @@
-import { Testing } from '../lib/cdktf';
+// cdktf's jest matchers (toHaveResourceWithProperties, ...) and their types. The one cdktf import
+// outside lib/cdktf.ts: test-only, and the fork keeps the same path.
+import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 
-// cdktf's jest matchers: toHaveResource, toHaveResourceWithProperties, ...
-Testing.setupJest();
+setupJest();

@@ -131,7 +131,9 @@ function envLayer(env: NodeJS.ProcessEnv, problems: Problems): Json {
   set('kubeContext', env[CONFIG_ENV.kubeContext]);
   const ttyd: Json = {};
   if (env[CONFIG_ENV.ttydAddress]) ttyd.address = env[CONFIG_ENV.ttydAddress];
-  if (env[CONFIG_ENV.ttydPort]) ttyd.port = Number(env[CONFIG_ENV.ttydPort]);
+  const port = env[CONFIG_ENV.ttydPort];
+  // A value that is not digits stays a string, so the error quotes what was given.
+  if (port) ttyd.port = /^\d+$/.test(port) ? Number(port) : port;
   if (Object.keys(ttyd).length > 0) layer.ttyd = ttyd;
   const raw = env[CONFIG_ENV.json];
   if (raw) {

@@ -1,0 +1,94 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Runs the app the way `npm run synth` does, into `outdir`. */
+function synth(outdir: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+function stackOf(outdir: string): Record<string, any> {
+  return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'terminal', 'cdk.tf.json'), 'utf8'));
+}
+
+describe('the app (main.ts)', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-app-'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('synthesizes the example stack with namespace, service, endpoints, ingress and TLS', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    const run = synth(out);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stack = stackOf(out);
+    expect(Object.keys(stack.resource).sort()).toEqual(
+      expect.arrayContaining(['kubernetes_endpoints_v1', 'kubernetes_ingress_v1', 'kubernetes_namespace_v1', 'kubernetes_service_v1']),
+    );
+    const ingress = stack.resource.kubernetes_ingress_v1.Ingress_0D3F461F;
+    expect(ingress.spec.tls).toStrictEqual([{ hosts: ['terminal.example.com'], secret_name: 'terminal-tls' }]);
+    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('traefik-authentik-forward-auth@kubernetescrd');
+    expect(fs.readdirSync(path.dirname(out)).sort()).toStrictEqual(['cdktf.out']); // no scratch folder left behind
+  });
+
+  test('bad input: every problem on stderr, exit 2, and the previous output untouched', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'previous.txt'), 'keep me');
+    const run = synth(out, {
+      TERMINAL_HOST: 'terminal..example.com',
+      TERMINAL_NAMESPACE: 'Terminal',
+      TERMINAL_TTYD_ADDRESS: '10.0.10.999',
+      TERMINAL_TTYD_PORT: '0',
+      TERMINAL_AUTH: 'none',
+      TERMINAL_CONFIG: JSON.stringify({ routes: [{ path: '/a/', hostPort: 7683 }, { path: '/a/', hostPort: 7684 }] }),
+    });
+    expect(run.status).toBe(2);
+    for (const expected of [
+      'config: host "terminal..example.com" is not a valid DNS name',
+      'config: namespace "Terminal" is not a DNS-1123 label',
+      'config: ttyd.address "10.0.10.999" is not an IPv4 address',
+      'config: ttyd.port 0 is not a port',
+      'config: auth "none" leaves the host without Authentik',
+      'config: routes[1].path "/a/" is used by two routes',
+      'nothing was written.',
+    ]) {
+      expect(run.stderr).toContain(expected);
+    }
+    expect(fs.readdirSync(tmp)).toStrictEqual(['cdktf.out']);
+    expect(fs.readdirSync(out)).toStrictEqual(['previous.txt']);
+  });
+
+  test('never writes PG_CONN_STR into the output', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    const run = synth(out, { TERMINAL_STATE_BACKEND: 'pg', PG_CONN_STR: 'postgres://tf:s3cret-pw@db/terraform' });
+    expect(run.status).toBe(0);
+    expect(stackOf(out).terraform.backend).toStrictEqual({ pg: { schema_name: 'terminal' } });
+    const everything = fs.readdirSync(out, { recursive: true }).map((f) => path.join(out, String(f))).filter((f) => fs.statSync(f).isFile());
+    for (const file of everything) expect(fs.readFileSync(file, 'utf8')).not.toContain('s3cret-pw');
+  });
+
+  test('npx cdktf synth produces the same stack as npm run synth', () => {
+    const direct = path.join(tmp, 'direct');
+    expect(synth(direct).status).toBe(0);
+    const viaCli = path.join(tmp, 'cli');
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', viaCli], {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', DISABLE_VERSION_CHECK: 'true' },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    expect(cli.status).toBe(0);
+    expect(stackOf(viaCli)).toStrictEqual(stackOf(direct));
+  }, 90_000);
+});

@@ -1,0 +1,71 @@
+import { Testing } from '../lib/cdktf';
+import { EXAMPLE_CONFIG, TerminalStack, TerminalStackProps, TtydBackend, terminalStackProps } from '../lib';
+import { IngressV1 } from '../lib/cdktf';
+import { NamespaceV1 } from '../lib/cdktf';
+
+function stackJson(props: Partial<TerminalStackProps> = {}, env: Record<string, string | undefined> = {}): string {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const stack = new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), ...props });
+    return Testing.synth(stack);
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe('TerminalStack', () => {
+  test('composes the namespace, the ttyd service and the protected ingress', () => {
+    const json = stackJson();
+    expect(json).toHaveResourceWithProperties(NamespaceV1, { metadata: { name: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal' } } });
+    expect(json).toHaveResourceWithProperties(IngressV1, {
+      metadata: expect.objectContaining({
+        name: 'terminal',
+        namespace: '${kubernetes_namespace_v1.Namespace.metadata[0].name}',
+        annotations: expect.objectContaining({ 'traefik.ingress.kubernetes.io/router.middlewares': 'traefik-authentik-forward-auth@kubernetescrd' }),
+      }),
+    });
+    const resources = JSON.parse(json).resource;
+    expect(Object.keys(resources.kubernetes_service_v1)).toHaveLength(3); // ttyd + /clipboard/ + /api/sessions/
+    const endpointPorts = Object.values(resources.kubernetes_endpoints_v1 as Record<string, any>).map((e) => e.subset[0].port[0].port).sort();
+    expect(endpointPorts).toStrictEqual([7681, 7683, 7684]);
+  });
+
+  test('configures the provider from KUBE_CONFIG_PATH, else ~/.kube/config, and the context', () => {
+    expect(JSON.parse(stackJson({}, { KUBE_CONFIG_PATH: undefined })).provider.kubernetes).toStrictEqual([{ config_path: '~/.kube/config' }]);
+    expect(JSON.parse(stackJson({}, { KUBE_CONFIG_PATH: '/ci/kubeconfig' })).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
+    expect(JSON.parse(stackJson({ kubeConfigPath: '/k', kubeContext: 'prod' })).provider.kubernetes).toStrictEqual([{ config_path: '/k', config_context: 'prod' }]);
+  });
+
+  test('keeps state locally by default', () => {
+    expect(JSON.parse(stackJson()).terraform.backend).toStrictEqual({ local: { path: 'terraform.terminal.tfstate' } });
+  });
+
+  test('uses the pg backend, one schema per stack, without ever writing the connection string', () => {
+    const secret = 'postgres://tf:hunter2@db.example.com/terraform';
+    const json = stackJson({ stateBackend: 'pg' }, { PG_CONN_STR: secret });
+    expect(JSON.parse(json).terraform.backend).toStrictEqual({ pg: { schema_name: 'terminal' } });
+    expect(json).not.toContain('hunter2');
+    expect(json).not.toContain('conn_str');
+  });
+
+  test('runs ttyd in the cluster when asked, with the routes to existing services', () => {
+    const json = JSON.parse(
+      stackJson({ ttyd: TtydBackend.inCluster(), routes: [{ path: '/clipboard/', service: { name: 'clipboard', port: 8080 } }] }),
+    );
+    expect(Object.keys(json.resource.kubernetes_deployment_v1)).toHaveLength(1);
+    expect(json.resource.kubernetes_endpoints_v1).toBeUndefined();
+  });
+
+  test('creates the Authentik middleware when the cluster lacks it', () => {
+    const json = JSON.parse(stackJson({ createAuthMiddleware: true }));
+    const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).filter((m) => m.spec.forwardAuth);
+    expect(middlewares.map((m) => [m.metadata.namespace, m.metadata.name])).toStrictEqual([['traefik', 'authentik-forward-auth']]);
+  });
+
+  test('fails on a host-port route when ttyd runs in the cluster', () => {
+    expect(() => stackJson({ ttyd: TtydBackend.inCluster() })).toThrow(
+      'terminal-stack: route "/clipboard/" has hostPort 7683, which needs ttyd on an external host; give service instead',
+    );
+  });
+});
