@@ -4,6 +4,7 @@ import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStac
 import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routeSlug } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend, TtydService } from './ttyd-service';
+import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
 import { Problems, ValidationError, checkDnsLabel, checkLabels, checkNonEmpty } from './validation';
 
 /**
@@ -116,7 +117,20 @@ export interface TerminalStackProps {
    * @default - the stack's name
    */
   readonly pgSchemaName?: string;
+  /**
+   * Run the probe CronJob in the namespace (public path, in-cluster ttyd, every Traefik replica).
+   * @default true
+   */
+  readonly probe?: boolean;
+  /**
+   * Further probe settings; namespace, edge and origin URLs come from the stack.
+   * @default - WebterminalProbe's defaults
+   */
+  readonly probeOptions?: TerminalProbeOptions;
 }
+
+/** Probe settings the stack does not decide itself. */
+export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl'>;
 
 /**
  * The terminal stack: namespace, ttyd Service, and a protected ingress on Traefik behind
@@ -135,6 +149,8 @@ export class TerminalStack extends TerraformStack {
   public readonly ttyd: TtydService;
   /** The ingress. */
   public readonly ingress: ProtectedIngress;
+  /** The probe, unless `probe` is false. */
+  public readonly probe?: WebterminalProbe;
   /** The created Authentik middleware, when `createAuthMiddleware` is set. */
   public readonly authMiddleware?: AuthentikForwardAuth;
 
@@ -175,6 +191,15 @@ export class TerminalStack extends TerraformStack {
       middlewares: props.middlewares,
     });
     for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
+
+    if (props.probe ?? true) {
+      this.probe = new WebterminalProbe(this, 'Probe', {
+        ...props.probeOptions,
+        namespace,
+        edgeUrl: `https://${props.host}`,
+        originUrl: this.ttyd.url,
+      });
+    }
   }
 
   /** Resolves a route to its Service, making a selectorless one for a port on the ttyd host. */

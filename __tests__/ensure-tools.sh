@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Makes sure the real programs the tests start are installed: promtool, prometheus-pushgateway,
+# nginx, dnsmasq, openssl. Installs the Debian packages when it can (root, or passwordless sudo);
+# otherwise fails and says how. Runs before the test suite (`npm test`).
+set -euo pipefail
+
+packages=(prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl)
+declare -A provides=([promtool]=prometheus [prometheus-pushgateway]=prometheus-pushgateway [nginx]=nginx-light [dnsmasq]=dnsmasq-base [openssl]=openssl)
+
+missing=()
+for tool in "${!provides[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "ensure-tools: missing ${missing[*]}; installing ${packages[*]}" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "ensure-tools: no apt-get here. Install promtool (Prometheus 2.x), prometheus-pushgateway, nginx (with auth_request and ssl), dnsmasq and openssl, then run the tests again." >&2
+  exit 1
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo -n)
+else
+  echo "ensure-tools: need root to install them. Run: sudo apt-get install -y --no-install-recommends ${packages[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+# The packages' own services are not wanted: the tests start each program themselves on loopback.
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+for tool in "${!provides[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || { echo "ensure-tools: $tool still missing after install" >&2; exit 1; }
+done
+echo "ensure-tools: installed" >&2

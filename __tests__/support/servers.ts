@@ -1,0 +1,130 @@
+/**
+ * Small in-process servers for what is not packaged here: a ttyd stand-in and a black hole.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+
+const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+function listen(server: net.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => resolve());
+  });
+}
+
+/**
+ * ttyd 1.7.7 as measured (started with `-H X-authentik-username`), reproduced for the probe:
+ * - `GET /token` without the auth header: 407; with it: 200 `{"token": ""}`;
+ * - `GET /` with the header: 200 html; without: 407;
+ * - upgrade of `/ws` with subprotocol `tty` and the header: 101 with the correct accept and `tty`,
+ *   then ttyd's first server messages; without the header: refused (407 here, then closed).
+ * It records every byte a client sends after a handshake: a WebSocket frame from the probe would be
+ * the first message on which real ttyd spawns a shell.
+ */
+export class TtydStandIn {
+  /** Completed WebSocket handshakes. */
+  handshakes = 0;
+  /** Bytes clients sent after a completed handshake (any WebSocket frame). */
+  bytesAfterHandshake = 0;
+  /** When true, every upgrade is refused with 403, as a misconfigured ttyd/origin check would. */
+  refuseUpgrades = false;
+
+  private readonly server: http.Server;
+  private readonly sockets = new Set<Duplex>();
+
+  constructor(
+    readonly port: number,
+    readonly authHeader = 'X-authentik-username',
+  ) {
+    this.server = http.createServer((request, response) => this.answer(request, response));
+    this.server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
+    this.server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  start(): Promise<void> {
+    return listen(this.server, '127.0.0.1', this.port);
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private authenticated(request: http.IncomingMessage): boolean {
+    return typeof request.headers[this.authHeader.toLowerCase()] === 'string';
+  }
+
+  private answer(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== '/token' && path !== '/') {
+      response.writeHead(404).end();
+      return;
+    }
+    if (!this.authenticated(request)) {
+      response.writeHead(407).end();
+      return;
+    }
+    if (path === '/token') {
+      response.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8' }).end('{"token": ""}');
+    } else {
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!DOCTYPE html><html><body>ttyd</body></html>');
+    }
+  }
+
+  private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    const path = (request.url ?? '').split('?')[0];
+    const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const key = request.headers['sec-websocket-key'];
+    if (!this.authenticated(request)) {
+      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (this.refuseUpgrades || path !== '/ws' || !protocols.includes('tty') || typeof key !== 'string' || request.headers['sec-websocket-version'] !== '13') {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const accept = createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: tty\r\n\r\n`,
+    );
+    this.handshakes += 1;
+    this.bytesAfterHandshake += head.length;
+    socket.on('data', (chunk: Buffer) => {
+      this.bytesAfterHandshake += chunk.length;
+    });
+    // ttyd sends its window title ('1' + title) right after the handshake, before any client message.
+    const title = Buffer.from('1probe-host (ttyd)');
+    socket.write(Buffer.concat([Buffer.from([0x81, title.length]), title]));
+  }
+}
+
+/** Accepts TCP connections and never answers anything (not even a TLS handshake), never closes them. */
+export class BlackHole {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(readonly port: number) {
+    this.server = net.createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  start(): Promise<void> {
+    return listen(this.server, '127.0.0.1', this.port);
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Benchmark of the probe script against the test fixtures (real Pushgateway, dnsmasq, nginx replicas
+ * and edge, ttyd stand-in, black hole):
+ *   npx ts-node --transpile-only bench/probe.ts
+ *
+ * Wall time: measured around the process, spawn to exit.
+ * Peak RSS: `process.resourceUsage().maxRSS` (the kernel's high-water mark of the process, KiB) read
+ * in an `exit` hook preloaded with `--require`, so it covers the whole run including the push; the
+ * hook itself adds nothing measurable. This is the figure the CronJob's memory request/limit follow.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProbeRun, runProbe, startProbeFixtures } from '../__tests__/support/fixtures';
+import { makeTempDir } from '../__tests__/support/processes';
+
+const HEALTHY_RUNS = 5;
+const BLACK_HOLE_RUNS = 3;
+const TARGET_WALL_MS = 1500;
+const TARGET_RSS_MIB = 64;
+const BLACK_HOLE_TIMEOUT_SECONDS = 1;
+const BLACK_HOLE_DEADLINE_SECONDS = 3;
+const RSS_MARKER = 'probe-bench-maxrss-kib=';
+
+/** Printed on stderr at exit; the probe calls process.exit, which still runs `exit` listeners. */
+const RSS_HOOK = `process.on('exit', () => { require('node:fs').writeSync(2, '\\n${RSS_MARKER}' + process.resourceUsage().maxRSS + '\\n'); });\n`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function peakRssMiB(run: ProbeRun): number {
+  const match = new RegExp(`${RSS_MARKER}(\\d+)`).exec(run.stderr);
+  if (match === null) throw new Error(`no RSS figure in the probe's stderr:\n${run.stderr}`);
+  return Number(match[1]) / 1024;
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'ok' : 'OVER TARGET';
+}
+
+async function main(): Promise<void> {
+  const temp = makeTempDir('probe-bench');
+  const hook = join(temp.path, 'maxrss-hook.cjs');
+  writeFileSync(hook, RSS_HOOK);
+  const fx = await startProbeFixtures();
+  try {
+    const nodeArgs = ['--require', hook];
+
+    const healthy: ProbeRun[] = [];
+    for (let i = 0; i < HEALTHY_RUNS; i += 1) {
+      const run = await runProbe(fx.env('bench-healthy'), { nodeArgs });
+      if (run.code !== 0 || !run.stdout.includes(' ok=1')) throw new Error(`healthy run failed:\n${run.stdout}${run.stderr}`);
+      healthy.push(run);
+    }
+    const blackHole: ProbeRun[] = [];
+    for (let i = 0; i < BLACK_HOLE_RUNS; i += 1) {
+      const env = fx.env('bench-black-hole', {
+        PROBE_EDGE_URL: fx.blackHoleUrl,
+        PROBE_TIMEOUT_SECONDS: String(BLACK_HOLE_TIMEOUT_SECONDS),
+        PROBE_DEADLINE_SECONDS: String(BLACK_HOLE_DEADLINE_SECONDS),
+      });
+      const run = await runProbe(env, { nodeArgs, killAfterMs: 30_000 });
+      if (run.code !== 0) throw new Error(`black-hole run did not push:\n${run.stdout}${run.stderr}`);
+      blackHole.push(run);
+    }
+
+    const healthyWall = median(healthy.map((run) => run.wallMs));
+    const healthyRss = healthy.map(peakRssMiB);
+    const blackHoleWall = median(blackHole.map((run) => run.wallMs));
+    const blackHoleRss = blackHole.map(peakRssMiB);
+    const blackHoleTargetMs = (BLACK_HOLE_DEADLINE_SECONDS + 2) * 1000;
+    const lines = [
+      `node ${process.version}, ${HEALTHY_RUNS} healthy runs (6 samples, 3 replicas, inventory on), ${BLACK_HOLE_RUNS} black-hole runs (timeout ${BLACK_HOLE_TIMEOUT_SECONDS}s, deadline ${BLACK_HOLE_DEADLINE_SECONDS}s)`,
+      `healthy     wall median ${healthyWall.toFixed(0)} ms (runs: ${healthy.map((r) => r.wallMs.toFixed(0)).join(', ')}), target <= ${TARGET_WALL_MS} ms: ${verdict(healthyWall <= TARGET_WALL_MS)}`,
+      `healthy     peak RSS median ${median(healthyRss).toFixed(1)} MiB, max ${Math.max(...healthyRss).toFixed(1)} MiB, target <= ${TARGET_RSS_MIB} MiB: ${verdict(Math.max(...healthyRss) <= TARGET_RSS_MIB)}`,
+      `black hole  wall median ${blackHoleWall.toFixed(0)} ms (runs: ${blackHole.map((r) => r.wallMs.toFixed(0)).join(', ')}), target <= ${blackHoleTargetMs} ms: ${verdict(blackHoleWall <= blackHoleTargetMs)}`,
+      `black hole  peak RSS median ${median(blackHoleRss).toFixed(1)} MiB, max ${Math.max(...blackHoleRss).toFixed(1)} MiB`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await fx.stop();
+    temp.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
