@@ -1,0 +1,947 @@
+/**
+ * Prometheus alert rules as code: a small model (an {@link Alert}, an {@link AlertGroup}, an
+ * {@link AlertRuleSet}) that validates what it is given and renders the Prometheus rule-file shape,
+ * and the two groups that watch the web terminal ({@link webterminalAlertGroup},
+ * {@link traefikRouterParityAlertGroup}, both in {@link WebterminalRuleSet}).
+ *
+ * Plain TypeScript on purpose: the same rule set feeds the `PrometheusRule` construct
+ * (`prometheus-rules.ts`), a plain rule file for clusters without the operator
+ * ({@link webterminalRulesYaml}), and promtool in the tests.
+ *
+ * Every metric and label name of the probe comes from `metrics.ts`, so a renamed metric breaks a
+ * test instead of silently blinding an alert.
+ */
+import { stringify } from 'yaml';
+import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric } from './metrics';
+
+// ---------------------------------------------------------------------------------------------
+// The rule-file shape
+// ---------------------------------------------------------------------------------------------
+
+/** Alert severities, in the kubernetes-mixin convention. */
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+
+/** One of {@link SEVERITIES}. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One alerting rule as it appears in a Prometheus rule file. */
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** One rule group as it appears in a Prometheus rule file (and in a `PrometheusRule`'s spec). */
+export interface RuleGroup {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly AlertRule[];
+}
+
+/** A Prometheus rule file: also the `spec` of a `PrometheusRule`. */
+export interface RuleFile {
+  readonly groups: readonly RuleGroup[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers
+// ---------------------------------------------------------------------------------------------
+
+/** Prometheus' own duration grammar (prometheus/common `model.ParseDuration`): units in this order, each at most once. */
+const PROMETHEUS_DURATION = /^(?:0|(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?)$/;
+
+/** Alert names in the house style: CamelCase, which is also a valid Prometheus `alertname`. */
+const ALERT_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+/** Prometheus label names; `__`-prefixed names are reserved for Prometheus itself. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Labels the model sets itself and that a caller must not set through `labels`. */
+const RESERVED_LABELS = ['alertname', 'severity'];
+
+/** Annotations the model sets itself from dedicated fields. */
+const RESERVED_ANNOTATIONS = ['summary', 'description', 'runbook_url'];
+
+/** True when `value` is a duration Prometheus accepts in `for` and `interval`. */
+export function isPrometheusDuration(value: string): boolean {
+  return value !== '' && PROMETHEUS_DURATION.test(value);
+}
+
+function checkDuration(where: string, field: string, value: string): void {
+  if (!isPrometheusDuration(value)) {
+    throw new Error(
+      `alert-rules: ${where}: ${field} ${JSON.stringify(value)} is not a Prometheus duration ` +
+        '(accepted: whole numbers with units y, w, d, h, m, s, ms in that order, e.g. "10m", "1h30m", "90s")',
+    );
+  }
+}
+
+function checkNonEmpty(where: string, field: string, value: string): void {
+  if (value.trim() === '') {
+    throw new Error(`alert-rules: ${where}: ${field} ${JSON.stringify(value)} is empty (accepted: a non-empty string)`);
+  }
+}
+
+function checkLabels(where: string, labels: Readonly<Record<string, string>>): void {
+  for (const name of Object.keys(labels)) {
+    if (!LABEL_NAME.test(name) || name.startsWith('__')) {
+      throw new Error(
+        `alert-rules: ${where}: label name ${JSON.stringify(name)} is not valid ` +
+          '(accepted: letters, digits and _, not starting with a digit or __)',
+      );
+    }
+    if (RESERVED_LABELS.includes(name)) {
+      throw new Error(
+        `alert-rules: ${where}: label ${JSON.stringify(name)} cannot be set through labels ` +
+          `(use the dedicated field; reserved: ${RESERVED_LABELS.join(', ')})`,
+      );
+    }
+  }
+}
+
+function checkAnnotations(where: string, annotations: Readonly<Record<string, string>>): void {
+  for (const name of Object.keys(annotations)) {
+    if (!LABEL_NAME.test(name)) {
+      throw new Error(
+        `alert-rules: ${where}: annotation name ${JSON.stringify(name)} is not valid ` +
+          '(accepted: letters, digits and _, not starting with a digit)',
+      );
+    }
+    if (RESERVED_ANNOTATIONS.includes(name)) {
+      throw new Error(
+        `alert-rules: ${where}: annotation ${JSON.stringify(name)} cannot be set through annotations ` +
+          '(use summary, description or runbookUrl)',
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alert, AlertGroup, AlertRuleSet
+// ---------------------------------------------------------------------------------------------
+
+/** What makes an alert. */
+export interface AlertProps {
+  /** Alert name, CamelCase (`WebterminalTokenDegraded`); unique in its rule set. */
+  readonly alert: string;
+  /** PromQL expression; every series it returns is one firing alert. */
+  readonly expr: string;
+  /**
+   * How long the expression must hold before the alert fires (a Prometheus duration).
+   * @default - none: the alert fires at the first evaluation where the expression holds
+   */
+  readonly for?: string;
+  /** How urgent: `critical` pages, `warning` and `info` do not (by convention). */
+  readonly severity: Severity;
+  /**
+   * Further labels (e.g. `subsystem`); `severity` comes from {@link severity}.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** A fixed sentence: what is wrong. */
+  readonly summary: string;
+  /** What is wrong where, templated with `{{ $labels.x }}` and `{{ $value }}`. */
+  readonly description: string;
+  /** Where the runbook for this alert lives. */
+  readonly runbookUrl: string;
+  /**
+   * Further annotations (e.g. `dashboard_url`).
+   * @default {}
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** One validated alerting rule. Immutable: overrides go into the props of the factory that makes it. */
+export class Alert {
+  /** The alert's name. */
+  public readonly name: string;
+  /** PromQL expression. */
+  public readonly expr: string;
+  /** How long the expression must hold, or undefined for "at once". */
+  public readonly for: string | undefined;
+  /** Severity label. */
+  public readonly severity: Severity;
+  /** Labels other than `severity`. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** Summary annotation. */
+  public readonly summary: string;
+  /** Description annotation. */
+  public readonly description: string;
+  /** `runbook_url` annotation. */
+  public readonly runbookUrl: string;
+  /** Annotations other than summary, description and runbook_url. */
+  public readonly annotations: Readonly<Record<string, string>>;
+
+  /** Validates `props`; throws with a message naming the field, the bad value and what is accepted. */
+  constructor(props: AlertProps) {
+    if (!ALERT_NAME.test(props.alert)) {
+      throw new Error(
+        `alert-rules: alert name ${JSON.stringify(props.alert)} is not valid ` +
+          '(accepted: CamelCase letters and digits starting with an upper-case letter, e.g. "WebterminalTokenDegraded")',
+      );
+    }
+    const where = `alert ${JSON.stringify(props.alert)}`;
+    checkNonEmpty(where, 'expr', props.expr);
+    if (props.for !== undefined) checkDuration(where, 'for', props.for);
+    if (!(SEVERITIES as readonly string[]).includes(props.severity)) {
+      throw new Error(
+        `alert-rules: ${where}: severity ${JSON.stringify(props.severity)} is not valid (accepted: ${SEVERITIES.join(', ')})`,
+      );
+    }
+    checkNonEmpty(where, 'summary', props.summary);
+    checkNonEmpty(where, 'description', props.description);
+    checkNonEmpty(where, 'runbookUrl', props.runbookUrl);
+    checkLabels(where, props.labels ?? {});
+    checkAnnotations(where, props.annotations ?? {});
+    this.name = props.alert;
+    this.expr = props.expr;
+    this.for = props.for;
+    this.severity = props.severity;
+    this.labels = { ...(props.labels ?? {}) };
+    this.summary = props.summary;
+    this.description = props.description;
+    this.runbookUrl = props.runbookUrl;
+    this.annotations = { ...(props.annotations ?? {}) };
+  }
+
+  /** The rule in rule-file shape: `severity` first among the labels, then the others by name. */
+  public toRule(): AlertRule {
+    return {
+      alert: this.name,
+      expr: this.expr,
+      ...(this.for !== undefined ? { for: this.for } : {}),
+      labels: { severity: this.severity, ...sortedRecord(this.labels) },
+      annotations: {
+        summary: this.summary,
+        description: this.description,
+        runbook_url: this.runbookUrl,
+        ...sortedRecord(this.annotations),
+      },
+    };
+  }
+}
+
+/** Stable key order, so the emitted YAML does not change with the order props were written in. */
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** What makes an alert group. */
+export interface AlertGroupProps {
+  /** Group name, unique in its rule set (`Webterminal`). */
+  readonly name: string;
+  /**
+   * How often the group is evaluated (a Prometheus duration).
+   * @default - Prometheus' global `evaluation_interval`
+   */
+  readonly interval?: string;
+  /**
+   * Alerts to add at once: shorthand for calling {@link AlertGroup.addAlert} for each.
+   * @default []
+   */
+  readonly alerts?: readonly AlertProps[];
+}
+
+/** A rule group: alerts that are evaluated together. */
+export class AlertGroup {
+  /** Group name. */
+  public readonly name: string;
+  /** Evaluation interval, or undefined for Prometheus' global one. */
+  public readonly interval: string | undefined;
+  private readonly alertList: Alert[] = [];
+  /** Set by the rule set that holds this group, so alert names stay unique across the set. */
+  private nameInUse: (name: string) => string | undefined = () => undefined;
+  private attached = false;
+
+  /** Validates the name and interval, then adds `props.alerts`. */
+  constructor(props: AlertGroupProps) {
+    checkNonEmpty('group', 'name', props.name);
+    if (props.interval !== undefined) checkDuration(`group ${JSON.stringify(props.name)}`, 'interval', props.interval);
+    this.name = props.name;
+    this.interval = props.interval;
+    for (const alert of props.alerts ?? []) this.addAlert(alert);
+  }
+
+  /** The alerts, in the order they were added. */
+  public get alerts(): readonly Alert[] {
+    return [...this.alertList];
+  }
+
+  /** Adds an alert and returns it; throws when its name is already used in this group or its rule set. */
+  public addAlert(props: AlertProps): Alert {
+    const alert = new Alert(props);
+    const holder = this.findAlert(alert.name) ? this.name : this.nameInUse(alert.name);
+    if (holder !== undefined) {
+      throw new Error(
+        `alert-rules: group ${JSON.stringify(this.name)}: duplicate alert name ${JSON.stringify(alert.name)} ` +
+          `(already in group ${JSON.stringify(holder)}; accepted: a name not used elsewhere in the rule set)`,
+      );
+    }
+    this.alertList.push(alert);
+    return alert;
+  }
+
+  /** The alert called `name`, if this group has one. */
+  public findAlert(name: string): Alert | undefined {
+    return this.alertList.find((alert) => alert.name === name);
+  }
+
+  /** The group in rule-file shape. */
+  public toRuleGroup(): RuleGroup {
+    return {
+      name: this.name,
+      ...(this.interval !== undefined ? { interval: this.interval } : {}),
+      rules: this.alertList.map((alert) => alert.toRule()),
+    };
+  }
+
+  /** @internal Called by {@link AlertRuleSet.addGroup}; a group belongs to one set only. */
+  public attachTo(set: AlertRuleSet): void {
+    if (this.attached) {
+      throw new Error(`alert-rules: group ${JSON.stringify(this.name)} is already in a rule set (accepted: a new group)`);
+    }
+    this.attached = true;
+    this.nameInUse = (name) => set.groupOfAlert(name)?.name;
+  }
+}
+
+/** What makes a rule set. */
+export interface AlertRuleSetProps {
+  /**
+   * Groups to add at once: shorthand for calling {@link AlertRuleSet.addGroup} for each.
+   * @default []
+   */
+  readonly groups?: readonly (AlertGroup | AlertGroupProps)[];
+}
+
+/** A set of rule groups: one Prometheus rule file, or one `PrometheusRule`. */
+export class AlertRuleSet {
+  private readonly groupList: AlertGroup[] = [];
+
+  /** Adds `props.groups`. */
+  constructor(props: AlertRuleSetProps = {}) {
+    for (const group of props.groups ?? []) this.addGroup(group);
+  }
+
+  /** The groups, in the order they were added. */
+  public get groups(): readonly AlertGroup[] {
+    return [...this.groupList];
+  }
+
+  /** Every alert of every group. */
+  public get alerts(): readonly Alert[] {
+    return this.groupList.flatMap((group) => group.alerts);
+  }
+
+  /**
+   * Adds a group (made here from props, or one made before) and returns it. Throws when the group
+   * name is taken or one of its alerts has a name already used in the set.
+   */
+  public addGroup(groupOrProps: AlertGroup | AlertGroupProps): AlertGroup {
+    const group = groupOrProps instanceof AlertGroup ? groupOrProps : new AlertGroup(groupOrProps);
+    if (this.groupList.some((existing) => existing.name === group.name)) {
+      throw new Error(
+        `alert-rules: duplicate group name ${JSON.stringify(group.name)} (accepted: a name not used elsewhere in the rule set)`,
+      );
+    }
+    for (const alert of group.alerts) {
+      const holder = this.groupOfAlert(alert.name);
+      if (holder) {
+        throw new Error(
+          `alert-rules: group ${JSON.stringify(group.name)}: duplicate alert name ${JSON.stringify(alert.name)} ` +
+            `(already in group ${JSON.stringify(holder.name)}; accepted: a name not used elsewhere in the rule set)`,
+        );
+      }
+    }
+    group.attachTo(this);
+    this.groupList.push(group);
+    return group;
+  }
+
+  /** The group called `name`, if any. */
+  public findGroup(name: string): AlertGroup | undefined {
+    return this.groupList.find((group) => group.name === name);
+  }
+
+  /** The group that holds the alert called `name`, if any. */
+  public groupOfAlert(name: string): AlertGroup | undefined {
+    return this.groupList.find((group) => group.findAlert(name) !== undefined);
+  }
+
+  /** The alert called `name`, if any group has one. */
+  public findAlert(name: string): Alert | undefined {
+    return this.groupOfAlert(name)?.findAlert(name);
+  }
+
+  /** The set as a Prometheus rule file (plain object, also the `spec` of a `PrometheusRule`). */
+  public toRuleFile(): RuleFile {
+    return { groups: this.groupList.map((group) => group.toRuleGroup()) };
+  }
+
+  /** The set as a Prometheus rule file in YAML, ready for `promtool check rules` or `serverFiles`. */
+  public toYaml(): string {
+    // lineWidth 0: never fold long expressions or descriptions onto several lines.
+    return stringify(this.toRuleFile(), { lineWidth: 0 });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The web terminal's groups
+// ---------------------------------------------------------------------------------------------
+
+/** Names of the alerts the factories make (also the runbook file names under `docs/runbooks/`). */
+export const WebterminalAlertName = {
+  tokenDegraded: 'WebterminalTokenDegraded',
+  websocketDegraded: 'WebterminalWebsocketDegraded',
+  ttydUnreachable: 'WebterminalTtydUnreachable',
+  replicaRouteMissing: 'WebterminalReplicaRouteMissing',
+  probeStale: 'WebterminalProbeStale',
+  traefikRouterCountSkew: 'TraefikRouterCountSkew',
+} as const;
+
+/** Group names the factories use. */
+export const WebterminalGroupName = {
+  webterminal: 'Webterminal',
+  traefikRouterParity: 'Traefik Router Parity',
+} as const;
+
+/**
+ * Where `TraefikRouterCountSkew` gets the router count of each Traefik replica.
+ * - `inventory`: the probe's `webterminal_probe_replica_routers{replica}`, read from each replica's
+ *   Traefik API. Counts configured routers, so it works on Traefik v3 and without traffic; needs the
+ *   probe's router inventory switched on.
+ * - `traefik-v2`: distinct `router` values of `traefik_router_open_connections` per replica (the
+ *   original rule). The metric exists in Traefik v2.5–v2.11 only, and a router has a series only
+ *   once it has served traffic on that replica.
+ * - `traefik-v3`: distinct `router` values of `traefik_router_requests_total` per replica. Needs
+ *   `addRoutersLabels: true`. Caveat: a router appears on a replica only after that replica served it
+ *   a request, and the series stay until the replica restarts, so a fresh or idle replica counts
+ *   fewer routers than it has; use a `for` longer than the time every router needs to see traffic.
+ */
+export type ParitySource = 'inventory' | 'traefik-v2' | 'traefik-v3';
+
+/** The accepted {@link ParitySource} values. */
+export const PARITY_SOURCES: readonly ParitySource[] = ['inventory', 'traefik-v2', 'traefik-v3'];
+
+/** Overrides for one alert of the factories. */
+export interface AlertOverride {
+  /**
+   * `for` of the alert (a Prometheus duration).
+   * @default - the alert's own (see {@link WebterminalAlertName})
+   */
+  readonly for?: string;
+  /**
+   * Severity of the alert.
+   * @default - the alert's own
+   */
+  readonly severity?: Severity;
+  /**
+   * Labels added to this alert (after the labels for all alerts).
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Overrides for an alert that compares against a threshold. */
+export interface ThresholdAlertOverride extends AlertOverride {
+  /**
+   * The alert's threshold; what it means is documented per alert in {@link WebterminalAlertOverrides}.
+   * @default - the alert's own
+   */
+  readonly threshold?: number;
+}
+
+/** Per-alert overrides, keyed by alert name. */
+export interface WebterminalAlertOverrides {
+  /**
+   * Threshold: share of the window (0 < x ≤ 1) during which the latest run had edge `/token` failures.
+   * @default - warning, for 10m, threshold 0.5
+   */
+  readonly WebterminalTokenDegraded?: ThresholdAlertOverride;
+  /**
+   * Threshold: as for the token alert, for the edge WebSocket check.
+   * @default - critical, for 10m, threshold 0.5
+   */
+  readonly WebterminalWebsocketDegraded?: ThresholdAlertOverride;
+  /**
+   * Threshold: as for the token alert, for the in-cluster ttyd checks.
+   * @default - critical, for 10m, threshold 0.5
+   */
+  readonly WebterminalTtydUnreachable?: ThresholdAlertOverride;
+  /**
+   * No threshold: any answer but a 3xx is wrong.
+   * @default - critical, for 10m
+   */
+  readonly WebterminalReplicaRouteMissing?: AlertOverride;
+  /**
+   * Threshold: seconds since the probe's last push.
+   * @default - warning, for 15m, threshold 2 probe intervals
+   */
+  readonly WebterminalProbeStale?: ThresholdAlertOverride;
+  /**
+   * Threshold: routers a replica may lack compared with the replica that has most.
+   * @default - warning, for 10m, threshold 0
+   */
+  readonly TraefikRouterCountSkew?: ThresholdAlertOverride;
+}
+
+/** Configuration of the web terminal's alert groups. Every prop is optional. */
+export interface WebterminalAlertsProps {
+  /**
+   * Pushgateway job name the probe pushes under.
+   * @default "webterminal-probe"
+   */
+  readonly probeJob?: string;
+  /**
+   * Seconds between probe runs. Windows scale with it: the probe is stale after 2 intervals, and the
+   * degraded alerts look at the last 3.
+   * @default 300
+   */
+  readonly probeIntervalSeconds?: number;
+  /**
+   * Base of every `runbook_url`; the alert name and `.md` are appended.
+   * @default "https://github.com/example/webterminal-cdktf/blob/main/docs/runbooks/" ({@link DEFAULT_RUNBOOK_BASE_URL})
+   */
+  readonly runbookBaseUrl?: string;
+  /**
+   * Keep the token, WebSocket and ttyd alerts quiet while Prometheus has been up for less than
+   * {@link restartGuardSeconds}, as the original rules did.
+   * @default true
+   */
+  readonly restartGuard?: boolean;
+  /**
+   * Label matchers that select the Prometheus server's own `process_start_time_seconds`.
+   * @default 'job="prometheus"'
+   */
+  readonly restartGuardSelector?: string;
+  /**
+   * How long after a Prometheus start the guarded alerts stay quiet.
+   * @default 900
+   */
+  readonly restartGuardSeconds?: number;
+  /**
+   * Where `TraefikRouterCountSkew` gets router counts; see {@link ParitySource}.
+   * @default "inventory"
+   */
+  readonly paritySource?: ParitySource;
+  /**
+   * The label that tells Traefik replicas apart in the router counts.
+   * @default - "replica" (the probe's label) for the inventory, "pod" for the Traefik metrics
+   */
+  readonly parityReplicaLabel?: string;
+  /**
+   * Labels added to every alert; `subsystem` here replaces the per-group default.
+   * @default - subsystem "webterminal" on the Webterminal group, "traefik" on the parity group
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Per-alert `for`, severity, labels and threshold.
+   * @default {}
+   */
+  readonly overrides?: WebterminalAlertOverrides;
+}
+
+/** {@link WebterminalAlertsProps} with every default filled in. */
+export interface ResolvedWebterminalAlertsProps {
+  readonly probeJob: string;
+  readonly probeIntervalSeconds: number;
+  readonly runbookBaseUrl: string;
+  readonly restartGuard: boolean;
+  readonly restartGuardSelector: string;
+  readonly restartGuardSeconds: number;
+  readonly paritySource: ParitySource;
+  readonly parityReplicaLabel: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly overrides: WebterminalAlertOverrides;
+}
+
+/** Default base of the runbook links: replace it with where this repository is published. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/example/webterminal-cdktf/blob/main/docs/runbooks/';
+
+/** Default matchers of the Prometheus server's own metrics (prometheus-community chart). */
+export const DEFAULT_RESTART_GUARD_SELECTOR = 'job="prometheus"';
+
+/** Fills in defaults and validates; throws naming the prop, the value and what is accepted. */
+export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}): ResolvedWebterminalAlertsProps {
+  const paritySource = props.paritySource ?? 'inventory';
+  if (!PARITY_SOURCES.includes(paritySource)) {
+    throw new Error(
+      `alert-rules: paritySource ${JSON.stringify(paritySource)} is not valid (accepted: ${PARITY_SOURCES.join(', ')})`,
+    );
+  }
+  const resolved: ResolvedWebterminalAlertsProps = {
+    probeJob: props.probeJob ?? DEFAULT_PROBE_JOB,
+    probeIntervalSeconds: props.probeIntervalSeconds ?? 300,
+    // Do the obvious thing rather than build "…/runbooksWebtermina…" from a base without a slash.
+    runbookBaseUrl: withTrailingSlash(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
+    restartGuard: props.restartGuard ?? true,
+    restartGuardSelector: props.restartGuardSelector ?? DEFAULT_RESTART_GUARD_SELECTOR,
+    restartGuardSeconds: props.restartGuardSeconds ?? 900,
+    paritySource,
+    parityReplicaLabel: props.parityReplicaLabel ?? (paritySource === 'inventory' ? ProbeLabel.replica : 'pod'),
+    labels: { ...(props.labels ?? {}) },
+    overrides: props.overrides ?? {},
+  };
+  checkNonEmpty('props', 'probeJob', resolved.probeJob);
+  checkWholeSeconds('probeIntervalSeconds', resolved.probeIntervalSeconds, 60);
+  checkWholeSeconds('restartGuardSeconds', resolved.restartGuardSeconds, 1);
+  checkNonEmpty('props', 'restartGuardSelector', resolved.restartGuardSelector);
+  if (!LABEL_NAME.test(resolved.parityReplicaLabel)) {
+    throw new Error(
+      `alert-rules: parityReplicaLabel ${JSON.stringify(resolved.parityReplicaLabel)} is not a label name ` +
+        '(accepted: letters, digits and _, not starting with a digit)',
+    );
+  }
+  checkLabels('props', resolved.labels);
+  checkOverrideKeys(resolved.overrides);
+  return resolved;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function checkWholeSeconds(prop: string, value: number, minimum: number): void {
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new Error(`alert-rules: ${prop} ${value} is not valid (accepted: a whole number of seconds ≥ ${minimum})`);
+  }
+}
+
+function checkOverrideKeys(overrides: WebterminalAlertOverrides): void {
+  const known: readonly string[] = Object.values(WebterminalAlertName);
+  for (const key of Object.keys(overrides)) {
+    if (!known.includes(key)) {
+      throw new Error(`alert-rules: overrides key ${JSON.stringify(key)} is not an alert (accepted: ${known.join(', ')})`);
+    }
+  }
+}
+
+// ----- PromQL building blocks ----------------------------------------------------------------
+
+/** `label="value"`, with the value quoted the way PromQL reads it. */
+function eq(label: string, value: string): string {
+  return `${label}=${JSON.stringify(value)}`;
+}
+
+/** `label=~"a|b"` for literal values. */
+function oneOf(label: string, values: readonly string[]): string {
+  return `${label}=~${JSON.stringify(values.map(escapeRegex).join('|'))}`;
+}
+
+function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `metric{m1, m2}`. */
+function select(metric: string, ...matchers: string[]): string {
+  return `${metric}{${matchers.join(', ')}}`;
+}
+
+/** Seconds as the shortest Prometheus duration: 900 → "15m", 630 → "10m30s". */
+export function formatDuration(seconds: number): string {
+  const units: readonly [string, number][] = [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ];
+  let rest = Math.round(seconds);
+  let out = '';
+  for (const [unit, size] of units) {
+    const count = Math.floor(rest / size);
+    if (count > 0) out += `${count}${unit}`;
+    rest -= count * size;
+  }
+  return out === '' ? '0s' : out;
+}
+
+/**
+ * The restart guard, appended with `unless`: the alert is dropped while any selected Prometheus
+ * started less than `seconds` ago. `unless` rather than `and` on purpose: when the selector matches
+ * nothing (a wrong job label), the alerts still fire instead of going silently blind.
+ */
+function restartGuardClause(config: ResolvedWebterminalAlertsProps): string {
+  const started = `process_start_time_seconds{${config.restartGuardSelector}}`;
+  return `unless on () (time() - ${started} < ${config.restartGuardSeconds})`;
+}
+
+function guarded(expr: string, config: ResolvedWebterminalAlertsProps): string {
+  return config.restartGuard ? `(\n  ${expr.split('\n').join('\n  ')}\n)\n${restartGuardClause(config)}` : expr;
+}
+
+/**
+ * Share of the last three probe intervals during which the latest run had failures in `checks`,
+ * per job and check.
+ *
+ * Why not just "failures > 0 for 10m": one request in six lands on the good replicas only with
+ * p = (2/3)^6 ≈ 8.8 %, and such a lucky run resets `for`. Why not "any failure in the last two
+ * intervals" (`max_over_time`) either: a run's count stays current for a whole interval, so one
+ * failed run would keep that true for interval + window = 15 min and fire a 10m alert on a single
+ * blip. The share over three intervals is ≥ 2/3 when two of the last three runs failed and ≤ 1/3
+ * (plus a scrape) when only one did, so with the threshold 1/2: one lucky run among failing ones
+ * does not reset `for`, one failing run among good ones never fires. A persistent 1-in-3 replica
+ * skew fires about 1.5 intervals + `for` after it starts, unless two of three runs in a row are
+ * lucky (≈ 2 %). The step is a tenth of the interval: fine enough that scrape timing moves the
+ * share by little.
+ */
+function failingShare(config: ResolvedWebterminalAlertsProps, checks: readonly string[]): string {
+  const metric = select(ProbeMetric.checkFailures, eq('job', config.probeJob), checkMatcher(checks));
+  const window = formatDuration(3 * config.probeIntervalSeconds);
+  const step = formatDuration(Math.max(1, Math.round(config.probeIntervalSeconds / 10)));
+  return `avg_over_time(\n  (max by (job, ${ProbeLabel.check}) (${metric}) > bool 0)[${window}:${step}]\n)`;
+}
+
+function checkMatcher(checks: readonly string[]): string {
+  return checks.length === 1 ? eq(ProbeLabel.check, checks[0]) : oneOf(ProbeLabel.check, checks);
+}
+
+// ----- Alert definitions ----------------------------------------------------------------------
+
+/** The parts of an alert a factory fills in before overrides are applied. */
+interface AlertDefinition {
+  readonly alert: string;
+  readonly severity: Severity;
+  readonly for: string;
+  readonly summary: string;
+  readonly description: string;
+  /** The expression, given the threshold in effect (if the alert has one). */
+  readonly expr: (threshold: number) => string;
+  readonly threshold?: number;
+  /** Checks a threshold override; returns a message when it is not acceptable. */
+  readonly thresholdProblem?: (threshold: number) => string | undefined;
+}
+
+/** Builds the alert props of a definition, applying the overrides and the common labels. */
+function alertProps(
+  definition: AlertDefinition,
+  config: ResolvedWebterminalAlertsProps,
+  subsystem: string,
+): AlertProps {
+  const override: ThresholdAlertOverride = config.overrides[definition.alert as keyof WebterminalAlertOverrides] ?? {};
+  const threshold = override.threshold ?? definition.threshold ?? 0;
+  if (override.threshold !== undefined) {
+    const problem = definition.thresholdProblem
+      ? definition.thresholdProblem(override.threshold)
+      : 'this alert has no threshold (accepted: no threshold)';
+    if (problem !== undefined) {
+      throw new Error(
+        `alert-rules: alert ${JSON.stringify(definition.alert)}: threshold ${override.threshold} is not valid (${problem})`,
+      );
+    }
+  }
+  return {
+    alert: definition.alert,
+    expr: definition.expr(threshold),
+    for: override.for ?? definition.for,
+    severity: override.severity ?? definition.severity,
+    labels: { subsystem, ...config.labels, ...(override.labels ?? {}) },
+    summary: definition.summary,
+    description: definition.description,
+    runbookUrl: `${config.runbookBaseUrl}${definition.alert}.md`,
+  };
+}
+
+function shareProblem(threshold: number): string | undefined {
+  return threshold > 0 && threshold <= 1 ? undefined : 'accepted: a share of the window, 0 < x ≤ 1';
+}
+
+function degradedDefinition(
+  config: ResolvedWebterminalAlertsProps,
+  alert: string,
+  severity: Severity,
+  checks: readonly string[],
+  what: string,
+): AlertDefinition {
+  const window = formatDuration(3 * config.probeIntervalSeconds);
+  return {
+    alert,
+    severity,
+    for: '10m',
+    threshold: 0.5,
+    thresholdProblem: shareProblem,
+    summary: `The ${what} fails in most recent probe runs.`,
+    description:
+      `The {{ $labels.check }} check of probe job {{ $labels.job }} had failures during ` +
+      `{{ $value | humanizePercentage }} of the last ${window}.`,
+    expr: (threshold) => guarded(`${failingShare(config, checks)} >= ${threshold}`, config),
+  };
+}
+
+function tokenDegraded(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  return degradedDefinition(
+    config,
+    WebterminalAlertName.tokenDegraded,
+    'warning',
+    [ProbeCheck.edgeToken],
+    'public /token request of the web terminal',
+  );
+}
+
+function websocketDegraded(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  return degradedDefinition(
+    config,
+    WebterminalAlertName.websocketDegraded,
+    'critical',
+    [ProbeCheck.edgeWs],
+    'public WebSocket upgrade of the web terminal',
+  );
+}
+
+function ttydUnreachable(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  return degradedDefinition(
+    config,
+    WebterminalAlertName.ttydUnreachable,
+    'critical',
+    [ProbeCheck.originToken, ProbeCheck.originWs],
+    'in-cluster check of ttyd',
+  );
+}
+
+/**
+ * A replica answering the terminal host with anything but a 3xx (the auth redirect): 404 when it
+ * lacks the router, 0 when it does not answer. Deterministic (the probe asks every replica
+ * directly), so no window is needed. `for` 10m = two probe intervals: a replica must be wrong in
+ * consecutive runs, so a pod caught loading its configuration once does not page; it still fires
+ * within one interval + `for` of the fault. No restart guard: the value is the last run's verdict as
+ * the Pushgateway holds it, just as true for a Prometheus that has only just started.
+ */
+function replicaRouteMissing(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  const status = `max by (job, ${ProbeLabel.replica}, ${ProbeLabel.check}) (${select(
+    ProbeMetric.replicaStatus,
+    eq('job', config.probeJob),
+    oneOf(ProbeLabel.check, [ProbeCheck.edgeToken, ProbeCheck.edgeWs]),
+  )})`;
+  return {
+    alert: WebterminalAlertName.replicaRouteMissing,
+    severity: 'critical',
+    for: '10m',
+    summary: 'A Traefik replica does not route the web terminal.',
+    description:
+      `Traefik replica {{ $labels.${ProbeLabel.replica} }} answered the {{ $labels.${ProbeLabel.check} }} check ` +
+      'with status {{ $value }} instead of the auth redirect (0 = no answer); the requests Traefik sends to ' +
+      'it fail.',
+    expr: () => `${status} < 300\nor\n${status} >= 400`,
+  };
+}
+
+/**
+ * The probe's run group (`job=<job>` and no `kind` label) gets a fresh `push_time_seconds` at every
+ * push, failing runs included; the `kind="success"` group is pushed only on success, so reading it
+ * would again confuse "not running" with "failing". `absent` covers a probe that never pushed or a
+ * Pushgateway that lost its groups; its value -1 lets the description tell the two cases apart.
+ * No restart guard: the timestamp is the Pushgateway's, valid from the first scrape.
+ */
+function probeStale(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  const pushTime = select(PushgatewayMetric.pushTime, eq('job', config.probeJob), eq(ProbeLabel.kind, ''));
+  return {
+    alert: WebterminalAlertName.probeStale,
+    severity: 'warning',
+    for: '15m',
+    threshold: 2 * config.probeIntervalSeconds,
+    thresholdProblem: (seconds) =>
+      Number.isInteger(seconds) && seconds >= config.probeIntervalSeconds
+        ? undefined
+        : `accepted: whole seconds since the last push, at least one probe interval (${config.probeIntervalSeconds})`,
+    summary: 'The web terminal probe has stopped running.',
+    description:
+      '{{ if lt $value 0.0 }}The Pushgateway holds no push of probe job {{ $labels.job }}.' +
+      '{{ else }}Probe job {{ $labels.job }} last pushed {{ $value | humanizeDuration }} ago.{{ end }}',
+    expr: (threshold) => `time() - max by (job) (${pushTime}) > ${threshold}\nor\n-1 * absent(${pushTime})`,
+  };
+}
+
+/** Router count per replica, as a PromQL expression labelled by `replicaLabel`. */
+function routerCountPerReplica(config: ResolvedWebterminalAlertsProps): string {
+  const by = config.parityReplicaLabel;
+  switch (config.paritySource) {
+    case 'inventory':
+      return `max by (job, ${by}) (${select(ProbeMetric.replicaRouters, eq('job', config.probeJob))})`;
+    case 'traefik-v2':
+      return `count by (${by}) (count by (${by}, router) (traefik_router_open_connections))`;
+    case 'traefik-v3':
+      return `count by (${by}) (count by (${by}, router) (traefik_router_requests_total))`;
+  }
+}
+
+/**
+ * Fires per replica that has more than `threshold` routers fewer than the replica with most, so
+ * max − min > threshold, with the lagging replica named and the gap as value (the runbook's fix is
+ * to delete exactly that pod).
+ */
+function traefikRouterCountSkew(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  const counts = routerCountPerReplica(config);
+  // The inventory keeps the probe's job label (one probe, one set of replicas); the Traefik
+  // metrics are compared across every series the selector finds.
+  const per = config.paritySource === 'inventory' ? 'job' : '';
+  const max = per === '' ? `max(${counts})` : `max by (${per}) (${counts})`;
+  return {
+    alert: WebterminalAlertName.traefikRouterCountSkew,
+    severity: 'warning',
+    for: '10m',
+    threshold: 0,
+    thresholdProblem: (gap) =>
+      Number.isInteger(gap) && gap >= 0 ? undefined : 'accepted: a whole number of routers ≥ 0',
+    summary: 'Traefik replicas disagree on how many routers they have.',
+    description:
+      `Traefik replica {{ $labels.${config.parityReplicaLabel} }} lacks {{ $value }} of the routers ` +
+      `the replica with most has (source: ${config.paritySource}).`,
+    expr: (threshold) => `(\n  ${max}\n  - on (${per}) group_right ()\n  ${counts}\n) > ${threshold}`,
+  };
+}
+
+// ----- Factories ------------------------------------------------------------------------------
+
+/**
+ * The `Webterminal` group: WebterminalTokenDegraded (warning, 10m), WebterminalWebsocketDegraded
+ * (critical, 10m), WebterminalTtydUnreachable (critical, 10m), WebterminalReplicaRouteMissing
+ * (critical, 10m), WebterminalProbeStale (warning, 15m). Labels `severity`, `subsystem`
+ * (`webterminal`), annotations `summary`, `description`, `runbook_url`.
+ */
+export function webterminalAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
+  const config = resolveWebterminalAlertsProps(props);
+  const definitions = [tokenDegraded, websocketDegraded, ttydUnreachable, replicaRouteMissing, probeStale];
+  return new AlertGroup({
+    name: WebterminalGroupName.webterminal,
+    alerts: definitions.map((define) => alertProps(define(config), config, 'webterminal')),
+  });
+}
+
+/**
+ * The `Traefik Router Parity` group: TraefikRouterCountSkew (warning, 10m), from the source chosen
+ * with `paritySource`; `subsystem` is `traefik`.
+ */
+export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
+  const config = resolveWebterminalAlertsProps(props);
+  return new AlertGroup({
+    name: WebterminalGroupName.traefikRouterParity,
+    alerts: [alertProps(traefikRouterCountSkew(config), config, 'traefik')],
+  });
+}
+
+/**
+ * Both groups in one rule set, with the effective configuration readable. More groups can be added
+ * with {@link AlertRuleSet.addGroup}, more alerts with `webterminal.addAlert(...)`.
+ */
+export class WebterminalRuleSet extends AlertRuleSet {
+  /** The configuration in effect, defaults filled in. */
+  public readonly config: ResolvedWebterminalAlertsProps;
+  /** The `Webterminal` group. */
+  public readonly webterminal: AlertGroup;
+  /** The `Traefik Router Parity` group. */
+  public readonly routerParity: AlertGroup;
+
+  /** Makes both groups from `props`. */
+  constructor(props: WebterminalAlertsProps = {}) {
+    super();
+    this.config = resolveWebterminalAlertsProps(props);
+    this.webterminal = this.addGroup(webterminalAlertGroup(props));
+    this.routerParity = this.addGroup(traefikRouterParityAlertGroup(props));
+  }
+}
+
+/** The web terminal's rule file in YAML (what `npm run rules` writes). */
+export function webterminalRulesYaml(props: WebterminalAlertsProps = {}): string {
+  return new WebterminalRuleSet(props).toYaml();
+}
