@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App } from './lib/cdktf';
 import { TerminalConfig, ValidationError, loadTerminalConfig, terminalStackProps, TerminalStack } from './lib';
@@ -55,10 +56,34 @@ function synthAtomically(config: TerminalConfig, context: Record<string, unknown
   }
 }
 
+/**
+ * Writes the stack's alert groups as a plain Prometheus rule file (for `serverFiles` of the
+ * prometheus-community chart, or any Prometheus that loads rule files), from the same
+ * configuration as the stack, so job name and interval match the probe.
+ */
+function writeRules(config: TerminalConfig, context: Record<string, unknown>, file: string): void {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-rules-'));
+  try {
+    const stack = build(config, context, scratch).node.findChild(config.stackName) as TerminalStack;
+    if (stack.alerts === undefined) throw new ValidationError('rules', ['alerts are off in this configuration (alerts.enabled, probe.enabled)']);
+    const partial = `${file}.tmp-${process.pid}`;
+    fs.writeFileSync(partial, stack.alerts.toYaml());
+    fs.renameSync(partial, file);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 function main(): void {
   const context = readContext();
+  const [command, file = 'webterminal.rules.yaml'] = process.argv.slice(2);
   try {
     const config = loadTerminalConfig(context.terminal ?? {}, process.env);
+    if (command === 'rules') {
+      writeRules(config, context, file);
+      console.log(`wrote the alert groups of stack "${config.stackName}" to ${file}`);
+      return;
+    }
     const outdir = synthAtomically(config, context);
     console.log(`synthesized stack "${config.stackName}" into ${path.relative(process.cwd(), outdir) || '.'}/stacks/${config.stackName}/cdk.tf.json`);
   } catch (e) {

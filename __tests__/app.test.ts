@@ -78,6 +78,24 @@ describe('the app (main.ts)', () => {
     for (const file of everything) expect(fs.readFileSync(file, 'utf8')).not.toContain('s3cret-pw');
   });
 
+  test('npm run rules writes the configured alert groups as a rule file promtool accepts', () => {
+    const file = path.join(tmp, 'rules.yaml');
+    const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'main.ts', 'rules', file], {
+      cwd: ROOT,
+      env: { ...process.env, TERMINAL_CONFIG: JSON.stringify({ probe: { schedule: '*/10 * * * *' } }) },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(0);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('- name: Webterminal');
+    expect(text).toContain('- name: Traefik Router Parity');
+    expect(text).toContain('> 1200'); // stale after two 10-minute intervals
+    const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8', timeout: 30_000 });
+    expect(check.stdout).toContain('SUCCESS: 6 rules found');
+    expect(check.status).toBe(0);
+  });
+
   test('npx cdktf synth produces the same stack as npm run synth', () => {
     const direct = path.join(tmp, 'direct');
     expect(synth(direct).status).toBe(0);

@@ -1,4 +1,4 @@
-import { EXAMPLE_CONFIG, ValidationError, loadTerminalConfig } from '../lib';
+import { EXAMPLE_CONFIG, ValidationError, loadTerminalConfig, terminalStackProps } from '../lib';
 
 function problemsOf(context: unknown, env: NodeJS.ProcessEnv = {}): readonly string[] {
   try {
@@ -83,6 +83,24 @@ describe('loadTerminalConfig', () => {
 
   test('rejects host-port routes for an in-cluster ttyd', () => {
     expect(problemsOf({ ttyd: { mode: 'in-cluster' } })).toContain('routes[0].hostPort needs ttyd.mode "external"; give serviceName and servicePort instead');
+  });
+
+  test('passes probe and alert settings from context and TERMINAL_PUSHGATEWAY_URL to the stack props', () => {
+    const config = loadTerminalConfig(
+      { probe: { schedule: '*/2 * * * *', routerInventory: true }, alerts: { namespace: 'observability', configMap: true, prometheusRule: false } },
+      { TERMINAL_PUSHGATEWAY_URL: 'http://pushgateway.monitoring:9091' },
+    );
+    const props = terminalStackProps(config);
+    expect(props.probe).toBe(true);
+    expect(props.probeOptions).toStrictEqual({ createReplicaService: true, schedule: '*/2 * * * *', routerInventory: true, pushgatewayUrl: 'http://pushgateway.monitoring:9091' });
+    expect(props.alertsRuleOptions).toStrictEqual({ namespace: 'observability', configMap: true, prometheusRule: false });
+  });
+
+  test('rejects probe and alert settings of the wrong type, naming them', () => {
+    expect(problemsOf({ probe: { samples: 'six' }, alerts: { paritySource: 'traefik-v4' } })).toStrictEqual([
+      'probe.samples "six" is not a number',
+      'alerts.paritySource "traefik-v4" is not one of "inventory", "traefik-v2", "traefik-v3"',
+    ]);
   });
 
   test('accepts app and none with a reason', () => {

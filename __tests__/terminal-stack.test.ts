@@ -26,7 +26,8 @@ describe('TerminalStack', () => {
       }),
     });
     const resources = JSON.parse(json).resource;
-    expect(Object.keys(resources.kubernetes_service_v1)).toHaveLength(3); // ttyd + /clipboard/ + /api/sessions/
+    const services = Object.values(resources.kubernetes_service_v1 as Record<string, any>).map((s) => s.metadata.name).sort();
+    expect(services).toStrictEqual(['terminal', 'terminal-api-sessions', 'terminal-clipboard', 'traefik-replicas']);
     const endpointPorts = Object.values(resources.kubernetes_endpoints_v1 as Record<string, any>).map((e) => e.subset[0].port[0].port).sort();
     expect(endpointPorts).toStrictEqual([7681, 7683, 7684]);
   });
@@ -61,6 +62,51 @@ describe('TerminalStack', () => {
     const json = JSON.parse(stackJson({ createAuthMiddleware: true }));
     const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).filter((m) => m.spec.forwardAuth);
     expect(middlewares.map((m) => [m.metadata.namespace, m.metadata.name])).toStrictEqual([['traefik', 'authentik-forward-auth']]);
+  });
+
+  test('runs the probe against the public host and the ttyd Service, and installs its alerts with its job and interval', () => {
+    const stack = new TerminalStack(Testing.app(), 'terminal', {
+      ...terminalStackProps(EXAMPLE_CONFIG),
+      probeOptions: { schedule: '*/10 * * * *', job: 'term-probe', routerInventory: true, createReplicaService: true },
+    });
+    expect(stack.probe?.environment.PROBE_EDGE_URL).toBe('https://terminal.example.com');
+    expect(stack.alerts?.config.probeJob).toBe('term-probe');
+    expect(stack.alerts?.config.probeIntervalSeconds).toBe(600);
+    expect(stack.alerts?.config.paritySource).toBe('inventory');
+    const json = JSON.parse(Testing.synth(stack));
+    const [cronJob] = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, any>);
+    const env = cronJob.spec.job_template.spec.template.spec.container[0].env as { name: string; value: string }[];
+    expect(env.find((e) => e.name === 'PROBE_ORIGIN_URL')?.value).toBe('http://terminal.${kubernetes_namespace_v1.Namespace.metadata[0].name}.svc.cluster.local');
+    const rule = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).find((m) => m.kind === 'PrometheusRule');
+    expect(rule.metadata).toStrictEqual({ name: 'webterminal', namespace: 'monitoring', labels: { release: 'prometheus' } });
+    expect(rule.spec.groups.map((g: { name: string }) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
+    const exprs = rule.spec.groups.flatMap((g: { rules: { alert: string; expr: string }[] }) => g.rules.map((r) => [r.alert, r.expr]));
+    for (const [, expr] of exprs) expect(expr).toContain('job="term-probe"');
+    // stale after two intervals of the */10 schedule
+    expect(Object.fromEntries(exprs).WebterminalProbeStale).toContain('> 1200');
+  });
+
+  test('reads router parity from Traefik v3 metrics when the probe keeps no inventory', () => {
+    const stack = new TerminalStack(Testing.app(), 'terminal', terminalStackProps(EXAMPLE_CONFIG));
+    expect(stack.alerts?.config.paritySource).toBe('traefik-v3');
+  });
+
+  test('without the probe there are no alerts, unless asked for', () => {
+    const noProbe = new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), probe: false });
+    expect(noProbe.probe).toBeUndefined();
+    expect(noProbe.alerts).toBeUndefined();
+    expect(Testing.synth(noProbe)).not.toContain('kubernetes_cron_job_v1');
+    const alertsOnly = new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), probe: false, alerts: true });
+    expect(alertsOnly.alerts?.config.probeJob).toBe('webterminal-probe');
+  });
+
+  test('can deliver the rules as a ConfigMap only, for a Prometheus without the operator', () => {
+    const stack = new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), alertsRuleOptions: { prometheusRule: false, configMap: true } });
+    const json = JSON.parse(Testing.synth(stack));
+    const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest.kind);
+    expect(kinds).not.toContain('PrometheusRule');
+    const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, any>).map((m) => m.metadata.name).sort();
+    expect(maps).toStrictEqual(['webterminal-probe', 'webterminal-rules']);
   });
 
   test('fails on a host-port route when ttyd runs in the cluster', () => {

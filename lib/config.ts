@@ -1,3 +1,4 @@
+import { PARITY_SOURCES, ParitySource } from './alert-rules';
 import { AUTH_POSTURES, AuthPosture, IngressKind } from './protected-ingress';
 import { StateBackend, TerminalRouteOptions, TerminalStackProps } from './terminal-stack';
 import { MiddlewareRef } from './traefik';
@@ -40,6 +41,38 @@ export interface TerminalConfig {
   readonly kubeContext?: string;
   /** State backend. */
   readonly stateBackend: StateBackend;
+  /** The probe CronJob. */
+  readonly probe: ProbeConfig;
+  /** The alert groups. */
+  readonly alerts: AlertsConfig;
+}
+
+/** The probe's place in the configuration; unset fields take WebterminalProbe's defaults. */
+export interface ProbeConfig {
+  /** Run the probe. */
+  readonly enabled: boolean;
+  readonly pushgatewayUrl?: string;
+  readonly schedule?: string;
+  readonly samples?: number;
+  readonly timeoutSeconds?: number;
+  readonly deadlineSeconds?: number;
+  readonly replicas?: string;
+  readonly createReplicaService?: boolean;
+  readonly routerInventory?: boolean;
+  readonly insecureTls?: boolean;
+}
+
+/** The alerts' place in the configuration; unset fields take the library's defaults. */
+export interface AlertsConfig {
+  /** Install the alert groups (default: when the probe runs). */
+  readonly enabled?: boolean;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly prometheusRule?: boolean;
+  readonly configMap?: boolean;
+  readonly runbookBaseUrl?: string;
+  readonly restartGuard?: boolean;
+  readonly paritySource?: ParitySource;
 }
 
 /** ttyd's place in the configuration. */
@@ -81,6 +114,8 @@ export const EXAMPLE_CONFIG: TerminalConfig = {
     { path: '/api/sessions/', hostPort: 7684 },
   ],
   stateBackend: 'local',
+  probe: { enabled: true, createReplicaService: true },
+  alerts: {},
 };
 
 /** Environment variables that override single settings (after `cdktf.json` context). */
@@ -94,6 +129,7 @@ export const CONFIG_ENV = {
   auth: 'TERMINAL_AUTH',
   authReason: 'TERMINAL_AUTH_REASON',
   stateBackend: 'TERMINAL_STATE_BACKEND',
+  pushgatewayUrl: 'TERMINAL_PUSHGATEWAY_URL',
   kubeConfigPath: 'KUBE_CONFIG_PATH',
   kubeContext: 'KUBE_CTX',
   /** A JSON object merged over everything else, for settings without a variable of their own. */
@@ -129,6 +165,7 @@ function envLayer(env: NodeJS.ProcessEnv, problems: Problems): Json {
   set('stateBackend', env[CONFIG_ENV.stateBackend]);
   set('kubeConfigPath', env[CONFIG_ENV.kubeConfigPath]);
   set('kubeContext', env[CONFIG_ENV.kubeContext]);
+  if (env[CONFIG_ENV.pushgatewayUrl]) layer.probe = { pushgatewayUrl: env[CONFIG_ENV.pushgatewayUrl] };
   const ttyd: Json = {};
   if (env[CONFIG_ENV.ttydAddress]) ttyd.address = env[CONFIG_ENV.ttydAddress];
   const port = env[CONFIG_ENV.ttydPort];
@@ -217,6 +254,36 @@ function readTtyd(data: Json, problems: Problems): TtydConfig {
   return { mode, address, port };
 }
 
+function readProbe(data: Json, problems: Problems): ProbeConfig {
+  const r = new Reader(data, 'probe.', problems);
+  return {
+    enabled: r.boolean('enabled') ?? true,
+    pushgatewayUrl: r.string('pushgatewayUrl'),
+    schedule: r.string('schedule'),
+    samples: r.number('samples'),
+    timeoutSeconds: r.number('timeoutSeconds'),
+    deadlineSeconds: r.number('deadlineSeconds'),
+    replicas: r.string('replicas'),
+    createReplicaService: r.boolean('createReplicaService'),
+    routerInventory: r.boolean('routerInventory'),
+    insecureTls: r.boolean('insecureTls'),
+  };
+}
+
+function readAlerts(data: Json, problems: Problems): AlertsConfig {
+  const r = new Reader(data, 'alerts.', problems);
+  return {
+    enabled: r.boolean('enabled'),
+    namespace: r.string('namespace'),
+    labels: r.stringMap('labels'),
+    prometheusRule: r.boolean('prometheusRule'),
+    configMap: r.boolean('configMap'),
+    runbookBaseUrl: r.string('runbookBaseUrl'),
+    restartGuard: r.boolean('restartGuard'),
+    paritySource: r.oneOf('paritySource', PARITY_SOURCES),
+  };
+}
+
 function readRoutes(list: unknown[], ttyd: TtydConfig, problems: Problems): RouteConfig[] {
   const routes: RouteConfig[] = [];
   list.forEach((item, i) => {
@@ -281,6 +348,8 @@ export function loadTerminalConfig(context: unknown = {}, env: NodeJS.ProcessEnv
     kubeConfigPath: r.string('kubeConfigPath'),
     kubeContext: r.string('kubeContext'),
     stateBackend: r.oneOf('stateBackend', ['local', 'pg'] as const) ?? 'local',
+    probe: readProbe(r.object('probe') ?? {}, problems),
+    alerts: readAlerts(r.object('alerts') ?? {}, problems),
   };
 
   problems.add(checkDnsLabel('stackName', config.stackName));
@@ -323,5 +392,20 @@ export function terminalStackProps(config: TerminalConfig): TerminalStackProps {
     kubeConfigPath: config.kubeConfigPath,
     kubeContext: config.kubeContext,
     stateBackend: config.stateBackend,
+    probe: config.probe.enabled,
+    probeOptions: withoutUndefined({ ...config.probe, enabled: undefined }),
+    alerts: config.alerts.enabled,
+    alertsOptions: withoutUndefined({ runbookBaseUrl: config.alerts.runbookBaseUrl, restartGuard: config.alerts.restartGuard, paritySource: config.alerts.paritySource }),
+    alertsRuleOptions: withoutUndefined({
+      namespace: config.alerts.namespace,
+      labels: config.alerts.labels,
+      prometheusRule: config.alerts.prometheusRule,
+      configMap: config.alerts.configMap,
+    }),
   };
+}
+
+/** Drops unset keys, so spreading the result over defaults keeps them. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

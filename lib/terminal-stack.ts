@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
 import { AuthentikForwardAuth } from './authentik-forward-auth';
 import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStack } from './cdktf';
+import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
 import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routeSlug } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend, TtydService } from './ttyd-service';
@@ -127,7 +129,30 @@ export interface TerminalStackProps {
    * @default - WebterminalProbe's defaults
    */
   readonly probeOptions?: TerminalProbeOptions;
+  /**
+   * Install the alert groups (`Webterminal`, `Traefik Router Parity`) with the probe, so they live
+   * and die with it: the Pushgateway never forgets a retired probe's series.
+   * @default - the same as `probe`
+   */
+  readonly alerts?: boolean;
+  /**
+   * Alert settings; the probe's job and interval come from the probe. The parity source defaults to
+   * the probe's router inventory when it is on, else the Traefik v3 metrics.
+   * @default - WebterminalRuleSet's defaults
+   */
+  readonly alertsOptions?: TerminalAlertsOptions;
+  /**
+   * Where the rules go: PrometheusRule and/or ConfigMap, namespace, labels.
+   * @default - a PrometheusRule `webterminal` in `monitoring`, labelled `release: prometheus`
+   */
+  readonly alertsRuleOptions?: TerminalAlertsRuleOptions;
 }
+
+/** Alert settings the stack does not decide itself. */
+export type TerminalAlertsOptions = Omit<WebterminalAlertsProps, 'probeJob' | 'probeIntervalSeconds'>;
+
+/** How the stack installs the rules. */
+export type TerminalAlertsRuleOptions = Omit<PrometheusRulesProps, 'ruleSet'>;
 
 /** Probe settings the stack does not decide itself. */
 export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl'>;
@@ -151,6 +176,10 @@ export class TerminalStack extends TerraformStack {
   public readonly ingress: ProtectedIngress;
   /** The probe, unless `probe` is false. */
   public readonly probe?: WebterminalProbe;
+  /** The alert groups, unless `alerts` is false. */
+  public readonly alerts?: WebterminalRuleSet;
+  /** The rules' Kubernetes objects, unless `alerts` is false. */
+  public readonly alertRules?: PrometheusRules;
   /** The created Authentik middleware, when `createAuthMiddleware` is set. */
   public readonly authMiddleware?: AuthentikForwardAuth;
 
@@ -199,6 +228,17 @@ export class TerminalStack extends TerraformStack {
         edgeUrl: `https://${props.host}`,
         originUrl: this.ttyd.url,
       });
+    }
+
+    if (props.alerts ?? this.probe !== undefined) {
+      const options = props.alertsOptions ?? {};
+      this.alerts = new WebterminalRuleSet({
+        ...options,
+        probeJob: this.probe?.job,
+        probeIntervalSeconds: this.probe?.intervalSeconds,
+        paritySource: options.paritySource ?? (this.probe?.routerInventory ? 'inventory' : 'traefik-v3'),
+      });
+      this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
     }
   }
 
