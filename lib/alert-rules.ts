@@ -26,22 +26,31 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /** One alerting rule as it appears in a Prometheus rule file. */
 export interface AlertRule {
+  /** Alert name (the `alertname` label). */
   readonly alert: string;
+  /** PromQL expression; every series it returns is one firing alert. */
   readonly expr: string;
+  /** How long the expression must hold before the alert fires (a Prometheus duration); absent: at once. */
   readonly for?: string;
+  /** Labels of the alert, `severity` first. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Annotations of the alert: `summary`, `description`, `runbook_url`, then any others. */
   readonly annotations: Readonly<Record<string, string>>;
 }
 
 /** One rule group as it appears in a Prometheus rule file (and in a `PrometheusRule`'s spec). */
 export interface RuleGroup {
+  /** Group name, unique in the rule file. */
   readonly name: string;
+  /** How often the group is evaluated (a Prometheus duration); absent: Prometheus' global `evaluation_interval`. */
   readonly interval?: string;
+  /** The group's alerting rules, in order. */
   readonly rules: readonly AlertRule[];
 }
 
 /** A Prometheus rule file: also the `spec` of a `PrometheusRule`. */
 export interface RuleFile {
+  /** The rule groups, in order. */
   readonly groups: readonly RuleGroup[];
 }
 
@@ -393,17 +402,25 @@ export class AlertRuleSet {
 
 /** Names of the alerts the factories make (also the runbook file names under `docs/runbooks/`). */
 export const WebterminalAlertName = {
+  /** The public `/token` request fails in most recent probe runs (warning). */
   tokenDegraded: 'WebterminalTokenDegraded',
+  /** The public WebSocket upgrade fails in most recent probe runs (critical). */
   websocketDegraded: 'WebterminalWebsocketDegraded',
+  /** The in-cluster checks of ttyd fail in most recent probe runs (critical). */
   ttydUnreachable: 'WebterminalTtydUnreachable',
+  /** A Traefik replica answers the terminal host with something other than a 3xx (critical). */
   replicaRouteMissing: 'WebterminalReplicaRouteMissing',
+  /** The probe has not pushed for too long, or never did (warning). */
   probeStale: 'WebterminalProbeStale',
+  /** Traefik replicas disagree on how many routers they have (warning). */
   traefikRouterCountSkew: 'TraefikRouterCountSkew',
 } as const;
 
 /** Group names the factories use. */
 export const WebterminalGroupName = {
+  /** The group of {@link webterminalAlertGroup}. */
   webterminal: 'Webterminal',
+  /** The group of {@link traefikRouterParityAlertGroup}. */
   traefikRouterParity: 'Traefik Router Parity',
 } as const;
 
@@ -545,15 +562,25 @@ export interface WebterminalAlertsProps {
 
 /** {@link WebterminalAlertsProps} with every default filled in. */
 export interface ResolvedWebterminalAlertsProps {
+  /** Pushgateway job name the probe pushes under. */
   readonly probeJob: string;
+  /** Seconds between probe runs (at least 60). */
   readonly probeIntervalSeconds: number;
+  /** Base of every `runbook_url`, always ending in `/`. */
   readonly runbookBaseUrl: string;
+  /** Whether the token, WebSocket and ttyd alerts stay quiet after a Prometheus start. */
   readonly restartGuard: boolean;
+  /** Label matchers that select the Prometheus server's own `process_start_time_seconds`. */
   readonly restartGuardSelector: string;
+  /** Seconds after a Prometheus start during which the guarded alerts stay quiet. */
   readonly restartGuardSeconds: number;
+  /** Where `TraefikRouterCountSkew` gets router counts. */
   readonly paritySource: ParitySource;
+  /** The label that tells Traefik replicas apart in the router counts. */
   readonly parityReplicaLabel: string;
+  /** Labels added to every alert. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Per-alert overrides (validated: keys are alert names). */
   readonly overrides: WebterminalAlertOverrides;
 }
 

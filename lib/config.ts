@@ -51,14 +51,23 @@ export interface TerminalConfig {
 export interface ProbeConfig {
   /** Run the probe. */
   readonly enabled: boolean;
+  /** Pushgateway base URL (default `http://prometheus-pushgateway.monitoring.svc.cluster.local:9091`). */
   readonly pushgatewayUrl?: string;
+  /** Cron schedule of the probe runs; the alerts' windows follow its interval (default every 5 minutes). */
   readonly schedule?: string;
+  /** Requests per edge check per run (default 6). */
   readonly samples?: number;
+  /** Time limit of one request, seconds (default 10). */
   readonly timeoutSeconds?: number;
+  /** Time limit of a whole run, seconds (default 60). */
   readonly deadlineSeconds?: number;
+  /** Headless Service name or comma list of IPs of the Traefik replicas (default: the replica Service when created, else no per-replica checks). */
   readonly replicas?: string;
+  /** Create a headless Service that resolves to every Traefik replica (true in {@link EXAMPLE_CONFIG}). */
   readonly createReplicaService?: boolean;
+  /** Count each replica's routers from its Traefik API, for the `inventory` parity source (default false). */
   readonly routerInventory?: boolean;
+  /** Skip TLS certificate checks (default false). */
   readonly insecureTls?: boolean;
 }
 
@@ -66,19 +75,42 @@ export interface ProbeConfig {
 export interface AlertsConfig {
   /** Install the alert groups (default: when the probe runs). */
   readonly enabled?: boolean;
+  /** Namespace of the `PrometheusRule` and ConfigMap (default `monitoring`). */
   readonly namespace?: string;
+  /** Labels on the `PrometheusRule` and ConfigMap; replace the default `release: prometheus`. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Make the `PrometheusRule` (default true). */
   readonly prometheusRule?: boolean;
+  /** Also write the rule file into a ConfigMap (default false). */
   readonly configMap?: boolean;
+  /** Base of every `runbook_url` (default {@link DEFAULT_RUNBOOK_BASE_URL}). */
   readonly runbookBaseUrl?: string;
+  /** Keep the token, WebSocket and ttyd alerts quiet for 15 minutes after a Prometheus start (default true). */
   readonly restartGuard?: boolean;
+  /** Where `TraefikRouterCountSkew` gets router counts (default `inventory` when the probe's router inventory is on, else `traefik-v3`). */
   readonly paritySource?: ParitySource;
 }
 
 /** ttyd's place in the configuration. */
 export type TtydConfig =
-  | { readonly mode: 'external'; readonly address: string; readonly port: number }
-  | { readonly mode: 'in-cluster'; readonly image?: string; readonly authHeader?: string; readonly port?: number };
+  | {
+      /** ttyd runs on a host outside the cluster. */
+      readonly mode: 'external';
+      /** IPv4 address of the ttyd host. */
+      readonly address: string;
+      /** ttyd's port on that host (default 7681). */
+      readonly port: number;
+    }
+  | {
+      /** ttyd runs as a Deployment in the cluster. */
+      readonly mode: 'in-cluster';
+      /** ttyd image (default `tsl0922/ttyd:1.7.7`). */
+      readonly image?: string;
+      /** Header the auth proxy fills with the signed-in user; ttyd trusts it (default `X-authentik-username`). */
+      readonly authHeader?: string;
+      /** Port ttyd listens on in the pod (default 7681). */
+      readonly port?: number;
+    };
 
 /** A sibling route in the configuration. */
 export interface RouteConfig {
@@ -120,17 +152,29 @@ export const EXAMPLE_CONFIG: TerminalConfig = {
 
 /** Environment variables that override single settings (after `cdktf.json` context). */
 export const CONFIG_ENV = {
+  /** Sets `host`. */
   host: 'TERMINAL_HOST',
+  /** Sets `namespace`. */
   namespace: 'TERMINAL_NAMESPACE',
+  /** Sets `tlsSecretName`. */
   tlsSecretName: 'TERMINAL_TLS_SECRET',
+  /** Sets `ttyd.address`. */
   ttydAddress: 'TERMINAL_TTYD_ADDRESS',
+  /** Sets `ttyd.port` (digits only). */
   ttydPort: 'TERMINAL_TTYD_PORT',
+  /** Sets `ingressKind`. */
   ingressKind: 'TERMINAL_INGRESS_KIND',
+  /** Sets `auth`. */
   auth: 'TERMINAL_AUTH',
+  /** Sets `authReason`. */
   authReason: 'TERMINAL_AUTH_REASON',
+  /** Sets `stateBackend`. */
   stateBackend: 'TERMINAL_STATE_BACKEND',
+  /** Sets `probe.pushgatewayUrl`. */
   pushgatewayUrl: 'TERMINAL_PUSHGATEWAY_URL',
+  /** Sets `kubeConfigPath`. */
   kubeConfigPath: 'KUBE_CONFIG_PATH',
+  /** Sets `kubeContext`. */
   kubeContext: 'KUBE_CTX',
   /** A JSON object merged over everything else, for settings without a variable of their own. */
   json: 'TERMINAL_CONFIG',

@@ -46,9 +46,13 @@ export const ProbeLabel = {
 
 /** Values of the `check` label. */
 export const ProbeCheck = {
+  /** `GET /token` via the public path. */
   edgeToken: 'edge_token',
+  /** WebSocket upgrade to `/ws` via the public path. */
   edgeWs: 'edge_ws',
+  /** `GET /token` on the in-cluster ttyd Service. */
   originToken: 'origin_token',
+  /** WebSocket upgrade on the in-cluster ttyd Service. */
   originWs: 'origin_ws',
 } as const;
 
@@ -60,6 +64,8 @@ export const DEFAULT_PROBE_JOB = 'webterminal-probe';
 
 /** Metrics the Pushgateway adds to every group by itself (source: pushgateway README). */
 export const PushgatewayMetric = {
+  /** Unix time of the group's last successful push. */
   pushTime: 'push_time_seconds',
+  /** Unix time of the group's last failed push. */
   pushFailureTime: 'push_failure_time_seconds',
 } as const;

@@ -55,10 +55,15 @@ export interface Route {
 
 /** Annotation keys this library writes. */
 export const Annotations = {
+  /** Traefik middlewares of an `Ingress`' router, a comma list of `<namespace>-<name>@kubernetescrd`. */
   middlewares: 'traefik.ingress.kubernetes.io/router.middlewares',
+  /** Traefik entry point of an `Ingress`' router (default `websecure`). */
   entrypoints: 'traefik.ingress.kubernetes.io/router.entrypoints',
+  /** Serves an `Ingress`' router over TLS (always `"true"`). */
   tls: 'traefik.ingress.kubernetes.io/router.tls',
+  /** The host's {@link AuthPosture}, on every ingress object. */
   authPosture: 'webterminal.dev/auth-posture',
+  /** Why the host has its posture, when a reason was given. */
   authReason: 'webterminal.dev/auth-reason',
 } as const;
 

@@ -1,0 +1,121 @@
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * The library as another stack gets it: `npm pack`, install the tarball into a scratch project,
+ * and there type-check and synthesize a different stack that imports only the package's public
+ * entry point. Dependencies come from npm's cache (`--prefer-offline`): this project's own
+ * `npm ci` has put them there.
+ */
+const ROOT = path.resolve(__dirname, '..');
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+function run(command: string, args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+const MONITORING_STACK = `
+import { App, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ProtectedIngress, PrometheusRules, WebterminalProbe, WebterminalRuleSet } from 'webterminal-cdktf';
+import * as fs from 'fs';
+
+/** A monitoring stack: the web terminal's alerts for Helm values, and Grafana behind Authentik. */
+class MonitoringStack extends TerraformStack {
+  public readonly rules: WebterminalRuleSet;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new KubernetesProvider(this, 'Kubernetes', { configPath: '~/.kube/config' });
+    this.rules = new WebterminalRuleSet({ probeIntervalSeconds: 300, paritySource: 'traefik-v3' });
+    new PrometheusRules(this, 'Rules', { ruleSet: this.rules, prometheusRule: false, configMap: true });
+    new ProtectedIngress(this, 'Grafana', {
+      name: 'grafana',
+      namespace: 'monitoring',
+      host: 'grafana.example.com',
+      service: { name: 'grafana', port: 80 },
+      tlsSecretName: 'grafana-tls',
+    });
+    new WebterminalProbe(this, 'Probe', { namespace: 'monitoring', edgeUrl: 'https://terminal.example.com', originUrl: 'http://terminal.terminal.svc.cluster.local' });
+  }
+}
+
+const app = new App({ outdir: 'cdktf.out' });
+const stack = new MonitoringStack(app, 'monitoring');
+// Helm values for the prometheus-community chart: serverFiles carries rule files.
+fs.writeFileSync('values.json', JSON.stringify({ serverFiles: { 'webterminal.rules.yaml': stack.rules.toRuleFile() } }));
+app.synth();
+`;
+
+describe('the packed library', () => {
+  let tmp: string;
+  let tarball: string;
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'webterminal-pack-'));
+    const packed = run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT);
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+    tarball = path.join(tmp, info.filename);
+    fs.writeFileSync(path.join(tmp, 'files.json'), JSON.stringify(info.files.map((f) => f.path)));
+  }, 180_000);
+
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('ships the compiled library, its declarations, the probe script and the runbooks, and nothing else', () => {
+    const files: string[] = JSON.parse(fs.readFileSync(path.join(tmp, 'files.json'), 'utf8'));
+    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/probe-script.mjs', 'docs/runbooks/WebterminalReplicaRouteMissing.md', 'package.json', 'README.md']));
+    expect(files.filter((f) => /^(lib|__tests__|bench|cdktf\.out|node_modules)\//.test(f) || f === 'main.ts')).toStrictEqual([]);
+    expect(fs.readFileSync(path.join(ROOT, 'dist', 'probe-script.mjs'))).toStrictEqual(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs')));
+  });
+
+  test('another stack installs it, type-checks against its public API, and synthesizes', () => {
+    const project = path.join(tmp, 'monitoring');
+    fs.mkdirSync(project);
+    const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+    fs.writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({
+        name: 'monitoring-stack',
+        private: true,
+        dependencies: {
+          'webterminal-cdktf': `file:${tarball}`,
+          cdktf: versions.cdktf,
+          constructs: versions.constructs,
+          '@cdktf/provider-kubernetes': versions['@cdktf/provider-kubernetes'],
+          '@types/node': versions['@types/node'],
+        },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'], outDir: 'out' }, files: ['main.ts'] }),
+    );
+    fs.writeFileSync(path.join(project, 'main.ts'), MONITORING_STACK);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], project, 240_000);
+    run(process.execPath, [TSC, '-p', '.'], project);
+    run(process.execPath, ['out/main.js'], project);
+
+    const stack = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
+    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, any>)[0];
+    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('traefik-authentik-forward-auth@kubernetescrd');
+    const maps = Object.values(stack.resource.kubernetes_config_map_v1 as Record<string, any>);
+    const script = maps.find((m) => m.metadata.name === 'webterminal-probe');
+    // the probe script is found inside the installed package
+    expect(script.data['probe-script.mjs']).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs'), 'utf8'));
+    expect(maps.find((m) => m.metadata.name === 'webterminal-rules').data['webterminal.rules.yaml']).toContain('TraefikRouterCountSkew');
+    const values = JSON.parse(fs.readFileSync(path.join(project, 'values.json'), 'utf8'));
+    expect(values.serverFiles['webterminal.rules.yaml'].groups.map((g: { name: string }) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
+  }, 300_000);
+
+  test('a deep import into lib/ is refused: the public entry point is the API', () => {
+    const project = path.join(tmp, 'monitoring');
+    const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/config')"], { cwd: project, encoding: 'utf8' });
+    expect(probe.status).not.toBe(0);
+    expect(probe.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+});
