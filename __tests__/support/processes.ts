@@ -8,6 +8,11 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// Debian installs nginx and dnsmasq in /usr/sbin, which an ordinary user's PATH leaves out.
+for (const dir of ['/usr/sbin', '/sbin']) {
+  if (!(process.env.PATH ?? '').split(':').includes(dir)) process.env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:${dir}`;
+}
+
 export const INSTALL_HINT =
   'apt-get install -y --no-install-recommends prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl';
 
