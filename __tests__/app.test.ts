@@ -7,7 +7,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** Runs the app the way `npm run synth` does, into `outdir`. */
 function synth(outdir: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'main.ts'], {
+  return spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',
@@ -80,7 +80,7 @@ describe('the app (main.ts)', () => {
 
   test('npm run rules writes the configured alert groups as a rule file promtool accepts', () => {
     const file = path.join(tmp, 'rules.yaml');
-    const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'main.ts', 'rules', file], {
+    const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts', 'rules', file], {
       cwd: ROOT,
       env: { ...process.env, TERMINAL_CONFIG: JSON.stringify({ probe: { schedule: '*/10 * * * *' } }) },
       encoding: 'utf8',

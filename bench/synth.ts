@@ -14,7 +14,7 @@ const env = { ...process.env, CDKTF_OUTDIR: path.join(out, 'direct'), CHECKPOINT
 
 console.log(`synth benchmark on ${os.cpus().length} cores, node ${process.version}`);
 report('npm run synth', timeCommand('npm', ['run', '--silent', 'synth'], 5, env), '<= 1.5 s');
-report('ts-node main.ts (no npm)', timeCommand(process.execPath, ['node_modules/ts-node/dist/bin.js', '--transpile-only', 'main.ts'], 5, env));
+report('ts-node main.ts (no npm)', timeCommand(process.execPath, ['node_modules/ts-node/dist/bin.js', '--swc', 'main.ts'], 5, env));
 const cli = path.join('node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
 report('npx cdktf synth (CLI)', timeCommand(process.execPath, [cli, 'synth', '--output', path.join(out, 'cli')], 3, { ...env, CDKTF_OUTDIR: undefined }));
 fs.rmSync(out, { recursive: true, force: true });
