@@ -8,11 +8,32 @@ import type { Duplex } from 'node:stream';
 
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
-function listen(server: net.Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => resolve());
-  });
+/** A server on 127.0.0.1 whose `stop()` also ends open connections (`close()` alone waits for them). */
+class LoopbackServer {
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    protected readonly server: net.Server,
+    readonly port: number,
+  ) {
+    server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: '127.0.0.1', port: this.port }, () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }
 
 /**
@@ -24,7 +45,7 @@ function listen(server: net.Server, host: string, port: number): Promise<void> {
  * It records every byte a client sends after a handshake: a WebSocket frame from the probe would be
  * the first message on which real ttyd spawns a shell.
  */
-export class TtydStandIn {
+export class TtydStandIn extends LoopbackServer {
   /** Completed WebSocket handshakes. */
   handshakes = 0;
   /** Bytes clients sent after a completed handshake (any WebSocket frame). */
@@ -32,28 +53,13 @@ export class TtydStandIn {
   /** When true, every upgrade is refused with 403, as a misconfigured ttyd/origin check would. */
   refuseUpgrades = false;
 
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Duplex>();
-
   constructor(
-    readonly port: number,
+    port: number,
     readonly authHeader = 'X-authentik-username',
   ) {
-    this.server = http.createServer((request, response) => this.answer(request, response));
+    super(http.createServer(), port);
+    this.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => this.answer(request, response));
     this.server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
-    this.server.on('connection', (socket: net.Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  start(): Promise<void> {
-    return listen(this.server, '127.0.0.1', this.port);
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private authenticated(request: http.IncomingMessage): boolean {
@@ -107,24 +113,8 @@ export class TtydStandIn {
 }
 
 /** Accepts TCP connections and never answers anything (not even a TLS handshake), never closes them. */
-export class BlackHole {
-  private readonly server: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-
-  constructor(readonly port: number) {
-    this.server = net.createServer((socket) => {
-      this.sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  start(): Promise<void> {
-    return listen(this.server, '127.0.0.1', this.port);
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+export class BlackHole extends LoopbackServer {
+  constructor(port: number) {
+    super(net.createServer(), port);
   }
 }
