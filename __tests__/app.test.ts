@@ -69,6 +69,14 @@ describe('the app (main.ts)', () => {
     expect(fs.readdirSync(out)).toStrictEqual(['previous.txt']);
   });
 
+  test('a construct that refuses its props (a bad probe schedule) also exits 2 and writes nothing', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    const run = synth(out, { TERMINAL_CONFIG: JSON.stringify({ probe: { schedule: '*/5 * * *' } }) });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('webterminal-probe: schedule "*/5 * * *" is not a cron schedule');
+    expect(fs.readdirSync(tmp)).toStrictEqual([]);
+  });
+
   test('never writes PG_CONN_STR into the output', () => {
     const out = path.join(tmp, 'cdktf.out');
     const run = synth(out, { TERMINAL_STATE_BACKEND: 'pg', PG_CONN_STR: 'postgres://tf:s3cret-pw@db/terraform' });

@@ -13,6 +13,12 @@
  */
 import { stringify } from 'yaml';
 import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric } from './metrics';
+import { ValidationError } from './validation';
+
+/** The library's error for bad input, so callers (and `main.ts`) handle every construct's alike. */
+function invalid(message: string): ValidationError {
+  return new ValidationError('alert-rules', [message.replace(/^alert-rules: /, '')]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The rule-file shape
@@ -80,7 +86,7 @@ export function isPrometheusDuration(value: string): boolean {
 
 function checkDuration(where: string, field: string, value: string): void {
   if (!isPrometheusDuration(value)) {
-    throw new Error(
+    throw invalid(
       `alert-rules: ${where}: ${field} ${JSON.stringify(value)} is not a Prometheus duration ` +
         '(accepted: whole numbers with units y, w, d, h, m, s, ms in that order, e.g. "10m", "1h30m", "90s")',
     );
@@ -89,20 +95,20 @@ function checkDuration(where: string, field: string, value: string): void {
 
 function checkNonEmpty(where: string, field: string, value: string): void {
   if (value.trim() === '') {
-    throw new Error(`alert-rules: ${where}: ${field} ${JSON.stringify(value)} is empty (accepted: a non-empty string)`);
+    throw invalid(`alert-rules: ${where}: ${field} ${JSON.stringify(value)} is empty (accepted: a non-empty string)`);
   }
 }
 
 function checkLabels(where: string, labels: Readonly<Record<string, string>>): void {
   for (const name of Object.keys(labels)) {
     if (!LABEL_NAME.test(name) || name.startsWith('__')) {
-      throw new Error(
+      throw invalid(
         `alert-rules: ${where}: label name ${JSON.stringify(name)} is not valid ` +
           '(accepted: letters, digits and _, not starting with a digit or __)',
       );
     }
     if (RESERVED_LABELS.includes(name)) {
-      throw new Error(
+      throw invalid(
         `alert-rules: ${where}: label ${JSON.stringify(name)} cannot be set through labels ` +
           `(use the dedicated field; reserved: ${RESERVED_LABELS.join(', ')})`,
       );
@@ -113,13 +119,13 @@ function checkLabels(where: string, labels: Readonly<Record<string, string>>): v
 function checkAnnotations(where: string, annotations: Readonly<Record<string, string>>): void {
   for (const name of Object.keys(annotations)) {
     if (!LABEL_NAME.test(name)) {
-      throw new Error(
+      throw invalid(
         `alert-rules: ${where}: annotation name ${JSON.stringify(name)} is not valid ` +
           '(accepted: letters, digits and _, not starting with a digit)',
       );
     }
     if (RESERVED_ANNOTATIONS.includes(name)) {
-      throw new Error(
+      throw invalid(
         `alert-rules: ${where}: annotation ${JSON.stringify(name)} cannot be set through annotations ` +
           '(use summary, description or runbookUrl)',
       );
@@ -186,7 +192,7 @@ export class Alert {
   /** Validates `props`; throws with a message naming the field, the bad value and what is accepted. */
   constructor(props: AlertProps) {
     if (!ALERT_NAME.test(props.alert)) {
-      throw new Error(
+      throw invalid(
         `alert-rules: alert name ${JSON.stringify(props.alert)} is not valid ` +
           '(accepted: CamelCase letters and digits starting with an upper-case letter, e.g. "WebterminalTokenDegraded")',
       );
@@ -195,7 +201,7 @@ export class Alert {
     checkNonEmpty(where, 'expr', props.expr);
     if (props.for !== undefined) checkDuration(where, 'for', props.for);
     if (!(SEVERITIES as readonly string[]).includes(props.severity)) {
-      throw new Error(
+      throw invalid(
         `alert-rules: ${where}: severity ${JSON.stringify(props.severity)} is not valid (accepted: ${SEVERITIES.join(', ')})`,
       );
     }
@@ -283,7 +289,7 @@ export class AlertGroup {
     const alert = new Alert(props);
     const holder = this.findAlert(alert.name) ? this.name : this.nameInUse(alert.name);
     if (holder !== undefined) {
-      throw new Error(
+      throw invalid(
         `alert-rules: group ${JSON.stringify(this.name)}: duplicate alert name ${JSON.stringify(alert.name)} ` +
           `(already in group ${JSON.stringify(holder)}; accepted: a name not used elsewhere in the rule set)`,
       );
@@ -309,7 +315,7 @@ export class AlertGroup {
   /** @internal Called by {@link AlertRuleSet.addGroup}; a group belongs to one set only. */
   public attachTo(set: AlertRuleSet): void {
     if (this.attached) {
-      throw new Error(`alert-rules: group ${JSON.stringify(this.name)} is already in a rule set (accepted: a new group)`);
+      throw invalid(`alert-rules: group ${JSON.stringify(this.name)} is already in a rule set (accepted: a new group)`);
     }
     this.attached = true;
     this.nameInUse = (name) => set.groupOfAlert(name)?.name;
@@ -351,14 +357,14 @@ export class AlertRuleSet {
   public addGroup(groupOrProps: AlertGroup | AlertGroupProps): AlertGroup {
     const group = groupOrProps instanceof AlertGroup ? groupOrProps : new AlertGroup(groupOrProps);
     if (this.groupList.some((existing) => existing.name === group.name)) {
-      throw new Error(
+      throw invalid(
         `alert-rules: duplicate group name ${JSON.stringify(group.name)} (accepted: a name not used elsewhere in the rule set)`,
       );
     }
     for (const alert of group.alerts) {
       const holder = this.groupOfAlert(alert.name);
       if (holder) {
-        throw new Error(
+        throw invalid(
           `alert-rules: group ${JSON.stringify(group.name)}: duplicate alert name ${JSON.stringify(alert.name)} ` +
             `(already in group ${JSON.stringify(holder.name)}; accepted: a name not used elsewhere in the rule set)`,
         );
@@ -594,7 +600,7 @@ export const DEFAULT_RESTART_GUARD_SELECTOR = 'job="prometheus"';
 export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}): ResolvedWebterminalAlertsProps {
   const paritySource = props.paritySource ?? 'inventory';
   if (!PARITY_SOURCES.includes(paritySource)) {
-    throw new Error(
+    throw invalid(
       `alert-rules: paritySource ${JSON.stringify(paritySource)} is not valid (accepted: ${PARITY_SOURCES.join(', ')})`,
     );
   }
@@ -616,7 +622,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
   checkWholeSeconds('restartGuardSeconds', resolved.restartGuardSeconds, 1);
   checkNonEmpty('props', 'restartGuardSelector', resolved.restartGuardSelector);
   if (!LABEL_NAME.test(resolved.parityReplicaLabel)) {
-    throw new Error(
+    throw invalid(
       `alert-rules: parityReplicaLabel ${JSON.stringify(resolved.parityReplicaLabel)} is not a label name ` +
         '(accepted: letters, digits and _, not starting with a digit)',
     );
@@ -632,7 +638,7 @@ function withTrailingSlash(url: string): string {
 
 function checkWholeSeconds(prop: string, value: number, minimum: number): void {
   if (!Number.isInteger(value) || value < minimum) {
-    throw new Error(`alert-rules: ${prop} ${value} is not valid (accepted: a whole number of seconds ≥ ${minimum})`);
+    throw invalid(`alert-rules: ${prop} ${value} is not valid (accepted: a whole number of seconds ≥ ${minimum})`);
   }
 }
 
@@ -640,7 +646,7 @@ function checkOverrideKeys(overrides: WebterminalAlertOverrides): void {
   const known: readonly string[] = Object.values(WebterminalAlertName);
   for (const key of Object.keys(overrides)) {
     if (!known.includes(key)) {
-      throw new Error(`alert-rules: overrides key ${JSON.stringify(key)} is not an alert (accepted: ${known.join(', ')})`);
+      throw invalid(`alert-rules: overrides key ${JSON.stringify(key)} is not an alert (accepted: ${known.join(', ')})`);
     }
   }
 }
@@ -753,7 +759,7 @@ function alertProps(
       ? definition.thresholdProblem(override.threshold)
       : 'this alert has no threshold (accepted: no threshold)';
     if (problem !== undefined) {
-      throw new Error(
+      throw invalid(
         `alert-rules: alert ${JSON.stringify(definition.alert)}: threshold ${override.threshold} is not valid (${problem})`,
       );
     }
