@@ -17,7 +17,6 @@ import {
   WebterminalAlertName,
   WebterminalAlertsProps,
   WebterminalRuleSet,
-  webterminalRulesYaml,
 } from '../lib/alert-rules';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { Testing } from '../lib/cdktf';
@@ -68,7 +67,7 @@ describe('promtool', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'alert-rules-'));
     for (const [file, props] of Object.entries(EMITTED_RULE_FILES)) {
-      writeFileSync(join(dir, file), webterminalRulesYaml(props));
+      writeFileSync(join(dir, file), new WebterminalRuleSet(props).toYaml());
     }
     for (const file of readdirSync(PROMTOOL_TESTS)) copyFileSync(join(PROMTOOL_TESTS, file), join(dir, file));
   });
@@ -134,10 +133,10 @@ describe('promtool', () => {
     // The stale alert with a threshold of 3 intervals fires 5 minutes later than the tests expect.
     writeFileSync(
       join(dir, 'webterminal.rules.yaml'),
-      webterminalRulesYaml({ overrides: { WebterminalProbeStale: { threshold: 900 } } }),
+      new WebterminalRuleSet({ overrides: { WebterminalProbeStale: { threshold: 900 } } }).toYaml(),
     );
     const run = promtool(['test', 'rules', 'webterminal.test.yaml'], dir);
-    writeFileSync(join(dir, 'webterminal.rules.yaml'), webterminalRulesYaml());
+    writeFileSync(join(dir, 'webterminal.rules.yaml'), new WebterminalRuleSet().toYaml());
     expect(run.status).toBe(1);
     expect(run.output).toContain('alertname: WebterminalProbeStale, time: 36m');
   });
@@ -429,9 +428,9 @@ describe('WebterminalRuleSet', () => {
   });
 
   test.each([
-    [{ probeIntervalSeconds: 30 }, 'alert-rules: probeIntervalSeconds 30 is not valid (accepted: a whole number of seconds ≥ 60)'],
-    [{ probeIntervalSeconds: 90.5 }, 'alert-rules: probeIntervalSeconds 90.5 is not valid'],
-    [{ restartGuardSeconds: 0 }, 'alert-rules: restartGuardSeconds 0 is not valid (accepted: a whole number of seconds ≥ 1)'],
+    [{ probeIntervalSeconds: 30 }, 'alert-rules: probeIntervalSeconds 30 is not an integer >= 60 (seconds)'],
+    [{ probeIntervalSeconds: 90.5 }, 'alert-rules: probeIntervalSeconds 90.5 is not an integer >= 60 (seconds)'],
+    [{ restartGuardSeconds: 0 }, 'alert-rules: restartGuardSeconds 0 is not an integer >= 1 (seconds)'],
     [{ probeJob: '' }, 'alert-rules: props: probeJob "" is empty (accepted: a non-empty string)'],
     [{ parityReplicaLabel: 'pod-name' }, 'alert-rules: parityReplicaLabel "pod-name" is not a label name'],
     [{ paritySource: 'traefik-v4' }, 'alert-rules: paritySource "traefik-v4" is not valid (accepted: inventory, traefik-v2, traefik-v3)'],
@@ -524,7 +523,7 @@ describe('metric names', () => {
   });
 
   test('no string would be read as a Terraform template', () => {
-    const yaml = webterminalRulesYaml();
+    const yaml = new WebterminalRuleSet().toYaml();
     expect(yaml).not.toMatch(/[$%]\{/);
   });
 });
@@ -602,8 +601,8 @@ describe('PrometheusRules', () => {
   });
 
   test.each([
-    ['an upper-case namespace', { namespace: 'Monitoring' }, 'prometheus-rules: namespace "Monitoring" is not a valid Kubernetes name'],
-    ['a name with _', { name: 'web_terminal' }, 'prometheus-rules: name "web_terminal" is not a valid Kubernetes name'],
+    ['an upper-case namespace', { namespace: 'Monitoring' }, 'prometheus-rules: namespace "Monitoring" is not a DNS-1123 label'],
+    ['a name with _', { name: 'web_terminal' }, 'prometheus-rules: name "web_terminal" is not a valid Kubernetes object name'],
     ['a key with /', { configMapKey: 'rules/a.yaml' }, 'prometheus-rules: configMapKey "rules/a.yaml" is not a valid ConfigMap key'],
   ])('rejects %s', (_what, props, message) => {
     expect(() => synth(props)).toThrow(message);

@@ -57,7 +57,7 @@ describe('loadTerminalConfig', () => {
       'routes[1].hostPort 70000 is not a port (an integer from 1 to 65535)',
       'host "terminal..example.com" is not a valid DNS name (lowercase letters, digits and \'-\', in dot-separated labels of 1-63 characters)',
       'namespace "Terminal" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit)',
-      'auth "none" leaves the host without Authentik: set authReason to say why',
+      'auth "none" leaves the host without Authentik: give authReason to say why',
     ]);
   });
 

@@ -71,6 +71,6 @@ describe('TtydService', () => {
       synth((scope) => {
         new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ image: 'tsl0922/ttyd' }) });
       }),
-    ).toThrow('ttyd-service: image "tsl0922/ttyd" is not pinned (give a tag or a digest)');
+    ).toThrow('ttyd-service: image "tsl0922/ttyd" is not pinned (give a version tag or a digest)');
   });
 });

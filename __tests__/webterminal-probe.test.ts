@@ -99,6 +99,7 @@ describe('WebterminalProbe', () => {
     ['a bad edge URL', { edgeUrl: 'terminal.example.com' }, 'webterminal-probe: edgeUrl "terminal.example.com" is not a URL (like https://terminal.example.com)'],
     ['credentials in the Pushgateway URL', { pushgatewayUrl: 'http://user:pw@pgw:9091' }, 'webterminal-probe: pushgatewayUrl must not carry credentials in the URL'],
     ['a timeout above the deadline', { timeoutSeconds: 90 }, 'webterminal-probe: timeoutSeconds 90 is above deadlineSeconds 60'],
+    ['an unpinned image', { image: 'node:latest' }, 'webterminal-probe: image "node:latest" is not pinned (give a version tag or a digest)'],
     ['inventory without replicas', { routerInventory: true }, 'webterminal-probe: routerInventory needs replicas'],
   ])('fails on %s', (_name, props, message) => {
     expect(() => probeResources(props)).toThrow(message);

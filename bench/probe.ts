@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProbeRun, runProbe, startProbeFixtures } from '../__tests__/support/fixtures';
 import { makeTempDir } from '../__tests__/support/processes';
+import { median } from './timing';
 
 const HEALTHY_RUNS = 5;
 const BLACK_HOLE_RUNS = 3;
@@ -24,11 +25,6 @@ const RSS_MARKER = 'probe-bench-maxrss-kib=';
 /** Printed on stderr at exit; the probe calls process.exit, which still runs `exit` listeners. */
 const RSS_HOOK = `process.on('exit', () => { require('node:fs').writeSync(2, '\\n${RSS_MARKER}' + process.resourceUsage().maxRSS + '\\n'); });\n`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function peakRssMiB(run: ProbeRun): number {
   const match = new RegExp(`${RSS_MARKER}(\\d+)`).exec(run.stderr);

@@ -6,18 +6,18 @@
  *
  * Plain TypeScript on purpose: the same rule set feeds the `PrometheusRule` construct
  * (`prometheus-rules.ts`), a plain rule file for clusters without the operator
- * ({@link webterminalRulesYaml}), and promtool in the tests.
+ * ({@link AlertRuleSet.toYaml}, what `npm run rules` writes), and promtool in the tests.
  *
  * Every metric and label name of the probe comes from `metrics.ts`, so a renamed metric breaks a
  * test instead of silently blinding an alert.
  */
 import { stringify } from 'yaml';
 import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric } from './metrics';
-import { ValidationError } from './validation';
+import { ValidationError, checkInteger } from './validation';
 
 /** The library's error for bad input, so callers (and `main.ts`) handle every construct's alike. */
 function invalid(message: string): ValidationError {
-  return new ValidationError('alert-rules', [message.replace(/^alert-rules: /, '')]);
+  return new ValidationError('alert-rules', [message]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,10 +84,17 @@ export function isPrometheusDuration(value: string): boolean {
   return value !== '' && PROMETHEUS_DURATION.test(value);
 }
 
+function duplicateAlert(group: string, alert: string, holder: string): ValidationError {
+  return invalid(
+    `group ${JSON.stringify(group)}: duplicate alert name ${JSON.stringify(alert)} ` +
+      `(already in group ${JSON.stringify(holder)}; accepted: a name not used elsewhere in the rule set)`,
+  );
+}
+
 function checkDuration(where: string, field: string, value: string): void {
   if (!isPrometheusDuration(value)) {
     throw invalid(
-      `alert-rules: ${where}: ${field} ${JSON.stringify(value)} is not a Prometheus duration ` +
+      `${where}: ${field} ${JSON.stringify(value)} is not a Prometheus duration ` +
         '(accepted: whole numbers with units y, w, d, h, m, s, ms in that order, e.g. "10m", "1h30m", "90s")',
     );
   }
@@ -95,7 +102,7 @@ function checkDuration(where: string, field: string, value: string): void {
 
 function checkNonEmpty(where: string, field: string, value: string): void {
   if (value.trim() === '') {
-    throw invalid(`alert-rules: ${where}: ${field} ${JSON.stringify(value)} is empty (accepted: a non-empty string)`);
+    throw invalid(`${where}: ${field} ${JSON.stringify(value)} is empty (accepted: a non-empty string)`);
   }
 }
 
@@ -103,13 +110,13 @@ function checkLabels(where: string, labels: Readonly<Record<string, string>>): v
   for (const name of Object.keys(labels)) {
     if (!LABEL_NAME.test(name) || name.startsWith('__')) {
       throw invalid(
-        `alert-rules: ${where}: label name ${JSON.stringify(name)} is not valid ` +
+        `${where}: label name ${JSON.stringify(name)} is not valid ` +
           '(accepted: letters, digits and _, not starting with a digit or __)',
       );
     }
     if (RESERVED_LABELS.includes(name)) {
       throw invalid(
-        `alert-rules: ${where}: label ${JSON.stringify(name)} cannot be set through labels ` +
+        `${where}: label ${JSON.stringify(name)} cannot be set through labels ` +
           `(use the dedicated field; reserved: ${RESERVED_LABELS.join(', ')})`,
       );
     }
@@ -120,13 +127,13 @@ function checkAnnotations(where: string, annotations: Readonly<Record<string, st
   for (const name of Object.keys(annotations)) {
     if (!LABEL_NAME.test(name)) {
       throw invalid(
-        `alert-rules: ${where}: annotation name ${JSON.stringify(name)} is not valid ` +
+        `${where}: annotation name ${JSON.stringify(name)} is not valid ` +
           '(accepted: letters, digits and _, not starting with a digit)',
       );
     }
     if (RESERVED_ANNOTATIONS.includes(name)) {
       throw invalid(
-        `alert-rules: ${where}: annotation ${JSON.stringify(name)} cannot be set through annotations ` +
+        `${where}: annotation ${JSON.stringify(name)} cannot be set through annotations ` +
           '(use summary, description or runbookUrl)',
       );
     }
@@ -193,7 +200,7 @@ export class Alert {
   constructor(props: AlertProps) {
     if (!ALERT_NAME.test(props.alert)) {
       throw invalid(
-        `alert-rules: alert name ${JSON.stringify(props.alert)} is not valid ` +
+        `alert name ${JSON.stringify(props.alert)} is not valid ` +
           '(accepted: CamelCase letters and digits starting with an upper-case letter, e.g. "WebterminalTokenDegraded")',
       );
     }
@@ -202,7 +209,7 @@ export class Alert {
     if (props.for !== undefined) checkDuration(where, 'for', props.for);
     if (!(SEVERITIES as readonly string[]).includes(props.severity)) {
       throw invalid(
-        `alert-rules: ${where}: severity ${JSON.stringify(props.severity)} is not valid (accepted: ${SEVERITIES.join(', ')})`,
+        `${where}: severity ${JSON.stringify(props.severity)} is not valid (accepted: ${SEVERITIES.join(', ')})`,
       );
     }
     checkNonEmpty(where, 'summary', props.summary);
@@ -288,12 +295,7 @@ export class AlertGroup {
   public addAlert(props: AlertProps): Alert {
     const alert = new Alert(props);
     const holder = this.findAlert(alert.name) ? this.name : this.nameInUse(alert.name);
-    if (holder !== undefined) {
-      throw invalid(
-        `alert-rules: group ${JSON.stringify(this.name)}: duplicate alert name ${JSON.stringify(alert.name)} ` +
-          `(already in group ${JSON.stringify(holder)}; accepted: a name not used elsewhere in the rule set)`,
-      );
-    }
+    if (holder !== undefined) throw duplicateAlert(this.name, alert.name, holder);
     this.alertList.push(alert);
     return alert;
   }
@@ -315,7 +317,7 @@ export class AlertGroup {
   /** @internal Called by {@link AlertRuleSet.addGroup}; a group belongs to one set only. */
   public attachTo(set: AlertRuleSet): void {
     if (this.attached) {
-      throw invalid(`alert-rules: group ${JSON.stringify(this.name)} is already in a rule set (accepted: a new group)`);
+      throw invalid(`group ${JSON.stringify(this.name)} is already in a rule set (accepted: a new group)`);
     }
     this.attached = true;
     this.nameInUse = (name) => set.groupOfAlert(name)?.name;
@@ -358,17 +360,12 @@ export class AlertRuleSet {
     const group = groupOrProps instanceof AlertGroup ? groupOrProps : new AlertGroup(groupOrProps);
     if (this.groupList.some((existing) => existing.name === group.name)) {
       throw invalid(
-        `alert-rules: duplicate group name ${JSON.stringify(group.name)} (accepted: a name not used elsewhere in the rule set)`,
+        `duplicate group name ${JSON.stringify(group.name)} (accepted: a name not used elsewhere in the rule set)`,
       );
     }
     for (const alert of group.alerts) {
       const holder = this.groupOfAlert(alert.name);
-      if (holder) {
-        throw invalid(
-          `alert-rules: group ${JSON.stringify(group.name)}: duplicate alert name ${JSON.stringify(alert.name)} ` +
-            `(already in group ${JSON.stringify(holder.name)}; accepted: a name not used elsewhere in the rule set)`,
-        );
-      }
+      if (holder) throw duplicateAlert(group.name, alert.name, holder.name);
     }
     group.attachTo(this);
     this.groupList.push(group);
@@ -601,7 +598,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
   const paritySource = props.paritySource ?? 'inventory';
   if (!PARITY_SOURCES.includes(paritySource)) {
     throw invalid(
-      `alert-rules: paritySource ${JSON.stringify(paritySource)} is not valid (accepted: ${PARITY_SOURCES.join(', ')})`,
+      `paritySource ${JSON.stringify(paritySource)} is not valid (accepted: ${PARITY_SOURCES.join(', ')})`,
     );
   }
   const resolved: ResolvedWebterminalAlertsProps = {
@@ -623,7 +620,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
   checkNonEmpty('props', 'restartGuardSelector', resolved.restartGuardSelector);
   if (!LABEL_NAME.test(resolved.parityReplicaLabel)) {
     throw invalid(
-      `alert-rules: parityReplicaLabel ${JSON.stringify(resolved.parityReplicaLabel)} is not a label name ` +
+      `parityReplicaLabel ${JSON.stringify(resolved.parityReplicaLabel)} is not a label name ` +
         '(accepted: letters, digits and _, not starting with a digit)',
     );
   }
@@ -637,16 +634,15 @@ function withTrailingSlash(url: string): string {
 }
 
 function checkWholeSeconds(prop: string, value: number, minimum: number): void {
-  if (!Number.isInteger(value) || value < minimum) {
-    throw invalid(`alert-rules: ${prop} ${value} is not valid (accepted: a whole number of seconds ≥ ${minimum})`);
-  }
+  const problem = checkInteger(prop, value, minimum);
+  if (problem !== undefined) throw invalid(`${problem} (seconds)`);
 }
 
 function checkOverrideKeys(overrides: WebterminalAlertOverrides): void {
   const known: readonly string[] = Object.values(WebterminalAlertName);
   for (const key of Object.keys(overrides)) {
     if (!known.includes(key)) {
-      throw invalid(`alert-rules: overrides key ${JSON.stringify(key)} is not an alert (accepted: ${known.join(', ')})`);
+      throw invalid(`overrides key ${JSON.stringify(key)} is not an alert (accepted: ${known.join(', ')})`);
     }
   }
 }
@@ -760,7 +756,7 @@ function alertProps(
       : 'this alert has no threshold (accepted: no threshold)';
     if (problem !== undefined) {
       throw invalid(
-        `alert-rules: alert ${JSON.stringify(definition.alert)}: threshold ${override.threshold} is not valid (${problem})`,
+        `alert ${JSON.stringify(definition.alert)}: threshold ${override.threshold} is not valid (${problem})`,
       );
     }
   }
@@ -782,10 +778,7 @@ function shareProblem(threshold: number): string | undefined {
 
 function degradedDefinition(
   config: ResolvedWebterminalAlertsProps,
-  alert: string,
-  severity: Severity,
-  checks: readonly string[],
-  what: string,
+  { alert, severity, checks, what }: (typeof DEGRADED_ALERTS)[number],
 ): AlertDefinition {
   const window = formatDuration(3 * config.probeIntervalSeconds);
   return {
@@ -802,35 +795,12 @@ function degradedDefinition(
   };
 }
 
-function tokenDegraded(config: ResolvedWebterminalAlertsProps): AlertDefinition {
-  return degradedDefinition(
-    config,
-    WebterminalAlertName.tokenDegraded,
-    'warning',
-    [ProbeCheck.edgeToken],
-    'public /token request of the web terminal',
-  );
-}
-
-function websocketDegraded(config: ResolvedWebterminalAlertsProps): AlertDefinition {
-  return degradedDefinition(
-    config,
-    WebterminalAlertName.websocketDegraded,
-    'critical',
-    [ProbeCheck.edgeWs],
-    'public WebSocket upgrade of the web terminal',
-  );
-}
-
-function ttydUnreachable(config: ResolvedWebterminalAlertsProps): AlertDefinition {
-  return degradedDefinition(
-    config,
-    WebterminalAlertName.ttydUnreachable,
-    'critical',
-    [ProbeCheck.originToken, ProbeCheck.originWs],
-    'in-cluster check of ttyd',
-  );
-}
+/** The three share-of-runs alerts differ only in name, severity, checks and wording. */
+const DEGRADED_ALERTS: readonly { alert: string; severity: Severity; checks: readonly string[]; what: string }[] = [
+  { alert: WebterminalAlertName.tokenDegraded, severity: 'warning', checks: [ProbeCheck.edgeToken], what: 'public /token request of the web terminal' },
+  { alert: WebterminalAlertName.websocketDegraded, severity: 'critical', checks: [ProbeCheck.edgeWs], what: 'public WebSocket upgrade of the web terminal' },
+  { alert: WebterminalAlertName.ttydUnreachable, severity: 'critical', checks: [ProbeCheck.originToken, ProbeCheck.originWs], what: 'in-cluster check of ttyd' },
+];
 
 /**
  * A replica answering the terminal host with anything but a 3xx (the auth redirect): 404 when it
@@ -933,11 +903,18 @@ function traefikRouterCountSkew(config: ResolvedWebterminalAlertsProps): AlertDe
  * (`webterminal`), annotations `summary`, `description`, `runbook_url`.
  */
 export function webterminalAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
-  const config = resolveWebterminalAlertsProps(props);
-  const definitions = [tokenDegraded, websocketDegraded, ttydUnreachable, replicaRouteMissing, probeStale];
+  return webterminalGroupOf(resolveWebterminalAlertsProps(props));
+}
+
+function webterminalGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
+  const definitions = [
+    ...DEGRADED_ALERTS.map((degraded) => degradedDefinition(config, degraded)),
+    replicaRouteMissing(config),
+    probeStale(config),
+  ];
   return new AlertGroup({
     name: WebterminalGroupName.webterminal,
-    alerts: definitions.map((define) => alertProps(define(config), config, 'webterminal')),
+    alerts: definitions.map((definition) => alertProps(definition, config, 'webterminal')),
   });
 }
 
@@ -946,7 +923,10 @@ export function webterminalAlertGroup(props: WebterminalAlertsProps = {}): Alert
  * with `paritySource`; `subsystem` is `traefik`.
  */
 export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
-  const config = resolveWebterminalAlertsProps(props);
+  return routerParityGroupOf(resolveWebterminalAlertsProps(props));
+}
+
+function routerParityGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
   return new AlertGroup({
     name: WebterminalGroupName.traefikRouterParity,
     alerts: [alertProps(traefikRouterCountSkew(config), config, 'traefik')],
@@ -969,12 +949,7 @@ export class WebterminalRuleSet extends AlertRuleSet {
   constructor(props: WebterminalAlertsProps = {}) {
     super();
     this.config = resolveWebterminalAlertsProps(props);
-    this.webterminal = this.addGroup(webterminalAlertGroup(props));
-    this.routerParity = this.addGroup(traefikRouterParityAlertGroup(props));
+    this.webterminal = this.addGroup(webterminalGroupOf(this.config));
+    this.routerParity = this.addGroup(routerParityGroupOf(this.config));
   }
-}
-
-/** The web terminal's rule file in YAML (what `npm run rules` writes). */
-export function webterminalRulesYaml(props: WebterminalAlertsProps = {}): string {
-  return new WebterminalRuleSet(props).toYaml();
 }

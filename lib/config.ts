@@ -1,9 +1,9 @@
 import { PARITY_SOURCES, ParitySource } from './alert-rules';
-import { AUTH_POSTURES, AuthPosture, IngressKind } from './protected-ingress';
+import { AUTH_POSTURES, AuthPosture, IngressKind, checkAuthReason } from './protected-ingress';
 import { StateBackend, TerminalRouteOptions, TerminalStackProps } from './terminal-stack';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend } from './ttyd-service';
-import { Problems, checkDnsLabel, checkDnsName, checkIPv4, checkLabels, checkPathPrefix, checkPort } from './validation';
+import { Problems, checkDnsLabel, checkDnsName, checkIPv4, checkLabels, checkObjectName, checkPathPrefix, checkPort } from './validation';
 
 /**
  * The terminal stack's settings as plain data: what `cdktf.json` context (key `terminal`) and the
@@ -400,12 +400,10 @@ export function loadTerminalConfig(context: unknown = {}, env: NodeJS.ProcessEnv
   problems.add(checkDnsName('host', config.host));
   problems.add(checkDnsLabel('namespace', config.namespace));
   problems.add(checkLabels('namespaceLabels', config.namespaceLabels));
-  problems.add(checkDnsName('tlsSecretName', config.tlsSecretName));
+  problems.add(checkObjectName('tlsSecretName', config.tlsSecretName));
   problems.add(checkDnsLabel('authMiddleware.namespace', config.authMiddleware.namespace));
   problems.add(checkDnsLabel('authMiddleware.name', config.authMiddleware.name));
-  if ((config.auth === 'app' || config.auth === 'none') && !config.authReason?.trim()) {
-    problems.add(`auth ${JSON.stringify(config.auth)} leaves the host without Authentik: set authReason to say why`);
-  }
+  problems.add(checkAuthReason(config.auth, config.authReason));
   problems.throwIfAny();
   return config;
 }

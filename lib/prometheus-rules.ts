@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import type { AlertRuleSet, RuleFile } from './alert-rules';
 import { ConfigMapV1, Lazy, Manifest } from './cdktf';
-import { Problems, checkDnsName, checkLabels } from './validation';
+import { Problems, checkDnsLabel, checkLabels, checkObjectName } from './validation';
 
 /** Labels the prometheus-operator selects rules by in a kube-prometheus-stack release named `prometheus`. */
 export const DEFAULT_PROMETHEUS_RULE_LABELS: Readonly<Record<string, string>> = { release: 'prometheus' };
@@ -91,8 +91,8 @@ export class PrometheusRules extends Construct {
     this.labels = { ...(props.labels ?? DEFAULT_PROMETHEUS_RULE_LABELS) };
     this.configMapKey = props.configMapKey ?? `${this.name}.rules.yaml`;
     const problems = new Problems('prometheus-rules');
-    problems.add(checkDnsName('namespace', this.namespace)?.replace('is not a valid DNS name', 'is not a valid Kubernetes name'));
-    problems.add(checkDnsName('name', this.name)?.replace('is not a valid DNS name', 'is not a valid Kubernetes name'));
+    problems.add(checkDnsLabel('namespace', this.namespace));
+    problems.add(checkObjectName('name', this.name));
     problems.add(checkLabels('labels', this.labels));
     problems.add(/^[-._a-zA-Z0-9]{1,253}$/.test(this.configMapKey) ? undefined : `configMapKey ${JSON.stringify(this.configMapKey)} is not a valid ConfigMap key (letters, digits, '-', '_' and '.')`);
     problems.throwIfAny();

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IngressV1, Lazy, Manifest } from './cdktf';
 import { MiddlewareRef, TRAEFIK_API_VERSION, middlewareAnnotationValue, traefikMiddleware } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkLabels, checkPathPrefix, checkPort } from './validation';
+import { Problems, checkDnsLabel, checkDnsName, checkLabels, checkObjectName, checkPathPrefix, checkPort } from './validation';
 
 /**
  * Who authenticates requests to an ingress.
@@ -16,6 +16,17 @@ export type AuthPosture = 'required' | 'public' | 'app' | 'none';
 
 /** The accepted postures, for validation and docs. */
 export const AUTH_POSTURES: readonly AuthPosture[] = ['required', 'public', 'app', 'none'];
+
+/** Whether a posture puts the Authentik middleware in front of the app. */
+export function isGated(auth: AuthPosture): boolean {
+  return auth === 'required' || auth === 'public';
+}
+
+/** The one rule for an ungated posture: it must come with a written reason. */
+export function checkAuthReason(auth: AuthPosture, reason: string | undefined): string | undefined {
+  if (!AUTH_POSTURES.includes(auth) || isGated(auth) || (reason?.trim() ?? '') !== '') return undefined;
+  return `auth ${JSON.stringify(auth)} leaves the host without Authentik: give authReason to say why`;
+}
 
 /** How the routing is expressed to Traefik. */
 export type IngressKind = 'Ingress' | 'IngressRoute';
@@ -166,6 +177,8 @@ export class ProtectedIngress extends Construct {
   /** The main `kubernetes_ingress_v1` or IngressRoute `kubernetes_manifest`. */
   public readonly resource: IngressV1 | Manifest;
 
+  private readonly authMiddlewares: readonly MiddlewareRef[];
+  private readonly extraMiddlewares: readonly MiddlewareRef[];
   private readonly routeList: Route[] = [];
   private readonly routeRules: Record<string, unknown>[] = [];
 
@@ -182,8 +195,9 @@ export class ProtectedIngress extends Construct {
     this.tlsSecretName = props.tlsSecretName;
     this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
     const authMiddleware = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
-    const gated = this.auth === 'required' || this.auth === 'public';
-    this.middlewares = [...(gated ? [authMiddleware] : []), ...(props.middlewares ?? [])];
+    this.authMiddlewares = isGated(this.auth) ? [authMiddleware] : [];
+    this.extraMiddlewares = props.middlewares ?? [];
+    this.middlewares = [...this.authMiddlewares, ...this.extraMiddlewares];
 
     const problems = new Problems('protected-ingress');
     problems.add(checkDnsLabel('name', this.name));
@@ -191,13 +205,11 @@ export class ProtectedIngress extends Construct {
     problems.add(checkDnsName('host', this.host));
     problems.add(checkDnsLabel('service.name', props.service.name));
     problems.add(checkPort('service.port', props.service.port));
-    problems.add(checkDnsName('tlsSecretName', this.tlsSecretName));
+    problems.add(checkObjectName('tlsSecretName', this.tlsSecretName));
     problems.add(checkLabels('labels', this.labels));
     problems.add(props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute' ? undefined : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`);
     problems.add(AUTH_POSTURES.includes(this.auth) ? undefined : `auth ${JSON.stringify(this.auth)} is not one of ${AUTH_POSTURES.map((p) => JSON.stringify(p)).join(', ')}`);
-    if (!gated && AUTH_POSTURES.includes(this.auth) && this.authReason === undefined) {
-      problems.add(`auth ${JSON.stringify(this.auth)} leaves the host without Authentik: give authReason to say why`);
-    }
+    problems.add(checkAuthReason(this.auth, this.authReason));
     this.middlewares.forEach((m, i) => {
       problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));
@@ -236,10 +248,8 @@ export class ProtectedIngress extends Construct {
       traefikMiddleware(this, `Strip-${slug}`, ref, { stripPrefix: { prefixes: [options.path.replace(/\/$/, '')] } }, this.labels);
       strip.push(ref);
     }
-    const gated = this.auth === 'required' || this.auth === 'public';
-    const auth = gated ? this.middlewares.slice(0, 1) : [];
-    const extras = gated ? this.middlewares.slice(1) : this.middlewares;
-    const route: Route = { path: options.path, service: options.service, stripPrefix, middlewares: [...auth, ...strip, ...extras] };
+    const middlewares = [...this.authMiddlewares, ...strip, ...this.extraMiddlewares];
+    const route: Route = { path: options.path, service: options.service, stripPrefix, middlewares };
 
     if (this.kind === 'Ingress') this.ingress(`Route-${slug}`, `${this.name}-${slug}`, options.path, options.service, route.middlewares);
     else this.routeRules.push(this.routeRule(options.path, options.service, route.middlewares));

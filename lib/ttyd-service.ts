@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DeploymentV1, EndpointsV1, ServiceV1 } from './cdktf';
-import { Problems, checkDnsLabel, checkIPv4, checkLabels, checkNonEmpty, checkPort, checkInteger } from './validation';
+import { Problems, checkDnsLabel, checkIPv4, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -146,8 +146,7 @@ class InClusterTtyd extends TtydBackend {
   }
 
   public _problems(problems: Problems): void {
-    problems.add(checkNonEmpty('image', this.image));
-    if (!/[:@]/.test(this.image.split('/').pop() ?? '')) problems.add(`image ${JSON.stringify(this.image)} is not pinned (give a tag or a digest)`);
+    problems.add(checkPinnedImage('image', this.image));
     problems.add(/^[A-Za-z0-9-]+$/.test(this.authHeader) ? undefined : `authHeader ${JSON.stringify(this.authHeader)} is not an HTTP header name`);
     problems.add(this.command.length > 0 ? undefined : 'command must name a program');
     problems.add(checkPort('port', this.targetPort));

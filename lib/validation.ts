@@ -31,11 +31,6 @@ export class Problems {
     if (problem !== undefined) this.list.push(problem);
   }
 
-  /** The problems recorded so far. */
-  public get all(): readonly string[] {
-    return this.list;
-  }
-
   /** Throws a {@link ValidationError} with every recorded problem, if there is any. */
   public throwIfAny(): void {
     if (this.list.length > 0) throw new ValidationError(this.subject, this.list);
@@ -54,6 +49,21 @@ export function checkDnsName(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
   const ok = value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
   return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid DNS name (lowercase letters, digits and '-', in dot-separated labels of 1-63 characters)`;
+}
+
+/** A DNS-1123 subdomain: what Kubernetes accepts as the name of most objects (Secret, ConfigMap, PrometheusRule). */
+export function checkObjectName(field: string, value: string): string | undefined {
+  if (unresolved(value)) return undefined;
+  const ok = value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
+  return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)`;
+}
+
+/** A container image with a tag or a digest: what runs must not change under the same name. */
+export function checkPinnedImage(field: string, value: string): string | undefined {
+  if (unresolved(value)) return undefined;
+  if (value.trim() === '') return `${field} must not be empty`;
+  const lastPart = value.split('/').pop() ?? '';
+  return /[:@]/.test(lastPart) && !lastPart.endsWith(':latest') ? undefined : `${field} ${JSON.stringify(value)} is not pinned (give a version tag or a digest)`;
 }
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace or Service name. */

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ConfigMapV1, CronJobV1, ServiceV1 } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds } from './schedule';
-import { Problems, checkDnsLabel, checkHttpUrl, checkInteger, checkLabels, checkNonEmpty, checkPort } from './validation';
+import { Problems, checkDnsLabel, checkHttpUrl, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
 
 /** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
 export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
@@ -201,7 +201,7 @@ export class WebterminalProbe extends Construct {
     problems.add(checkInteger('deadlineSeconds', this.deadlineSeconds, 1));
     problems.add(checkPort('replicaPort', replicaPort));
     problems.add(checkPort('traefikApiPort', apiPort));
-    problems.add(checkNonEmpty('image', image));
+    problems.add(checkPinnedImage('image', image));
     problems.add(checkInteger('runAsUser', runAsUser, 1));
     problems.add(checkLabels('labels', labels));
     if (this.routerInventory && this.replicas === '') problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
