@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Makes sure the real programs the tests start are installed: promtool, prometheus-pushgateway,
+# Makes sure the real programs the tests start are installed: promtool, prometheus, prometheus-pushgateway,
 # nginx, dnsmasq, openssl. Installs the Debian packages when it can (root, or passwordless sudo);
 # otherwise fails and says how. Runs before the test suite (`npm test`).
 set -euo pipefail
 
 packages=(prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl)
-declare -A provides=([promtool]=prometheus [prometheus-pushgateway]=prometheus-pushgateway [nginx]=nginx-light [dnsmasq]=dnsmasq-base [openssl]=openssl)
+declare -A provides=([promtool]=prometheus [prometheus]=prometheus [prometheus-pushgateway]=prometheus-pushgateway [nginx]=nginx-light [dnsmasq]=dnsmasq-base [openssl]=openssl)
 
 missing=()
 for tool in "${!provides[@]}"; do
