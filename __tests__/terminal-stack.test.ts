@@ -106,7 +106,7 @@ describe('TerminalStack', () => {
     const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest.kind);
     expect(kinds).not.toContain('PrometheusRule');
     const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, any>).map((m) => m.metadata.name).sort();
-    expect(maps).toStrictEqual(['webterminal-probe', 'webterminal-rules']);
+    expect(maps).toStrictEqual(['webterminal-dashboard', 'webterminal-probe', 'webterminal-rules']);
   });
 
   test('fails on a host-port route when ttyd runs in the cluster', () => {

@@ -1,6 +1,6 @@
 /**
  * The web terminal's Grafana dashboard, built as code with Grafana's foundation SDK, at build time
- * only: `npm run dashboard` writes `lib/webterminal-dashboard.json` (committed), which the
+ * only: `npm run dashboard` writes `lib/webterminal-dashboard.grafana.json` (committed), which the
  * `WebterminalDashboard` construct ships. The package's runtime never loads the SDK (pre-1.0, subpath
  * exports only), and a test checks the committed JSON is what this file builds.
  *
@@ -27,7 +27,7 @@ import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundat
 import { DEFAULT_PROBE_JOB, PendingProbeMetric, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric, SUCCESS_GROUP_KIND } from '../lib/metrics';
 
 /** Where `npm run dashboard` writes, unless given a path. */
-export const DASHBOARD_JSON = resolve(__dirname, '..', 'lib', 'webterminal-dashboard.json');
+export const DASHBOARD_JSON = resolve(__dirname, '..', 'lib', 'webterminal-dashboard.grafana.json');
 
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 /** Names of the dashboard's variables. */

@@ -9,4 +9,5 @@ export * from './terminal-stack';
 export * from './traefik';
 export * from './ttyd-service';
 export * from './validation';
+export * from './webterminal-dashboard';
 export * from './webterminal-probe';

@@ -6,6 +6,7 @@ import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
 import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routeSlug } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend, TtydService } from './ttyd-service';
+import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
 import { Problems, ValidationError, checkDnsLabel, checkLabels, checkNonEmpty } from './validation';
 
@@ -146,7 +147,21 @@ export interface TerminalStackProps {
    * @default - a PrometheusRule `webterminal` in `monitoring`, labelled `release: prometheus`
    */
   readonly alertsRuleOptions?: TerminalAlertsRuleOptions;
+  /**
+   * Ship the Grafana dashboard (a ConfigMap for Grafana's dashboard sidecar) with the probe: it
+   * charts nothing without the probe's series.
+   * @default - the same as `probe`
+   */
+  readonly enableDashboard?: boolean;
+  /**
+   * Where the dashboard goes: namespace, name, sidecar labels; its `job` variable starts on the probe's job.
+   * @default - WebterminalDashboard's defaults (`monitoring`, label `grafana_dashboard: "1"`)
+   */
+  readonly dashboardOptions?: TerminalDashboardOptions;
 }
+
+/** Dashboard settings the stack does not decide itself. */
+export type TerminalDashboardOptions = Omit<WebterminalDashboardProps, 'probeJob'>;
 
 /** Alert settings the stack does not decide itself. */
 export type TerminalAlertsOptions = Omit<WebterminalAlertsProps, 'probeJob' | 'probeIntervalSeconds'>;
@@ -180,6 +195,8 @@ export class TerminalStack extends TerraformStack {
   public readonly alerts?: WebterminalRuleSet;
   /** The rules' Kubernetes objects, unless `alerts` is false. */
   public readonly alertRules?: PrometheusRules;
+  /** The Grafana dashboard's ConfigMap, unless `enableDashboard` is false. */
+  public readonly dashboard?: WebterminalDashboard;
   /** The created Authentik middleware, when `createAuthMiddleware` is set. */
   public readonly authMiddleware?: AuthentikForwardAuth;
 
@@ -239,6 +256,10 @@ export class TerminalStack extends TerraformStack {
         paritySource: options.paritySource ?? (this.probe?.routerInventory ? 'inventory' : 'traefik-v3'),
       });
       this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
+    }
+
+    if (props.enableDashboard ?? this.probe !== undefined) {
+      this.dashboard = new WebterminalDashboard(this, 'Dashboard', { ...props.dashboardOptions, probeJob: this.probe?.job });
     }
   }
 

@@ -3,7 +3,7 @@
  * (kube-prometheus-stack, or the grafana chart with `sidecar.dashboards.enabled`), which loads every
  * ConfigMap carrying its label.
  *
- * The dashboard itself is `webterminal-dashboard.json`, built with Grafana's foundation SDK by
+ * The dashboard itself is `webterminal-dashboard.grafana.json`, built with Grafana's foundation SDK by
  * `npm run dashboard` (`dashboards/webterminal-dashboard.ts`) and committed; the SDK is a build-time
  * tool only, so nothing here loads it.
  */
@@ -11,33 +11,47 @@ import { Construct } from 'constructs';
 import { ConfigMapV1, Token } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { Problems, checkDnsLabel, checkLabels, checkNonEmpty, checkObjectName } from './validation';
-import dashboardJson from './webterminal-dashboard.json';
+// Not `webterminal-dashboard.json`: Node (and ts-node) would load that instead of this module for './webterminal-dashboard'.
+import dashboardJson from './webterminal-dashboard.grafana.json';
 
 /** The dashboard as Grafana's JSON model (what `npm run dashboard` writes). */
 export const WEBTERMINAL_DASHBOARD: Readonly<GrafanaDashboardJson> = dashboardJson as GrafanaDashboardJson;
 
 /** The parts of Grafana's dashboard JSON this library reads; the rest is carried as it is. */
 export interface GrafanaDashboardJson {
+  /** Grafana's id of the dashboard (`webterminal-probe`): stable across imports. */
   readonly uid: string;
+  /** Title shown in Grafana. */
   readonly title: string;
+  /** Template variables (`datasource`, `job`). */
   readonly templating: { readonly list: readonly GrafanaVariableJson[] };
+  /** Panels and rows, in order. */
   readonly panels: readonly GrafanaPanelJson[];
+  /** Everything else of Grafana's model, carried unchanged. */
   readonly [key: string]: unknown;
 }
 
 /** One template variable of the dashboard JSON. */
 export interface GrafanaVariableJson {
+  /** Variable name, used in queries as `$name`. */
   readonly name: string;
+  /** The value the variable starts on. */
   readonly current?: { readonly text: string | string[]; readonly value: string | string[] };
+  /** Everything else of the variable, carried unchanged. */
   readonly [key: string]: unknown;
 }
 
 /** One panel (or row) of the dashboard JSON. */
 export interface GrafanaPanelJson {
+  /** Panel plugin (`timeseries`, `stat`, `state-timeline`) or `row`. */
   readonly type: string;
+  /** Title shown on the panel. */
   readonly title?: string;
+  /** Queries; for Prometheus, `expr` is the PromQL with Grafana's variables and macros. */
   readonly targets?: ReadonlyArray<{ readonly expr?: string; readonly refId?: string; readonly [key: string]: unknown }>;
+  /** Panels of a collapsed row. */
   readonly panels?: readonly GrafanaPanelJson[];
+  /** Everything else of the panel, carried unchanged. */
   readonly [key: string]: unknown;
 }
 
