@@ -24,10 +24,34 @@ export interface GrafanaDashboardJson {
   /** Title shown in Grafana. */
   readonly title: string;
   /** Template variables (`datasource`, `job`). */
-  readonly templating: { readonly list: readonly GrafanaVariableJson[] };
+  readonly templating: GrafanaTemplatingJson;
   /** Panels and rows, in order. */
   readonly panels: readonly GrafanaPanelJson[];
   /** Everything else of Grafana's model, carried unchanged. */
+  readonly [key: string]: unknown;
+}
+
+/** The `templating` part of the dashboard JSON. */
+export interface GrafanaTemplatingJson {
+  /** The variables, in the order Grafana shows them. */
+  readonly list: readonly GrafanaVariableJson[];
+}
+
+/** A value a variable holds. */
+export interface GrafanaVariableValueJson {
+  /** What Grafana shows. */
+  readonly text: string | string[];
+  /** What replaces `$name` in queries. */
+  readonly value: string | string[];
+}
+
+/** One query of a panel. */
+export interface GrafanaTargetJson {
+  /** PromQL, with Grafana's variables and macros (`$job`, `$__rate_interval`). */
+  readonly expr?: string;
+  /** The query's letter in the panel (`A`, `B`). */
+  readonly refId?: string;
+  /** Everything else of the query, carried unchanged. */
   readonly [key: string]: unknown;
 }
 
@@ -36,7 +60,7 @@ export interface GrafanaVariableJson {
   /** Variable name, used in queries as `$name`. */
   readonly name: string;
   /** The value the variable starts on. */
-  readonly current?: { readonly text: string | string[]; readonly value: string | string[] };
+  readonly current?: GrafanaVariableValueJson;
   /** Everything else of the variable, carried unchanged. */
   readonly [key: string]: unknown;
 }
@@ -48,7 +72,7 @@ export interface GrafanaPanelJson {
   /** Title shown on the panel. */
   readonly title?: string;
   /** Queries; for Prometheus, `expr` is the PromQL with Grafana's variables and macros. */
-  readonly targets?: ReadonlyArray<{ readonly expr?: string; readonly refId?: string; readonly [key: string]: unknown }>;
+  readonly targets?: readonly GrafanaTargetJson[];
   /** Panels of a collapsed row. */
   readonly panels?: readonly GrafanaPanelJson[];
   /** Everything else of the panel, carried unchanged. */

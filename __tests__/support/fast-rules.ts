@@ -4,8 +4,8 @@
  *
  * What it changes, and nothing else:
  * - every `for:` becomes {@link FastRuleOptions.for};
- * - every subquery window `[<range>:<step>]` (the share-of-runs windows, 3 probe intervals at a tenth
- *   of an interval) becomes `[<window>:<step>]`;
+ * - every range `[<range>]` and subquery window `[<range>:<step>]` (the share-of-runs windows, a few
+ *   probe intervals wide) becomes `[<window>]` or `[<window>:<step>]`: whichever shape the rules use;
  * - the restart guard's `< <seconds>` after `process_start_time_seconds{...}` becomes
  *   {@link FastRuleOptions.restartGuardSeconds}.
  * Each rewrite must find what it rewrites when asked to (a rule file that has a `for` but no window
@@ -20,15 +20,16 @@ import type { AlertRule, RuleFile, RuleGroup } from '../../lib/alert-rules';
 export interface FastRuleOptions {
   /** `for` of every alert. */
   readonly for: string;
-  /** Range of every subquery window. */
+  /** Range of every range selector and subquery window. */
   readonly window: string;
-  /** Step of every subquery window. */
+  /** Step of every subquery. */
   readonly step: string;
   /** Seconds after a Prometheus start during which guarded alerts stay quiet. */
   readonly restartGuardSeconds: number;
 }
 
-const SUBQUERY_WINDOW = /\[(\d+[smhdwy]+)+:(\d+[smhdwy]+)+\]/g;
+/** `[15m]` or `[15m:30s]`: a Prometheus duration, optionally a colon and another (or none: the default step). */
+const RANGE_OR_SUBQUERY = /\[(?:\d+(?:ms|[smhdwy]))+(:(?:(?:\d+(?:ms|[smhdwy]))+)?)?\]/g;
 const RESTART_GUARD = /(time\(\) - process_start_time_seconds\{[^}]*\} < )(\d+(?:\.\d+)?)/g;
 
 /** Counts of what {@link fastRules} rewrote, so a test can say the rewrite really happened. */
@@ -39,9 +40,9 @@ export interface FastRuleChanges {
 }
 
 function fastRule(rule: AlertRule, options: FastRuleOptions, changes: { fors: number; windows: number; guards: number }): AlertRule {
-  let expr = rule.expr.replace(SUBQUERY_WINDOW, () => {
+  let expr = rule.expr.replace(RANGE_OR_SUBQUERY, (_match, subquery: string | undefined) => {
     changes.windows += 1;
-    return `[${options.window}:${options.step}]`;
+    return subquery === undefined ? `[${options.window}]` : `[${options.window}:${options.step}]`;
   });
   expr = expr.replace(RESTART_GUARD, (_match, head: string) => {
     changes.guards += 1;
