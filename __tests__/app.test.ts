@@ -218,6 +218,12 @@ describe('the app (main.ts)', () => {
     expect(stacks[0]).not.toContain(tmp);
   }, 120_000);
 
+  test('git ignores what Terraform keeps, as cdktf init does', () => {
+    const files = ['terraform.terminal.tfstate', 'terraform.terminal.tfstate.backup', 'cdktf.out/stacks/terminal/.terraform/x', 'cdktf.log', 'other/.terraform/y'];
+    const run = spawnSync('git', ['check-ignore', '--no-index', ...files], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stdout.trim().split('\n')).toStrictEqual(files);
+  });
+
   test('never writes PG_CONN_STR into the output', () => {
     const out = path.join(tmp, 'cdktf.out');
     const run = synth(out, { ...CONFIGURED, TERMINAL_STATE_BACKEND: 'pg', PG_CONN_STR: 'postgres://tf:s3cret-pw@db/terraform' });

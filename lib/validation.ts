@@ -49,7 +49,7 @@ export function checkDnsName(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
   if (IPV4.test(value) || value.includes(':')) return `${field} ${JSON.stringify(value)} is an IP address; give the DNS name the certificate and the router match`;
   const ok = value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
-  return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid DNS name (lowercase letters, digits and '-', in dot-separated labels of 1-63 characters, 253 in all)`;
+  return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid DNS name (lowercase letters, digits and '-', in dot-separated labels of 1-63 characters)`;
 }
 
 /** A DNS-1123 subdomain: what Kubernetes accepts as the name of most objects (Secret, ConfigMap, PrometheusRule). */
@@ -90,7 +90,7 @@ export function checkPinnedImage(field: string, value: string): string | undefin
   if (tag !== undefined && !IMAGE_TAG.test(tag)) return bad(`the tag ${JSON.stringify(tag)} is not letters, digits, '_', '.', '-' (128 at most)`);
   if (digest !== undefined) return undefined;
   if (tag === undefined) return `${field} ${JSON.stringify(value)} is not pinned (give a version tag or a digest)`;
-  if (tag === 'latest') return `${field} ${JSON.stringify(value)} is not pinned: ":latest" moves (give a version tag or a digest)`;
+  if (tag === 'latest') return `${field} ${JSON.stringify(value)} is not pinned (give a version tag or a digest)`;
   return undefined;
 }
 
