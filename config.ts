@@ -274,9 +274,10 @@ export function parseSource(source: string, text: string, problems: Problems): J
   }
 }
 
-/** Whether any configuration is given: the `terminal` context key, or a `TERMINAL_*` variable. */
+/** Whether any configuration is given: the `terminal` context key, or a `TERMINAL_*` variable the app reads. */
 export function isConfigured(terminalContext: JsonValue | undefined, env: NodeJS.ProcessEnv): boolean {
-  return terminalContext !== undefined || Object.keys(env).some((name) => name.startsWith('TERMINAL_') && env[name] !== undefined);
+  const variables = [...Object.keys(CONFIG_ENV).filter((name) => name.startsWith('TERMINAL_')), CONFIG_JSON_ENV];
+  return terminalContext !== undefined || variables.some((name) => env[name] !== undefined && env[name] !== '');
 }
 
 /**

@@ -233,6 +233,10 @@ describe('the configuration: good input', () => {
     expect(Object.keys(stack.resource.kubernetes_service_v1)).toHaveLength(4); // ttyd, two sibling routes, the replica Service
   });
 
+  test("another program's TERMINAL_EMULATOR is neither configuration nor an error", () => {
+    expect(synth(undefined, { TERMINAL_EMULATOR: 'JetBrains-JediTerm' }).stdout).toContain('BUILT-IN EXAMPLE');
+  });
+
   test('with anything configured, the example contributes nothing: no host, address or sibling routes of its own', () => {
     const { stdout, stack } = synth(VALID);
     expect(stdout).toBe('synthesized stack "terminal" into cdktf.out/stacks/terminal/cdk.tf.json\n');
