@@ -114,7 +114,7 @@ describe('the packed library', () => {
 
   test('a deep import into lib/ is refused: the public entry point is the API', () => {
     const project = path.join(tmp, 'monitoring');
-    const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/config')"], { cwd: project, encoding: 'utf8' });
+    const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/validation')"], { cwd: project, encoding: 'utf8' });
     expect(probe.status).not.toBe(0);
     expect(probe.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });

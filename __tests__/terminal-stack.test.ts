@@ -1,5 +1,16 @@
 import { Testing } from '../lib/cdktf';
-import { EXAMPLE_CONFIG, TerminalStack, TerminalStackProps, TtydBackend, terminalStackProps } from '../lib';
+import { TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
+
+/** The app's built-in example, as props. */
+const EXAMPLE_PROPS: TerminalStackProps = {
+  host: 'terminal.example.com',
+  ttyd: TtydBackend.externalHost({ address: '192.0.2.10', port: 7681 }),
+  routes: [
+    { path: '/clipboard/', hostPort: 7683 },
+    { path: '/api/sessions/', hostPort: 7684 },
+  ],
+  probeOptions: { createReplicaService: true },
+};
 import { IngressV1 } from '../lib/cdktf';
 import { NamespaceV1 } from '../lib/cdktf';
 
@@ -7,7 +18,7 @@ function stackJson(props: Partial<TerminalStackProps> = {}, env: Record<string, 
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    const stack = new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), ...props });
+    const stack = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
     return Testing.synth(stack);
   } finally {
     process.env = saved;
@@ -38,10 +49,6 @@ describe('TerminalStack', () => {
     expect(JSON.parse(stackJson({ kubeConfigPath: '/k', kubeContext: 'prod' })).provider.kubernetes).toStrictEqual([{ config_path: '/k', config_context: 'prod' }]);
   });
 
-  test('keeps state locally by default', () => {
-    expect(JSON.parse(stackJson()).terraform.backend).toStrictEqual({ local: { path: 'terraform.terminal.tfstate' } });
-  });
-
   test('uses the pg backend, one schema per stack, without ever writing the connection string', () => {
     const secret = 'postgres://tf:hunter2@db.example.com/terraform';
     const json = stackJson({ stateBackend: 'pg' }, { PG_CONN_STR: secret });
@@ -66,7 +73,7 @@ describe('TerminalStack', () => {
 
   test('runs the probe against the public host and the ttyd Service, and installs its alerts with its job and interval', () => {
     const stack = new TerminalStack(Testing.app(), 'terminal', {
-      ...terminalStackProps(EXAMPLE_CONFIG),
+      ...EXAMPLE_PROPS,
       probeOptions: { schedule: '*/10 * * * *', job: 'term-probe', routerInventory: true, createReplicaService: true },
     });
     expect(stack.probe?.environment.PROBE_EDGE_URL).toBe('https://terminal.example.com');
@@ -87,26 +94,43 @@ describe('TerminalStack', () => {
   });
 
   test('reads router parity from Traefik v3 metrics when the probe keeps no inventory', () => {
-    const stack = new TerminalStack(Testing.app(), 'terminal', terminalStackProps(EXAMPLE_CONFIG));
+    const stack = new TerminalStack(Testing.app(), 'terminal', EXAMPLE_PROPS);
     expect(stack.alerts?.config.paritySource).toBe('traefik-v3');
   });
 
-  test('without the probe there are no alerts, unless asked for', () => {
-    const noProbe = new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), probe: false });
+  test('without the probe there are no alerts; asking for them anyway is refused', () => {
+    const noProbe = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, probe: false });
     expect(noProbe.probe).toBeUndefined();
     expect(noProbe.alerts).toBeUndefined();
     expect(Testing.synth(noProbe)).not.toContain('kubernetes_cron_job_v1');
-    const alertsOnly = new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), probe: false, alerts: true });
-    expect(alertsOnly.alerts?.config.probeJob).toBe('webterminal-probe');
+    expect(() => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, probe: false, alerts: true })).toThrow(
+      'terminal-stack: alerts is on with the probe off: the staleness alert would fire forever',
+    );
   });
 
   test('can deliver the rules as a ConfigMap only, for a Prometheus without the operator', () => {
-    const stack = new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), alertsRuleOptions: { prometheusRule: false, configMap: true } });
+    const stack = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, alertsRuleOptions: { prometheusRule: false, configMap: true } });
     const json = JSON.parse(Testing.synth(stack));
     const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest.kind);
     expect(kinds).not.toContain('PrometheusRule');
     const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, any>).map((m) => m.metadata.name).sort();
     expect(maps).toStrictEqual(['webterminal-dashboard', 'webterminal-probe', 'webterminal-rules']);
+  });
+
+  test('keeps local state in the project root through a path relative to the stack folder', () => {
+    const json = JSON.parse(stackJson());
+    expect(json.terraform.backend).toStrictEqual({ local: { path: '../../../terraform.terminal.tfstate' } });
+  });
+
+  test.each(['default', 'kube-system', 'kube-public', 'kube-node-lease'])('refuses to create the system namespace %s', (namespace) => {
+    expect(() => stackJson({ namespace })).toThrow(`terminal-stack: namespace "${namespace}" belongs to the cluster`);
+  });
+
+  test('names the route path, not a derived object name, when routes collide or are too long', () => {
+    const long = `/${'x'.repeat(60)}/`;
+    expect(() => stackJson({ routes: [{ path: '/a.b/', hostPort: 1 }, { path: '/a-b/', hostPort: 2 }, { path: long, hostPort: 3 }] })).toThrow(
+      /route path "\/a-b\/" makes the same object names as "\/a.b\/"[\s\S]*route path "\/x{60}\/" is too long/,
+    );
   });
 
   test('fails on a host-port route when ttyd runs in the cluster', () => {

@@ -38,10 +38,10 @@ describe('TtydService', () => {
 
   test('in-cluster: the auth header and image can be changed', () => {
     const res = synth((scope) => {
-      new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ authHeader: 'X-Forwarded-User', image: 'registry.example.com/ttyd@sha256:abc' }) });
+      new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ authHeader: 'X-Forwarded-User', image: 'registry.example.com/ttyd@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }) });
     });
     const container = only(res, 'kubernetes_deployment_v1').spec.template.spec.container[0];
-    expect(container.image).toBe('registry.example.com/ttyd@sha256:abc');
+    expect(container.image).toBe('registry.example.com/ttyd@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
     expect(container.args.slice(2, 4)).toStrictEqual(['--auth-header', 'X-Forwarded-User']);
   });
 

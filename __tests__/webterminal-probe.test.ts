@@ -97,7 +97,7 @@ describe('WebterminalProbe', () => {
     ['a deadline not below the interval', { schedule: '* * * * *', deadlineSeconds: 60 }, 'webterminal-probe: deadlineSeconds 60 (plus timeoutSeconds 10 for the push) is not below the schedule\'s interval of 60 s ("* * * * *")'],
     ['samples < 1', { samples: 0 }, 'webterminal-probe: samples 0 is not an integer from 1 to 100'],
     ['a bad edge URL', { edgeUrl: 'terminal.example.com' }, 'webterminal-probe: edgeUrl "terminal.example.com" is not a URL (like https://terminal.example.com)'],
-    ['credentials in the Pushgateway URL', { pushgatewayUrl: 'http://user:pw@pgw:9091' }, 'webterminal-probe: pushgatewayUrl must not carry credentials in the URL'],
+    ['credentials in the Pushgateway URL', { pushgatewayUrl: 'http://user:pw@pgw:9091' }, 'webterminal-probe: pushgatewayUrl "http://***@pgw:9091" carries credentials in the URL; give them through a Secret'],
     ['a timeout above the deadline', { timeoutSeconds: 90 }, 'webterminal-probe: timeoutSeconds 90 is above deadlineSeconds 60'],
     ['an unpinned image', { image: 'node:latest' }, 'webterminal-probe: image "node:latest" is not pinned (give a version tag or a digest)'],
     ['inventory without replicas', { routerInventory: true }, 'webterminal-probe: routerInventory needs replicas'],

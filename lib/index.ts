@@ -1,6 +1,5 @@
 export * from './alert-rules';
 export * from './authentik-forward-auth';
-export * from './config';
 export * from './metrics';
 export * from './prometheus-rules';
 export * from './protected-ingress';

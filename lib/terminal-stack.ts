@@ -3,7 +3,7 @@ import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
 import { AuthentikForwardAuth } from './authentik-forward-auth';
 import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStack } from './cdktf';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
-import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routeSlug } from './protected-ingress';
+import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routePathProblems, routeSlug } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend, TtydService } from './ttyd-service';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
@@ -33,6 +33,9 @@ export interface TerminalRouteOptions {
    */
   readonly stripPrefix?: boolean;
 }
+
+/** Namespaces that belong to the cluster: a stack must not create (or delete) them. */
+export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Where Terraform keeps the stack's state. */
 export type StateBackend = 'local' | 'pg';
@@ -115,6 +118,13 @@ export interface TerminalStackProps {
    * @default "local"
    */
   readonly stateBackend?: StateBackend;
+  /**
+   * State file of the `local` backend, relative to the stack's folder `cdktf.out/stacks/<id>/`
+   * (where Terraform runs), so the synthesized JSON is the same from any checkout path. The
+   * default is the project root, outside `cdktf.out/`, which synth may rewrite.
+   * @default "../../../terraform.<id>.tfstate"
+   */
+  readonly localStatePath?: string;
   /**
    * PostgreSQL schema of the `pg` backend: one schema per stack.
    * @default - the stack's name
@@ -212,10 +222,13 @@ export class TerminalStack extends TerraformStack {
     problems.add(checkLabels('namespaceLabels', labels));
     problems.add(checkNonEmpty('kubeConfigPath', this.kubeConfigPath));
     problems.add(this.stateBackend === 'local' || this.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`);
+    problems.add(SYSTEM_NAMESPACES.includes(this.namespace) ? `namespace ${JSON.stringify(this.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give one of its own` : undefined);
+    problems.add(props.alerts === true && props.probe === false ? 'alerts is on with the probe off: the staleness alert would fire forever; turn both on or both off' : undefined);
+    for (const p of routePathProblems((props.routes ?? []).map((r) => r.path), 'terminal')) problems.add(p.message);
     problems.throwIfAny();
 
     new KubernetesProvider(this, 'Kubernetes', { configPath: this.kubeConfigPath, configContext: props.kubeContext });
-    this.useStateBackend(id, props.pgSchemaName);
+    this.useStateBackend(id, props.pgSchemaName, props.localStatePath);
 
     this.namespaceResource = new NamespaceV1(this, 'Namespace', { metadata: { name: this.namespace, labels } });
     const authMiddlewareRef = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
@@ -283,9 +296,9 @@ export class TerminalStack extends TerraformStack {
     return { path, service: sibling, stripPrefix };
   }
 
-  private useStateBackend(stackName: string, pgSchemaName: string | undefined): void {
+  private useStateBackend(stackName: string, pgSchemaName: string | undefined, localStatePath: string | undefined): void {
     if (this.stateBackend === 'local') {
-      new LocalBackend(this, { path: `terraform.${stackName}.tfstate` });
+      new LocalBackend(this, { path: localStatePath ?? `../../../terraform.${stackName}.tfstate` });
       return;
     }
     // conn_str is left out on purpose: Terraform's pg backend then reads PG_CONN_STR from the

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DeploymentV1, EndpointsV1, ServiceV1 } from './cdktf';
-import { Problems, checkDnsLabel, checkIPv4, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
+import { Problems, checkDnsLabel, checkHostAddress, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -106,7 +106,7 @@ class ExternalTtyd extends TtydBackend {
   }
 
   public _problems(problems: Problems): void {
-    problems.add(checkIPv4('address', this.address));
+    problems.add(checkHostAddress('address', this.address));
     problems.add(checkPort('port', this.targetPort));
   }
 

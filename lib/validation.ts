@@ -44,9 +44,10 @@ function unresolved(value: unknown): boolean {
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** A DNS name as Kubernetes and Traefik accept it for a host: lowercase labels joined by dots. */
+/** A DNS name as Kubernetes and Traefik accept it for a host: lowercase labels joined by dots, not an IP address. */
 export function checkDnsName(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
+  if (IPV4.test(value) || value.includes(':')) return `${field} ${JSON.stringify(value)} is an IP address; give the DNS name the certificate and the router match`;
   const ok = value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
   return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid DNS name (lowercase letters, digits and '-', in dot-separated labels of 1-63 characters)`;
 }
@@ -55,15 +56,42 @@ export function checkDnsName(field: string, value: string): string | undefined {
 export function checkObjectName(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
   const ok = value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
-  return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)`;
+  return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, 253 characters at most)`;
 }
 
-/** A container image with a tag or a digest: what runs must not change under the same name. */
+const IMAGE_DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?';
+const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_NAME = new RegExp(`^(?:${IMAGE_DOMAIN}/)?${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*$`);
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$|^sha512:[0-9a-f]{128}$/;
+
+/**
+ * A container image reference (the distribution grammar: `[domain/]path[:tag][@digest]`) that is
+ * pinned: a version tag or a digest, never `latest`, so what runs cannot change under the same name.
+ */
 export function checkPinnedImage(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
+  const bad = (why: string): string => `${field} ${JSON.stringify(value)} is not a valid image reference: ${why}`;
   if (value.trim() === '') return `${field} must not be empty`;
-  const lastPart = value.split('/').pop() ?? '';
-  return /[:@]/.test(lastPart) && !lastPart.endsWith(':latest') ? undefined : `${field} ${JSON.stringify(value)} is not pinned (give a version tag or a digest)`;
+  const odd = /[^A-Za-z0-9._:/@-]/.exec(value);
+  if (odd) return bad(`it contains ${JSON.stringify(odd[0])}, which no image reference has`);
+  const at = value.indexOf('@');
+  const nameAndTag = at === -1 ? value : value.slice(0, at);
+  const digest = at === -1 ? undefined : value.slice(at + 1);
+  if (digest !== undefined && !IMAGE_DIGEST.test(digest)) return bad(`the digest ${JSON.stringify(digest)} is not sha256: and 64 lowercase hex digits`);
+  const slash = nameAndTag.lastIndexOf('/');
+  const colon = nameAndTag.lastIndexOf(':');
+  const name = colon > slash ? nameAndTag.slice(0, colon) : nameAndTag;
+  const tag = colon > slash ? nameAndTag.slice(colon + 1) : undefined;
+  const path = name.includes('/') && /[.:]|^localhost$/.test(name.split('/')[0]) ? name.slice(name.indexOf('/') + 1) : name;
+  if (/[A-Z]/.test(path)) return bad('the repository path has upper case letters (only lowercase is allowed)');
+  if (!IMAGE_NAME.test(name)) return bad('the name is not lowercase path components separated by /');
+  if (tag !== undefined && tag === '') return bad('the tag after ":" is empty');
+  if (tag !== undefined && !IMAGE_TAG.test(tag)) return bad(`the tag ${JSON.stringify(tag)} is not letters, digits, '_', '.', '-' (128 at most)`);
+  if (digest !== undefined) return undefined;
+  if (tag === undefined) return `${field} ${JSON.stringify(value)} is not pinned (give a version tag or a digest)`;
+  if (tag === 'latest') return `${field} ${JSON.stringify(value)} is not pinned (give a version tag or a digest)`;
+  return undefined;
 }
 
 /** A DNS-1123 label: what Kubernetes accepts as a namespace or Service name. */
@@ -95,24 +123,59 @@ export function checkIPv4(field: string, value: string): string | undefined {
   return IPV4.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not an IPv4 address (like 192.0.2.10)`;
 }
 
-/** An absolute http(s) URL. */
+/**
+ * An IPv4 address another host can be reached at from the cluster: not loopback, link-local,
+ * unspecified, multicast or broadcast (the API server refuses those in Endpoints, and they would
+ * point at the node or nowhere).
+ */
+export function checkHostAddress(field: string, value: string): string | undefined {
+  const notIp = checkIPv4(field, value);
+  if (notIp !== undefined || unresolved(value)) return notIp;
+  const [a, b] = value.split('.').map(Number);
+  const kind = a === 127 ? 'loopback' : a === 169 && b === 254 ? 'link-local' : a === 0 ? 'unspecified' : a >= 224 && a <= 239 ? 'multicast' : a >= 240 ? 'reserved or broadcast' : undefined;
+  return kind === undefined ? undefined : `${field} ${JSON.stringify(value)} is a ${kind} address; give the address of the ttyd host as the cluster reaches it`;
+}
+
+/** A DNS name or an IPv4 address. */
+export function checkHostNameOrAddress(field: string, value: string): string | undefined {
+  if (unresolved(value)) return undefined;
+  if (IPV4.test(value)) return undefined;
+  const ok = !/^[\d.]+$/.test(value) && value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
+  return ok ? undefined : `${field} ${JSON.stringify(value)} is neither a DNS name nor an IPv4 address`;
+}
+
+/** The URL with everything before its last '@' (user and password, whatever they contain) replaced by `***`. */
+export function redactUrl(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at === -1) return value;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0] ?? '';
+  return at < scheme.length ? value : `${scheme}***${value.slice(at)}`;
+}
+
+/**
+ * An absolute http(s) URL without credentials or control characters. A value with an '@' is
+ * quoted redacted, so a password never reaches a log.
+ */
 export function checkHttpUrl(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
+  const shown = JSON.stringify(redactUrl(value));
+  if (/[\u0000-\u001f\u007f]/.test(value)) return `${field} ${shown} contains a control character`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return `${field} ${JSON.stringify(value)} is not a URL (like https://terminal.example.com)`;
+    return `${field} ${shown} is not a URL (like https://terminal.example.com)`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${field} ${JSON.stringify(value)} is not an http or https URL`;
-  if (url.username || url.password) return `${field} must not carry credentials in the URL`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${field} ${shown} is not an http or https URL (scheme ${JSON.stringify(url.protocol)})`;
+  if (url.username || url.password || value.slice(0, value.indexOf(url.host) + 1).includes('@')) return `${field} ${shown} carries credentials in the URL; give them through a Secret`;
   return undefined;
 }
 
 /** A URL path prefix for a route: starts and ends with '/'. */
 export function checkPathPrefix(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
-  return /^\/([A-Za-z0-9._~-]+\/)*$/.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not a path prefix (it must start and end with '/', like /clipboard/)`;
+  if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(value)) return `${field} ${JSON.stringify(value)} is not a path prefix (it must start and end with '/', like /clipboard/)`;
+  return value.split('/').some((segment) => segment === '.' || segment === '..') ? `${field} ${JSON.stringify(value)} has a "." or ".." segment, which clients resolve away` : undefined;
 }
 
 /** Kubernetes label keys and values, as the API server checks them. */

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { ConfigMapV1, CronJobV1, ServiceV1 } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
-import { CronSchedule, parseCron, shortestIntervalSeconds } from './schedule';
-import { Problems, checkDnsLabel, checkHttpUrl, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
+import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './schedule';
+import { Problems, checkDnsLabel, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort, redactUrl } from './validation';
 
 /** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
 export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
@@ -31,6 +31,13 @@ export interface WebterminalProbeProps {
    * @default "http://prometheus-pushgateway.monitoring.svc.cluster.local:9091"
    */
   readonly pushgatewayUrl?: string;
+  /**
+   * A Secret in the probe's namespace with basic-auth credentials for the Pushgateway; the probe
+   * gets them as `PROBE_PUSHGATEWAY_USERNAME` / `PROBE_PUSHGATEWAY_PASSWORD` through
+   * `secretKeyRef`, so they never enter the synthesized JSON.
+   * @default - no credentials
+   */
+  readonly pushgatewayCredentialsSecret?: PushgatewayCredentialsSecret;
   /**
    * Name of the CronJob and ConfigMap.
    * @default "webterminal-probe"
@@ -127,6 +134,27 @@ export interface WebterminalProbeProps {
   readonly labels?: Record<string, string>;
 }
 
+/** Where the probe finds its Pushgateway credentials. */
+export interface PushgatewayCredentialsSecret {
+  /** Secret name, in the probe's namespace. */
+  readonly name: string;
+  /**
+   * Key of the user name.
+   * @default "username"
+   */
+  readonly usernameKey?: string;
+  /**
+   * Key of the password.
+   * @default "password"
+   */
+  readonly passwordKey?: string;
+}
+
+/** Keys the Kubernetes API accepts in a Secret's data. */
+function checkSecretKey(field: string, value: string): string | undefined {
+  return /^[-._a-zA-Z0-9]{1,253}$/.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not a Secret key (letters, digits, '-', '_', '.')`;
+}
+
 /**
  * The probe: a CronJob running one zero-install Node.js script from a ConfigMap, which checks the
  * public path, the in-cluster ttyd and every Traefik replica, and pushes the results to a
@@ -195,6 +223,18 @@ export class WebterminalProbe extends Construct {
     problems.add(checkHttpUrl('edgeUrl', props.edgeUrl));
     problems.add(checkHttpUrl('originUrl', props.originUrl));
     problems.add(checkHttpUrl('pushgatewayUrl', pushgatewayUrl));
+    if (checkHttpUrl('pushgatewayUrl', pushgatewayUrl) === undefined && !/^https?:\/\/[^/]+\/?$/.test(pushgatewayUrl)) {
+      problems.add(`pushgatewayUrl ${JSON.stringify(redactUrl(pushgatewayUrl))} has a path, query or fragment; give the base URL (the probe adds /metrics/job/...)`);
+    }
+    const credentials = props.pushgatewayCredentialsSecret;
+    if (credentials !== undefined) {
+      problems.add(checkObjectName('pushgatewayCredentialsSecret.name', credentials.name));
+      problems.add(checkSecretKey('pushgatewayCredentialsSecret.usernameKey', credentials.usernameKey ?? 'username'));
+      problems.add(checkSecretKey('pushgatewayCredentialsSecret.passwordKey', credentials.passwordKey ?? 'password'));
+    }
+    if (props.replicas !== undefined && props.replicas !== '') {
+      props.replicas.split(',').forEach((entry, i) => problems.add(checkHostNameOrAddress(`replicas[${i}]`, entry.trim())));
+    }
     problems.add(/^[A-Za-z0-9_.:-]+$/.test(this.job) ? undefined : `job ${JSON.stringify(this.job)} is not a Pushgateway job name (letters, digits, '_', '.', ':', '-')`);
     problems.add(checkInteger('samples', this.samples, 1, 100));
     problems.add(checkInteger('timeoutSeconds', this.timeoutSeconds, 1));
@@ -213,6 +253,7 @@ export class WebterminalProbe extends Construct {
     if (this.timeoutSeconds > this.deadlineSeconds) problems.add(`timeoutSeconds ${this.timeoutSeconds} is above deadlineSeconds ${this.deadlineSeconds}`);
     const parsed = parseCron('schedule', this.schedule);
     if (typeof parsed === 'string') problems.add(parsed);
+    else problems.add(unsteadyReason('schedule', parsed));
     this.intervalSeconds = typeof parsed === 'string' ? 0 : shortestIntervalSeconds(parsed as CronSchedule);
     // Worst case a run lasts its deadline plus the push's timeout; the Job gets a margin above that
     // and must be over before the next run is due, or Forbid would skip it.
@@ -284,7 +325,15 @@ export class WebterminalProbe extends Construct {
                     name: 'probe',
                     image,
                     command: ['node', `/probe/${PROBE_SCRIPT_FILE}`],
-                    env: Object.entries(this.environment).map(([name, value]) => ({ name, value })),
+                    env: [
+                      ...Object.entries(this.environment).map(([name, value]) => ({ name, value })),
+                      ...(credentials === undefined
+                        ? []
+                        : [
+                            { name: 'PROBE_PUSHGATEWAY_USERNAME', valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.usernameKey ?? 'username' } } },
+                            { name: 'PROBE_PUSHGATEWAY_PASSWORD', valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.passwordKey ?? 'password' } } },
+                          ]),
+                    ],
                     // Measured peak RSS of a run: 52 MiB (healthy, 3 replicas, inventory on) and 52 MiB
                     // against a black hole; an empty node process is 40 MiB (bench/probe.ts, node 20).
                     // The request covers the peak; the limit leaves room for musl and slow networks.
