@@ -1,16 +1,7 @@
 import { Testing } from '../lib/cdktf';
 import { TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
+import { EXAMPLE_PROPS } from './support/example-props';
 
-/** The app's built-in example, as props. */
-const EXAMPLE_PROPS: TerminalStackProps = {
-  host: 'terminal.example.com',
-  ttyd: TtydBackend.externalHost({ address: '192.0.2.10', port: 7681 }),
-  routes: [
-    { path: '/clipboard/', hostPort: 7683 },
-    { path: '/api/sessions/', hostPort: 7684 },
-  ],
-  probeOptions: { createReplicaService: true },
-};
 import { IngressV1 } from '../lib/cdktf';
 import { NamespaceV1 } from '../lib/cdktf';
 

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
-import { EXAMPLE_CONFIG, TerminalStack, terminalStackProps } from '../lib';
+import { TerminalStack } from '../lib';
+import { EXAMPLE_PROPS } from './support/example-props';
 import { Testing } from '../lib/cdktf';
 import { PendingProbeMetric, ProbeMetric, PushgatewayMetric } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD, WebterminalDashboard, WebterminalDashboardProps } from '../lib/webterminal-dashboard';
@@ -63,7 +64,7 @@ describe('WebterminalDashboard', () => {
 });
 
 describe('TerminalStack dashboard', () => {
-  const stackWith = (props: Record<string, unknown>) => new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(EXAMPLE_CONFIG), ...props });
+  const stackWith = (props: Record<string, unknown>) => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
 
   test('comes with the probe, on the probe job, and goes with it', () => {
     const stack = stackWith({ probeOptions: { job: 'probe-c' }, dashboardOptions: { namespace: 'grafana' } });
