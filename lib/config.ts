@@ -1,7 +1,8 @@
 import { PARITY_SOURCES, ParitySource } from './alert-rules';
 import { AUTH_POSTURES, AuthPosture, IngressKind, checkAuthReason } from './protected-ingress';
 import { StateBackend, TerminalRouteOptions, TerminalStackProps } from './terminal-stack';
-import { MiddlewareRef } from './traefik';
+import { AuthentikOutpostService } from './authentik-outpost-route';
+import { MiddlewareRef, TraefikLocation } from './traefik';
 import { TtydBackend } from './ttyd-service';
 import { Problems, checkDnsLabel, checkDnsName, checkIPv4, checkLabels, checkObjectName, checkPathPrefix, checkPort } from './validation';
 
@@ -45,6 +46,10 @@ export interface TerminalConfig {
   readonly probe: ProbeConfig;
   /** The alert groups. */
   readonly alerts: AlertsConfig;
+  /** Where Traefik runs (issue 9); unset fields take DEFAULT_TRAEFIK_LOCATION's. */
+  readonly traefik?: TraefikLocation;
+  /** Authentik's outpost Service, to route `/outpost.goauthentik.io/` on the host (issue 9). */
+  readonly authentikOutpost?: AuthentikOutpostService;
 }
 
 /** The probe's place in the configuration; unset fields take WebterminalProbe's defaults. */
@@ -100,6 +105,8 @@ export type TtydConfig =
       readonly address: string;
       /** ttyd's port on that host (default 7681). */
       readonly port: number;
+      /** Mutual TLS to the host: the Secret with `tls.crt`, `tls.key`, `ca.crt`, and the server name (issue 9). */
+      readonly mutualTls?: { readonly clientCertSecret: string; readonly serverName?: string };
     }
   | {
       /** ttyd runs as a Deployment in the cluster. */
@@ -295,7 +302,10 @@ function readTtyd(data: Json, problems: Problems): TtydConfig {
   const port = r.number('port') ?? 7681;
   problems.add(checkIPv4('ttyd.address', address));
   problems.add(checkPort('ttyd.port', port));
-  return { mode, address, port };
+  const tls = r.object('mutualTls');
+  if (tls === undefined) return { mode, address, port };
+  const t = new Reader(tls, 'ttyd.mutualTls.', problems);
+  return { mode, address, port, mutualTls: { clientCertSecret: t.string('clientCertSecret') ?? '', serverName: t.string('serverName') } };
 }
 
 function readProbe(data: Json, problems: Problems): ProbeConfig {
@@ -326,6 +336,19 @@ function readAlerts(data: Json, problems: Problems): AlertsConfig {
     restartGuard: r.boolean('restartGuard'),
     paritySource: r.oneOf('paritySource', PARITY_SOURCES),
   };
+}
+
+// Issue 9: where Traefik runs and where Authentik's outpost is. The constructs check the values.
+function readTraefik(data: Json | undefined, problems: Problems): TraefikLocation | undefined {
+  if (data === undefined) return undefined;
+  const r = new Reader(data, 'traefik.', problems);
+  return withoutUndefined({ namespace: r.string('namespace'), podSelector: r.stringMap('podSelector'), websecurePort: r.number('websecurePort'), apiPort: r.number('apiPort') });
+}
+
+function readOutpost(data: Json | undefined, problems: Problems): AuthentikOutpostService | undefined {
+  if (data === undefined) return undefined;
+  const r = new Reader(data, 'authentikOutpost.', problems);
+  return withoutUndefined({ namespace: r.string('namespace'), name: r.string('name'), port: r.number('port') });
 }
 
 function readRoutes(list: unknown[], ttyd: TtydConfig, problems: Problems): RouteConfig[] {
@@ -394,6 +417,8 @@ export function loadTerminalConfig(context: unknown = {}, env: NodeJS.ProcessEnv
     stateBackend: r.oneOf('stateBackend', ['local', 'pg'] as const) ?? 'local',
     probe: readProbe(r.object('probe') ?? {}, problems),
     alerts: readAlerts(r.object('alerts') ?? {}, problems),
+    traefik: readTraefik(r.object('traefik'), problems),
+    authentikOutpost: readOutpost(r.object('authentikOutpost'), problems),
   };
 
   problems.add(checkDnsLabel('stackName', config.stackName));
@@ -411,7 +436,7 @@ export function loadTerminalConfig(context: unknown = {}, env: NodeJS.ProcessEnv
 /** The stack props a configuration stands for. */
 export function terminalStackProps(config: TerminalConfig): TerminalStackProps {
   const ttyd = config.ttyd.mode === 'external'
-    ? TtydBackend.externalHost({ address: config.ttyd.address, port: config.ttyd.port })
+    ? TtydBackend.externalHost({ address: config.ttyd.address, port: config.ttyd.port, mutualTls: config.ttyd.mutualTls })
     : TtydBackend.inCluster({ image: config.ttyd.image, authHeader: config.ttyd.authHeader, port: config.ttyd.port });
   const routes: TerminalRouteOptions[] = config.routes.map((route) => ({
     path: route.path,
@@ -434,6 +459,8 @@ export function terminalStackProps(config: TerminalConfig): TerminalStackProps {
     kubeConfigPath: config.kubeConfigPath,
     kubeContext: config.kubeContext,
     stateBackend: config.stateBackend,
+    traefik: config.traefik,
+    authentikOutpost: config.authentikOutpost,
     probe: config.probe.enabled,
     probeOptions: withoutUndefined({ ...config.probe, enabled: undefined }),
     alerts: config.alerts.enabled,

@@ -1,5 +1,6 @@
 export * from './alert-rules';
 export * from './authentik-forward-auth';
+export * from './authentik-outpost-route';
 export * from './config';
 export * from './metrics';
 export * from './prometheus-rules';
@@ -7,6 +8,7 @@ export * from './protected-ingress';
 export * from './schedule';
 export * from './terminal-stack';
 export * from './traefik';
+export * from './ttyd-network-policy';
 export * from './ttyd-service';
 export * from './validation';
 export * from './webterminal-probe';
