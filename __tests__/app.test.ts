@@ -37,7 +37,10 @@ describe('the app (main.ts)', () => {
     );
     const ingress = stack.resource.kubernetes_ingress_v1.Ingress_0D3F461F;
     expect(ingress.spec.tls).toStrictEqual([{ hosts: ['terminal.example.com'], secret_name: 'terminal-tls' }]);
-    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('traefik-authentik-forward-auth@kubernetescrd');
+    // The namespace is a reference (so Terraform creates it first); Terraform fills it in at apply.
+    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe(
+      '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
+    );
     expect(fs.readdirSync(path.dirname(out)).sort()).toStrictEqual(['cdktf.out']); // no scratch folder left behind
   });
 
