@@ -103,6 +103,22 @@ describe('loadTerminalConfig', () => {
     ]);
   });
 
+  test('passes the Traefik location, the Authentik outpost and mutual TLS to the stack props', () => {
+    const config = loadTerminalConfig({
+      traefik: { namespace: 'kube-system', podSelector: { 'app.kubernetes.io/name': 'traefik' }, websecurePort: 8443 },
+      authentikOutpost: { namespace: 'authentik', name: 'ak-outpost-authentik-embedded-outpost', port: 9000 },
+      ttyd: { mode: 'external', address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } },
+    }, {});
+    const props = terminalStackProps(config);
+    expect(props.traefik).toStrictEqual({ namespace: 'kube-system', podSelector: { 'app.kubernetes.io/name': 'traefik' }, websecurePort: 8443 });
+    expect(props.authentikOutpost).toStrictEqual({ namespace: 'authentik', name: 'ak-outpost-authentik-embedded-outpost', port: 9000 });
+    expect(props.ttyd.mutualTls).toStrictEqual({ clientCertSecret: 'ttyd-client', serverName: undefined });
+    expect(problemsOf({ traefik: { websecurePort: 'x', podSelector: 'app=traefik' } })).toStrictEqual([
+      'traefik.podSelector "app=traefik" is not an object',
+      'traefik.websecurePort "x" is not a number',
+    ]);
+  });
+
   test('accepts app and none with a reason', () => {
     expect(loadTerminalConfig({ auth: 'app', authReason: 'ttyd --credential' }, {}).auth).toBe('app');
   });
