@@ -3,7 +3,7 @@ import { AUTH_POSTURES, AuthPosture, IngressKind, checkAuthReason } from './prot
 import { StateBackend, TerminalRouteOptions, TerminalStackProps } from './terminal-stack';
 import { AuthentikOutpostService } from './authentik-outpost-route';
 import { MiddlewareRef, TraefikLocation } from './traefik';
-import { TtydBackend } from './ttyd-service';
+import { TtydBackend, TtydMutualTls } from './ttyd-service';
 import { Problems, checkDnsLabel, checkDnsName, checkIPv4, checkLabels, checkObjectName, checkPathPrefix, checkPort } from './validation';
 
 /**
@@ -106,7 +106,7 @@ export type TtydConfig =
       /** ttyd's port on that host (default 7681). */
       readonly port: number;
       /** Mutual TLS to the host: the Secret with `tls.crt`, `tls.key`, `ca.crt`, and the server name (issue 9). */
-      readonly mutualTls?: { readonly clientCertSecret: string; readonly serverName?: string };
+      readonly mutualTls?: TtydMutualTls;
     }
   | {
       /** ttyd runs as a Deployment in the cluster. */

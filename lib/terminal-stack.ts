@@ -274,7 +274,7 @@ export class TerminalStack extends TerraformStack {
         edgeUrl: `https://${props.host}`,
         originUrl: this.ttyd.url,
         traefik: props.probeOptions?.traefik ?? props.traefik,
-        originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret,
+        originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret ?? props.probeOptions?.originClientCertSecret,
       });
     }
 
