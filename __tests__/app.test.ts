@@ -80,6 +80,14 @@ describe('the app (main.ts)', () => {
     expect(fs.readdirSync(tmp)).toStrictEqual([]);
   });
 
+  test('refuses auth app for the terminal even with a reason: exit 2, the reason why, nothing written', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    const run = synth(out, { TERMINAL_AUTH: 'app', TERMINAL_AUTH_REASON: 'ttyd has its own login' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('terminal-stack: auth "app" is refused for a shell host: ttyd trusts a header that any client can send');
+    expect(fs.readdirSync(tmp)).toStrictEqual([]);
+  });
+
   test('never writes PG_CONN_STR into the output', () => {
     const out = path.join(tmp, 'cdktf.out');
     const run = synth(out, { TERMINAL_STATE_BACKEND: 'pg', PG_CONN_STR: 'postgres://tf:s3cret-pw@db/terraform' });
