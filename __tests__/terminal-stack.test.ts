@@ -173,6 +173,14 @@ describe('TerminalStack: a shell only through Authentik', () => {
     expect(route.spec.routes[0].middlewares[0]).toStrictEqual({ name: 'authentik-forward-auth', namespace: 'traefik' });
   });
 
+  test('with a created auth middleware and a ttyd header outside X-authentik-*, that header is still removed first', () => {
+    const res = resources({ ...IN_CLUSTER, createAuthMiddleware: true, ttyd: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
+    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    expect(headers?.spec.headers.customRequestHeaders).toStrictEqual({ 'X-Remote-User': '' });
+    const chain = Object.values(res.kubernetes_ingress_v1)[0].metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares'].split(',');
+    expect(chain).toStrictEqual([`${NS}-terminal-client-headers@kubernetescrd`, 'traefik-authentik-forward-auth@kubernetescrd']);
+  });
+
   test('in-cluster ttyd: a NetworkPolicy admits only the Traefik pods and the probe pods, on ttyd\'s port', () => {
     const res = resources(IN_CLUSTER);
     const [policy] = Object.values(res.kubernetes_network_policy_v1);

@@ -30,6 +30,11 @@ export const AUTHENTIK_RESPONSE_HEADERS: readonly string[] = [
  */
 export const AUTHENTIK_HEADERS_REGEX = '(?i)^x-authentik-';
 
+/** Whether Traefik's {@link AUTHENTIK_HEADERS_REGEX} (Go's `(?i)` is JavaScript's `i` flag) matches a header name. */
+export function isAuthentikHeader(name: string): boolean {
+  return new RegExp(AUTHENTIK_HEADERS_REGEX.replace(/^\(\?i\)/, ''), 'i').test(name);
+}
+
 /** Props of {@link AuthentikForwardAuth}. */
 export interface AuthentikForwardAuthProps {
   /**

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
-import { AUTHENTIK_RESPONSE_HEADERS, AuthentikForwardAuth } from './authentik-forward-auth';
+import { AUTHENTIK_RESPONSE_HEADERS, AuthentikForwardAuth, isAuthentikHeader } from './authentik-forward-auth';
 import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
 import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStack } from './cdktf';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
@@ -240,9 +240,12 @@ export class TerminalStack extends TerraformStack {
     // Namespaced objects name the namespace through the resource, so Terraform creates it first.
     const namespace = this.namespaceResource.metadata.name;
     this.ttyd = new TtydService(this, 'Ttyd', { namespace, backend: props.ttyd });
-    // A created middleware removes every X-authentik-* itself (authResponseHeadersRegex); an existing
-    // one is unknown, so a headers middleware before it removes them, the one ttyd trusts included.
-    const removeClientHeaders = this.authMiddleware !== undefined ? [] : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
+    // A created middleware removes every X-authentik-* itself (authResponseHeadersRegex), so only a
+    // ttyd header outside that pattern is left to remove; an existing middleware is unknown, so a
+    // headers middleware before it removes them all, the one ttyd trusts included.
+    const removeClientHeaders = this.authMiddleware !== undefined
+      ? [this.ttyd.authHeader].filter((h) => !isAuthentikHeader(h))
+      : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
     this.ingress = new ProtectedIngress(this, 'Ingress', {
       namespace,
       host: props.host,
