@@ -66,6 +66,7 @@ export const SCHEMA: Schema = {
     port,
     image: str(checkPinnedImage),
     authHeader: str(checkNonEmpty),
+    mutualTls: object({ clientCertSecret: str(checkObjectName), serverName: str(checkDnsName) }),
   }),
   ingressKind: oneOf(['Ingress', 'IngressRoute']),
   auth: oneOf(AUTH_POSTURES),
@@ -73,6 +74,8 @@ export const SCHEMA: Schema = {
   authMiddleware: object({ namespace: str(checkDnsLabel), name: str(checkDnsLabel) }),
   createAuthMiddleware: bool,
   authOutpostUrl: str(checkHttpUrl),
+  authentikOutpost: object({ namespace: str(checkDnsLabel), name: str(checkDnsLabel), port }),
+  traefik: object({ namespace: str(checkDnsLabel), podSelector: labelMap, websecurePort: port, apiPort: port }),
   routes: list({ path: str(), hostPort: port, serviceName: str(checkDnsLabel), servicePort: port, stripPrefix: bool }),
   kubeConfigPath: str(checkNonEmpty),
   kubeContext: str(checkNonEmpty),
@@ -304,7 +307,9 @@ export function loadTerminalConfig(terminalContext: JsonValue | undefined, env: 
   const ttydMode = c.ttyd?.mode ?? 'external';
   if (ttydMode === 'external') {
     for (const k of ['image', 'authHeader']) if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} needs ttyd.mode "in-cluster"`);
-  } else if (c.ttyd?.address !== undefined) problems.add('ttyd.address needs ttyd.mode "external"');
+  } else {
+    for (const k of ['address', 'mutualTls']) if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} needs ttyd.mode "external"`);
+  }
 
   const routes: Record<string, any>[] = c.routes ?? [];
   const paths = routes.map((r) => (typeof r.path === 'string' ? r.path : ''));
@@ -327,7 +332,7 @@ function terminalStackProps(c: Record<string, any>): TerminalStackProps {
   const t = c.ttyd ?? {};
   const ttyd = t.mode === 'in-cluster'
     ? TtydBackend.inCluster(defined({ image: t.image, authHeader: t.authHeader, port: t.port }))
-    : TtydBackend.externalHost(defined({ address: t.address ?? '', port: t.port }));
+    : TtydBackend.externalHost(defined({ address: t.address ?? '', port: t.port, mutualTls: t.mutualTls }));
   const routes: TerminalRouteOptions[] = (c.routes ?? []).map((r: Record<string, any>) => defined({
     path: r.path ?? '',
     hostPort: r.hostPort,
@@ -348,6 +353,8 @@ function terminalStackProps(c: Record<string, any>): TerminalStackProps {
     authMiddleware: c.authMiddleware !== undefined ? { namespace: 'traefik', name: 'authentik-forward-auth', ...c.authMiddleware } : undefined,
     createAuthMiddleware: c.createAuthMiddleware,
     authOutpostUrl: c.authOutpostUrl,
+    authentikOutpost: c.authentikOutpost,
+    traefik: c.traefik,
     routes,
     kubeConfigPath: c.kubeConfigPath,
     kubeContext: c.kubeContext,

@@ -86,6 +86,11 @@ describe('the app (main.ts)', () => {
       { condition: '${local.webterminal_configured}', error_message: expect.stringContaining('set "terminal" in the context of cdktf.json') },
     ]);
     expect(stack.terraform.backend).toStrictEqual({ local: { path: '../../../terraform.terminal.tfstate' } });
+    // The namespace is a reference (so Terraform creates it first); Terraform fills it in at apply.
+    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe(
+      '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
+    );
+    expect(fs.readdirSync(path.dirname(out)).sort()).toStrictEqual(['cdktf.out']); // no scratch folder left behind
   });
 
   test('a configured stack has no guard', () => {
@@ -222,6 +227,14 @@ describe('the app (main.ts)', () => {
     const files = ['terraform.terminal.tfstate', 'terraform.terminal.tfstate.backup', 'cdktf.out/stacks/terminal/.terraform/x', 'cdktf.log', 'other/.terraform/y'];
     const run = spawnSync('git', ['check-ignore', '--no-index', ...files], { cwd: ROOT, encoding: 'utf8' });
     expect(run.stdout.trim().split('\n')).toStrictEqual(files);
+  });
+
+  test('refuses auth app for the terminal even with a reason: exit 2, the reason why, nothing written', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    const run = synth(out, { ...CONFIGURED, TERMINAL_AUTH: 'app', TERMINAL_AUTH_REASON: 'ttyd has its own login' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('terminal-stack: auth "app" is refused for a shell host: ttyd trusts a header that any client can send');
+    expect(fs.readdirSync(tmp)).toStrictEqual([]);
   });
 
   test('never writes PG_CONN_STR into the output', () => {

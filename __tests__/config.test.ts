@@ -61,6 +61,9 @@ const CASES: Case[] = [
   { name: 'a misspelt middleware key', terminal: { authMiddleware: { namespce: 'traefik' } }, expect: 'authMiddleware.namespce: unknown key; did you mean "namespace"?' },
   { name: 'an unknown key in TERMINAL_CONFIG', env: { TERMINAL_HOST: 'a.example.org', TERMINAL_TTYD_ADDRESS: '10.0.10.10', TERMINAL_CONFIG: '{"probe": {"enabeld": false}}' }, expect: 'probe.enabeld: unknown key; did you mean "enabled"?' },
   { name: 'an unknown TERMINAL_ variable', terminal: {}, env: { TERMINAL_HOTS: 'x' }, expect: 'TERMINAL_HOTS: unknown variable' },
+  { name: 'a misspelt traefik key', terminal: { traefik: { namespce: 'kube-system' } }, expect: 'traefik.namespce: unknown key; did you mean "namespace"?' },
+  { name: 'a Traefik port that is not a port', terminal: { traefik: { websecurePort: 0 } }, expect: 'traefik.websecurePort 0' },
+  { name: 'mutual TLS with an in-cluster ttyd', terminal: { ttyd: { mode: 'in-cluster', mutualTls: { clientCertSecret: 'c' } } }, expect: 'ttyd.mutualTls needs ttyd.mode "external"' },
   // Required once anything is configured
   { name: 'no host', terminal: { ttyd: { address: '10.0.10.10' } }, bare: true, expect: 'host is not set' },
   { name: 'no ttyd', terminal: { host: 'a.example.org' }, bare: true, expect: 'ttyd is not set' },
@@ -150,7 +153,7 @@ const CASES: Case[] = [
   { name: 'alerts on with the probe off', terminal: { probe: { enabled: false }, alerts: { enabled: true } }, expect: 'alerts.enabled is true with probe.enabled false' },
   { name: 'a credentials Secret name with a space', terminal: { probe: { pushgatewayCredentialsSecret: { name: 'My Secret' } } }, expect: 'probe.pushgatewayCredentialsSecret.name "My Secret"' },
   { name: 'a credentials Secret key with a space', terminal: { probe: { pushgatewayCredentialsSecret: { name: 'pg', usernameKey: 'user name' } } }, expect: 'pushgatewayCredentialsSecret.usernameKey "user name" is not a Secret key' },
-  { name: 'annotations over 256 KiB', terminal: { auth: 'app', authReason: 'r'.repeat(300 * 1024) }, expect: 'annotations total 307' },
+  { name: 'annotations over 256 KiB', terminal: { auth: 'public', authReason: 'r'.repeat(300 * 1024) }, expect: 'annotations total 307' },
   { name: 'a state file where the old version kept it', terminal: {}, outdir: (dir) => {
     const out = path.join(dir, 'cdktf.out');
     fs.mkdirSync(path.join(out, 'stacks', 'terminal'), { recursive: true });
@@ -282,6 +285,22 @@ describe('the configuration: good input', () => {
     const { stack } = synth({ ...VALID, alerts: { restartGuardSelector: 'job="prometheus-k8s"' } });
     const rule = Object.values(stack.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).find((m) => m.kind === 'PrometheusRule');
     expect(JSON.stringify(rule)).toContain('prometheus-k8s');
+  });
+
+  test('passes the Traefik location, the Authentik outpost and mutual TLS to the stack', () => {
+    const { stack } = synth({
+      ...VALID,
+      probe: { createReplicaService: true },
+      traefik: { namespace: 'kube-system', podSelector: { 'app.kubernetes.io/name': 'traefik' }, websecurePort: 8443 },
+      authentikOutpost: { namespace: 'authentik', name: 'ak-outpost-authentik-embedded-outpost', port: 9000 },
+      ttyd: { mode: 'external', address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } },
+    });
+    const text = JSON.stringify(stack);
+    expect(text).toContain('ak-outpost-authentik-embedded-outpost');
+    const transports = Object.values(stack.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).filter((m) => m.kind === 'ServersTransport');
+    expect(transports.map((t) => t.spec.certificatesSecrets)).toContainEqual(['ttyd-client']);
+    const replicas = Object.values(stack.resource.kubernetes_service_v1 as Record<string, any>).find((s) => s.metadata.name === 'traefik-replicas');
+    expect(replicas.metadata.namespace).toBe('kube-system');
   });
 
   test('reports every problem at once', () => {

@@ -102,7 +102,7 @@ describe('the packed library', () => {
 
     const stack = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
     const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, any>)[0];
-    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('traefik-authentik-forward-auth@kubernetescrd');
+    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('monitoring-grafana-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd');
     const maps = Object.values(stack.resource.kubernetes_config_map_v1 as Record<string, any>);
     const script = maps.find((m) => m.metadata.name === 'webterminal-probe');
     // the probe script is found inside the installed package

@@ -1,7 +1,6 @@
 import { Testing } from '../lib/cdktf';
-import { TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
+import { AUTHENTIK_RESPONSE_HEADERS, POD_SECURITY_LABELS, TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
-
 import { IngressV1 } from '../lib/cdktf';
 import { NamespaceV1 } from '../lib/cdktf';
 
@@ -19,12 +18,14 @@ function stackJson(props: Partial<TerminalStackProps> = {}, env: Record<string, 
 describe('TerminalStack', () => {
   test('composes the namespace, the ttyd service and the protected ingress', () => {
     const json = stackJson();
-    expect(json).toHaveResourceWithProperties(NamespaceV1, { metadata: { name: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal' } } });
+    expect(json).toHaveResourceWithProperties(NamespaceV1, { metadata: { name: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal', ...POD_SECURITY_LABELS } } });
     expect(json).toHaveResourceWithProperties(IngressV1, {
       metadata: expect.objectContaining({
         name: 'terminal',
         namespace: '${kubernetes_namespace_v1.Namespace.metadata[0].name}',
-        annotations: expect.objectContaining({ 'traefik.ingress.kubernetes.io/router.middlewares': 'traefik-authentik-forward-auth@kubernetescrd' }),
+        annotations: expect.objectContaining({
+          'traefik.ingress.kubernetes.io/router.middlewares': '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
+        }),
       }),
     });
     const resources = JSON.parse(json).resource;
@@ -127,6 +128,131 @@ describe('TerminalStack', () => {
   test('fails on a host-port route when ttyd runs in the cluster', () => {
     expect(() => stackJson({ ttyd: TtydBackend.inCluster() })).toThrow(
       'terminal-stack: route "/clipboard/" has hostPort 7683, which needs ttyd on an external host; give service instead',
+    );
+  });
+});
+
+const NS = '${kubernetes_namespace_v1.Namespace.metadata[0].name}';
+
+function resources(props: Partial<TerminalStackProps> = {}): Record<string, Record<string, any>> {
+  return JSON.parse(stackJson(props)).resource;
+}
+
+function manifests(res: Record<string, Record<string, any>>, kind: string): Record<string, any>[] {
+  return Object.values(res.kubernetes_manifest ?? {}).map((m) => m.manifest).filter((m) => m.kind === kind);
+}
+
+const IN_CLUSTER: Partial<TerminalStackProps> = { ttyd: TtydBackend.inCluster(), routes: [] };
+
+describe('TerminalStack: a shell only through Authentik', () => {
+  test('the namespace enforces Pod Security "restricted", and namespaceLabels cannot weaken it', () => {
+    const res = resources({ namespaceLabels: { team: 'ops', 'pod-security.kubernetes.io/enforce': 'privileged' } });
+    expect(Object.values(res.kubernetes_namespace_v1)[0].metadata.labels).toStrictEqual({
+      team: 'ops',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
+  });
+
+  test.each(['app', 'none'] as const)('refuses auth %s, with a reason or not, and says why', (auth) => {
+    expect(() => stackJson({ auth, authReason: 'ttyd --credential' })).toThrow(
+      `terminal-stack: auth "${auth}" is refused for a shell host: ttyd trusts a header that any client can send`,
+    );
+  });
+
+  test('with an existing auth middleware, every route removes the client-sent Authentik headers before it', () => {
+    const res = resources();
+    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    expect(headers?.metadata.name).toBe('terminal-client-headers');
+    expect(Object.keys(headers?.spec.headers.customRequestHeaders).sort()).toStrictEqual([...AUTHENTIK_RESPONSE_HEADERS].sort());
+    for (const ingress of Object.values(res.kubernetes_ingress_v1)) {
+      const chain = ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares'].split(',');
+      expect(chain.slice(0, 2)).toStrictEqual([`${NS}-terminal-client-headers@kubernetescrd`, 'traefik-authentik-forward-auth@kubernetescrd']);
+    }
+  });
+
+  test('removes a custom ttyd auth header too', () => {
+    const res = resources({ ...IN_CLUSTER, ttyd: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
+    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    expect(headers?.spec.headers.customRequestHeaders['X-Remote-User']).toBe('');
+  });
+
+  test('with a created auth middleware, that middleware removes them (regex), and no header middleware is added', () => {
+    const res = resources({ createAuthMiddleware: true, ingressKind: 'IngressRoute' });
+    const middlewares = manifests(res, 'Middleware');
+    expect(middlewares.filter((m) => m.spec.headers !== undefined)).toHaveLength(0);
+    expect(middlewares.find((m) => m.spec.forwardAuth)?.spec.forwardAuth.authResponseHeadersRegex).toBe('(?i)^x-authentik-');
+    const [route] = manifests(res, 'IngressRoute');
+    expect(route.spec.routes[0].middlewares[0]).toStrictEqual({ name: 'authentik-forward-auth', namespace: 'traefik' });
+  });
+
+  test('with a created auth middleware and a ttyd header outside X-authentik-*, that header is still removed first', () => {
+    const res = resources({ ...IN_CLUSTER, createAuthMiddleware: true, ttyd: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
+    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    expect(headers?.spec.headers.customRequestHeaders).toStrictEqual({ 'X-Remote-User': '' });
+    const chain = Object.values(res.kubernetes_ingress_v1)[0].metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares'].split(',');
+    expect(chain).toStrictEqual([`${NS}-terminal-client-headers@kubernetescrd`, 'traefik-authentik-forward-auth@kubernetescrd']);
+  });
+
+  test('in-cluster ttyd: a NetworkPolicy admits only the Traefik pods and the probe pods, on ttyd\'s port', () => {
+    const res = resources(IN_CLUSTER);
+    const [policy] = Object.values(res.kubernetes_network_policy_v1);
+    const [deployment] = Object.values(res.kubernetes_deployment_v1);
+    expect(policy.metadata.namespace).toBe(NS);
+    expect(policy.spec.pod_selector).toStrictEqual({ match_labels: deployment.spec.selector.match_labels });
+    expect(policy.spec.policy_types).toStrictEqual(['Ingress']);
+    const ports = [{ port: '7681', protocol: 'TCP' }];
+    expect(policy.spec.ingress).toStrictEqual([
+      {
+        from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'traefik' } }, pod_selector: { match_labels: { 'app.kubernetes.io/name': 'traefik' } } }],
+        ports,
+      },
+      { from: [{ pod_selector: { match_labels: Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.metadata.labels } }], ports },
+    ]);
+  });
+
+  test('k3s is one setting away: Traefik in kube-system moves the NetworkPolicy peer and the replica Service', () => {
+    const res = resources({ ...IN_CLUSTER, traefik: { namespace: 'kube-system' } });
+    const [policy] = Object.values(res.kubernetes_network_policy_v1);
+    expect(policy.spec.ingress[0].from[0].namespace_selector).toStrictEqual({ match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } });
+    const replicas = Object.values(res.kubernetes_service_v1).find((s) => s.metadata.name === 'traefik-replicas');
+    expect(replicas.metadata.namespace).toBe('kube-system');
+  });
+
+  test('external ttyd: no NetworkPolicy (Kubernetes cannot guard the VM; see the README)', () => {
+    expect(resources().kubernetes_network_policy_v1).toBeUndefined();
+  });
+
+  test('external ttyd with mutual TLS: ttyd and its sibling routes use the client certificate, and the probe carries it', () => {
+    const res = resources({ ttyd: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }) });
+    const services = Object.values(res.kubernetes_service_v1).filter((s) => s.metadata.name.startsWith('terminal'));
+    expect(services).toHaveLength(3);
+    for (const service of services) expect(service.metadata.annotations['traefik.ingress.kubernetes.io/service.serversscheme']).toBe('https');
+    expect(manifests(res, 'ServersTransport').map((t) => t.spec.certificatesSecrets)).toStrictEqual([['ttyd-client'], ['ttyd-client'], ['ttyd-client']]);
+    const pod = Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.spec;
+    const env = Object.fromEntries(pod.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env.PROBE_ORIGIN_URL).toBe(`https://terminal.${NS}.svc.cluster.local:80`);
+    expect(env.PROBE_ORIGIN_CLIENT_CERT_FILE).toBe('/etc/webterminal/origin-tls/tls.crt');
+    expect(env.PROBE_ORIGIN_CLIENT_KEY_FILE).toBe('/etc/webterminal/origin-tls/tls.key');
+    expect(env.PROBE_ORIGIN_CA_FILE).toBe('/etc/webterminal/origin-tls/ca.crt');
+    expect(pod.volume).toContainEqual({ name: 'origin-tls', secret: { secret_name: 'ttyd-client', default_mode: '0444' } });
+  });
+
+  test('routes the Authentik outpost path when the outpost is named, without forward-auth', () => {
+    const res = resources({ authentikOutpost: { namespace: 'auth', name: 'ak-outpost', port: 9000 } });
+    const outpost = Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-outpost');
+    expect(outpost.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBeUndefined();
+    expect(outpost.spec.rule[0].http.path[0].path).toBe('/outpost.goauthentik.io/');
+  });
+
+  test('fails on a bad Traefik location, naming each field', () => {
+    expect(() => stackJson({ traefik: { namespace: 'Kube System', podSelector: {}, websecurePort: 0 } })).toThrow(
+      [
+        'terminal-stack: traefik.namespace "Kube System" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit)',
+        'terminal-stack: traefik.podSelector must name at least one label (an empty selector matches every pod)',
+        'terminal-stack: traefik.websecurePort 0 is not a port (an integer from 1 to 65535)',
+      ].join('\n'),
     );
   });
 });

@@ -106,6 +106,51 @@ describe('WebterminalProbe', () => {
   });
 });
 
+describe('WebterminalProbe and issue 9', () => {
+  const envOf = (res: ReturnType<typeof probeResources>): Record<string, string> =>
+    Object.fromEntries(onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+
+  test('takes the replica Service\'s namespace and selector and the Traefik ports from the Traefik location', () => {
+    const res = probeResources({ createReplicaService: true, traefik: { namespace: 'kube-system', podSelector: { app: 'traefik' }, websecurePort: 9443, apiPort: 9000 } });
+    const service = onlyOf(res, 'kubernetes_service_v1');
+    expect(service.metadata.namespace).toBe('kube-system');
+    expect(service.spec.selector).toStrictEqual({ app: 'traefik' });
+    expect(service.spec.port[0].port).toBe(9443);
+    const env = envOf(res);
+    expect([env.PROBE_REPLICAS, env.PROBE_REPLICA_PORT, env.PROBE_TRAEFIK_API_PORT]).toStrictEqual(['traefik-replicas.kube-system.svc.cluster.local', '9443', '9000']);
+  });
+
+  test('the older single props still win over the Traefik location', () => {
+    const env = envOf(probeResources({ createReplicaService: true, replicaServiceNamespace: 'edge', replicaPort: 443, traefik: { namespace: 'kube-system', websecurePort: 9443 } }));
+    expect([env.PROBE_REPLICAS, env.PROBE_REPLICA_PORT]).toStrictEqual(['traefik-replicas.edge.svc.cluster.local', '443']);
+  });
+
+  test('mounts the mutual-TLS client certificate read-only and names its files for the origin checks', () => {
+    const res = probeResources({ originUrl: 'https://terminal.terminal.svc.cluster.local:80', originClientCertSecret: 'ttyd-client' });
+    const pod = onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
+    expect(pod.volume).toContainEqual({ name: 'origin-tls', secret: { secret_name: 'ttyd-client', default_mode: '0444' } });
+    expect(pod.container[0].volume_mount).toContainEqual({ name: 'origin-tls', mount_path: '/etc/webterminal/origin-tls', read_only: true });
+    const env = envOf(res);
+    expect([env.PROBE_ORIGIN_CLIENT_CERT_FILE, env.PROBE_ORIGIN_CLIENT_KEY_FILE, env.PROBE_ORIGIN_CA_FILE]).toStrictEqual([
+      '/etc/webterminal/origin-tls/tls.crt',
+      '/etc/webterminal/origin-tls/tls.key',
+      '/etc/webterminal/origin-tls/ca.crt',
+    ]);
+  });
+
+  test('without a client certificate: no TLS volume and no TLS variables', () => {
+    const res = probeResources();
+    const pod = onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
+    expect(pod.volume.map((v: { name: string }) => v.name)).toStrictEqual(['script']);
+    expect(Object.keys(envOf(res)).filter((k) => k.startsWith('PROBE_ORIGIN_C'))).toStrictEqual([]);
+  });
+
+  test('the pod has an ephemeral-storage request and limit', () => {
+    const resources = onlyOf(probeResources(), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].resources;
+    expect([resources.requests['ephemeral-storage'], resources.limits['ephemeral-storage']]).toStrictEqual(['16Mi', '64Mi']);
+  });
+});
+
 describe('cron schedules', () => {
   test.each([
     ['*/5 * * * *', 300],

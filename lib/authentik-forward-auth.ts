@@ -4,8 +4,8 @@ import { MiddlewareRef, traefikMiddleware } from './traefik';
 import { Problems, checkDnsLabel, checkHttpUrl } from './validation';
 
 /**
- * The headers Authentik's outpost returns and Traefik copies onto the request
- * (Authentik's recommended Traefik middleware).
+ * The headers Authentik's outpost returns and Traefik copies onto the request (the list in
+ * Authentik's current Traefik middleware documentation).
  */
 export const AUTHENTIK_RESPONSE_HEADERS: readonly string[] = [
   'X-authentik-username',
@@ -13,6 +13,7 @@ export const AUTHENTIK_RESPONSE_HEADERS: readonly string[] = [
   'X-authentik-email',
   'X-authentik-name',
   'X-authentik-uid',
+  'X-authentik-entitlements',
   'X-authentik-jwt',
   'X-authentik-meta-jwks',
   'X-authentik-meta-outpost',
@@ -20,6 +21,19 @@ export const AUTHENTIK_RESPONSE_HEADERS: readonly string[] = [
   'X-authentik-meta-app',
   'X-authentik-meta-version',
 ];
+
+/**
+ * Every `X-authentik-*` header, for `forwardAuth.authResponseHeadersRegex`: Traefik deletes the
+ * matching headers the client sent, then copies the matching headers of the auth answer. Go's HTTP
+ * server canonicalizes header names (`X-Authentik-Username`) and Traefik matches the canonical
+ * name, so the match must ignore case: `^X-authentik-` alone would match nothing.
+ */
+export const AUTHENTIK_HEADERS_REGEX = '(?i)^x-authentik-';
+
+/** Whether Traefik's {@link AUTHENTIK_HEADERS_REGEX} (Go's `(?i)` is JavaScript's `i` flag) matches a header name. */
+export function isAuthentikHeader(name: string): boolean {
+  return new RegExp(AUTHENTIK_HEADERS_REGEX.replace(/^\(\?i\)/, ''), 'i').test(name);
+}
 
 /** Props of {@link AuthentikForwardAuth}. */
 export interface AuthentikForwardAuthProps {
@@ -53,7 +67,8 @@ export interface AuthentikForwardAuthProps {
 
 /**
  * The Traefik `forwardAuth` Middleware that sends every request to Authentik's outpost first, for
- * clusters that do not have it yet. Pass {@link AuthentikForwardAuth.ref} to a protected ingress.
+ * clusters that do not have it yet. No client-sent `X-authentik-*` header passes it: the listed
+ * ones and every one matching {@link AUTHENTIK_HEADERS_REGEX} are replaced by the outpost's answer. Pass {@link AuthentikForwardAuth.ref} to a protected ingress.
  */
 export class AuthentikForwardAuth extends Construct {
   /** Reference for ingresses that use this middleware. */
@@ -85,6 +100,8 @@ export class AuthentikForwardAuth extends Construct {
         address: this.outpostUrl,
         trustForwardHeader: this.trustForwardHeader,
         authResponseHeaders: [...this.authResponseHeaders],
+        // Removes forged X-authentik-* request headers even when they are not in the list above.
+        authResponseHeadersRegex: AUTHENTIK_HEADERS_REGEX,
       },
     });
   }

@@ -14,5 +14,6 @@ export { EndpointsV1 } from '@cdktf/provider-kubernetes/lib/endpoints-v1';
 export { IngressV1 } from '@cdktf/provider-kubernetes/lib/ingress-v1';
 export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 export { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+export { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 export { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AUTHENTIK_RESPONSE_HEADERS } from './authentik-forward-auth';
 import { IngressV1, Lazy, Manifest } from './cdktf';
 import { MiddlewareRef, TRAEFIK_API_VERSION, middlewareAnnotationValue, traefikMiddleware } from './traefik';
 import { Problems, checkDnsLabel, checkDnsName, checkLabels, checkObjectName, checkPathPrefix, checkPort } from './validation';
@@ -28,6 +29,15 @@ export function checkAuthReason(auth: AuthPosture, reason: string | undefined): 
   return `auth ${JSON.stringify(auth)} leaves the host without Authentik: give authReason to say why`;
 }
 
+/**
+ * The rule for a host that serves a shell trusting a header (ttyd): only the gated postures. ttyd's
+ * only check is a header any client can send, so without the Authentik middleware anyone gets a shell.
+ */
+export function checkShellPosture(auth: AuthPosture): string | undefined {
+  if (!AUTH_POSTURES.includes(auth) || isGated(auth)) return undefined;
+  return `auth ${JSON.stringify(auth)} is refused for a shell host: ttyd trusts a header that any client can send, so only Authentik in front keeps the shell closed; use "required" (or "public", where the Authentik middleware still runs)`;
+}
+
 /** How the routing is expressed to Traefik. */
 export type IngressKind = 'Ingress' | 'IngressRoute';
 
@@ -37,6 +47,17 @@ export interface ServiceTarget {
   readonly name: string;
   /** Service port. */
   readonly port: number;
+  /**
+   * How Traefik speaks to the service (`https` for a TLS backend such as ttyd with mutual TLS).
+   * @default "http"
+   */
+  readonly scheme?: 'http' | 'https';
+  /**
+   * Name of a Traefik `ServersTransport` in the same namespace, for an `IngressRoute` (an `Ingress`
+   * reads it from the Service's annotation instead).
+   * @default - none
+   */
+  readonly serversTransport?: string;
 }
 
 /** A sibling path on the same host, routed to another service, behind the same auth. */
@@ -118,6 +139,19 @@ export interface ProtectedIngressProps {
    */
   readonly authMiddleware?: MiddlewareRef;
   /**
+   * The host serves a shell that trusts a header (ttyd): `app` and `none` are refused.
+   * @default false
+   */
+  readonly servesShell?: boolean;
+  /**
+   * Request headers removed before the auth middleware runs, by a Traefik `headers` Middleware
+   * placed first in the chain (`customRequestHeaders` with an empty value deletes a header), so a
+   * client cannot send what only the auth answer may set. An empty list adds no such middleware:
+   * right when the auth middleware removes them itself (`AuthentikForwardAuth` does).
+   * @default AUTHENTIK_RESPONSE_HEADERS, for `required` and `public`
+   */
+  readonly removeClientHeaders?: string[];
+  /**
    * Further middlewares, applied after auth (and after a route's strip-prefix), in this order.
    * @default []
    */
@@ -164,7 +198,9 @@ export class ProtectedIngress extends Construct {
   public readonly auth: AuthPosture;
   /** Reason recorded for `app` / `none`. */
   public readonly authReason: string | undefined;
-  /** Middlewares of the main route, in order (auth first). */
+  /** Request headers removed before auth (empty when no header middleware was made). */
+  public readonly removedClientHeaders: readonly string[];
+  /** Middlewares of the main route, in order (header removal, then auth, then the rest). */
   public readonly middlewares: readonly MiddlewareRef[];
   /** Entrypoint. */
   public readonly entryPoint: string;
@@ -195,7 +231,10 @@ export class ProtectedIngress extends Construct {
     this.tlsSecretName = props.tlsSecretName;
     this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
     const authMiddleware = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
-    this.authMiddlewares = isGated(this.auth) ? [authMiddleware] : [];
+    this.removedClientHeaders = isGated(this.auth) ? [...new Set(props.removeClientHeaders ?? AUTHENTIK_RESPONSE_HEADERS)] : [];
+    const headersRef: MiddlewareRef = { namespace: this.namespace, name: `${this.name}-client-headers` };
+    const removal = this.removedClientHeaders.length > 0 ? [headersRef] : [];
+    this.authMiddlewares = isGated(this.auth) ? [...removal, authMiddleware] : [];
     this.extraMiddlewares = props.middlewares ?? [];
     this.middlewares = [...this.authMiddlewares, ...this.extraMiddlewares];
 
@@ -210,6 +249,8 @@ export class ProtectedIngress extends Construct {
     problems.add(props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute' ? undefined : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`);
     problems.add(AUTH_POSTURES.includes(this.auth) ? undefined : `auth ${JSON.stringify(this.auth)} is not one of ${AUTH_POSTURES.map((p) => JSON.stringify(p)).join(', ')}`);
     problems.add(checkAuthReason(this.auth, this.authReason));
+    if (props.servesShell ?? false) problems.add(checkShellPosture(this.auth));
+    this.removedClientHeaders.forEach((h, i) => problems.add(/^[A-Za-z0-9-]+$/.test(h) ? undefined : `removeClientHeaders[${i}] ${JSON.stringify(h)} is not an HTTP header name`));
     this.middlewares.forEach((m, i) => {
       problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));
@@ -217,6 +258,10 @@ export class ProtectedIngress extends Construct {
     problems.add(checkAnnotationSize('annotations', this.annotations(this.middlewares)));
     problems.throwIfAny();
 
+    if (removal.length > 0) {
+      const blank = Object.fromEntries(this.removedClientHeaders.map((h) => [h, '']));
+      traefikMiddleware(this, 'ClientHeaders', headersRef, { headers: { customRequestHeaders: blank } }, this.labels);
+    }
     this.resource = this.kind === 'Ingress' ? this.ingress('Resource', this.name, '/', props.service, this.middlewares) : this.ingressRoute();
     if (this.kind === 'IngressRoute') this.routeRules.push(this.routeRule('/', props.service, this.middlewares));
     for (const route of props.routes ?? []) this.addRoute(route);
@@ -290,7 +335,7 @@ export class ProtectedIngress extends Construct {
       kind: 'Rule',
       match,
       middlewares: middlewares.map((m) => ({ name: m.name, namespace: m.namespace })),
-      services: [{ name: service.name, port: service.port }],
+      services: [{ name: service.name, port: service.port, ...(service.scheme === 'https' ? { scheme: 'https' } : {}), ...(service.serversTransport !== undefined ? { serversTransport: service.serversTransport } : {}) }],
     };
   }
 

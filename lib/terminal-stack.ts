@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
 import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
-import { AuthentikForwardAuth } from './authentik-forward-auth';
+import { AUTHENTIK_RESPONSE_HEADERS, AuthentikForwardAuth, isAuthentikHeader } from './authentik-forward-auth';
+import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
 import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStack } from './cdktf';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
-import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routePathProblems, routeSlug } from './protected-ingress';
-import { MiddlewareRef } from './traefik';
+import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, checkShellPosture, routePathProblems, routeSlug } from './protected-ingress';
+import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation, resolveTraefikLocation, traefikLocationProblems } from './traefik';
+import { TtydNetworkPolicy } from './ttyd-network-policy';
 import { TtydBackend, TtydService } from './ttyd-service';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
@@ -36,6 +38,12 @@ export interface TerminalRouteOptions {
 
 /** Namespaces that belong to the cluster: a stack must not create (or delete) them. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** Namespace labels that make the API server enforce Pod Security "restricted" on every pod. */
+export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+};
 
 /** Where Terraform keeps the stack's state. */
 export type StateBackend = 'local' | 'pg';
@@ -67,12 +75,13 @@ export interface TerminalStackProps {
    */
   readonly ingressKind?: IngressKind;
   /**
-   * Auth posture of the host.
+   * Auth posture of the host: `required` or `public`. `app` and `none` are refused: ttyd trusts a
+   * header any client can send, so only Authentik in front keeps the shell closed.
    * @default "required"
    */
   readonly auth?: AuthPosture;
   /**
-   * Why `app` or `none` was chosen; required for those.
+   * A reason recorded with the posture.
    * @default - none
    */
   readonly authReason?: string;
@@ -92,6 +101,18 @@ export interface TerminalStackProps {
    * @default - AuthentikForwardAuth's default
    */
   readonly authOutpostUrl?: string;
+  /**
+   * Authentik's outpost Service: routes `/outpost.goauthentik.io/` on the host to it, without
+   * forward-auth (see {@link AuthentikOutpostRoute} for the Traefik switch each `ingressKind` needs).
+   * @default - no route: Authentik's Kubernetes integration must create it, or the login callback fails
+   */
+  readonly authentikOutpost?: AuthentikOutpostService;
+  /**
+   * Where Traefik runs: the replica Service and the ttyd NetworkPolicy find its pods here. On k3s:
+   * `{ namespace: 'kube-system' }`.
+   * @default - DEFAULT_TRAEFIK_LOCATION (the Traefik Helm chart's)
+   */
+  readonly traefik?: TraefikLocation;
   /**
    * Further Traefik middlewares after auth.
    * @default []
@@ -209,13 +230,21 @@ export class TerminalStack extends TerraformStack {
   public readonly dashboard?: WebterminalDashboard;
   /** The created Authentik middleware, when `createAuthMiddleware` is set. */
   public readonly authMiddleware?: AuthentikForwardAuth;
+  /** Where Traefik runs. */
+  public readonly traefik: ResolvedTraefikLocation;
+  /** The NetworkPolicy in front of an in-cluster ttyd. */
+  public readonly networkPolicy?: TtydNetworkPolicy;
+  /** The outpost route, when `authentikOutpost` is set. */
+  public readonly outpostRoute?: AuthentikOutpostRoute;
 
   constructor(scope: Construct, id: string, props: TerminalStackProps) {
     super(scope, id);
     this.namespace = props.namespace ?? 'terminal';
     this.stateBackend = props.stateBackend ?? 'local';
     this.kubeConfigPath = props.kubeConfigPath ?? process.env.KUBE_CONFIG_PATH ?? '~/.kube/config';
-    const labels = props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    this.traefik = resolveTraefikLocation(props.traefik);
+    // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
+    const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
 
     const problems = new Problems('terminal-stack');
     problems.add(checkDnsLabel('namespace', this.namespace));
@@ -225,6 +254,8 @@ export class TerminalStack extends TerraformStack {
     problems.add(SYSTEM_NAMESPACES.includes(this.namespace) ? `namespace ${JSON.stringify(this.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give one of its own` : undefined);
     problems.add(props.alerts === true && props.probe === false ? 'alerts is on with the probe off: the staleness alert would fire forever; turn both on or both off' : undefined);
     for (const p of routePathProblems((props.routes ?? []).map((r) => r.path), 'terminal')) problems.add(p.message);
+    problems.add(checkShellPosture(props.auth ?? 'required'));
+    for (const problem of traefikLocationProblems('traefik', this.traefik)) problems.add(problem);
     problems.throwIfAny();
 
     new KubernetesProvider(this, 'Kubernetes', { configPath: this.kubeConfigPath, configContext: props.kubeContext });
@@ -238,6 +269,12 @@ export class TerminalStack extends TerraformStack {
     // Namespaced objects name the namespace through the resource, so Terraform creates it first.
     const namespace = this.namespaceResource.metadata.name;
     this.ttyd = new TtydService(this, 'Ttyd', { namespace, backend: props.ttyd });
+    // A created middleware removes every X-authentik-* itself (authResponseHeadersRegex), so only a
+    // ttyd header outside that pattern is left to remove; an existing middleware is unknown, so a
+    // headers middleware before it removes them all, the one ttyd trusts included.
+    const removeClientHeaders = this.authMiddleware !== undefined
+      ? [this.ttyd.authHeader].filter((h) => !isAuthentikHeader(h))
+      : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
     this.ingress = new ProtectedIngress(this, 'Ingress', {
       namespace,
       host: props.host,
@@ -247,8 +284,19 @@ export class TerminalStack extends TerraformStack {
       auth: props.auth,
       authReason: props.authReason,
       authMiddleware: authMiddlewareRef,
+      servesShell: true,
+      removeClientHeaders,
       middlewares: props.middlewares,
     });
+    if (props.authentikOutpost !== undefined) {
+      this.outpostRoute = new AuthentikOutpostRoute(this, 'OutpostRoute', {
+        namespace,
+        host: props.host,
+        tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
+        outpost: props.authentikOutpost,
+        kind: props.ingressKind,
+      });
+    }
     for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
 
     if (props.probe ?? true) {
@@ -257,6 +305,19 @@ export class TerminalStack extends TerraformStack {
         namespace,
         edgeUrl: `https://${props.host}`,
         originUrl: this.ttyd.url,
+        traefik: props.probeOptions?.traefik ?? props.traefik,
+        originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret ?? props.probeOptions?.originClientCertSecret,
+      });
+    }
+
+    if (this.ttyd.podSelector !== undefined) {
+      this.networkPolicy = new TtydNetworkPolicy(this, 'NetworkPolicy', {
+        namespace,
+        name: this.ttyd.name,
+        podSelector: { ...this.ttyd.podSelector },
+        ports: [this.ttyd.targetPort],
+        traefik: this.traefik,
+        allowPods: this.probe !== undefined ? [{ ...this.probe.podLabels }] : [],
       });
     }
 
@@ -291,7 +352,8 @@ export class TerminalStack extends TerraformStack {
     const sibling = new TtydService(this, `Route-${slug}`, {
       name: `${this.ttyd.name}-${slug}`,
       namespace,
-      backend: TtydBackend.externalHost({ address, port: hostPort }),
+      // The same treatment as ttyd: the same host, the same client certificate when mutual TLS is on.
+      backend: TtydBackend.externalHost({ address, port: hostPort, authHeader: ttyd.authHeader, mutualTls: ttyd.mutualTls }),
     });
     return { path, service: sibling, stripPrefix };
   }

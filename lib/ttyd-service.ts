@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { DeploymentV1, EndpointsV1, ServiceV1 } from './cdktf';
-import { Problems, checkDnsLabel, checkHostAddress, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
+import { ServiceAnnotations, middlewareAnnotationValue, traefikServersTransport } from './traefik';
+import { Problems, checkDnsLabel, checkDnsName, checkHostAddress, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort } from './validation';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -23,11 +24,42 @@ export abstract class TtydBackend {
   /** The host's address when ttyd runs outside the cluster; sibling services on that host share it. */
   public abstract readonly externalAddress: string | undefined;
 
+  /** The request header ttyd trusts as the signed-in user (`--auth-header`). */
+  public abstract readonly authHeader: string;
+
+  /** Mutual TLS between Traefik (and the probe) and ttyd, when set. */
+  public abstract readonly mutualTls: TtydMutualTls | undefined;
+
   /** @internal */
   public abstract _problems(problems: Problems): void;
 
-  /** @internal Creates what the backend needs next to the Service; returns the Service selector, if any. */
-  public abstract _bind(scope: TtydService): Record<string, string> | undefined;
+  /** @internal Creates what the backend needs next to the Service; returns the Service's selector and annotations. */
+  public abstract _bind(scope: TtydService): TtydBinding;
+}
+
+/** @internal What a backend hands back to its Service. */
+export interface TtydBinding {
+  readonly selector?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly serversTransport?: string;
+}
+
+/**
+ * Mutual TLS towards ttyd: ttyd runs with `--ssl --ssl-cert --ssl-key --ssl-ca` and accepts only
+ * clients with a certificate from that CA; Traefik presents the client certificate through a
+ * `ServersTransport`, and the probe's origin checks present the same one.
+ */
+export interface TtydMutualTls {
+  /**
+   * Secret in the stack's namespace with the client certificate (`tls.crt`, `tls.key`) and the CA that
+   * signed ttyd's server certificate (`ca.crt`). Created by you (or cert-manager), never by the stack.
+   */
+  readonly clientCertSecret: string;
+  /**
+   * Name ttyd's server certificate is checked against.
+   * @default - the Service's in-cluster DNS name (`<name>.<namespace>.svc.cluster.local`)
+   */
+  readonly serverName?: string;
 }
 
 /** Options of {@link TtydBackend.externalHost}. */
@@ -39,12 +71,24 @@ export interface ExternalTtydOptions {
    * @default 7681
    */
   readonly port?: number;
+  /**
+   * The header ttyd on the host trusts (its `-H` flag); the ingress removes it from client requests.
+   * @default "X-authentik-username"
+   */
+  readonly authHeader?: string;
+  /**
+   * Mutual TLS to the host: the only way to make the host's port refuse everyone but Traefik (and
+   * the probe), since a firewall on the host can only allow whole cluster nodes.
+   * @default - none: plain HTTP, guarded by the host's firewall only
+   */
+  readonly mutualTls?: TtydMutualTls;
 }
 
 /** Options of {@link TtydBackend.inCluster}. */
 export interface InClusterTtydOptions {
   /**
-   * Container image, pinned. Prefer a digest (`tsl0922/ttyd@sha256:...`) where your registry allows.
+   * Container image, pinned by tag or digest (`tsl0922/ttyd:1.7.7@sha256:...`, `tsl0922/ttyd@sha256:...`).
+   * The image's `ENTRYPOINT` (`tini --`) stays PID 1 and reaps orphans: the stack sets only `args`.
    * @default "tsl0922/ttyd:1.7.7"
    */
   readonly image?: string;
@@ -76,6 +120,20 @@ export interface InClusterTtydOptions {
    */
   readonly runAsUser?: number;
   /**
+   * Group id the container runs as (and owns the writable volumes).
+   * @default - the same as `runAsUser`
+   */
+  readonly runAsGroup?: number;
+  /**
+   * Ephemeral-storage request and limit, Kubernetes quantities. The root filesystem is read-only;
+   * what a session writes goes to `HOME` and `/tmp` (both `emptyDir`) and counts here, so one
+   * session cannot fill the node's disk: past the limit the kubelet evicts the pod.
+   * @default - request "64Mi", limit "1Gi"
+   */
+  readonly ephemeralStorageRequest?: string;
+  /** @default "1Gi" */
+  readonly ephemeralStorageLimit?: string;
+  /**
    * CPU request and limit, Kubernetes quantities.
    * @default - request "50m", limit "1"
    */
@@ -91,14 +149,25 @@ export interface InClusterTtydOptions {
   readonly memoryLimit?: string;
 }
 
+/** The header Authentik's outpost fills with the signed-in user, and ttyd trusts by default. */
+export const DEFAULT_TTYD_AUTH_HEADER = 'X-authentik-username';
+
+function checkHeaderName(field: string, value: string): string | undefined {
+  return /^[A-Za-z0-9-]+$/.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not an HTTP header name`;
+}
+
 class ExternalTtyd extends TtydBackend {
   public readonly targetPort: number;
   public readonly address: string;
+  public readonly authHeader: string;
+  public readonly mutualTls: TtydMutualTls | undefined;
 
   constructor(options: ExternalTtydOptions) {
     super();
     this.address = options.address;
     this.targetPort = options.port ?? 7681;
+    this.authHeader = options.authHeader ?? DEFAULT_TTYD_AUTH_HEADER;
+    this.mutualTls = options.mutualTls;
   }
 
   public get externalAddress(): string {
@@ -108,53 +177,83 @@ class ExternalTtyd extends TtydBackend {
   public _problems(problems: Problems): void {
     problems.add(checkHostAddress('address', this.address));
     problems.add(checkPort('port', this.targetPort));
+    problems.add(checkHeaderName('authHeader', this.authHeader));
+    if (this.mutualTls !== undefined) {
+      problems.add(checkObjectName('mutualTls.clientCertSecret', this.mutualTls.clientCertSecret));
+      if (this.mutualTls.serverName !== undefined) problems.add(checkDnsName('mutualTls.serverName', this.mutualTls.serverName));
+    }
   }
 
-  public _bind(scope: TtydService): undefined {
+  public _bind(scope: TtydService): TtydBinding {
     // A Service without selector gets its endpoints from an Endpoints object of the same name,
     // whose port name matches the Service port's name.
     new EndpointsV1(scope, 'Endpoints', {
       metadata: { name: scope.name, namespace: scope.namespace, labels: scope.labels },
       subset: [{ address: [{ ip: this.address }], port: [{ name: 'http', port: this.targetPort, protocol: 'TCP' }] }],
     });
-    return undefined;
+    if (this.mutualTls === undefined) return {};
+    // Traefik checks ttyd's certificate against the CA and presents the client certificate; both come
+    // from the one Secret (`certificatesSecrets` reads tls.crt/tls.key, `rootCAsSecrets` ca.crt).
+    const ref = { namespace: scope.namespace, name: scope.name };
+    traefikServersTransport(scope, 'ServersTransport', ref, {
+      serverName: this.mutualTls.serverName ?? `${scope.name}.${scope.namespace}.svc.cluster.local`,
+      certificatesSecrets: [this.mutualTls.clientCertSecret],
+      rootCAsSecrets: [this.mutualTls.clientCertSecret],
+    }, scope.labels);
+    return {
+      annotations: { [ServiceAnnotations.serversScheme]: 'https', [ServiceAnnotations.serversTransport]: middlewareAnnotationValue(ref) },
+      serversTransport: ref.name,
+    };
   }
 }
 
+/** Where an in-cluster ttyd's writable volumes are mounted; `HOME` points at the first. */
+export const TTYD_HOME = '/home/terminal';
+
 class InClusterTtyd extends TtydBackend {
   public readonly externalAddress = undefined;
+  public readonly mutualTls = undefined;
   public readonly targetPort: number;
   public readonly image: string;
   public readonly authHeader: string;
   public readonly command: string[];
   public readonly replicas: number;
   public readonly runAsUser: number;
+  public readonly runAsGroup: number;
   public readonly resources: { requests: Record<string, string>; limits: Record<string, string> };
 
   constructor(options: InClusterTtydOptions) {
     super();
     this.image = options.image ?? 'tsl0922/ttyd:1.7.7';
-    this.authHeader = options.authHeader ?? 'X-authentik-username';
+    this.authHeader = options.authHeader ?? DEFAULT_TTYD_AUTH_HEADER;
     this.command = options.command ?? ['bash'];
     this.targetPort = options.port ?? 7681;
     this.replicas = options.replicas ?? 1;
     this.runAsUser = options.runAsUser ?? 1000;
+    this.runAsGroup = options.runAsGroup ?? this.runAsUser;
     this.resources = {
-      requests: { cpu: options.cpuRequest ?? '50m', memory: options.memoryRequest ?? '64Mi' },
-      limits: { cpu: options.cpuLimit ?? '1', memory: options.memoryLimit ?? '512Mi' },
+      requests: { cpu: options.cpuRequest ?? '50m', memory: options.memoryRequest ?? '64Mi', 'ephemeral-storage': options.ephemeralStorageRequest ?? '64Mi' },
+      limits: { cpu: options.cpuLimit ?? '1', memory: options.memoryLimit ?? '512Mi', 'ephemeral-storage': options.ephemeralStorageLimit ?? '1Gi' },
     };
   }
 
   public _problems(problems: Problems): void {
     problems.add(checkPinnedImage('image', this.image));
-    problems.add(/^[A-Za-z0-9-]+$/.test(this.authHeader) ? undefined : `authHeader ${JSON.stringify(this.authHeader)} is not an HTTP header name`);
+    problems.add(checkHeaderName('authHeader', this.authHeader));
     problems.add(this.command.length > 0 ? undefined : 'command must name a program');
     problems.add(checkPort('port', this.targetPort));
     problems.add(checkInteger('replicas', this.replicas, 1));
     problems.add(checkInteger('runAsUser', this.runAsUser, 1));
+    problems.add(checkInteger('runAsGroup', this.runAsGroup, 1));
   }
 
-  public _bind(scope: TtydService): Record<string, string> {
+  /** ttyd's flags: `args` replaces the image's `CMD` (`ttyd bash`), so it starts with `ttyd`. */
+  public get args(): string[] {
+    // --check-origin: a WebSocket from a foreign Origin is closed (measured on ttyd 1.7.7).
+    return ['ttyd', '--port', String(this.targetPort), '--auth-header', this.authHeader, '--check-origin', '--writable', ...this.command];
+  }
+
+  public _bind(scope: TtydService): TtydBinding {
     const selector = { 'app.kubernetes.io/name': 'ttyd', 'app.kubernetes.io/instance': scope.name };
     new DeploymentV1(scope, 'Deployment', {
       metadata: { name: scope.name, namespace: scope.namespace, labels: { ...scope.labels, ...selector } },
@@ -165,13 +264,21 @@ class InClusterTtyd extends TtydBackend {
           metadata: { labels: { ...scope.labels, ...selector } },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: String(this.runAsUser), seccompProfile: { type: 'RuntimeDefault' } },
+            enableServiceLinks: false,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: String(this.runAsUser),
+              runAsGroup: String(this.runAsGroup),
+              fsGroup: String(this.runAsGroup),
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             container: [
               {
                 name: 'ttyd',
                 image: this.image,
-                command: ['ttyd'],
-                args: ['--port', String(this.targetPort), '--auth-header', this.authHeader, '--writable', ...this.command],
+                // No `command`: the image's entrypoint (tini) stays PID 1 and reaps what sessions leave behind.
+                args: this.args,
+                env: [{ name: 'HOME', value: TTYD_HOME }],
                 port: [{ name: 'http', containerPort: this.targetPort }],
                 readinessProbe: {
                   // ttyd answers 407 without the auth header; /token with it is the cheapest 200.
@@ -180,14 +287,22 @@ class InClusterTtyd extends TtydBackend {
                   timeoutSeconds: 2,
                 },
                 resources: this.resources,
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } },
+                volumeMount: [
+                  { name: 'home', mountPath: TTYD_HOME },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
               },
+            ],
+            volume: [
+              { name: 'home', emptyDir: {} },
+              { name: 'tmp', emptyDir: {} },
             ],
           },
         },
       },
     });
-    return selector;
+    return { selector };
   }
 }
 
@@ -226,8 +341,18 @@ export class TtydService extends Construct {
   public readonly targetPort: number;
   /** Labels on every object. */
   public readonly labels: Record<string, string>;
-  /** The in-cluster URL of the Service (`http://<name>.<namespace>.svc.cluster.local[:port]`). */
+  /** The in-cluster URL of the Service (`http[s]://<name>.<namespace>.svc.cluster.local[:port]`). */
   public readonly url: string;
+  /** `https` when ttyd is reached with mutual TLS, else `http`. */
+  public readonly scheme: 'http' | 'https';
+  /** The `ServersTransport` name an `IngressRoute` uses for this Service, with mutual TLS. */
+  public readonly serversTransport: string | undefined;
+  /** Mutual TLS settings, when ttyd requires a client certificate. */
+  public readonly mutualTls: TtydMutualTls | undefined;
+  /** The header ttyd trusts. */
+  public readonly authHeader: string;
+  /** Labels of the ttyd pods, when ttyd runs in the cluster. */
+  public readonly podSelector: Readonly<Record<string, string>> | undefined;
   /** The Service resource. */
   public readonly resource: ServiceV1;
 
@@ -238,6 +363,9 @@ export class TtydService extends Construct {
     this.port = props.port ?? 80;
     this.targetPort = props.backend.targetPort;
     this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    this.mutualTls = props.backend.mutualTls;
+    this.authHeader = props.backend.authHeader;
+    this.scheme = this.mutualTls !== undefined ? 'https' : 'http';
 
     const problems = new Problems('ttyd-service');
     problems.add(checkDnsLabel('name', this.name));
@@ -247,15 +375,17 @@ export class TtydService extends Construct {
     props.backend._problems(problems);
     problems.throwIfAny();
 
-    const selector = props.backend._bind(this);
+    const binding = props.backend._bind(this);
+    this.podSelector = binding.selector;
+    this.serversTransport = binding.serversTransport;
     this.resource = new ServiceV1(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
+      metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations: binding.annotations },
       spec: {
-        selector,
+        selector: binding.selector,
         port: [{ name: 'http', port: this.port, targetPort: String(this.targetPort), protocol: 'TCP' }],
       },
     });
-    const portSuffix = this.port === 80 ? '' : `:${this.port}`;
-    this.url = `http://${this.name}.${this.namespace}.svc.cluster.local${portSuffix}`;
+    const portSuffix = this.port === (this.scheme === 'https' ? 443 : 80) ? '' : `:${this.port}`;
+    this.url = `${this.scheme}://${this.name}.${this.namespace}.svc.cluster.local${portSuffix}`;
   }
 }

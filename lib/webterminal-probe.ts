@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { ConfigMapV1, CronJobV1, ServiceV1 } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './schedule';
+import { TraefikLocation, resolveTraefikLocation } from './traefik';
 import { Problems, checkDnsLabel, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort, redactUrl } from './validation';
 
 /** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
@@ -132,6 +133,19 @@ export interface WebterminalProbeProps {
    * @default - `app.kubernetes.io/part-of: webterminal`, `app.kubernetes.io/component: probe`
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Where Traefik runs: the defaults of `replicaServiceNamespace`, `replicaServiceSelector`,
+   * `replicaPort` and `traefikApiPort` come from it.
+   * @default - DEFAULT_TRAEFIK_LOCATION
+   */
+  readonly traefik?: TraefikLocation;
+  /**
+   * Secret (in `namespace`) with the client certificate for ttyd's mutual TLS (`tls.crt`, `tls.key`,
+   * `ca.crt`): mounted read-only into the pod, its files named in `PROBE_ORIGIN_CLIENT_CERT_FILE`,
+   * `PROBE_ORIGIN_CLIENT_KEY_FILE`, `PROBE_ORIGIN_CA_FILE` for the origin checks.
+   * @default - none; the origin checks use plain HTTP or server-only TLS
+   */
+  readonly originClientCertSecret?: string;
 }
 
 /** Where the probe finds its Pushgateway credentials. */
@@ -154,6 +168,8 @@ export interface PushgatewayCredentialsSecret {
 function checkSecretKey(field: string, value: string): string | undefined {
   return /^[-._a-zA-Z0-9]{1,253}$/.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not a Secret key (letters, digits, '-', '_', '.')`;
 }
+/** Where the probe pod mounts {@link WebterminalProbeProps.originClientCertSecret}. */
+export const PROBE_ORIGIN_TLS_DIR = '/etc/webterminal/origin-tls';
 
 /**
  * The probe: a CronJob running one zero-install Node.js script from a ConfigMap, which checks the
@@ -194,6 +210,8 @@ export class WebterminalProbe extends Construct {
   public readonly configMap: ConfigMapV1;
   /** The headless replica Service, when created. */
   public readonly replicaService?: ServiceV1;
+  /** Labels of the probe's pods (what a NetworkPolicy admits). */
+  public readonly podLabels: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: WebterminalProbeProps) {
     super(scope, id);
@@ -206,16 +224,19 @@ export class WebterminalProbe extends Construct {
     this.deadlineSeconds = props.deadlineSeconds ?? 60;
     this.routerInventory = props.routerInventory ?? false;
     const pushgatewayUrl = props.pushgatewayUrl ?? 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091';
-    const replicaPort = props.replicaPort ?? 8443;
-    const apiPort = props.traefikApiPort ?? 8080;
+    const traefik = resolveTraefikLocation(props.traefik);
+    const replicaPort = props.replicaPort ?? traefik.websecurePort;
+    const apiPort = props.traefikApiPort ?? traefik.apiPort;
     const createReplicaService = props.createReplicaService ?? false;
     const replicaServiceName = props.replicaServiceName ?? 'traefik-replicas';
-    const replicaServiceNamespace = props.replicaServiceNamespace ?? 'traefik';
-    const replicaServiceSelector = props.replicaServiceSelector ?? { 'app.kubernetes.io/name': 'traefik' };
+    const replicaServiceNamespace = props.replicaServiceNamespace ?? traefik.namespace;
+    const replicaServiceSelector = props.replicaServiceSelector ?? traefik.podSelector;
     this.replicas = props.replicas ?? (createReplicaService ? `${replicaServiceName}.${replicaServiceNamespace}.svc.cluster.local` : '');
     const image = props.image ?? 'node:20.18.1-alpine3.20';
     const runAsUser = props.runAsUser ?? 1000;
     const labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal', 'app.kubernetes.io/component': 'probe' };
+    this.podLabels = labels;
+    const originTls = props.originClientCertSecret;
 
     const problems = new Problems('webterminal-probe');
     problems.add(checkDnsLabel('name', this.name));
@@ -244,6 +265,7 @@ export class WebterminalProbe extends Construct {
     problems.add(checkPinnedImage('image', image));
     problems.add(checkInteger('runAsUser', runAsUser, 1));
     problems.add(checkLabels('labels', labels));
+    if (originTls !== undefined) problems.add(checkObjectName('originClientCertSecret', originTls));
     if (this.routerInventory && this.replicas === '') problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
     if (createReplicaService) {
       problems.add(checkDnsLabel('replicaServiceName', replicaServiceName));
@@ -279,6 +301,13 @@ export class WebterminalProbe extends Construct {
       PROBE_INSECURE_TLS: props.insecureTls ? '1' : '0',
       PROBE_ROUTER_INVENTORY: this.routerInventory ? '1' : '0',
       PROBE_TRAEFIK_API_PORT: String(apiPort),
+      ...(originTls !== undefined
+        ? {
+            PROBE_ORIGIN_CLIENT_CERT_FILE: `${PROBE_ORIGIN_TLS_DIR}/tls.crt`,
+            PROBE_ORIGIN_CLIENT_KEY_FILE: `${PROBE_ORIGIN_TLS_DIR}/tls.key`,
+            PROBE_ORIGIN_CA_FILE: `${PROBE_ORIGIN_TLS_DIR}/ca.crt`,
+          }
+        : {}),
     };
 
     const script = probeScriptSource();
@@ -337,17 +366,25 @@ export class WebterminalProbe extends Construct {
                     // Measured peak RSS of a run: 52 MiB (healthy, 3 replicas, inventory on) and 52 MiB
                     // against a black hole; an empty node process is 40 MiB (bench/probe.ts, node 20).
                     // The request covers the peak; the limit leaves room for musl and slow networks.
-                    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+                    // The probe writes nothing (read-only root); the ephemeral-storage limit bounds its logs.
+                    resources: { requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '64Mi' } },
                     securityContext: {
                       readOnlyRootFilesystem: true,
                       allowPrivilegeEscalation: false,
                       privileged: false,
                       capabilities: { drop: ['ALL'] },
                     },
-                    volumeMount: [{ name: 'script', mountPath: '/probe', readOnly: true }],
+                    volumeMount: [
+                      { name: 'script', mountPath: '/probe', readOnly: true },
+                      ...(originTls !== undefined ? [{ name: 'origin-tls', mountPath: PROBE_ORIGIN_TLS_DIR, readOnly: true }] : []),
+                    ],
                   },
                 ],
-                volume: [{ name: 'script', configMap: { name: this.configMap.metadata.name, defaultMode: '0444' } }],
+                volume: [
+                  { name: 'script', configMap: { name: this.configMap.metadata.name, defaultMode: '0444' } },
+                  // Files are owned by root; 0444 lets the probe's non-root user read them (it is the pod's only user).
+                  ...(originTls !== undefined ? [{ name: 'origin-tls', secret: { secretName: originTls, defaultMode: '0444' } }] : []),
+                ],
               },
             },
           },
