@@ -64,6 +64,7 @@
 import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import dns from 'node:dns';
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -515,10 +516,21 @@ function createResolution(settings, timeoutMs) {
     const known = cache.get(bare);
     if (known !== undefined) return known;
     const pending = (async () => {
+      /** @type {unknown} */
+      let refused;
       for (const name of candidateNames(bare, settings)) {
-        const found = await addressesOf(name);
-        if (found.length > 0) return found;
+        try {
+          const found = await addressesOf(name);
+          if (found.length > 0) return found;
+        } catch (error) {
+          // A server that refuses or fails one candidate may know the next (as getaddrinfo goes on);
+          // a timeout or the deadline's cancel ends the lookup at once, so the bounds hold.
+          const code = /** @type {{ code?: unknown }} */ (error)?.code;
+          if (code !== 'EREFUSED' && code !== 'ESERVFAIL') throw error;
+          refused = error;
+        }
       }
+      if (refused !== undefined) throw refused;
       return [];
     })();
     cache.set(bare, pending);
@@ -1094,6 +1106,8 @@ async function runReplicaChecks(config, ctx, resolution, report) {
 async function runChecks(config, resolution) {
   const report = emptyReport(config);
   const deadline = new AbortController();
+  // Every request in flight listens for the deadline (edge, origin, each replica and its inventory).
+  setMaxListeners(0, deadline.signal);
   const deadlineTimer = setTimeout(() => deadline.abort(), config.deadlineMs);
   /** @type {Context} */
   const ctx = { timeoutMs: config.timeoutMs, signal: deadline.signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
