@@ -313,7 +313,7 @@ describe('probe script', () => {
     expect(await runGroup(job)).toBeUndefined();
   });
 
-  test.each([
+  test.each<{ variable: string; env: Record<string, string> }>([
     { variable: 'PROBE_AUTHENTIK_HOST', env: { PROBE_AUTHENTIK_HOST: 'https://auth.example.test' } },
     { variable: 'PROBE_PUSHGATEWAY_PASSWORD', env: { PROBE_PUSHGATEWAY_USERNAME: 'probe' } },
     { variable: 'PROBE_PUSHGATEWAY_URL', env: { PROBE_PUSHGATEWAY_URL: 'http://a:b@pushgateway.test', PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: 'x' } },

@@ -8,7 +8,9 @@
  * Configuration (environment; an empty value counts as unset):
  *   PROBE_EDGE_URL          required  public URL of the terminal, through the CDN (https://terminal.example.com)
  *   PROBE_ORIGIN_URL        required  in-cluster ttyd Service URL (http://terminal.terminal.svc.cluster.local)
- *   PROBE_PUSHGATEWAY_URL   required  Pushgateway base URL (userinfo, if any, is sent as basic auth)
+ *   PROBE_PUSHGATEWAY_URL   required  Pushgateway base URL (userinfo, if any, is sent as basic auth; prefer the next two)
+ *   PROBE_PUSHGATEWAY_USERNAME, PROBE_PUSHGATEWAY_PASSWORD  (none)  basic-auth credentials for the push, both or
+ *                                     neither, never together with userinfo in the URL (from a Secret: secretKeyRef)
  *   PROBE_JOB               webterminal-probe  Pushgateway job name
  *   PROBE_REPLICAS          (off)     headless Service DNS name resolving to every Traefik replica, or a
  *                                     comma list of IP addresses; empty = per-replica checks off
@@ -19,15 +21,23 @@
  *   PROBE_AUTH_HEADER       X-authentik-username  header ttyd trusts (ttyd -H)
  *   PROBE_AUTH_USER         probe     user the probe claims in-cluster
  *   PROBE_INSECURE_TLS      0         1 = skip certificate checks
- *   PROBE_DNS_SERVERS       (system)  comma list of `ip[:port]` (IPv6 as `[ip]:port`); when set, every name
- *                                     the probe looks up (edge host, replicas name, Pushgateway, origin) is
- *                                     resolved by these servers instead of the system resolver
+ *   PROBE_DNS_SERVERS       (resolv.conf)  comma list of `ip[:port]` (IPv6 as `[ip]:port`): the name servers
+ *                                     for every lookup, names taken as they are (no search list)
+ *   PROBE_RESOLV_CONF       /etc/resolv.conf  read when PROBE_DNS_SERVERS is unset: `nameserver` (also `ip:port`),
+ *                                     `search` and `options ndots:n`, applied as the system resolver would, so a
+ *                                     short Service name (`prometheus-pushgateway.monitoring`) resolves
+ *   PROBE_AUTHENTIK_HOST    (none)    another host whose /outpost.goauthentik.io/ redirects count as healthy
+ *   PROBE_ORIGIN_CLIENT_CERT_FILE, PROBE_ORIGIN_CLIENT_KEY_FILE, PROBE_ORIGIN_CA_FILE  (none)  client certificate
+ *                                     (both files) and CA the origin checks use when ttyd requires mutual TLS
+ *                                     (https PROBE_ORIGIN_URL only)
  *   PROBE_ROUTER_INVENTORY  0         1 = also count each replica's routers from its Traefik API (needs PROBE_REPLICAS)
  *   PROBE_TRAEFIK_API_PORT  8080      port of Traefik's API on the pods: the Helm chart's `traefik` entrypoint
  *
  * Checks (each sample on its own connection, never reused):
- *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = 3xx with a Location that leads to
- *                 the Authentik outpost (`/outpost.goauthentik.io/`). 302 and 307 are both seen in the wild.
+ *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = a 3xx whose Location, resolved
+ *                 against the request URL (WHATWG URL), is on the edge host (or PROBE_AUTHENTIK_HOST) with a path
+ *                 starting `/outpost.goauthentik.io/`; anything else fails with the reason on stderr. 302 and
+ *                 307 are both seen in the wild.
  *   edge_ws       WebSocket upgrade to <edge>/ws (HTTP/1.1, ALPN http/1.1, subprotocol tty), PROBE_SAMPLES
  *                 times; healthy = the same auth redirect. Token and ws samples alternate on one sequential
  *                 chain, so behind a round-robin balancer over N replicas every replica sees both checks
@@ -36,29 +46,44 @@
  *   origin_ws     WebSocket upgrade to <origin>/ws with the auth header, once; healthy = 101, correct
  *                 Sec-WebSocket-Accept, subprotocol tty. The socket is destroyed at once: no WebSocket frame is
  *                 ever sent, because ttyd spawns a shell on the client's first message.
+ *   origin_open_token  GET <origin>/token WITHOUT the auth header, once; healthy = anything but 200 (ttyd: 407).
+ *   origin_open_ws     WebSocket upgrade to <origin>/ws WITHOUT the auth header, once; healthy = anything but 101
+ *                 (ttyd closes the connection with no answer). A 200 or 101 means ttyd runs without header
+ *                 auth: ttyd_open=1 and the run is unhealthy.
+ *   All four origin checks present the client certificate when PROBE_ORIGIN_CLIENT_CERT_FILE is set.
  *   per replica   every address of PROBE_REPLICAS, on PROBE_REPLICA_PORT with TLS SNI and Host = the edge host:
  *                 edge_token and edge_ws once each. A replica without the route answers 404 every time.
  *                 A name that resolves to no address is a failed run (replicas=0, ok=0, a line on stderr):
  *                 the detector being blind must not look like health.
  *   inventory     with PROBE_ROUTER_INVENTORY=1: GET http://<replica>:<api port>/api/http/routers, following
  *                 Traefik's pagination (`page`, `per_page`, header X-Next-Page, which is 1 on the last page).
- *                 Informational: a failed inventory is reported and its series left out, but does not make
- *                 the run unhealthy (the parity alert judges the counts).
+ *                 Informational: a failed inventory is reported (router_inventory_ok 0) and its count left out,
+ *                 but does not make the run unhealthy (the alerts judge). All pages of all replicas share one
+ *                 budget of INVENTORY_BUDGET_BYTES (8 MiB) a run, and a page is at most MAX_BODY_BYTES (2 MiB),
+ *                 so endless or huge pages cannot take the pod's memory. Needs Traefik's API on the `traefik`
+ *                 entrypoint (Helm: `api.insecure=true`, or the dashboard IngressRoute on that entrypoint).
+ *
+ * Name resolution: every lookup goes through c-ares (`dns.Resolver`) with the request timeout, and the
+ * run deadline cancels what is still pending; never getaddrinfo, whose threads cannot be stopped.
  *
  * Metrics, PUT to <pushgateway>/metrics/job/<job> (the group is replaced, so a replica that is gone
  * disappears): webterminal_probe_{token,ws,ttyd,ttyd_ws}_status (first unexpected status of the run, else
  * the healthy one; 0 = no HTTP answer), webterminal_probe_check_{samples,failures}{check},
  * webterminal_probe_replica_status{replica,check}, webterminal_probe_replicas (only when PROBE_REPLICAS is
- * set), webterminal_probe_replica_routers{replica} (inventory), webterminal_probe_duration_seconds.
+ * set), webterminal_probe_replica_ok{replica} (1 = both checks on the replica healthy),
+ * webterminal_probe_replica_routers{replica} and webterminal_probe_router_inventory_ok{replica} (inventory),
+ * webterminal_probe_ttyd_open (1 = ttyd answered without the auth header), webterminal_probe_duration_seconds.
  * Only a fully healthy run also PUTs webterminal_probe_last_success_timestamp to
  * <pushgateway>/metrics/job/<job>/kind/success, so it never drops to 0 and never moves on a failing run.
  *
  * Exit codes: 0 = pushed (even when checks failed: alerts judge); 1 = push failed; 2 = bad configuration.
- * Checks stop at the deadline; the push has its own timeout (PROBE_TIMEOUT_SECONDS), so a run ends
- * within PROBE_DEADLINE_SECONDS + PROBE_TIMEOUT_SECONDS at worst, and shortly after the deadline when the
- * Pushgateway answers.
+ * Checks stop at the deadline; the push has its own timeout (PROBE_TIMEOUT_SECONDS, lookup included), so a
+ * run ends within PROBE_DEADLINE_SECONDS + PROBE_TIMEOUT_SECONDS at worst, also when DNS black-holes, and
+ * shortly after the deadline when the Pushgateway answers.
  * Output: `probe: token=302 ws=302 ttyd=200 ok=1 ...` then one `probe: replica <addr> ...` line per replica
- * on stdout; reasons for failures on stderr. URLs are never printed with userinfo or query.
+ * on stdout; reasons for failures on stderr. A URL in a message shows its scheme and host only (`***@`
+ * for userinfo); one that does not parse, or has an `@` outside its userinfo, shows nothing of itself.
+ * Credentials are never printed.
  */
 
 import { Buffer } from 'node:buffer';

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ConfigMapV1, CronJobV1, ServiceV1 } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds } from './schedule';
-import { Problems, checkDnsLabel, checkHttpUrl, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
+import { Problems, checkDnsLabel, checkDnsName, checkHttpUrl, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
 
 /** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
 export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
@@ -76,6 +76,10 @@ export interface WebterminalProbeProps {
   readonly replicaPort?: number;
   /**
    * Count each replica's routers from its Traefik API (what the parity alert reads on Traefik v3).
+   * Needs the API served on Traefik's `traefik` entrypoint, which a default Helm install does not do:
+   * set the chart value `api.insecure=true`, or `ingressRoute.dashboard.enabled=true` with
+   * `ingressRoute.dashboard.entryPoints=[traefik]`. Without it the inventory fails and
+   * `TraefikRouterInventoryFailing` fires. The probe reads at most 8 MiB of router lists per run.
    * @default false
    */
   readonly routerInventory?: boolean;
@@ -91,6 +95,13 @@ export interface WebterminalProbeProps {
   readonly authHeader?: string;
   /** @default "probe" */
   readonly authUser?: string;
+  /**
+   * Host of Authentik, when its outpost redirects browsers to a host of its own rather than the
+   * terminal host's `/outpost.goauthentik.io/` path: redirects to `/outpost.goauthentik.io/` on that
+   * host count as healthy too (`PROBE_AUTHENTIK_HOST`). A redirect anywhere else fails the check.
+   * @default - only the terminal host
+   */
+  readonly authentikHost?: string;
   /**
    * Skip TLS certificate checks (the original did). Leave off where the certificate is public.
    * @default false
@@ -204,6 +215,7 @@ export class WebterminalProbe extends Construct {
     problems.add(checkPinnedImage('image', image));
     problems.add(checkInteger('runAsUser', runAsUser, 1));
     problems.add(checkLabels('labels', labels));
+    if (props.authentikHost !== undefined) problems.add(checkDnsName('authentikHost', props.authentikHost));
     if (this.routerInventory && this.replicas === '') problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
     if (createReplicaService) {
       problems.add(checkDnsLabel('replicaServiceName', replicaServiceName));
@@ -238,6 +250,7 @@ export class WebterminalProbe extends Construct {
       PROBE_INSECURE_TLS: props.insecureTls ? '1' : '0',
       PROBE_ROUTER_INVENTORY: this.routerInventory ? '1' : '0',
       PROBE_TRAEFIK_API_PORT: String(apiPort),
+      ...(props.authentikHost !== undefined ? { PROBE_AUTHENTIK_HOST: props.authentikHost } : {}),
     };
 
     const script = probeScriptSource();
