@@ -558,7 +558,7 @@ describe('probe script: name resolution', () => {
 describe('probe script: router inventory budget', () => {
   test('endless pages on three replicas: the inventory stops at the run budget and says so', async () => {
     const addresses = ['127.0.0.5', '127.0.0.6', '127.0.0.7'];
-    const api = new EndlessRouterApi(addresses, await freePort(addresses), 1536 * 1024);
+    const api = new EndlessRouterApi(addresses, await freePort(addresses), 400 * 1024);
     await api.start();
     try {
       const run = await runProbe(
@@ -567,11 +567,12 @@ describe('probe script: router inventory budget', () => {
       );
       expect(run.code).toBe(0);
       for (const address of addresses) {
-        expect(run.stderr).toMatch(new RegExp(`replica ${address.replace(/\./g, '\\.')} router inventory: page \\d+: (the run's inventory budget of 8388608 bytes is used up|run deadline reached)`));
+        expect(run.stderr).toMatch(new RegExp(`replica ${address.replace(/\./g, '\\.')} router inventory: page \\d+: (the run's inventory budget of 4194304 bytes is used up|run deadline reached)`));
       }
-      expect(run.stderr).toContain("inventory budget of 8388608 bytes is used up");
-      // 8 MiB over all replicas at 1.5 MiB a page: at most 5 full pages plus one in flight per replica.
-      expect(api.pagesRequested).toBeLessThanOrEqual(8 / 1.5 + addresses.length);
+      expect(run.stderr).toContain("inventory budget of 4194304 bytes is used up");
+      // 4 MiB over all replicas at 400 KiB a page: the pages that fit, the one that crosses the budget,
+      // and one page per later replica, cut at its first chunk (without the shared budget: 300 pages).
+      expect(api.pagesRequested).toBeLessThanOrEqual(Math.ceil((4 * 1024) / 400) + addresses.length);
       const group = await runGroup('inventory-budget');
       for (const replica of addresses) expect(valueOf(group, ProbeMetric.routerInventoryOk, { replica })).toBe(0);
       expect(group?.metrics.has(ProbeMetric.replicaRouters)).toBe(false);

@@ -59,8 +59,9 @@
  *                 Traefik's pagination (`page`, `per_page`, header X-Next-Page, which is 1 on the last page).
  *                 Informational: a failed inventory is reported (router_inventory_ok 0) and its count left out,
  *                 but does not make the run unhealthy (the alerts judge). All pages of all replicas share one
- *                 budget of INVENTORY_BUDGET_BYTES (8 MiB) a run, and a page is at most MAX_BODY_BYTES (2 MiB),
- *                 so endless or huge pages cannot take the pod's memory. Needs Traefik's API on the `traefik`
+ *                 budget of INVENTORY_BUDGET_BYTES (4 MiB) a run, a page is at most INVENTORY_PAGE_BYTES
+ *                 (512 KiB), and one replica is read at a time, so endless or huge pages cannot take the
+ *                 pod's memory. Needs Traefik's API on the `traefik`
  *                 entrypoint (Helm: `api.insecure=true`, or the dashboard IngressRoute on that entrypoint).
  *
  * Name resolution: every lookup goes through c-ares (`dns.Resolver`) with the request timeout, and the
@@ -142,7 +143,9 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
  * routers per page at well under 1 KiB each, so this is room for thousands of routers per replica, and
  * it bounds the memory the inventory can take whatever an API sends (endless pages, huge pages).
  */
-const INVENTORY_BUDGET_BYTES = 8 * 1024 * 1024;
+const INVENTORY_BUDGET_BYTES = 4 * 1024 * 1024;
+/** One page of Traefik's router list: 100 routers are some 50 KiB; a page above this is not Traefik's. */
+const INVENTORY_PAGE_BYTES = 512 * 1024;
 /** Where the name servers, `search` and `ndots` come from when PROBE_DNS_SERVERS is unset. */
 const DEFAULT_RESOLV_CONF = '/etc/resolv.conf';
 /** Time the run waits for in-flight work to settle after the deadline aborted it. */
@@ -634,6 +637,7 @@ function withTimeout(promise, ms, what) {
  * @property {number} [maxBodyBytes]  default MAX_BODY_BYTES
  * @property {TlsFiles} [clientTls]  client certificate to present (mutual TLS to ttyd)
  * @property {(bytes: number) => boolean} [take]  asked before each body chunk is kept; false ends the exchange
+ * @property {(chunk: Buffer) => void} [sink]  receives the body chunk by chunk instead of keeping it (body stays '')
  *
  * @typedef {object} Context
  * @property {number} timeoutMs
@@ -740,7 +744,8 @@ function exchange(spec, ctx) {
           finish({ status, headers: response.headers, body: '', error: `the run's inventory budget of ${INVENTORY_BUDGET_BYTES} bytes is used up` });
           return;
         }
-        chunks.push(chunk);
+        if (spec.sink !== undefined) spec.sink(chunk);
+        else chunks.push(chunk);
       });
       response.on('end', () => finish({ status, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', (error) => finish({ status, headers: response.headers, body: '', error: describeError(error) }));
@@ -952,14 +957,30 @@ async function originOpenWsSample(config, ctx) {
 }
 
 /**
+ * @typedef {object} InventoryBudget
+ * @property {(bytes: number) => boolean} take  false once the run's byte budget is used up
+ * @property {<T>(work: () => Promise<T>) => Promise<T>} inTurn  one replica's inventory at a time, so
+ *   at most one page is held (and parsed) at once whatever the number of replicas
+ */
+
+/**
  * A byte budget shared by every page of every replica's inventory in the run.
- * @returns {(bytes: number) => boolean}
+ * @returns {InventoryBudget}
  */
 function inventoryBudget() {
   let left = INVENTORY_BUDGET_BYTES;
-  return (bytes) => {
-    left -= bytes;
-    return left >= 0;
+  /** @type {Promise<unknown>} */
+  let tail = Promise.resolve();
+  return {
+    take: (bytes) => {
+      left -= bytes;
+      return left >= 0;
+    },
+    inTurn: (work) => {
+      const turn = tail.then(work);
+      tail = turn.catch(() => undefined);
+      return turn;
+    },
   };
 }
 
@@ -968,30 +989,106 @@ function inventoryBudget() {
  * @param {Config} config
  * @param {Context} ctx
  * @param {string} replica
+ * @param {InventoryBudget} budget
+ * @returns {Promise<{ routers: number } | { error: string }>}
+ */
+function countRouters(config, ctx, replica, budget) {
+  return budget.inTurn(() => countRoutersNow(config, ctx, replica, budget.take));
+}
+
+/**
+ * @param {Config} config
+ * @param {Context} ctx
+ * @param {string} replica
  * @param {(bytes: number) => boolean} take
  * @returns {Promise<{ routers: number } | { error: string }>}
  */
-async function countRouters(config, ctx, replica, take) {
+async function countRoutersNow(config, ctx, replica, take) {
   const host = net.isIPv6(replica) ? `[${replica}]` : replica;
   let routers = 0;
   for (let page = 1; page <= MAX_ROUTER_PAGES; page += 1) {
     const url = new URL(`http://${host}:${config.traefikApiPort}/api/http/routers?page=${page}&per_page=${ROUTERS_PER_PAGE}`);
-    const answer = await exchange({ url, headers: { Accept: 'application/json' }, readBody: true, take }, ctx);
+    // The page is counted as it streams in, never held or parsed whole: memory stays at one chunk.
+    const counter = jsonArrayCounter();
+    const answer = await exchange(
+      { url, headers: { Accept: 'application/json' }, readBody: true, maxBodyBytes: INVENTORY_PAGE_BYTES, take, sink: counter.feed },
+      ctx,
+    );
     if (answer.error !== undefined) return { error: `page ${page}: ${answer.error}` };
     if (answer.status !== 200) return { error: `page ${page}: status ${answer.status}` };
-    let list;
-    try {
-      list = JSON.parse(answer.body);
-    } catch {
-      return { error: `page ${page}: body is not JSON` };
-    }
-    if (!Array.isArray(list)) return { error: `page ${page}: body is not a JSON array` };
-    routers += list.length;
+    const count = counter.end();
+    if (typeof count === 'string') return { error: `page ${page}: ${count}` };
+    routers += count;
     // Traefik sets X-Next-Page to page+1 while more follow, and to 1 on the last page.
     const next = Number(answer.headers['x-next-page']);
     if (!(Number.isInteger(next) && next > page)) return { routers };
   }
   return { error: `more than ${MAX_ROUTER_PAGES} pages` };
+}
+
+/**
+ * Counts the elements of a top-level JSON array fed in chunks, without building it: tracks nesting,
+ * strings and escapes, and checks the shape (`[` ... `]`, balanced, nothing after). Not a full JSON
+ * validator; enough to count Traefik's router objects and refuse what is plainly not such a list.
+ * @returns {{ feed: (chunk: Buffer) => void, end: () => number | string }}  end: the count, or what is wrong
+ */
+function jsonArrayCounter() {
+  let depth = 0;
+  let started = false;
+  let closed = false;
+  let inString = false;
+  let escaped = false;
+  let elements = 0;
+  let sawValue = false;
+  /** @type {string | undefined} */
+  let problem;
+  const OPEN = new Set([0x5b, 0x7b]);
+  const CLOSE = new Set([0x5d, 0x7d]);
+  return {
+    feed: (chunk) => {
+      for (let i = 0; i < chunk.length && problem === undefined; i += 1) {
+        const c = chunk[i];
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === 0x5c) escaped = true;
+          else if (c === 0x22) inString = false;
+          continue;
+        }
+        const space = c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+        if (space) continue;
+        if (closed) {
+          problem = 'body is not a JSON array (data after its end)';
+        } else if (!started) {
+          if (c === 0x5b) {
+            started = true;
+            depth = 1;
+          } else {
+            problem = 'body is not a JSON array';
+          }
+        } else if (c === 0x22) {
+          inString = true;
+          if (depth === 1) sawValue = true;
+        } else if (OPEN.has(c)) {
+          if (depth === 1) sawValue = true;
+          depth += 1;
+        } else if (CLOSE.has(c)) {
+          depth -= 1;
+          if (depth === 0) {
+            if (c !== 0x5d) problem = 'body is not JSON (unbalanced brackets)';
+            closed = true;
+            if (sawValue) elements += 1;
+          }
+        } else if (c === 0x2c && depth === 1) {
+          if (!sawValue) problem = 'body is not JSON (empty array element)';
+          elements += 1;
+          sawValue = false;
+        } else if (depth === 1) {
+          sawValue = true;
+        }
+      }
+    },
+    end: () => problem ?? (closed && !inString ? elements : 'body is not JSON (a truncated array)'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1099,7 +1196,7 @@ async function runReplicaChecks(config, ctx, resolution, report) {
     return;
   }
   report.replicaAddresses = addresses;
-  const take = inventoryBudget();
+  const budget = inventoryBudget();
   if (addresses.length === 0) {
     const name = config.replicas.kind === 'name' ? config.replicas.name : '';
     report.replicasProblem = `PROBE_REPLICAS: ${JSON.stringify(name)} resolved to no address`;
@@ -1110,7 +1207,7 @@ async function runReplicaChecks(config, ctx, resolution, report) {
       /** @type {ReplicaReport} */
       const entry = { token: undefined, ws: undefined, routers: undefined, routersError: undefined };
       report.replicas.set(address, entry);
-      const inventory = config.routerInventory ? countRouters(config, ctx, address, take) : undefined;
+      const inventory = config.routerInventory ? countRouters(config, ctx, address, budget) : undefined;
       entry.token = await edgeTokenSample(config, ctx, address);
       entry.ws = await edgeWsSample(config, ctx, address);
       const counted = await inventory;

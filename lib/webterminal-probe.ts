@@ -79,7 +79,7 @@ export interface WebterminalProbeProps {
    * Needs the API served on Traefik's `traefik` entrypoint, which a default Helm install does not do:
    * set the chart value `api.insecure=true`, or `ingressRoute.dashboard.enabled=true` with
    * `ingressRoute.dashboard.entryPoints=[traefik]`. Without it the inventory fails and
-   * `TraefikRouterInventoryFailing` fires. The probe reads at most 8 MiB of router lists per run.
+   * `TraefikRouterInventoryFailing` fires. The probe reads at most 4 MiB of router lists per run (512 KiB a page).
    * @default false
    */
   readonly routerInventory?: boolean;
