@@ -313,6 +313,16 @@ describe('probe script', () => {
     expect(await runGroup(job)).toBeUndefined();
   });
 
+  test('reports every bad variable at once, one line each, and pushes nothing', async () => {
+    const run = await runProbe(fx.env('bad-config-many', { PROBE_SAMPLES: 'six', PROBE_JOB: 'a/b', PROBE_ORIGIN_URL: 'ftp://ttyd.test', PROBE_TRAEFIK_API_PORT: '0' }));
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.map((line) => /^probe: bad configuration: (PROBE_[A-Z_]+)/.exec(line)?.[1]).sort()).toStrictEqual(
+      ['PROBE_JOB', 'PROBE_ORIGIN_URL', 'PROBE_SAMPLES', 'PROBE_TRAEFIK_API_PORT'].sort(),
+    );
+    expect(await runGroup('bad-config-many')).toBeUndefined();
+  });
+
   test.each<{ variable: string; env: Record<string, string> }>([
     { variable: 'PROBE_AUTHENTIK_HOST', env: { PROBE_AUTHENTIK_HOST: 'https://auth.example.test' } },
     { variable: 'PROBE_PUSHGATEWAY_PASSWORD', env: { PROBE_PUSHGATEWAY_USERNAME: 'probe' } },

@@ -391,60 +391,92 @@ function originTlsVar(env, originUrl) {
 }
 
 /**
+ * Reads every variable and reports every problem at once (one ConfigError, one line each).
  * @param {NodeJS.ProcessEnv} env
  * @returns {Config}
  */
 function parseConfig(env) {
-  const edgeUrl = requiredHttpUrl(env, 'PROBE_EDGE_URL');
-  const originUrl = requiredHttpUrl(env, 'PROBE_ORIGIN_URL');
-  const pushgatewayUrl = requiredHttpUrl(env, 'PROBE_PUSHGATEWAY_URL');
-  const pushgatewayAuth = pushgatewayAuthorization(env, pushgatewayUrl);
-  const originTls = originTlsVar(env, originUrl);
+  /** @type {string[]} */
+  const problems = [];
+  /**
+   * The value of `read`, or `fallback` with its problem noted.
+   * @template T
+   * @param {() => T} read
+   * @param {T} fallback
+   * @returns {T}
+   */
+  const get = (read, fallback) => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
+  };
+  /** @param {string} message */
+  const problem = (message) => problems.push(message);
+  const placeholder = new URL('http://unset.invalid');
+
+  const edgeUrl = get(() => requiredHttpUrl(env, 'PROBE_EDGE_URL'), placeholder);
+  const originUrl = get(() => requiredHttpUrl(env, 'PROBE_ORIGIN_URL'), undefined);
+  const pushgatewayUrl = get(() => requiredHttpUrl(env, 'PROBE_PUSHGATEWAY_URL'), undefined);
+  const pushgatewayAuth = pushgatewayUrl === undefined ? undefined : get(() => pushgatewayAuthorization(env, pushgatewayUrl), undefined);
+  const originTls = originUrl === undefined ? undefined : get(() => originTlsVar(env, originUrl), undefined);
   const authentikHost = readVar(env, 'PROBE_AUTHENTIK_HOST')?.toLowerCase();
   if (authentikHost !== undefined && (!DNS_NAME.test(authentikHost) || authentikHost.endsWith('.'))) {
-    throw new ConfigError(`PROBE_AUTHENTIK_HOST=${JSON.stringify(authentikHost)} is not a host name (e.g. auth.example.com)`);
+    problem(`PROBE_AUTHENTIK_HOST=${JSON.stringify(authentikHost)} is not a host name (e.g. auth.example.com)`);
   }
 
   const job = readVar(env, 'PROBE_JOB') ?? DEFAULT_JOB;
-  if (!/^[^/\s]+$/.test(job)) throw new ConfigError(`PROBE_JOB=${JSON.stringify(job)} must be one path segment (no "/" or spaces)`);
+  if (!/^[^/\s]+$/.test(job)) problem(`PROBE_JOB=${JSON.stringify(job)} must be one path segment (no "/" or spaces)`);
 
   const authHeader = readVar(env, 'PROBE_AUTH_HEADER') ?? 'X-authentik-username';
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(authHeader)) {
-    throw new ConfigError(`PROBE_AUTH_HEADER=${JSON.stringify(authHeader)} is not an HTTP header name`);
+    problem(`PROBE_AUTH_HEADER=${JSON.stringify(authHeader)} is not an HTTP header name`);
   }
   const authUser = readVar(env, 'PROBE_AUTH_USER') ?? 'probe';
   if (!/^[\x20-\x7e]+$/.test(authUser)) {
-    throw new ConfigError(`PROBE_AUTH_USER=${JSON.stringify(authUser)} must be printable ASCII`);
+    problem(`PROBE_AUTH_USER=${JSON.stringify(authUser)} must be printable ASCII`);
   }
 
-  const timeoutSeconds = secondsVar(env, 'PROBE_TIMEOUT_SECONDS', 10);
-  const deadlineSeconds = secondsVar(env, 'PROBE_DEADLINE_SECONDS', 60);
-  if (timeoutSeconds > deadlineSeconds) {
-    throw new ConfigError(`PROBE_TIMEOUT_SECONDS=${timeoutSeconds} is above PROBE_DEADLINE_SECONDS=${deadlineSeconds}; a request cannot outlast the run`);
+  const timeoutSeconds = get(() => secondsVar(env, 'PROBE_TIMEOUT_SECONDS', 10), undefined);
+  const deadlineSeconds = get(() => secondsVar(env, 'PROBE_DEADLINE_SECONDS', 60), undefined);
+  if (timeoutSeconds !== undefined && deadlineSeconds !== undefined && timeoutSeconds > deadlineSeconds) {
+    problem(`PROBE_TIMEOUT_SECONDS=${timeoutSeconds} is above PROBE_DEADLINE_SECONDS=${deadlineSeconds}; a request cannot outlast the run`);
   }
 
-  const replicas = replicasVar(env);
-  const routerInventory = flagVar(env, 'PROBE_ROUTER_INVENTORY');
-  if (routerInventory && replicas.kind === 'off') {
-    throw new ConfigError('PROBE_ROUTER_INVENTORY=1 needs PROBE_REPLICAS (the replicas whose Traefik API to ask)');
+  /** @type {ReplicaSource} */
+  const replicas = get(() => replicasVar(env), { kind: 'off' });
+  const routerInventory = get(() => flagVar(env, 'PROBE_ROUTER_INVENTORY'), false);
+  if (routerInventory && replicas.kind === 'off' && readVar(env, 'PROBE_REPLICAS') === undefined) {
+    problem('PROBE_ROUTER_INVENTORY=1 needs PROBE_REPLICAS (the replicas whose Traefik API to ask)');
   }
+  const replicaPort = get(() => integerVar(env, 'PROBE_REPLICA_PORT', 8443, 1, 65535), 0);
+  const samples = get(() => integerVar(env, 'PROBE_SAMPLES', 6, 1, 100), 0);
+  const insecureTls = get(() => flagVar(env, 'PROBE_INSECURE_TLS'), false);
+  const dnsServers = get(() => dnsServersVar(env), undefined);
+  const traefikApiPort = get(() => integerVar(env, 'PROBE_TRAEFIK_API_PORT', 8080, 1, 65535), 0);
 
+  if (problems.length > 0 || originUrl === undefined || pushgatewayUrl === undefined || timeoutSeconds === undefined || deadlineSeconds === undefined) {
+    throw new ConfigError(problems.join('\nprobe: bad configuration: '));
+  }
   return {
     edgeUrl,
     originUrl,
     pushgatewayUrl,
     job,
     replicas,
-    replicaPort: integerVar(env, 'PROBE_REPLICA_PORT', 8443, 1, 65535),
-    samples: integerVar(env, 'PROBE_SAMPLES', 6, 1, 100),
+    replicaPort,
+    samples,
     timeoutMs: timeoutSeconds * 1000,
     deadlineMs: deadlineSeconds * 1000,
     authHeader,
     authUser,
-    insecureTls: flagVar(env, 'PROBE_INSECURE_TLS'),
-    dnsServers: dnsServersVar(env),
+    insecureTls,
+    dnsServers,
     routerInventory,
-    traefikApiPort: integerVar(env, 'PROBE_TRAEFIK_API_PORT', 8080, 1, 65535),
+    traefikApiPort,
     authentikHost,
     pushgatewayAuthorization: pushgatewayAuth,
     originTls,
