@@ -5,6 +5,7 @@
  */
 import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric, SUCCESS_GROUP_KIND } from '../lib/metrics';
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { PushedGroup } from './support/daemons';
@@ -589,6 +590,60 @@ describe('probe script: router inventory budget', () => {
     } finally {
       await api.stop();
     }
+  });
+});
+
+describe('probe script: router lists counted as they stream', () => {
+  /** One "Traefik API" on 127.0.0.8 answering page n with pages[n-1], X-Next-Page as Traefik sets it. */
+  async function withApi(pages: string[], body: (port: number) => Promise<void>): Promise<void> {
+    const port = await freePort(['127.0.0.8']);
+    const server = http.createServer((request, response) => {
+      const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? '1');
+      const next = page < pages.length ? page + 1 : 1;
+      // Small writes, so values and strings are split across chunks.
+      response.writeHead(200, { 'Content-Type': 'application/json', 'X-Next-Page': String(next) });
+      const text = pages[page - 1] ?? '[]';
+      for (let i = 0; i < text.length; i += 7) response.write(text.slice(i, i + 7));
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen({ host: '127.0.0.8', port }, () => resolve()));
+    try {
+      await body(port);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  function inventoryEnv(job: string, port: number): Record<string, string> {
+    return fx.env(job, { PROBE_REPLICAS: '127.0.0.8', PROBE_TRAEFIK_API_PORT: String(port) });
+  }
+
+  test('strings with brackets, commas and escaped quotes, nested values: every element counted once', async () => {
+    const tricky = JSON.stringify([
+      { rule: 'Host(`a`) || PathPrefix(`/x,]`)', name: 'a\\"]},{', using: ['websecure'] },
+      { middlewares: [{ a: [1, 2, { b: '}' }] }], name: 'b' },
+      'c',
+      3,
+      null,
+    ]);
+    await withApi([tricky, '[ ]', ' [ {"name": "d"} ] '], async (port) => {
+      const run = await runProbe(inventoryEnv('inventory-tricky', port));
+      expect(run.stdout).toContain('probe: replica=127.0.0.8 token=0 ws=0 routers=6 ok=0');
+      expect(valueOf(await runGroup('inventory-tricky'), ProbeMetric.replicaRouters, { replica: '127.0.0.8' })).toBe(6);
+    });
+  });
+
+  test.each([
+    ['an object', '{"routers": []}', 'body is not a JSON array'],
+    ['a truncated array', '[{"name": "a"}, {"name": ', 'body is not JSON (a truncated array)'],
+    ['data after the array', '[1] [2]', 'body is not a JSON array (data after its end)'],
+  ])('%s fails the inventory with the reason', async (_name, page, reason) => {
+    await withApi([page], async (port) => {
+      const run = await runProbe(inventoryEnv('inventory-bad-body', port));
+      expect(run.stderr).toContain(`probe: replica 127.0.0.8 router inventory: page 1: ${reason}`);
+      expect(valueOf(await runGroup('inventory-bad-body'), ProbeMetric.routerInventoryOk, { replica: '127.0.0.8' })).toBe(0);
+    });
   });
 });
 
