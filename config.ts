@@ -94,6 +94,7 @@ export const SCHEMA: Schema = {
     routerInventory: bool,
     insecureTls: bool,
     image: str(checkPinnedImage),
+    authentikHost: str(checkDnsName),
   }),
   alerts: object({
     enabled: bool,

@@ -79,7 +79,7 @@ describe('promtool', () => {
     const run = promtool(['check', 'rules', ...files], dir);
     expect(run.output).not.toContain('FAILED');
     expect(run.status).toBe(0);
-    expect(run.output.match(/SUCCESS: 6 rules found/g)).toHaveLength(files.length);
+    expect(run.output.match(/SUCCESS: 9 rules found/g)).toHaveLength(files.length);
   });
 
   test('the unit tests in __tests__/promtool pass against the emitted rules', () => {
@@ -337,13 +337,20 @@ describe('WebterminalRuleSet', () => {
     expect(set.groups).toStrictEqual([set.webterminal, set.routerParity]);
     const summary = set.alerts.map((a) => [a.name, a.severity, a.for, a.labels.subsystem]);
     expect(summary).toStrictEqual([
-      ['WebterminalTokenDegraded', 'warning', '10m', 'webterminal'],
-      ['WebterminalWebsocketDegraded', 'critical', '10m', 'webterminal'],
-      ['WebterminalTtydUnreachable', 'critical', '10m', 'webterminal'],
+      ['WebterminalTokenDegraded', 'warning', '5m', 'webterminal'],
+      ['WebterminalWebsocketDegraded', 'critical', '5m', 'webterminal'],
+      ['WebterminalTtydUnreachable', 'critical', '5m', 'webterminal'],
       ['WebterminalReplicaRouteMissing', 'critical', '10m', 'webterminal'],
       ['WebterminalProbeStale', 'warning', '15m', 'webterminal'],
+      ['WebterminalProbeBlind', 'warning', '10m', 'webterminal'],
+      ['WebterminalTtydOpen', 'critical', '1m', 'webterminal'],
       ['TraefikRouterCountSkew', 'warning', '10m', 'traefik'],
+      ['TraefikRouterInventoryFailing', 'warning', '15m', 'traefik'],
     ]);
+    // The degraded alerts' `for` is one probe interval.
+    const slow = new WebterminalRuleSet({ probeIntervalSeconds: 600 });
+    expect(slow.findAlert('WebterminalTtydUnreachable')?.for).toBe('10m');
+    expect(slow.findAlert('TraefikRouterInventoryFailing')?.for).toBe('30m');
   });
 
   test('every alert links its runbook, and the runbook exists', () => {
@@ -500,8 +507,11 @@ describe('Traefik Router Parity sources', () => {
       'WebterminalTtydUnreachable',
       'WebterminalReplicaRouteMissing',
       'WebterminalProbeStale',
+      'WebterminalProbeBlind',
+      'WebterminalTtydOpen',
     ]);
     expect(traefikRouterParityAlertGroup().name).toBe('Traefik Router Parity');
+    expect(traefikRouterParityAlertGroup().alerts.map((a) => a.name)).toStrictEqual(['TraefikRouterCountSkew', 'TraefikRouterInventoryFailing']);
   });
 });
 
@@ -514,7 +524,14 @@ describe('metric names', () => {
     const used = new Set(exprs.flatMap((expr) => expr.match(/\bwebterminal_probe_[a-z_]+/g) ?? []));
     for (const name of used) expect(probeMetrics).toContain(name);
     expect([...used].sort()).toStrictEqual(
-      [ProbeMetric.checkFailures, ProbeMetric.replicaRouters, ProbeMetric.replicaStatus].sort(),
+      [
+        ProbeMetric.checkFailures,
+        ProbeMetric.replicaRouters,
+        ProbeMetric.replicaOk,
+        ProbeMetric.replicas,
+        ProbeMetric.ttydOpen,
+        ProbeMetric.routerInventoryOk,
+      ].sort(),
     );
   });
 

@@ -4,9 +4,26 @@
  * Each test runs the script as a process and reads back what it pushed.
  */
 import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric, SUCCESS_GROUP_KIND } from '../lib/metrics';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { join } from 'node:path';
 import type { PushedGroup } from './support/daemons';
-import { EMPTY_NAME, ProbeFixtures, ProbeRun, REPLICA_ADDRESSES, runProbe, startProbeFixtures } from './support/fixtures';
-import { freePort } from './support/processes';
+import {
+  EDGE_HOST,
+  EMPTY_NAME,
+  POD_SEARCH,
+  ProbeFixtures,
+  ProbeRun,
+  REPLICA_ADDRESSES,
+  REPLICAS_NAME,
+  runProbe,
+  startProbeFixtures,
+} from './support/fixtures';
+import { BasicAuthProxy, FOREIGN_REDIRECT_HOST } from './support/nginx';
+import { freePort, makeTempDir } from './support/processes';
+import { DnsBlackHole, EndlessRouterApi, TtydStandIn } from './support/servers';
+import { mutualTlsFiles } from './support/tls';
 
 let fx: ProbeFixtures;
 
@@ -52,7 +69,7 @@ describe('probe script', () => {
     const finishedAt = Date.now() / 1000;
 
     expect(run.code).toBe(0);
-    expect(summaryOf(run)).toMatchObject({ token: '302', ws: '302', ttyd: '200', ok: '1', ttyd_ws: '101', replicas: '3' });
+    expect(summaryOf(run)).toMatchObject({ token: '302', ws: '302', ttyd: '200', ok: '1', ttyd_ws: '101', ttyd_open: '0', replicas: '3' });
     expect(run.stdout.split('\n').filter((line) => line.startsWith('probe: replica='))).toStrictEqual(
       REPLICA_ADDRESSES.map((address) => `probe: replica=${address} token=302 ws=302 routers=119 ok=1`),
     );
@@ -63,7 +80,15 @@ describe('probe script', () => {
     expect(valueOf(group, ProbeMetric.ttydStatus)).toBe(200);
     expect(valueOf(group, ProbeMetric.ttydWsStatus)).toBe(101);
     expect(valueOf(group, ProbeMetric.replicas)).toBe(3);
-    const samples = { [ProbeCheck.edgeToken]: 6, [ProbeCheck.edgeWs]: 6, [ProbeCheck.originToken]: 1, [ProbeCheck.originWs]: 1 };
+    expect(valueOf(group, ProbeMetric.ttydOpen)).toBe(0);
+    const samples = {
+      [ProbeCheck.edgeToken]: 6,
+      [ProbeCheck.edgeWs]: 6,
+      [ProbeCheck.originToken]: 1,
+      [ProbeCheck.originWs]: 1,
+      [ProbeCheck.originOpenToken]: 1,
+      [ProbeCheck.originOpenWs]: 1,
+    };
     for (const [check, count] of Object.entries(samples)) {
       expect(valueOf(group, ProbeMetric.checkSamples, { check })).toBe(count);
       expect(valueOf(group, ProbeMetric.checkFailures, { check })).toBe(0);
@@ -72,6 +97,8 @@ describe('probe script', () => {
       expect(valueOf(group, ProbeMetric.replicaStatus, { replica, check: ProbeCheck.edgeToken })).toBe(302);
       expect(valueOf(group, ProbeMetric.replicaStatus, { replica, check: ProbeCheck.edgeWs })).toBe(302);
       expect(valueOf(group, ProbeMetric.replicaRouters, { replica })).toBe(119);
+      expect(valueOf(group, ProbeMetric.replicaOk, { replica })).toBe(1);
+      expect(valueOf(group, ProbeMetric.routerInventoryOk, { replica })).toBe(1);
     }
     const duration = valueOf(group, ProbeMetric.durationSeconds) ?? NaN;
     expect(duration).toBeGreaterThan(0);
@@ -106,6 +133,9 @@ describe('probe script', () => {
       expect(run.code).toBe(0);
       expect(summaryOf(run)).toMatchObject({ token: '404', ws: '404', ttyd: '200', ok: '0' });
       expect(run.stdout).toContain(`probe: replica=${bad.options.address} token=404 ws=404 routers=118 ok=0`);
+      for (const replica of REPLICA_ADDRESSES) {
+        expect(valueOf(await runGroup(job), ProbeMetric.replicaOk, { replica })).toBe(replica === bad.options.address ? 0 : 1);
+      }
 
       const group = await runGroup(job);
       for (const replica of REPLICA_ADDRESSES) {
@@ -283,4 +313,337 @@ describe('probe script', () => {
     expect(run.stdout).toBe('');
     expect(await runGroup(job)).toBeUndefined();
   });
+
+  test('reports every bad variable at once, one line each, and pushes nothing', async () => {
+    const run = await runProbe(fx.env('bad-config-many', { PROBE_SAMPLES: 'six', PROBE_JOB: 'a/b', PROBE_ORIGIN_URL: 'ftp://ttyd.test', PROBE_TRAEFIK_API_PORT: '0' }));
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.map((line) => /^probe: bad configuration: (PROBE_[A-Z_]+)/.exec(line)?.[1]).sort()).toStrictEqual(
+      ['PROBE_JOB', 'PROBE_ORIGIN_URL', 'PROBE_SAMPLES', 'PROBE_TRAEFIK_API_PORT'].sort(),
+    );
+    expect(await runGroup('bad-config-many')).toBeUndefined();
+  });
+
+  test.each<{ variable: string; env: Record<string, string> }>([
+    { variable: 'PROBE_AUTHENTIK_HOST', env: { PROBE_AUTHENTIK_HOST: 'https://auth.example.test' } },
+    { variable: 'PROBE_PUSHGATEWAY_PASSWORD', env: { PROBE_PUSHGATEWAY_USERNAME: 'probe' } },
+    { variable: 'PROBE_PUSHGATEWAY_URL', env: { PROBE_PUSHGATEWAY_URL: 'http://a:b@pushgateway.test', PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: 'x' } },
+    { variable: 'PROBE_ORIGIN_CLIENT_CERT_FILE', env: { PROBE_ORIGIN_CLIENT_CERT_FILE: '/nonexistent/tls.crt' } },
+    { variable: 'PROBE_ORIGIN_CLIENT_CERT_FILE', env: { PROBE_ORIGIN_CLIENT_CERT_FILE: '/dev/null', PROBE_ORIGIN_CLIENT_KEY_FILE: '/dev/null' } },
+  ])('exits 2 naming $variable for the new variables ($env)', async ({ variable, env }) => {
+    const run = await runProbe(fx.env('bad-config-new', env));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^probe: bad configuration: .*${variable}`));
+  });
 });
+
+describe('probe script: redirects judged by where they lead', () => {
+  test.each([
+    { wrongRedirect: 'host' as const, reason: `to host "${FOREIGN_REDIRECT_HOST}"` },
+    { wrongRedirect: 'query' as const, reason: 'to path "/"' },
+  ])('a replica redirecting elsewhere ($wrongRedirect) fails with the reason, its status still a 302', async ({ wrongRedirect, reason }) => {
+    const job = `wrong-redirect-${wrongRedirect}`;
+    const bad = fx.replicas[2];
+    await bad.restart({ terminalRoute: true, routers: 119, wrongRedirect });
+    try {
+      const run = await runProbe(fx.env(job));
+      expect(run.code).toBe(0);
+      expect(summaryOf(run)).toMatchObject({ token: '302', ws: '302', ok: '0' });
+      expect(run.stdout).toContain(`probe: replica=${bad.options.address} token=302 ws=302 routers=119 ok=0`);
+      expect(run.stderr).toContain(`probe: replica ${bad.options.address} edge_token: status 302 ${reason}, want a 3xx to /outpost.goauthentik.io/ on ${EDGE_HOST}`);
+      const group = await runGroup(job);
+      for (const replica of REPLICA_ADDRESSES) {
+        expect(valueOf(group, ProbeMetric.replicaStatus, { replica, check: ProbeCheck.edgeToken })).toBe(302);
+        expect(valueOf(group, ProbeMetric.replicaOk, { replica })).toBe(replica === bad.options.address ? 0 : 1);
+      }
+      // Round robin over three replicas: two of the six edge samples of each check hit the bad one.
+      expect(valueOf(group, ProbeMetric.checkFailures, { check: ProbeCheck.edgeToken })).toBe(2);
+      expect(await successGroup(job)).toBeUndefined();
+    } finally {
+      await bad.restart({ terminalRoute: true, routers: 119 });
+    }
+  });
+
+  test('a redirect to the configured Authentik host is healthy', async () => {
+    const bad = fx.replicas[2];
+    await bad.restart({ terminalRoute: true, routers: 119, wrongRedirect: 'host' });
+    try {
+      const run = await runProbe(fx.env('authentik-host', { PROBE_AUTHENTIK_HOST: FOREIGN_REDIRECT_HOST }));
+      expect(summaryOf(run)).toMatchObject({ ok: '1' });
+      expect(valueOf(await runGroup('authentik-host'), ProbeMetric.replicaOk, { replica: bad.options.address })).toBe(1);
+    } finally {
+      await bad.restart({ terminalRoute: true, routers: 119 });
+    }
+  });
+});
+
+describe('probe script: the boundary of ttyd', () => {
+  test('the stand-in closes an upgrade without the header with no HTTP answer, as ttyd does', async () => {
+    const received = await new Promise<{ bytes: number; ms: number }>((resolve) => {
+      const started = Date.now();
+      const socket = net.connect({ host: '127.0.0.1', port: fx.ttyd.port });
+      let bytes = 0;
+      socket.on('data', (chunk) => (bytes += chunk.length));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve({ bytes, ms: Date.now() - started }));
+      socket.write(
+        'GET /ws HTTP/1.1\r\nHost: ttyd\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tty\r\n\r\n',
+      );
+    });
+    expect(received.bytes).toBe(0);
+    expect(received.ms).toBeLessThan(2000);
+  });
+
+  test('a ttyd without header auth makes the run unhealthy and ttyd_open 1, without sending a frame', async () => {
+    const framesBefore = fx.ttyd.bytesAfterHandshake;
+    fx.ttyd.openMode = true;
+    try {
+      const run = await runProbe(fx.env('ttyd-open'));
+      expect(run.code).toBe(0);
+      expect(summaryOf(run)).toMatchObject({ ttyd: '200', ttyd_ws: '101', ttyd_open: '1', ok: '0' });
+      expect(run.stderr).toContain('origin_open_token: 1/1 failed, first: GET /token without the auth header got 200');
+      expect(run.stderr).toContain('origin_open_ws: 1/1 failed, first: WebSocket upgrade without the auth header got 101');
+      const group = await runGroup('ttyd-open');
+      expect(valueOf(group, ProbeMetric.ttydOpen)).toBe(1);
+      expect(valueOf(group, ProbeMetric.checkFailures, { check: ProbeCheck.originOpenToken })).toBe(1);
+      expect(valueOf(group, ProbeMetric.checkFailures, { check: ProbeCheck.originOpenWs })).toBe(1);
+      expect(await successGroup('ttyd-open')).toBeUndefined();
+      expect(fx.ttyd.bytesAfterHandshake).toBe(framesBefore);
+    } finally {
+      fx.ttyd.openMode = false;
+    }
+  });
+
+  test('mutual TLS to an https origin: healthy with the client certificate, refused without', async () => {
+    const temp = makeTempDir('probe-mtls');
+    const files = mutualTlsFiles(temp.path, 'ttyd.test');
+    const { readFileSync } = await import('node:fs');
+    const ttyd = new TtydStandIn(await freePort(), 'X-authentik-username', {
+      cert: readFileSync(files.server.certPath),
+      key: readFileSync(files.server.keyPath),
+      ca: readFileSync(files.caPath),
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+    await ttyd.start();
+    try {
+      const origin = { PROBE_ORIGIN_URL: `https://ttyd.test:${ttyd.port}`, PROBE_INSECURE_TLS: '0', PROBE_EDGE_URL: fx.edgeUrl, PROBE_REPLICAS: '', PROBE_ROUTER_INVENTORY: '0' };
+      // The edge's certificate is self-signed; only the origin checks matter here.
+      const withCert = await runProbe(
+        fx.env('mtls', {
+          ...origin,
+          PROBE_ORIGIN_CLIENT_CERT_FILE: files.client.certPath,
+          PROBE_ORIGIN_CLIENT_KEY_FILE: files.client.keyPath,
+          PROBE_ORIGIN_CA_FILE: files.caPath,
+        }),
+      );
+      expect(summaryOf(withCert)).toMatchObject({ ttyd: '200', ttyd_ws: '101', ttyd_open: '0' });
+      expect(withCert.stderr).not.toMatch(/origin_/);
+
+      const withoutCert = await runProbe(fx.env('mtls-none', { ...origin, PROBE_INSECURE_TLS: '1' }));
+      expect(summaryOf(withoutCert)).toMatchObject({ ttyd: '0', ttyd_ws: '0', ttyd_open: '0', ok: '0' });
+      expect(withoutCert.stderr).toMatch(/origin_token: 1\/1 failed/);
+    } finally {
+      await ttyd.stop();
+      temp.remove();
+    }
+  });
+});
+
+describe('probe script: credentials', () => {
+  // nginx's user file ends a password at ':', so the marker carries every other awkward character.
+  const MARKER = 'Mk9/#?@%41!pw';
+  let proxy: BasicAuthProxy;
+  let temp: { path: string; remove: () => void };
+
+  beforeAll(async () => {
+    temp = makeTempDir('probe-basic-auth');
+    proxy = new BasicAuthProxy(await freePort(), fx.pushgateway.port, temp.path);
+    await proxy.start('probe', MARKER);
+  });
+
+  afterAll(async () => {
+    await proxy?.stop();
+    temp?.remove();
+  });
+
+  test('pushes with basic auth from PROBE_PUSHGATEWAY_USERNAME/_PASSWORD and never prints the password', async () => {
+    const good = await runProbe(fx.env('basic-auth', { PROBE_PUSHGATEWAY_URL: proxy.url, PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: MARKER }));
+    expect(good.code).toBe(0);
+    expect(valueOf(await runGroup('basic-auth'), ProbeMetric.tokenStatus)).toBe(302);
+
+    const wrong = await runProbe(fx.env('basic-auth-wrong', { PROBE_PUSHGATEWAY_URL: proxy.url, PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: `${MARKER}x` }));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/push failed: .*status 401/);
+
+    const none = await runProbe(fx.env('basic-auth-none', { PROBE_PUSHGATEWAY_URL: proxy.url }));
+    expect(none.code).toBe(1);
+    for (const run of [good, wrong, none]) {
+      expect(`${run.stdout}${run.stderr}`).not.toContain('Mk9');
+    }
+  });
+
+  // Every URL shape a password can take; WHATWG URL ends the authority at the first "/", "?" or "#",
+  // so some of these put part of the password in the path, and some do not parse at all.
+  const host = 'pushgateway.test:1';
+  const shapes = [
+    `http://probe:${encodeURIComponent(MARKER)}@${host}`,
+    `http://probe:Mk9/x@${host}`,
+    `http://probe:Mk9#x@${host}`,
+    `http://probe:Mk9?x@${host}`,
+    `http://probe:Mk9@x@${host}`,
+    `http://probe:Mk9%zz@${host}`,
+    `http://probe:Mk9%40x@${host}/`,
+    `http://probe:123/Mk9@${host}`,
+    `http://probe:Mk9 x@${host}`,
+    `ftp://probe:Mk9@${host}`,
+  ];
+  test.each(shapes)('prints nothing of the password in %s', async (url) => {
+    const env = fx.env('shapes', { PROBE_PUSHGATEWAY_URL: url, PROBE_TIMEOUT_SECONDS: '1', PROBE_DEADLINE_SECONDS: '3', PROBE_REPLICAS: '', PROBE_ROUTER_INVENTORY: '0' });
+    const asEdge = fx.env('shapes', { PROBE_EDGE_URL: url.replace('http://', 'https://'), PROBE_TIMEOUT_SECONDS: '1', PROBE_DEADLINE_SECONDS: '3', PROBE_REPLICAS: '', PROBE_ROUTER_INVENTORY: '0' });
+    const [asPushgateway, asEdgeRun] = await Promise.all([runProbe(env), runProbe(asEdge)]);
+    // Nothing listens on port 1: the push cannot succeed (2 = refused at parse, 1 = push failed).
+    expect(asPushgateway.code).not.toBe(0);
+    for (const run of [asPushgateway, asEdgeRun]) expect(`${run.stdout}${run.stderr}`).not.toContain('Mk9');
+  });
+});
+
+describe('probe script: name resolution', () => {
+  let temp: { path: string; remove: () => void };
+  beforeAll(() => {
+    temp = makeTempDir('probe-resolv');
+  });
+  afterAll(() => temp?.remove());
+
+  test('without PROBE_DNS_SERVERS, applies resolv.conf search and ndots: a short Service name resolves', async () => {
+    const resolvConf = join(temp.path, 'resolv.conf');
+    writeFileSync(resolvConf, `# a pod's resolv.conf\nsearch ${POD_SEARCH.join(' ')}\nnameserver ${fx.dns.server}\noptions ndots:5\n`);
+    const run = await runProbe(
+      fx.env('short-name', { PROBE_DNS_SERVERS: '', PROBE_RESOLV_CONF: resolvConf, PROBE_PUSHGATEWAY_URL: `http://pushgateway.monitoring:${fx.pushgateway.port}` }),
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(summaryOf(run)).toMatchObject({ ok: '1', replicas: '3' });
+    expect(valueOf(await runGroup('short-name'), ProbeMetric.replicas)).toBe(3);
+
+    // The same name without the search list does not resolve: the list is what made it work.
+    writeFileSync(resolvConf, `nameserver ${fx.dns.server}\n`);
+    const bare = await runProbe(
+      fx.env('short-name-bare', { PROBE_DNS_SERVERS: '', PROBE_RESOLV_CONF: resolvConf, PROBE_PUSHGATEWAY_URL: `http://pushgateway.monitoring:${fx.pushgateway.port}` }),
+    );
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/push failed: .*(ENOTFOUND|EREFUSED).*pushgateway\.monitoring/);
+  });
+
+  test('a black-holed DNS server: the run ends within deadline + timeout and still pushes', async () => {
+    const blackHole = new DnsBlackHole(await freePort());
+    await blackHole.start();
+    try {
+      const resolvConf = join(temp.path, 'resolv-black-hole.conf');
+      writeFileSync(resolvConf, `search ${POD_SEARCH.join(' ')}\nnameserver 127.0.0.1:${blackHole.port}\noptions ndots:5\n`);
+      const run = await runProbe(
+        fx.env('dns-black-hole', {
+          PROBE_DNS_SERVERS: '',
+          PROBE_RESOLV_CONF: resolvConf,
+          PROBE_PUSHGATEWAY_URL: fx.pushgateway.url,
+          PROBE_ORIGIN_URL: `http://127.0.0.1:${fx.ttyd.port}`,
+          PROBE_REPLICAS: REPLICAS_NAME,
+          PROBE_TIMEOUT_SECONDS: '1',
+          PROBE_DEADLINE_SECONDS: '2',
+        }),
+        { killAfterMs: 15_000 },
+      );
+      expect(blackHole.queries).toBeGreaterThan(0);
+      expect(run.code).toBe(0);
+      expect(run.wallMs).toBeLessThan((2 + 1) * 1000 + 1000);
+      expect(summaryOf(run)).toMatchObject({ token: '0', ws: '0', ttyd: '200', ok: '0', replicas: '0' });
+      const group = await runGroup('dns-black-hole');
+      expect(valueOf(group, ProbeMetric.replicas)).toBe(0);
+    } finally {
+      await blackHole.stop();
+    }
+  });
+});
+
+describe('probe script: router inventory budget', () => {
+  test('endless pages on three replicas: the inventory stops at the run budget and says so', async () => {
+    const addresses = ['127.0.0.5', '127.0.0.6', '127.0.0.7'];
+    const api = new EndlessRouterApi(addresses, await freePort(addresses), 400 * 1024);
+    await api.start();
+    try {
+      const run = await runProbe(
+        fx.env('inventory-budget', { PROBE_REPLICAS: addresses.join(','), PROBE_TRAEFIK_API_PORT: String(api.port), PROBE_TIMEOUT_SECONDS: '3', PROBE_DEADLINE_SECONDS: '10' }),
+        { killAfterMs: 30_000 },
+      );
+      expect(run.code).toBe(0);
+      for (const address of addresses) {
+        expect(run.stderr).toMatch(new RegExp(`replica ${address.replace(/\./g, '\\.')} router inventory: page \\d+: (the run's inventory budget of 4194304 bytes is used up|run deadline reached)`));
+      }
+      expect(run.stderr).toContain("inventory budget of 4194304 bytes is used up");
+      // 4 MiB over all replicas at 400 KiB a page: the pages that fit, the one that crosses the budget,
+      // and one page per later replica, cut at its first chunk (without the shared budget: 300 pages).
+      expect(api.pagesRequested).toBeLessThanOrEqual(Math.ceil((4 * 1024) / 400) + addresses.length);
+      const group = await runGroup('inventory-budget');
+      for (const replica of addresses) expect(valueOf(group, ProbeMetric.routerInventoryOk, { replica })).toBe(0);
+      expect(group?.metrics.has(ProbeMetric.replicaRouters)).toBe(false);
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
+describe('probe script: router lists counted as they stream', () => {
+  /** One "Traefik API" on 127.0.0.8 answering page n with pages[n-1], X-Next-Page as Traefik sets it. */
+  async function withApi(pages: string[], body: (port: number) => Promise<void>): Promise<void> {
+    const port = await freePort(['127.0.0.8']);
+    const server = http.createServer((request, response) => {
+      const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? '1');
+      const next = page < pages.length ? page + 1 : 1;
+      // Small writes, so values and strings are split across chunks.
+      response.writeHead(200, { 'Content-Type': 'application/json', 'X-Next-Page': String(next) });
+      const text = pages[page - 1] ?? '[]';
+      for (let i = 0; i < text.length; i += 7) response.write(text.slice(i, i + 7));
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen({ host: '127.0.0.8', port }, () => resolve()));
+    try {
+      await body(port);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  function inventoryEnv(job: string, port: number): Record<string, string> {
+    return fx.env(job, { PROBE_REPLICAS: '127.0.0.8', PROBE_TRAEFIK_API_PORT: String(port) });
+  }
+
+  test('strings with brackets, commas and escaped quotes, nested values: every element counted once', async () => {
+    const tricky = JSON.stringify([
+      { rule: 'Host(`a`) || PathPrefix(`/x,]`)', name: 'a\\"]},{', using: ['websecure'] },
+      { middlewares: [{ a: [1, 2, { b: '}' }] }], name: 'b' },
+      'c',
+      3,
+      null,
+    ]);
+    await withApi([tricky, '[ ]', ' [ {"name": "d"} ] '], async (port) => {
+      const run = await runProbe(inventoryEnv('inventory-tricky', port));
+      expect(run.stdout).toContain('probe: replica=127.0.0.8 token=0 ws=0 routers=6 ok=0');
+      expect(valueOf(await runGroup('inventory-tricky'), ProbeMetric.replicaRouters, { replica: '127.0.0.8' })).toBe(6);
+    });
+  });
+
+  test.each([
+    ['an object', '{"routers": []}', 'body is not a JSON array'],
+    ['a truncated array', '[{"name": "a"}, {"name": ', 'body is not JSON (a truncated array)'],
+    ['data after the array', '[1] [2]', 'body is not a JSON array (data after its end)'],
+  ])('%s fails the inventory with the reason', async (_name, page, reason) => {
+    await withApi([page], async (port) => {
+      const run = await runProbe(inventoryEnv('inventory-bad-body', port));
+      expect(run.stderr).toContain(`probe: replica 127.0.0.8 router inventory: page 1: ${reason}`);
+      expect(valueOf(await runGroup('inventory-bad-body'), ProbeMetric.routerInventoryOk, { replica: '127.0.0.8' })).toBe(0);
+    });
+  });
+});
+

@@ -75,8 +75,16 @@ describe('WebterminalProbe', () => {
     });
   });
 
+  test('authentikHost becomes PROBE_AUTHENTIK_HOST, and only when given', () => {
+    const envOf = (props: Partial<WebterminalProbeProps>) =>
+      onlyOf(probeResources(props), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env as { name: string; value: string }[];
+    expect(envOf({ authentikHost: 'auth.example.com' })).toContainEqual({ name: 'PROBE_AUTHENTIK_HOST', value: 'auth.example.com' });
+    expect(envOf({}).map((e) => e.name)).not.toContain('PROBE_AUTHENTIK_HOST');
+    expect(() => probeResources({ authentikHost: 'https://auth.example.com' })).toThrow('authentikHost "https://auth.example.com" is not a valid DNS name');
+  });
+
   test('every variable the construct sets is one the script reads', () => {
-    const env = onlyOf(probeResources(), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env as { name: string }[];
+    const env = onlyOf(probeResources({ authentikHost: 'auth.example.com' }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env as { name: string }[];
     for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
   });
 

@@ -7,8 +7,18 @@
  * Peak RSS: `process.resourceUsage().maxRSS` (the kernel's high-water mark of the process, KiB) read
  * in an `exit` hook preloaded with `--require`, so it covers the whole run including the push; the
  * hook itself adds nothing measurable. This is the figure the CronJob's memory request/limit follow.
+ *
+ * Drills (issue 10 §3):
+ * - endless inventory: three "Traefik APIs" on 127.0.0.5-7 whose every page is ~4 MiB (or ~0.49 MiB,
+ *   just under the probe's page limit) and whose X-Next-Page never ends; peak RSS must stay under the
+ *   pod's 64 MiB request;
+ * - black-holed DNS: resolv.conf names a UDP server that never answers (edge and replica names go
+ *   to it), timeout 1 s, deadline 2 s; the run must end within deadline + timeout.
  */
 import { writeFileSync } from 'node:fs';
+import { POD_SEARCH, REPLICAS_NAME } from '../__tests__/support/fixtures';
+import { freePort } from '../__tests__/support/processes';
+import { DnsBlackHole, EndlessRouterApi } from '../__tests__/support/servers';
 import { join } from 'node:path';
 import { ProbeRun, runProbe, startProbeFixtures } from '../__tests__/support/fixtures';
 import { makeTempDir } from '../__tests__/support/processes';
@@ -21,6 +31,11 @@ const TARGET_RSS_MIB = 64;
 const BLACK_HOLE_TIMEOUT_SECONDS = 1;
 const BLACK_HOLE_DEADLINE_SECONDS = 3;
 const RSS_MARKER = 'probe-bench-maxrss-kib=';
+const DRILL_RUNS = 3;
+const DRILL_ADDRESSES = ['127.0.0.5', '127.0.0.6', '127.0.0.7'];
+const DRILL_PAGE_SIZES = [4 * 1024 * 1024 - 1024, 500 * 1024];
+const DNS_TIMEOUT_SECONDS = 1;
+const DNS_DEADLINE_SECONDS = 2;
 
 /** Printed on stderr at exit; the probe calls process.exit, which still runs `exit` listeners. */
 const RSS_HOOK = `process.on('exit', () => { require('node:fs').writeSync(2, '\\n${RSS_MARKER}' + process.resourceUsage().maxRSS + '\\n'); });\n`;
@@ -62,6 +77,59 @@ async function main(): Promise<void> {
       blackHole.push(run);
     }
 
+    const drillLines: string[] = [];
+    for (const pageBytes of DRILL_PAGE_SIZES) {
+      const api = new EndlessRouterApi(DRILL_ADDRESSES, await freePort(DRILL_ADDRESSES), pageBytes);
+      await api.start();
+      try {
+        const runs: ProbeRun[] = [];
+        for (let i = 0; i < DRILL_RUNS; i += 1) {
+          const env = fx.env('bench-endless-inventory', { PROBE_REPLICAS: DRILL_ADDRESSES.join(','), PROBE_TRAEFIK_API_PORT: String(api.port) });
+          const run = await runProbe(env, { nodeArgs, killAfterMs: 60_000 });
+          if (run.code !== 0 || !/router inventory: page \d+: (body above|the run's inventory budget)/.test(run.stderr)) {
+            throw new Error(`endless-inventory run did not stop at a bound:\n${run.stdout}${run.stderr}`);
+          }
+          runs.push(run);
+        }
+        const rss = runs.map(peakRssMiB);
+        drillLines.push(
+          `endless inventory, ${(pageBytes / 1048576).toFixed(2)} MiB pages x 3 replicas: peak RSS median ${median(rss).toFixed(1)} MiB, max ${Math.max(...rss).toFixed(1)} MiB, ` +
+            `wall median ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms, pages served ${api.pagesRequested} over ${DRILL_RUNS} runs, target < ${TARGET_RSS_MIB} MiB: ${verdict(Math.max(...rss) < TARGET_RSS_MIB)}`,
+        );
+      } finally {
+        await api.stop();
+      }
+    }
+
+    const dnsHole = new DnsBlackHole(await freePort());
+    await dnsHole.start();
+    const dnsRuns: ProbeRun[] = [];
+    try {
+      const resolvConf = join(temp.path, 'resolv.conf');
+      writeFileSync(resolvConf, `search ${POD_SEARCH.join(' ')}\nnameserver 127.0.0.1:${dnsHole.port}\noptions ndots:5\n`);
+      for (let i = 0; i < BLACK_HOLE_RUNS; i += 1) {
+        const env = fx.env('bench-dns-black-hole', {
+          PROBE_DNS_SERVERS: '',
+          PROBE_RESOLV_CONF: resolvConf,
+          PROBE_PUSHGATEWAY_URL: fx.pushgateway.url,
+          PROBE_REPLICAS: REPLICAS_NAME,
+          PROBE_TIMEOUT_SECONDS: String(DNS_TIMEOUT_SECONDS),
+          PROBE_DEADLINE_SECONDS: String(DNS_DEADLINE_SECONDS),
+        });
+        const run = await runProbe(env, { nodeArgs, killAfterMs: 30_000 });
+        if (run.code !== 0) throw new Error(`DNS black-hole run did not push:\n${run.stdout}${run.stderr}`);
+        dnsRuns.push(run);
+      }
+    } finally {
+      await dnsHole.stop();
+    }
+    const dnsWall = median(dnsRuns.map((run) => run.wallMs));
+    const dnsTargetMs = (DNS_DEADLINE_SECONDS + DNS_TIMEOUT_SECONDS) * 1000;
+    drillLines.push(
+      `black-holed DNS (timeout ${DNS_TIMEOUT_SECONDS}s, deadline ${DNS_DEADLINE_SECONDS}s): wall median ${dnsWall.toFixed(0)} ms (runs: ${dnsRuns.map((r) => r.wallMs.toFixed(0)).join(', ')}), ` +
+        `target <= deadline + timeout = ${dnsTargetMs} ms: ${verdict(Math.max(...dnsRuns.map((r) => r.wallMs)) <= dnsTargetMs)}`,
+    );
+
     const healthyWall = median(healthy.map((run) => run.wallMs));
     const healthyRss = healthy.map(peakRssMiB);
     const blackHoleWall = median(blackHole.map((run) => run.wallMs));
@@ -73,6 +141,7 @@ async function main(): Promise<void> {
       `healthy     peak RSS median ${median(healthyRss).toFixed(1)} MiB, max ${Math.max(...healthyRss).toFixed(1)} MiB, target <= ${TARGET_RSS_MIB} MiB: ${verdict(Math.max(...healthyRss) <= TARGET_RSS_MIB)}`,
       `black hole  wall median ${blackHoleWall.toFixed(0)} ms (runs: ${blackHole.map((r) => r.wallMs.toFixed(0)).join(', ')}), target <= ${blackHoleTargetMs} ms: ${verdict(blackHoleWall <= blackHoleTargetMs)}`,
       `black hole  peak RSS median ${median(blackHoleRss).toFixed(1)} MiB, max ${Math.max(...blackHoleRss).toFixed(1)} MiB`,
+      ...drillLines,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

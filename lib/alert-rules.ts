@@ -411,12 +411,18 @@ export const WebterminalAlertName = {
   websocketDegraded: 'WebterminalWebsocketDegraded',
   /** The in-cluster checks of ttyd fail in most recent probe runs (critical). */
   ttydUnreachable: 'WebterminalTtydUnreachable',
-  /** A Traefik replica answers the terminal host with something other than a 3xx (critical). */
+  /** A Traefik replica does not answer the terminal host with the auth redirect to the outpost (critical). */
   replicaRouteMissing: 'WebterminalReplicaRouteMissing',
+  /** Per-replica checks are configured but the probe found no replica: the detector is blind (warning). */
+  probeBlind: 'WebterminalProbeBlind',
+  /** ttyd answered without the auth header: anyone who reaches it gets a shell (critical). */
+  ttydOpen: 'WebterminalTtydOpen',
   /** The probe has not pushed for too long, or never did (warning). */
   probeStale: 'WebterminalProbeStale',
   /** Traefik replicas disagree on how many routers they have (warning). */
   traefikRouterCountSkew: 'TraefikRouterCountSkew',
+  /** The probe's router inventory fails on a replica: the parity alert is blind there (warning). */
+  traefikRouterInventoryFailing: 'TraefikRouterInventoryFailing',
 } as const;
 
 /** Group names the factories use. */
@@ -477,24 +483,39 @@ export interface ThresholdAlertOverride extends AlertOverride {
 export interface WebterminalAlertOverrides {
   /**
    * Threshold: share of the window (0 < x ≤ 1) during which the latest run had edge `/token` failures.
-   * @default - warning, for 10m, threshold 0.5
+   * @default - warning, for 5m, threshold 0.5
    */
   readonly WebterminalTokenDegraded?: ThresholdAlertOverride;
   /**
    * Threshold: as for the token alert, for the edge WebSocket check.
-   * @default - critical, for 10m, threshold 0.5
+   * @default - critical, for 5m, threshold 0.5
    */
   readonly WebterminalWebsocketDegraded?: ThresholdAlertOverride;
   /**
    * Threshold: as for the token alert, for the in-cluster ttyd checks.
-   * @default - critical, for 10m, threshold 0.5
+   * @default - critical, for 5m, threshold 0.5
    */
   readonly WebterminalTtydUnreachable?: ThresholdAlertOverride;
   /**
-   * No threshold: any answer but a 3xx is wrong.
+   * No threshold: a replica whose latest run was not healthy (wrong status or a redirect elsewhere).
    * @default - critical, for 10m
    */
   readonly WebterminalReplicaRouteMissing?: AlertOverride;
+  /**
+   * No threshold: per-replica checks on, no replica found.
+   * @default - warning, for 10m
+   */
+  readonly WebterminalProbeBlind?: AlertOverride;
+  /**
+   * No threshold: ttyd answered without the auth header.
+   * @default - critical, for 1m
+   */
+  readonly WebterminalTtydOpen?: AlertOverride;
+  /**
+   * No threshold: a replica's router inventory failed.
+   * @default - warning, for 15m
+   */
+  readonly TraefikRouterInventoryFailing?: AlertOverride;
   /**
    * Threshold: seconds since the probe's last push.
    * @default - warning, for 15m, threshold 2 probe intervals
@@ -702,18 +723,11 @@ function guarded(expr: string, config: ResolvedWebterminalAlertsProps): string {
 
 /**
  * Share of the last three probe intervals during which the latest run had failures in `checks`,
- * per job and check.
- *
- * Why not just "failures > 0 for 10m": one request in six lands on the good replicas only with
- * p = (2/3)^6 ≈ 8.8 %, and such a lucky run resets `for`. Why not "any failure in the last two
- * intervals" (`max_over_time`) either: a run's count stays current for a whole interval, so one
- * failed run would keep that true for interval + window = 15 min and fire a 10m alert on a single
- * blip. The share over three intervals is ≥ 2/3 when two of the last three runs failed and ≤ 1/3
- * (plus a scrape) when only one did, so with the threshold 1/2: one lucky run among failing ones
- * does not reset `for`, one failing run among good ones never fires. A persistent 1-in-3 replica
- * skew fires about 1.5 intervals + `for` after it starts, unless two of three runs in a row are
- * lucky (≈ 2 %). The step is a tenth of the interval: fine enough that scrape timing moves the
- * share by little.
+ * per job and check, sampled in steps of a tenth of the interval. With the threshold 1/2 and `for`
+ * one interval, a sustained fault fires 1.5 intervals + `for` after its first failing run (12.5 min
+ * at 5 minutes), one lucky run among failing ones does not reset it, and one failing run among good
+ * ones never fires. The reasoning and the timelines are in docs/runbooks/WebterminalTokenDegraded.md
+ * ("Why a share of three runs").
  */
 function failingShare(config: ResolvedWebterminalAlertsProps, checks: readonly string[]): string {
   const metric = select(ProbeMetric.checkFailures, eq('job', config.probeJob), checkMatcher(checks));
@@ -784,7 +798,7 @@ function degradedDefinition(
   return {
     alert,
     severity,
-    for: '10m',
+    for: formatDuration(config.probeIntervalSeconds),
     threshold: 0.5,
     thresholdProblem: shareProblem,
     summary: `The ${what} fails in most recent probe runs.`,
@@ -803,29 +817,80 @@ const DEGRADED_ALERTS: readonly { alert: string; severity: Severity; checks: rea
 ];
 
 /**
- * A replica answering the terminal host with anything but a 3xx (the auth redirect): 404 when it
- * lacks the router, 0 when it does not answer. Deterministic (the probe asks every replica
- * directly), so no window is needed. `for` 10m = two probe intervals: a replica must be wrong in
- * consecutive runs, so a pod caught loading its configuration once does not page; it still fires
- * within one interval + `for` of the fault. No restart guard: the value is the last run's verdict as
- * the Pushgateway holds it, just as true for a Prometheus that has only just started.
+ * A replica whose latest run was not healthy: `webterminal_probe_replica_ok` is the probe's verdict
+ * (the auth redirect, judged by where it leads), so a 404 (no router), no answer, a 200 (auth
+ * bypassed) and a redirect to the wrong place all fire, naming the replica. Deterministic (the probe
+ * asks every replica directly), so no window is needed. `for` 10m = two probe intervals: a replica
+ * must be wrong in consecutive runs, so a pod caught loading its configuration once does not page; it
+ * still fires within one interval + `for` of the fault. No restart guard: the value is the last run's
+ * verdict as the Pushgateway holds it, just as true for a Prometheus that has only just started.
  */
 function replicaRouteMissing(config: ResolvedWebterminalAlertsProps): AlertDefinition {
-  const status = `max by (job, ${ProbeLabel.replica}, ${ProbeLabel.check}) (${select(
-    ProbeMetric.replicaStatus,
-    eq('job', config.probeJob),
-    oneOf(ProbeLabel.check, [ProbeCheck.edgeToken, ProbeCheck.edgeWs]),
-  )})`;
+  const ok = select(ProbeMetric.replicaOk, eq('job', config.probeJob));
   return {
     alert: WebterminalAlertName.replicaRouteMissing,
     severity: 'critical',
     for: '10m',
-    summary: 'A Traefik replica does not route the web terminal.',
+    summary: 'A Traefik replica does not route the web terminal through Authentik.',
     description:
-      `Traefik replica {{ $labels.${ProbeLabel.replica} }} answered the {{ $labels.${ProbeLabel.check} }} check ` +
-      'with status {{ $value }} instead of the auth redirect (0 = no answer); the requests Traefik sends to ' +
-      'it fail.',
-    expr: () => `${status} < 300\nor\n${status} >= 400`,
+      `Traefik replica {{ $labels.${ProbeLabel.replica} }} did not answer the terminal host with the auth ` +
+      'redirect to the Authentik outpost in the latest probe runs (no route, no answer, or a redirect ' +
+      'elsewhere: the probe log says which); the requests Traefik sends to it fail.',
+    expr: () => `min by (job, ${ProbeLabel.replica}) (${ok}) == 0`,
+  };
+}
+
+/**
+ * Per-replica checks configured, but the replica name resolved to nothing (or not in time): the
+ * probe pushes `webterminal_probe_replicas` 0, and without this alert a blind detector looks quiet.
+ * No restart guard: the value is the last run's.
+ */
+function probeBlind(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  return {
+    alert: WebterminalAlertName.probeBlind,
+    severity: 'warning',
+    for: '10m',
+    summary: 'The web terminal probe finds no Traefik replica to check.',
+    description:
+      'Probe job {{ $labels.job }} has per-replica checks configured but found no replica in its latest ' +
+      'runs: a replica without the terminal route would not be noticed.',
+    expr: () => `max by (job) (${select(ProbeMetric.replicas, eq('job', config.probeJob))}) == 0`,
+  };
+}
+
+/**
+ * ttyd answered `GET /token` with 200 or the upgrade with 101 without the auth header: it runs
+ * without header auth, and anyone who reaches it gets a shell. Critical, `for` one minute: one run
+ * with the proof is enough (the value stays for the whole interval), one minute rides out a scrape.
+ */
+function ttydOpen(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  return {
+    alert: WebterminalAlertName.ttydOpen,
+    severity: 'critical',
+    for: '1m',
+    summary: 'ttyd gives a shell without Authentik.',
+    description:
+      'Probe job {{ $labels.job }} reached ttyd without the auth header and got a token or a WebSocket ' +
+      '(101): ttyd runs without header auth, so anyone who can reach it gets a shell.',
+    expr: () => `max by (job) (${select(ProbeMetric.ttydOpen, eq('job', config.probeJob))}) == 1`,
+  };
+}
+
+/**
+ * The probe could not read a replica's router list (API not served on the `traefik` entrypoint, a
+ * byte budget exceeded, a timeout): the inventory-based parity alert cannot see that replica.
+ * `for` three intervals: the inventory is informational, a slow API once is no news.
+ */
+function traefikRouterInventoryFailing(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  return {
+    alert: WebterminalAlertName.traefikRouterInventoryFailing,
+    severity: 'warning',
+    for: formatDuration(3 * config.probeIntervalSeconds),
+    summary: 'The probe cannot read the router list of a Traefik replica.',
+    description:
+      `The router inventory of probe job {{ $labels.job }} failed on Traefik replica {{ $labels.${ProbeLabel.replica} }}; ` +
+      'TraefikRouterCountSkew cannot judge it (the probe log says why).',
+    expr: () => `min by (job, ${ProbeLabel.replica}) (${select(ProbeMetric.routerInventoryOk, eq('job', config.probeJob))}) == 0`,
   };
 }
 
@@ -897,9 +962,10 @@ function traefikRouterCountSkew(config: ResolvedWebterminalAlertsProps): AlertDe
 // ----- Factories ------------------------------------------------------------------------------
 
 /**
- * The `Webterminal` group: WebterminalTokenDegraded (warning, 10m), WebterminalWebsocketDegraded
- * (critical, 10m), WebterminalTtydUnreachable (critical, 10m), WebterminalReplicaRouteMissing
- * (critical, 10m), WebterminalProbeStale (warning, 15m). Labels `severity`, `subsystem`
+ * The `Webterminal` group: WebterminalTokenDegraded (warning, 5m), WebterminalWebsocketDegraded
+ * (critical, 5m), WebterminalTtydUnreachable (critical, 5m) — `for` is one probe interval —,
+ * WebterminalReplicaRouteMissing (critical, 10m), WebterminalProbeStale (warning, 15m),
+ * WebterminalProbeBlind (warning, 10m), WebterminalTtydOpen (critical, 1m). Labels `severity`, `subsystem`
  * (`webterminal`), annotations `summary`, `description`, `runbook_url`.
  */
 export function webterminalAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
@@ -911,6 +977,8 @@ function webterminalGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup 
     ...DEGRADED_ALERTS.map((degraded) => degradedDefinition(config, degraded)),
     replicaRouteMissing(config),
     probeStale(config),
+    probeBlind(config),
+    ttydOpen(config),
   ];
   return new AlertGroup({
     name: WebterminalGroupName.webterminal,
@@ -920,7 +988,8 @@ function webterminalGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup 
 
 /**
  * The `Traefik Router Parity` group: TraefikRouterCountSkew (warning, 10m), from the source chosen
- * with `paritySource`; `subsystem` is `traefik`.
+ * with `paritySource`, and TraefikRouterInventoryFailing (warning, three probe intervals: 15m), which
+ * reads the probe's inventory and is quiet when it is off; `subsystem` is `traefik`.
  */
 export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
   return routerParityGroupOf(resolveWebterminalAlertsProps(props));
@@ -929,7 +998,10 @@ export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}
 function routerParityGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
   return new AlertGroup({
     name: WebterminalGroupName.traefikRouterParity,
-    alerts: [alertProps(traefikRouterCountSkew(config), config, 'traefik')],
+    alerts: [
+      alertProps(traefikRouterCountSkew(config), config, 'traefik'),
+      alertProps(traefikRouterInventoryFailing(config), config, 'traefik'),
+    ],
   });
 }
 

@@ -29,6 +29,15 @@ export const ProbeMetric = {
   replicaRouters: 'webterminal_probe_replica_routers',
   /** Wall time of the run. */
   durationSeconds: 'webterminal_probe_duration_seconds',
+  /**
+   * Per Traefik replica, label `replica`: 1 when every check on it was healthy in the run (the auth
+   * redirect to the Authentik outpost on the terminal host, for /token and the upgrade), else 0.
+   */
+  replicaOk: 'webterminal_probe_replica_ok',
+  /** Per replica, label `replica`: 1 when its router inventory was read in full, else 0 (only with the inventory on). */
+  routerInventoryOk: 'webterminal_probe_router_inventory_ok',
+  /** 1 when ttyd answered without the auth header (token 200 or upgrade 101): it runs without header auth. */
+  ttydOpen: 'webterminal_probe_ttyd_open',
 } as const;
 
 /** One of the probe's metric names. */
@@ -54,6 +63,10 @@ export const ProbeCheck = {
   originToken: 'origin_token',
   /** WebSocket upgrade on the in-cluster ttyd Service. */
   originWs: 'origin_ws',
+  /** `GET /token` on the in-cluster ttyd Service without the auth header: healthy unless 200. */
+  originOpenToken: 'origin_open_token',
+  /** WebSocket upgrade on the in-cluster ttyd Service without the auth header: healthy unless 101. */
+  originOpenWs: 'origin_open_ws',
 } as const;
 
 /** Value of the `kind` grouping-key label of the group that holds the last-success timestamp. */

@@ -8,7 +8,9 @@
  * Configuration (environment; an empty value counts as unset):
  *   PROBE_EDGE_URL          required  public URL of the terminal, through the CDN (https://terminal.example.com)
  *   PROBE_ORIGIN_URL        required  in-cluster ttyd Service URL (http://terminal.terminal.svc.cluster.local)
- *   PROBE_PUSHGATEWAY_URL   required  Pushgateway base URL (userinfo, if any, is sent as basic auth)
+ *   PROBE_PUSHGATEWAY_URL   required  Pushgateway base URL (userinfo, if any, is sent as basic auth; prefer the next two)
+ *   PROBE_PUSHGATEWAY_USERNAME, PROBE_PUSHGATEWAY_PASSWORD  (none)  basic-auth credentials for the push, both or
+ *                                     neither, never together with userinfo in the URL (from a Secret: secretKeyRef)
  *   PROBE_JOB               webterminal-probe  Pushgateway job name
  *   PROBE_REPLICAS          (off)     headless Service DNS name resolving to every Traefik replica, or a
  *                                     comma list of IP addresses; empty = per-replica checks off
@@ -19,15 +21,23 @@
  *   PROBE_AUTH_HEADER       X-authentik-username  header ttyd trusts (ttyd -H)
  *   PROBE_AUTH_USER         probe     user the probe claims in-cluster
  *   PROBE_INSECURE_TLS      0         1 = skip certificate checks
- *   PROBE_DNS_SERVERS       (system)  comma list of `ip[:port]` (IPv6 as `[ip]:port`); when set, every name
- *                                     the probe looks up (edge host, replicas name, Pushgateway, origin) is
- *                                     resolved by these servers instead of the system resolver
+ *   PROBE_DNS_SERVERS       (resolv.conf)  comma list of `ip[:port]` (IPv6 as `[ip]:port`): the name servers
+ *                                     for every lookup, names taken as they are (no search list)
+ *   PROBE_RESOLV_CONF       /etc/resolv.conf  read when PROBE_DNS_SERVERS is unset: `nameserver` (also `ip:port`),
+ *                                     `search` and `options ndots:n`, applied as the system resolver would, so a
+ *                                     short Service name (`prometheus-pushgateway.monitoring`) resolves
+ *   PROBE_AUTHENTIK_HOST    (none)    another host whose /outpost.goauthentik.io/ redirects count as healthy
+ *   PROBE_ORIGIN_CLIENT_CERT_FILE, PROBE_ORIGIN_CLIENT_KEY_FILE, PROBE_ORIGIN_CA_FILE  (none)  client certificate
+ *                                     (both files) and CA the origin checks use when ttyd requires mutual TLS
+ *                                     (https PROBE_ORIGIN_URL only)
  *   PROBE_ROUTER_INVENTORY  0         1 = also count each replica's routers from its Traefik API (needs PROBE_REPLICAS)
  *   PROBE_TRAEFIK_API_PORT  8080      port of Traefik's API on the pods: the Helm chart's `traefik` entrypoint
  *
  * Checks (each sample on its own connection, never reused):
- *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = 3xx with a Location that leads to
- *                 the Authentik outpost (`/outpost.goauthentik.io/`). 302 and 307 are both seen in the wild.
+ *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = a 3xx whose Location, resolved
+ *                 against the request URL (WHATWG URL), is on the edge host (or PROBE_AUTHENTIK_HOST) with a path
+ *                 starting `/outpost.goauthentik.io/`; anything else fails with the reason on stderr. 302 and
+ *                 307 are both seen in the wild.
  *   edge_ws       WebSocket upgrade to <edge>/ws (HTTP/1.1, ALPN http/1.1, subprotocol tty), PROBE_SAMPLES
  *                 times; healthy = the same auth redirect. Token and ws samples alternate on one sequential
  *                 chain, so behind a round-robin balancer over N replicas every replica sees both checks
@@ -36,34 +46,52 @@
  *   origin_ws     WebSocket upgrade to <origin>/ws with the auth header, once; healthy = 101, correct
  *                 Sec-WebSocket-Accept, subprotocol tty. The socket is destroyed at once: no WebSocket frame is
  *                 ever sent, because ttyd spawns a shell on the client's first message.
+ *   origin_open_token  GET <origin>/token WITHOUT the auth header, once; healthy = anything but 200 (ttyd: 407).
+ *   origin_open_ws     WebSocket upgrade to <origin>/ws WITHOUT the auth header, once; healthy = anything but 101
+ *                 (ttyd closes the connection with no answer). A 200 or 101 means ttyd runs without header
+ *                 auth: ttyd_open=1 and the run is unhealthy.
+ *   All four origin checks present the client certificate when PROBE_ORIGIN_CLIENT_CERT_FILE is set.
  *   per replica   every address of PROBE_REPLICAS, on PROBE_REPLICA_PORT with TLS SNI and Host = the edge host:
  *                 edge_token and edge_ws once each. A replica without the route answers 404 every time.
  *                 A name that resolves to no address is a failed run (replicas=0, ok=0, a line on stderr):
  *                 the detector being blind must not look like health.
  *   inventory     with PROBE_ROUTER_INVENTORY=1: GET http://<replica>:<api port>/api/http/routers, following
  *                 Traefik's pagination (`page`, `per_page`, header X-Next-Page, which is 1 on the last page).
- *                 Informational: a failed inventory is reported and its series left out, but does not make
- *                 the run unhealthy (the parity alert judges the counts).
+ *                 Informational: a failed inventory is reported (router_inventory_ok 0) and its count left out,
+ *                 but does not make the run unhealthy (the alerts judge). All pages of all replicas share one
+ *                 budget of INVENTORY_BUDGET_BYTES (4 MiB) a run, a page is at most INVENTORY_PAGE_BYTES
+ *                 (512 KiB), and one replica is read at a time, so endless or huge pages cannot take the
+ *                 pod's memory. Needs Traefik's API on the `traefik`
+ *                 entrypoint (Helm: `api.insecure=true`, or the dashboard IngressRoute on that entrypoint).
+ *
+ * Name resolution: every lookup goes through c-ares (`dns.Resolver`) with the request timeout, and the
+ * run deadline cancels what is still pending; never getaddrinfo, whose threads cannot be stopped.
  *
  * Metrics, PUT to <pushgateway>/metrics/job/<job> (the group is replaced, so a replica that is gone
  * disappears): webterminal_probe_{token,ws,ttyd,ttyd_ws}_status (first unexpected status of the run, else
  * the healthy one; 0 = no HTTP answer), webterminal_probe_check_{samples,failures}{check},
  * webterminal_probe_replica_status{replica,check}, webterminal_probe_replicas (only when PROBE_REPLICAS is
- * set), webterminal_probe_replica_routers{replica} (inventory), webterminal_probe_duration_seconds.
+ * set), webterminal_probe_replica_ok{replica} (1 = both checks on the replica healthy),
+ * webterminal_probe_replica_routers{replica} and webterminal_probe_router_inventory_ok{replica} (inventory),
+ * webterminal_probe_ttyd_open (1 = ttyd answered without the auth header), webterminal_probe_duration_seconds.
  * Only a fully healthy run also PUTs webterminal_probe_last_success_timestamp to
  * <pushgateway>/metrics/job/<job>/kind/success, so it never drops to 0 and never moves on a failing run.
  *
  * Exit codes: 0 = pushed (even when checks failed: alerts judge); 1 = push failed; 2 = bad configuration.
- * Checks stop at the deadline; the push has its own timeout (PROBE_TIMEOUT_SECONDS), so a run ends
- * within PROBE_DEADLINE_SECONDS + PROBE_TIMEOUT_SECONDS at worst, and shortly after the deadline when the
- * Pushgateway answers.
+ * Checks stop at the deadline; the push has its own timeout (PROBE_TIMEOUT_SECONDS, lookup included), so a
+ * run ends within PROBE_DEADLINE_SECONDS + PROBE_TIMEOUT_SECONDS at worst, also when DNS black-holes, and
+ * shortly after the deadline when the Pushgateway answers.
  * Output: `probe: token=302 ws=302 ttyd=200 ok=1 ...` then one `probe: replica <addr> ...` line per replica
- * on stdout; reasons for failures on stderr. URLs are never printed with userinfo or query.
+ * on stdout; reasons for failures on stderr. A URL in a message shows its scheme and host only (`***@`
+ * for userinfo); one that does not parse, or has an `@` outside its userinfo, shows nothing of itself.
+ * Credentials are never printed.
  */
 
 import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import dns from 'node:dns';
+import { setMaxListeners } from 'node:events';
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -82,6 +110,9 @@ const METRIC = {
   replicas: 'webterminal_probe_replicas',
   replicaRouters: 'webterminal_probe_replica_routers',
   durationSeconds: 'webterminal_probe_duration_seconds',
+  replicaOk: 'webterminal_probe_replica_ok',
+  routerInventoryOk: 'webterminal_probe_router_inventory_ok',
+  ttydOpen: 'webterminal_probe_ttyd_open',
 };
 
 /** Values of the `check` label: the same strings as `ProbeCheck` in lib/metrics.ts. */
@@ -90,6 +121,8 @@ const CHECK = {
   edgeWs: 'edge_ws',
   originToken: 'origin_token',
   originWs: 'origin_ws',
+  originOpenToken: 'origin_open_token',
+  originOpenWs: 'origin_open_ws',
 };
 
 const DEFAULT_JOB = 'webterminal-probe';
@@ -103,8 +136,18 @@ const USER_AGENT = 'webterminal-probe/1';
 const ROUTERS_PER_PAGE = 100;
 /** A bound on pages followed, so a misbehaving API cannot keep the probe looping until the deadline. */
 const MAX_ROUTER_PAGES = 100;
-/** Bodies are read only where needed (ttyd's token, Traefik's router list) and never beyond this. */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Bodies are read only where needed (ttyd's token, Traefik's router list, a push's error) and never beyond this. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * What the router inventory may read in one run, all pages of all replicas together. Traefik lists 100
+ * routers per page at well under 1 KiB each, so this is room for thousands of routers per replica, and
+ * it bounds the memory the inventory can take whatever an API sends (endless pages, huge pages).
+ */
+const INVENTORY_BUDGET_BYTES = 4 * 1024 * 1024;
+/** One page of Traefik's router list: 100 routers are some 50 KiB; a page above this is not Traefik's. */
+const INVENTORY_PAGE_BYTES = 512 * 1024;
+/** Where the name servers, `search` and `ndots` come from when PROBE_DNS_SERVERS is unset. */
+const DEFAULT_RESOLV_CONF = '/etc/resolv.conf';
 /** Time the run waits for in-flight work to settle after the deadline aborted it. */
 const DEADLINE_GRACE_MS = 100;
 
@@ -129,6 +172,12 @@ class ConfigError extends Error {}
  * @property {string[] | undefined} dnsServers
  * @property {boolean} routerInventory
  * @property {number} traefikApiPort
+ * @property {string | undefined} authentikHost  another host whose outpost redirects count as healthy
+ * @property {string | undefined} pushgatewayAuthorization  the Authorization header value, if any
+ * @property {TlsFiles | undefined} originTls  client certificate (and CA) for an https origin
+ * @property {string} resolvConf  path of resolv.conf, read when dnsServers is unset
+ *
+ * @typedef {{ cert: Buffer, key: Buffer, ca: Buffer | undefined }} TlsFiles
  */
 
 // ---------------------------------------------------------------------------------------------------
@@ -146,11 +195,23 @@ function readVar(env, name) {
 }
 
 /**
- * A value fit for an error message: no userinfo and no query, which may carry credentials.
+ * A URL fit for an error message: scheme and host only, `***@` where userinfo was. Userinfo, path,
+ * query and fragment may all carry a credential: a password holding `/`, `?` or `#` ends WHATWG URL's
+ * authority early, so the rest of it lands in the path, or the URL does not parse at all. So: a value
+ * that does not parse shows nothing of itself, and one with an `@` outside the userinfo shows nothing
+ * either (its "host" may be the user name).
  * @param {string} value
  */
 function redact(value) {
-  return JSON.stringify(value.replace(/\/\/[^/?#@]*@/, '//***@').replace(/[?#].*$/, '?***'));
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    return '(a value that is not a URL; not shown, it may hold a credential)';
+  }
+  const userinfo = url.username !== '' || url.password !== '';
+  if (!userinfo && value.includes('@')) return '(a URL with "@" outside its userinfo; not shown, it may hold a credential)';
+  return JSON.stringify(`${url.protocol}//${userinfo ? '***@' : ''}${url.host}`);
 }
 
 /**
@@ -262,54 +323,164 @@ function dnsServersVar(env) {
 }
 
 /**
+ * Basic-auth credentials for the Pushgateway: PROBE_PUSHGATEWAY_USERNAME/_PASSWORD (from a Secret), or
+ * the URL's userinfo; never both. No message here ever holds a credential's value.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {URL} url
+ * @returns {string | undefined} the Authorization header value
+ */
+function pushgatewayAuthorization(env, url) {
+  const username = env.PROBE_PUSHGATEWAY_USERNAME ?? '';
+  const password = env.PROBE_PUSHGATEWAY_PASSWORD ?? '';
+  const fromUrl = url.username !== '' || url.password !== '';
+  if (username === '' && password === '') {
+    if (!fromUrl) return undefined;
+    let user;
+    let pass;
+    try {
+      user = decodeURIComponent(url.username);
+      pass = decodeURIComponent(url.password);
+    } catch {
+      throw new ConfigError('PROBE_PUSHGATEWAY_URL: its userinfo holds a bad percent-escape (value not shown)');
+    }
+    return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  }
+  if (fromUrl) {
+    throw new ConfigError('PROBE_PUSHGATEWAY_URL has userinfo and PROBE_PUSHGATEWAY_USERNAME/_PASSWORD are set too; give the credentials one way');
+  }
+  if (username === '' || password === '') {
+    throw new ConfigError(`PROBE_PUSHGATEWAY_${username === '' ? 'USERNAME' : 'PASSWORD'} is empty while PROBE_PUSHGATEWAY_${username === '' ? 'PASSWORD' : 'USERNAME'} is set; give both`);
+  }
+  if (username.includes(':')) throw new ConfigError('PROBE_PUSHGATEWAY_USERNAME holds ":", which basic auth cannot carry (value not shown)');
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ * @returns {Buffer | undefined}
+ */
+function fileVar(env, name) {
+  const path = readVar(env, name);
+  if (path === undefined) return undefined;
+  try {
+    return fs.readFileSync(path);
+  } catch (error) {
+    throw new ConfigError(`${name}=${JSON.stringify(path)} cannot be read: ${describeError(error)}`);
+  }
+}
+
+/**
+ * The client certificate the origin checks present when ttyd requires mutual TLS.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {URL} originUrl
+ * @returns {TlsFiles | undefined}
+ */
+function originTlsVar(env, originUrl) {
+  const cert = fileVar(env, 'PROBE_ORIGIN_CLIENT_CERT_FILE');
+  const key = fileVar(env, 'PROBE_ORIGIN_CLIENT_KEY_FILE');
+  const ca = fileVar(env, 'PROBE_ORIGIN_CA_FILE');
+  if (cert === undefined && key === undefined && ca === undefined) return undefined;
+  if (originUrl.protocol !== 'https:') {
+    throw new ConfigError('PROBE_ORIGIN_CLIENT_CERT_FILE, _KEY_FILE and PROBE_ORIGIN_CA_FILE need an https:// PROBE_ORIGIN_URL');
+  }
+  if (cert === undefined || key === undefined) {
+    throw new ConfigError(`PROBE_ORIGIN_CLIENT_${cert === undefined ? 'CERT' : 'KEY'}_FILE is missing; the client certificate needs both files`);
+  }
+  return { cert, key, ca };
+}
+
+/**
+ * Reads every variable and reports every problem at once (one ConfigError, one line each).
  * @param {NodeJS.ProcessEnv} env
  * @returns {Config}
  */
 function parseConfig(env) {
-  const edgeUrl = requiredHttpUrl(env, 'PROBE_EDGE_URL');
-  const originUrl = requiredHttpUrl(env, 'PROBE_ORIGIN_URL');
-  const pushgatewayUrl = requiredHttpUrl(env, 'PROBE_PUSHGATEWAY_URL');
+  /** @type {string[]} */
+  const problems = [];
+  /**
+   * The value of `read`, or `fallback` with its problem noted.
+   * @template T
+   * @param {() => T} read
+   * @param {T} fallback
+   * @returns {T}
+   */
+  const get = (read, fallback) => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
+  };
+  /** @param {string} message */
+  const problem = (message) => problems.push(message);
+  const placeholder = new URL('http://unset.invalid');
+
+  const edgeUrl = get(() => requiredHttpUrl(env, 'PROBE_EDGE_URL'), placeholder);
+  const originUrl = get(() => requiredHttpUrl(env, 'PROBE_ORIGIN_URL'), undefined);
+  const pushgatewayUrl = get(() => requiredHttpUrl(env, 'PROBE_PUSHGATEWAY_URL'), undefined);
+  const pushgatewayAuth = pushgatewayUrl === undefined ? undefined : get(() => pushgatewayAuthorization(env, pushgatewayUrl), undefined);
+  const originTls = originUrl === undefined ? undefined : get(() => originTlsVar(env, originUrl), undefined);
+  const authentikHost = readVar(env, 'PROBE_AUTHENTIK_HOST')?.toLowerCase();
+  if (authentikHost !== undefined && (!DNS_NAME.test(authentikHost) || authentikHost.endsWith('.'))) {
+    problem(`PROBE_AUTHENTIK_HOST=${JSON.stringify(authentikHost)} is not a host name (e.g. auth.example.com)`);
+  }
 
   const job = readVar(env, 'PROBE_JOB') ?? DEFAULT_JOB;
-  if (!/^[^/\s]+$/.test(job)) throw new ConfigError(`PROBE_JOB=${JSON.stringify(job)} must be one path segment (no "/" or spaces)`);
+  if (!/^[^/\s]+$/.test(job)) problem(`PROBE_JOB=${JSON.stringify(job)} must be one path segment (no "/" or spaces)`);
 
   const authHeader = readVar(env, 'PROBE_AUTH_HEADER') ?? 'X-authentik-username';
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(authHeader)) {
-    throw new ConfigError(`PROBE_AUTH_HEADER=${JSON.stringify(authHeader)} is not an HTTP header name`);
+    problem(`PROBE_AUTH_HEADER=${JSON.stringify(authHeader)} is not an HTTP header name`);
   }
   const authUser = readVar(env, 'PROBE_AUTH_USER') ?? 'probe';
   if (!/^[\x20-\x7e]+$/.test(authUser)) {
-    throw new ConfigError(`PROBE_AUTH_USER=${JSON.stringify(authUser)} must be printable ASCII`);
+    problem(`PROBE_AUTH_USER=${JSON.stringify(authUser)} must be printable ASCII`);
   }
 
-  const timeoutSeconds = secondsVar(env, 'PROBE_TIMEOUT_SECONDS', 10);
-  const deadlineSeconds = secondsVar(env, 'PROBE_DEADLINE_SECONDS', 60);
-  if (timeoutSeconds > deadlineSeconds) {
-    throw new ConfigError(`PROBE_TIMEOUT_SECONDS=${timeoutSeconds} is above PROBE_DEADLINE_SECONDS=${deadlineSeconds}; a request cannot outlast the run`);
+  const timeoutSeconds = get(() => secondsVar(env, 'PROBE_TIMEOUT_SECONDS', 10), undefined);
+  const deadlineSeconds = get(() => secondsVar(env, 'PROBE_DEADLINE_SECONDS', 60), undefined);
+  if (timeoutSeconds !== undefined && deadlineSeconds !== undefined && timeoutSeconds > deadlineSeconds) {
+    problem(`PROBE_TIMEOUT_SECONDS=${timeoutSeconds} is above PROBE_DEADLINE_SECONDS=${deadlineSeconds}; a request cannot outlast the run`);
   }
 
-  const replicas = replicasVar(env);
-  const routerInventory = flagVar(env, 'PROBE_ROUTER_INVENTORY');
-  if (routerInventory && replicas.kind === 'off') {
-    throw new ConfigError('PROBE_ROUTER_INVENTORY=1 needs PROBE_REPLICAS (the replicas whose Traefik API to ask)');
+  /** @type {ReplicaSource} */
+  const replicas = get(() => replicasVar(env), { kind: 'off' });
+  const routerInventory = get(() => flagVar(env, 'PROBE_ROUTER_INVENTORY'), false);
+  if (routerInventory && replicas.kind === 'off' && readVar(env, 'PROBE_REPLICAS') === undefined) {
+    problem('PROBE_ROUTER_INVENTORY=1 needs PROBE_REPLICAS (the replicas whose Traefik API to ask)');
   }
+  const replicaPort = get(() => integerVar(env, 'PROBE_REPLICA_PORT', 8443, 1, 65535), 0);
+  const samples = get(() => integerVar(env, 'PROBE_SAMPLES', 6, 1, 100), 0);
+  const insecureTls = get(() => flagVar(env, 'PROBE_INSECURE_TLS'), false);
+  const dnsServers = get(() => dnsServersVar(env), undefined);
+  const traefikApiPort = get(() => integerVar(env, 'PROBE_TRAEFIK_API_PORT', 8080, 1, 65535), 0);
 
+  if (problems.length > 0 || originUrl === undefined || pushgatewayUrl === undefined || timeoutSeconds === undefined || deadlineSeconds === undefined) {
+    throw new ConfigError(problems.join('\nprobe: bad configuration: '));
+  }
   return {
     edgeUrl,
     originUrl,
     pushgatewayUrl,
     job,
     replicas,
-    replicaPort: integerVar(env, 'PROBE_REPLICA_PORT', 8443, 1, 65535),
-    samples: integerVar(env, 'PROBE_SAMPLES', 6, 1, 100),
+    replicaPort,
+    samples,
     timeoutMs: timeoutSeconds * 1000,
     deadlineMs: deadlineSeconds * 1000,
     authHeader,
     authUser,
-    insecureTls: flagVar(env, 'PROBE_INSECURE_TLS'),
-    dnsServers: dnsServersVar(env),
+    insecureTls,
+    dnsServers,
     routerInventory,
-    traefikApiPort: integerVar(env, 'PROBE_TRAEFIK_API_PORT', 8080, 1, 65535),
+    traefikApiPort,
+    authentikHost,
+    pushgatewayAuthorization: pushgatewayAuth,
+    originTls,
+    resolvConf: readVar(env, 'PROBE_RESOLV_CONF') ?? DEFAULT_RESOLV_CONF,
   };
 }
 
@@ -319,45 +490,112 @@ function parseConfig(env) {
 /**
  * @typedef {object} Resolution
  * @property {(hostname: string) => Promise<string[]>} resolveAll  every address of a name ([] when it has none)
- * @property {import('node:net').LookupFunction | undefined} lookup  for requests; undefined = the system's
+ * @property {import('node:net').LookupFunction} lookup  for requests
  * @property {() => void} cancel
  */
 
 /**
- * Name resolution for the whole run: the system resolver, or a `dns.Resolver` bound to PROBE_DNS_SERVERS
- * for every lookup, requests included (so tests and split-horizon setups see the same answers).
- * @param {string[] | undefined} servers
+ * @typedef {object} ResolverSettings
+ * @property {string[]} servers  `ip[:port]` items for `dns.Resolver#setServers`
+ * @property {string[]} search   domains tried for a name with fewer than `ndots` dots (resolv.conf `search`)
+ * @property {number} ndots
+ */
+
+/**
+ * Name servers, `search` and `ndots` from resolv.conf, as the system resolver would use them. A
+ * `nameserver` may also be given as `ip:port` (`[ip]:port` for IPv6), which the tests use.
+ * @param {string} path
+ * @returns {ResolverSettings}
+ */
+function readResolvConf(path) {
+  let text;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path} for the name servers (or set PROBE_DNS_SERVERS): ${describeError(error)}`);
+  }
+  /** @type {ResolverSettings} */
+  const settings = { servers: [], search: [], ndots: 1 };
+  for (const raw of text.split('\n')) {
+    const words = raw.replace(/[#;].*$/, '').trim().split(/\s+/);
+    if (words[0] === 'nameserver' && words[1] !== undefined) {
+      const server = words[1].replace(/%.*$/, '');
+      const bare = /^\[(.*)\](?::[0-9]+)?$/.exec(server)?.[1] ?? /^([0-9.]+):[0-9]+$/.exec(server)?.[1] ?? server;
+      if (net.isIP(bare) !== 0) settings.servers.push(server);
+    } else if (words[0] === 'search' || words[0] === 'domain') {
+      settings.search = words.slice(1).map((domain) => domain.replace(/\.$/, '')).filter((domain) => domain !== '');
+    } else if (words[0] === 'options') {
+      for (const option of words.slice(1)) {
+        const ndots = /^ndots:([0-9]+)$/.exec(option);
+        if (ndots !== null) settings.ndots = Math.min(15, Number(ndots[1]));
+      }
+    }
+  }
+  // The system resolver's own fallback when resolv.conf names no server.
+  if (settings.servers.length === 0) settings.servers.push('127.0.0.1');
+  return settings;
+}
+
+/**
+ * The names to try for `hostname`, in the system resolver's order: as given first when it has at
+ * least `ndots` dots, else the search domains first; a trailing dot means "exactly this name".
+ * @param {string} hostname
+ * @param {ResolverSettings} settings
+ */
+function candidateNames(hostname, settings) {
+  if (hostname.endsWith('.')) return [hostname.slice(0, -1)];
+  const searched = settings.search.map((domain) => `${hostname}.${domain}`);
+  const dots = hostname.split('.').length - 1;
+  return dots >= settings.ndots ? [hostname, ...searched] : [...searched, hostname];
+}
+
+/**
+ * Name resolution for the whole run, requests included: c-ares (`dns.Resolver`), never the system's
+ * getaddrinfo, so every lookup has a timeout and the run deadline can cancel it (a getaddrinfo stuck on
+ * a black-holed server holds a thread, and the process, past any deadline). The servers are
+ * PROBE_DNS_SERVERS when set (no search list then), else resolv.conf's, with its `search` and `ndots`
+ * applied, so a short Service name (`prometheus-pushgateway.monitoring`) resolves as it does for other
+ * programs in the pod.
+ * @param {ResolverSettings} settings
  * @param {number} timeoutMs
  * @returns {Resolution}
  */
-function createResolution(servers, timeoutMs) {
-  if (servers === undefined) {
-    return {
-      resolveAll: async (hostname) => {
-        try {
-          const found = await dns.promises.lookup(hostname, { all: true });
-          return found.map((entry) => entry.address);
-        } catch (error) {
-          if (isNoAddressError(error)) return [];
-          throw error;
-        }
-      },
-      lookup: undefined,
-      cancel: () => {},
-    };
-  }
+function createResolution(settings, timeoutMs) {
   const resolver = new dns.promises.Resolver({ timeout: Math.max(1, Math.round(timeoutMs)), tries: 1 });
-  resolver.setServers(servers);
+  resolver.setServers(settings.servers);
   /** @type {Map<string, Promise<string[]>>} */
   const cache = new Map();
+  /** @param {string} name */
+  const addressesOf = (name) =>
+    Promise.all([resolver.resolve4(name).catch(noAddresses), resolver.resolve6(name).catch(noAddresses)]).then(([v4, v6]) => [...v4, ...v6]);
   /** @param {string} hostname */
   const resolveAll = (hostname) => {
-    const known = cache.get(hostname);
+    const bare = hostname.replace(/^\[(.*)\]$/, '$1');
+    if (net.isIP(bare) !== 0) return Promise.resolve([bare]);
+    if (bare.toLowerCase() === 'localhost') return Promise.resolve(['127.0.0.1']);
+    const known = cache.get(bare);
     if (known !== undefined) return known;
-    const pending = Promise.all([resolver.resolve4(hostname).catch(noAddresses), resolver.resolve6(hostname).catch(noAddresses)]).then(
-      ([v4, v6]) => [...v4, ...v6],
-    );
-    cache.set(hostname, pending);
+    const pending = (async () => {
+      /** @type {unknown} */
+      let refused;
+      for (const name of candidateNames(bare, settings)) {
+        try {
+          const found = await addressesOf(name);
+          if (found.length > 0) return found;
+        } catch (error) {
+          // A server that refuses or fails one candidate may know the next (as getaddrinfo goes on);
+          // a timeout or the deadline's cancel ends the lookup at once, so the bounds hold.
+          const code = /** @type {{ code?: unknown }} */ (error)?.code;
+          if (code !== 'EREFUSED' && code !== 'ESERVFAIL') throw error;
+          refused = error;
+        }
+      }
+      if (refused !== undefined) throw refused;
+      return [];
+    })();
+    cache.set(bare, pending);
+    // A failure (a timeout, a cancel at the deadline) is not remembered: the push may try again.
+    pending.catch(() => cache.delete(bare));
     return pending;
   };
   /** @type {import('node:net').LookupFunction} */
@@ -428,11 +666,15 @@ function withTimeout(promise, ms, what) {
  * @property {number} [connectPort]
  * @property {string} [body]
  * @property {boolean} [readBody]
+ * @property {number} [maxBodyBytes]  default MAX_BODY_BYTES
+ * @property {TlsFiles} [clientTls]  client certificate to present (mutual TLS to ttyd)
+ * @property {(bytes: number) => boolean} [take]  asked before each body chunk is kept; false ends the exchange
+ * @property {(chunk: Buffer) => void} [sink]  receives the body chunk by chunk instead of keeping it (body stays '')
  *
  * @typedef {object} Context
  * @property {number} timeoutMs
  * @property {AbortSignal} signal  aborted at the run deadline
- * @property {import('node:net').LookupFunction | undefined} lookup
+ * @property {import('node:net').LookupFunction} lookup
  * @property {boolean} insecureTls
  */
 
@@ -495,6 +737,11 @@ function exchange(spec, ctx) {
       options.rejectUnauthorized = !ctx.insecureTls;
       // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
       options.ALPNProtocols = ['http/1.1'];
+      if (spec.clientTls !== undefined) {
+        options.cert = spec.clientTls.cert;
+        options.key = spec.clientTls.key;
+        if (spec.clientTls.ca !== undefined) options.ca = spec.clientTls.ca;
+      }
     }
     try {
       request = (secure ? https : http).request(options);
@@ -515,13 +762,22 @@ function exchange(spec, ctx) {
       /** @type {Buffer[]} */
       const chunks = [];
       let size = 0;
+      const limit = spec.maxBodyBytes ?? MAX_BODY_BYTES;
       response.on('data', (/** @type {Buffer} */ chunk) => {
+        if (settled) return;
         size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          finish({ status, headers: response.headers, body: '', error: `body above ${MAX_BODY_BYTES} bytes` });
+        if (size > limit) {
+          chunks.length = 0;
+          finish({ status, headers: response.headers, body: '', error: `body above ${limit} bytes` });
           return;
         }
-        chunks.push(chunk);
+        if (spec.take !== undefined && !spec.take(chunk.length)) {
+          chunks.length = 0;
+          finish({ status, headers: response.headers, body: '', error: `the run's inventory budget of ${INVENTORY_BUDGET_BYTES} bytes is used up` });
+          return;
+        }
+        if (spec.sink !== undefined) spec.sink(chunk);
+        else chunks.push(chunk);
       });
       response.on('end', () => finish({ status, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', (error) => finish({ status, headers: response.headers, body: '', error: describeError(error) }));
@@ -591,18 +847,36 @@ function webSocketHeaders(key, site) {
 }
 
 /**
- * Healthy edge answer: the auth layer redirecting to the Authentik outpost. Anything else (404 from a
- * replica without the route, 5xx, 200 = auth bypassed, 101 = auth bypassed on /ws) is a failure.
+ * Healthy edge answer: the auth layer redirecting to the Authentik outpost, judged by meaning: a 3xx
+ * whose Location, resolved against the request URL (WHATWG URL), has the edge host (or
+ * PROBE_AUTHENTIK_HOST) and a path starting with `/outpost.goauthentik.io/`. A substring match would
+ * take `https://evil.example/outpost.goauthentik.io/x` or `/?next=/outpost.goauthentik.io/` as healthy.
+ * Anything else (404 from a replica without the route, 5xx, 200 = auth bypassed, 101 = auth bypassed
+ * on /ws, a redirect elsewhere) is a failure, with the reason.
  * @param {Answer} answer
+ * @param {URL} requestUrl
+ * @param {Config} config
  * @returns {Outcome}
  */
-function judgeAuthRedirect(answer) {
-  if (answer.status === 0) return { status: 0, healthy: false, reason: answer.error ?? 'no answer' };
-  const location = answer.headers.location ?? '';
-  const healthy = answer.status >= 300 && answer.status < 400 && location.includes(OUTPOST_PATH);
-  return healthy
-    ? { status: answer.status, healthy }
-    : { status: answer.status, healthy, reason: `status ${answer.status}${location === '' ? '' : ' to another location'}, want a 3xx to ${OUTPOST_PATH}` };
+function judgeAuthRedirect(answer, requestUrl, config) {
+  const status = answer.status;
+  if (status === 0) return { status: 0, healthy: false, reason: answer.error ?? 'no answer' };
+  const want = `want a 3xx to ${OUTPOST_PATH} on ${[config.edgeUrl.hostname, config.authentikHost].filter(Boolean).join(' or ')}`;
+  if (status < 300 || status >= 400) return { status, healthy: false, reason: `status ${status}, ${want}` };
+  const location = answer.headers.location;
+  if (location === undefined || location === '') return { status, healthy: false, reason: `status ${status} without Location, ${want}` };
+  let target;
+  try {
+    target = new URL(location, requestUrl);
+  } catch {
+    return { status, healthy: false, reason: `status ${status} with a Location that is not a URL, ${want}` };
+  }
+  const hostOk = target.hostname === requestUrl.hostname || (config.authentikHost !== undefined && target.hostname === config.authentikHost);
+  if (!hostOk) return { status, healthy: false, reason: `status ${status} to host ${JSON.stringify(target.hostname)}, ${want}` };
+  if (!target.pathname.startsWith(OUTPOST_PATH)) {
+    return { status, healthy: false, reason: `status ${status} to path ${JSON.stringify(target.pathname.slice(0, 100))}, ${want}` };
+  }
+  return { status, healthy: true };
 }
 
 /**
@@ -613,7 +887,7 @@ function judgeAuthRedirect(answer) {
 async function edgeTokenSample(config, ctx, replica) {
   const url = below(config.edgeUrl, 'token?arg=probe');
   const answer = await exchange({ url, ...replicaTarget(config, replica) }, ctx);
-  return judgeAuthRedirect(answer);
+  return judgeAuthRedirect(answer, url, config);
 }
 
 /**
@@ -625,7 +899,7 @@ async function edgeWsSample(config, ctx, replica) {
   const url = below(config.edgeUrl, 'ws');
   const headers = webSocketHeaders(newWebSocketKey(), config.edgeUrl);
   const answer = await exchange({ url, headers, ...replicaTarget(config, replica) }, ctx);
-  return judgeAuthRedirect(answer);
+  return judgeAuthRedirect(answer, url, config);
 }
 
 /**
@@ -644,7 +918,7 @@ function replicaTarget(config, replica) {
  */
 async function originTokenSample(config, ctx) {
   const url = below(config.originUrl, 'token');
-  const answer = await exchange({ url, headers: { [config.authHeader]: config.authUser }, readBody: true }, ctx);
+  const answer = await exchange({ url, headers: { [config.authHeader]: config.authUser }, readBody: true, clientTls: config.originTls }, ctx);
   if (answer.status !== 200) {
     return { status: answer.status, healthy: false, reason: answer.error ?? `status ${answer.status}, want 200` };
   }
@@ -672,7 +946,7 @@ async function originWsSample(config, ctx) {
   const url = below(config.originUrl, 'ws');
   const key = newWebSocketKey();
   const headers = { ...webSocketHeaders(key, config.originUrl), [config.authHeader]: config.authUser };
-  const answer = await exchange({ url, headers }, ctx);
+  const answer = await exchange({ url, headers, clientTls: config.originTls }, ctx);
   if (answer.status !== 101) {
     return { status: answer.status, healthy: false, reason: answer.error ?? `status ${answer.status}, want 101` };
   }
@@ -686,32 +960,167 @@ async function originWsSample(config, ctx) {
 }
 
 /**
- * Counts the routers of one replica's Traefik API, page after page.
+ * The boundary: `GET /token` without the auth header must not get 200 (real ttyd answers 407). A 200
+ * means ttyd runs without header auth: anyone who reaches it gets a shell.
+ * @param {Config} config
+ * @param {Context} ctx
+ * @returns {Promise<Outcome>}
+ */
+async function originOpenTokenSample(config, ctx) {
+  const answer = await exchange({ url: below(config.originUrl, 'token'), clientTls: config.originTls }, ctx);
+  return answer.status === 200
+    ? { status: 200, healthy: false, reason: 'GET /token without the auth header got 200: ttyd runs without header auth' }
+    : { status: answer.status, healthy: true };
+}
+
+/**
+ * The boundary, WebSocket side: an upgrade without the auth header must not get 101 (real ttyd closes
+ * the connection without an HTTP answer). A 101 socket is destroyed at once, as in every check.
+ * @param {Config} config
+ * @param {Context} ctx
+ * @returns {Promise<Outcome>}
+ */
+async function originOpenWsSample(config, ctx) {
+  const headers = webSocketHeaders(newWebSocketKey(), config.originUrl);
+  const answer = await exchange({ url: below(config.originUrl, 'ws'), headers, clientTls: config.originTls }, ctx);
+  return answer.status === 101
+    ? { status: 101, healthy: false, reason: 'WebSocket upgrade without the auth header got 101: ttyd runs without header auth' }
+    : { status: answer.status, healthy: true };
+}
+
+/**
+ * @typedef {object} InventoryBudget
+ * @property {(bytes: number) => boolean} take  false once the run's byte budget is used up
+ * @property {<T>(work: () => Promise<T>) => Promise<T>} inTurn  one replica's inventory at a time, so
+ *   at most one page is held (and parsed) at once whatever the number of replicas
+ */
+
+/**
+ * A byte budget shared by every page of every replica's inventory in the run.
+ * @returns {InventoryBudget}
+ */
+function inventoryBudget() {
+  let left = INVENTORY_BUDGET_BYTES;
+  /** @type {Promise<unknown>} */
+  let tail = Promise.resolve();
+  return {
+    take: (bytes) => {
+      left -= bytes;
+      return left >= 0;
+    },
+    inTurn: (work) => {
+      const turn = tail.then(work);
+      tail = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+}
+
+/**
+ * Counts the routers of one replica's Traefik API, page after page, within the run's shared budget.
  * @param {Config} config
  * @param {Context} ctx
  * @param {string} replica
+ * @param {InventoryBudget} budget
  * @returns {Promise<{ routers: number } | { error: string }>}
  */
-async function countRouters(config, ctx, replica) {
+function countRouters(config, ctx, replica, budget) {
+  return budget.inTurn(() => countRoutersNow(config, ctx, replica, budget.take));
+}
+
+/**
+ * @param {Config} config
+ * @param {Context} ctx
+ * @param {string} replica
+ * @param {(bytes: number) => boolean} take
+ * @returns {Promise<{ routers: number } | { error: string }>}
+ */
+async function countRoutersNow(config, ctx, replica, take) {
   const host = net.isIPv6(replica) ? `[${replica}]` : replica;
   let routers = 0;
   for (let page = 1; page <= MAX_ROUTER_PAGES; page += 1) {
     const url = new URL(`http://${host}:${config.traefikApiPort}/api/http/routers?page=${page}&per_page=${ROUTERS_PER_PAGE}`);
-    const answer = await exchange({ url, headers: { Accept: 'application/json' }, readBody: true }, ctx);
-    if (answer.status !== 200) return { error: answer.error ?? `page ${page}: status ${answer.status}` };
-    let list;
-    try {
-      list = JSON.parse(answer.body);
-    } catch {
-      return { error: `page ${page}: body is not JSON` };
-    }
-    if (!Array.isArray(list)) return { error: `page ${page}: body is not a JSON array` };
-    routers += list.length;
+    // The page is counted as it streams in, never held or parsed whole: memory stays at one chunk.
+    const counter = jsonArrayCounter();
+    const answer = await exchange(
+      { url, headers: { Accept: 'application/json' }, readBody: true, maxBodyBytes: INVENTORY_PAGE_BYTES, take, sink: counter.feed },
+      ctx,
+    );
+    if (answer.error !== undefined) return { error: `page ${page}: ${answer.error}` };
+    if (answer.status !== 200) return { error: `page ${page}: status ${answer.status}` };
+    const count = counter.end();
+    if (typeof count === 'string') return { error: `page ${page}: ${count}` };
+    routers += count;
     // Traefik sets X-Next-Page to page+1 while more follow, and to 1 on the last page.
     const next = Number(answer.headers['x-next-page']);
     if (!(Number.isInteger(next) && next > page)) return { routers };
   }
   return { error: `more than ${MAX_ROUTER_PAGES} pages` };
+}
+
+/**
+ * Counts the elements of a top-level JSON array fed in chunks, without building it: tracks nesting,
+ * strings and escapes, and checks the shape (`[` ... `]`, balanced, nothing after). Not a full JSON
+ * validator; enough to count Traefik's router objects and refuse what is plainly not such a list.
+ * @returns {{ feed: (chunk: Buffer) => void, end: () => number | string }}  end: the count, or what is wrong
+ */
+function jsonArrayCounter() {
+  let depth = 0;
+  let started = false;
+  let closed = false;
+  let inString = false;
+  let escaped = false;
+  let elements = 0;
+  let sawValue = false;
+  /** @type {string | undefined} */
+  let problem;
+  const OPEN = new Set([0x5b, 0x7b]);
+  const CLOSE = new Set([0x5d, 0x7d]);
+  return {
+    feed: (chunk) => {
+      for (let i = 0; i < chunk.length && problem === undefined; i += 1) {
+        const c = chunk[i];
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === 0x5c) escaped = true;
+          else if (c === 0x22) inString = false;
+          continue;
+        }
+        const space = c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+        if (space) continue;
+        if (closed) {
+          problem = 'body is not a JSON array (data after its end)';
+        } else if (!started) {
+          if (c === 0x5b) {
+            started = true;
+            depth = 1;
+          } else {
+            problem = 'body is not a JSON array';
+          }
+        } else if (c === 0x22) {
+          inString = true;
+          if (depth === 1) sawValue = true;
+        } else if (OPEN.has(c)) {
+          if (depth === 1) sawValue = true;
+          depth += 1;
+        } else if (CLOSE.has(c)) {
+          depth -= 1;
+          if (depth === 0) {
+            if (c !== 0x5d) problem = 'body is not JSON (unbalanced brackets)';
+            closed = true;
+            if (sawValue) elements += 1;
+          }
+        } else if (c === 0x2c && depth === 1) {
+          if (!sawValue) problem = 'body is not JSON (empty array element)';
+          elements += 1;
+          sawValue = false;
+        } else if (depth === 1) {
+          sawValue = true;
+        }
+      }
+    },
+    end: () => problem ?? (closed && !inString ? elements : 'body is not JSON (a truncated array)'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -730,7 +1139,10 @@ async function countRouters(config, ctx, replica) {
  * @property {(Outcome | undefined)[]} edgeWs
  * @property {(Outcome | undefined)[]} originToken
  * @property {(Outcome | undefined)[]} originWs
+ * @property {(Outcome | undefined)[]} originOpenToken
+ * @property {(Outcome | undefined)[]} originOpenWs
  * @property {boolean} replicasEnabled
+ * @property {boolean} routerInventory
  * @property {string[] | undefined} replicaAddresses  undefined until resolved
  * @property {string | undefined} replicasProblem
  * @property {Map<string, ReplicaReport>} replicas
@@ -746,7 +1158,10 @@ function emptyReport(config) {
     edgeWs: new Array(config.samples).fill(undefined),
     originToken: [undefined],
     originWs: [undefined],
+    originOpenToken: [undefined],
+    originOpenWs: [undefined],
     replicasEnabled: config.replicas.kind !== 'off',
+    routerInventory: config.routerInventory,
     replicaAddresses: undefined,
     replicasProblem: undefined,
     replicas: new Map(),
@@ -777,6 +1192,8 @@ async function runOriginSamples(config, ctx, report) {
   await Promise.all([
     originTokenSample(config, ctx).then((outcome) => (report.originToken[0] = outcome)),
     originWsSample(config, ctx).then((outcome) => (report.originWs[0] = outcome)),
+    originOpenTokenSample(config, ctx).then((outcome) => (report.originOpenToken[0] = outcome)),
+    originOpenWsSample(config, ctx).then((outcome) => (report.originOpenWs[0] = outcome)),
   ]);
 }
 
@@ -811,6 +1228,7 @@ async function runReplicaChecks(config, ctx, resolution, report) {
     return;
   }
   report.replicaAddresses = addresses;
+  const budget = inventoryBudget();
   if (addresses.length === 0) {
     const name = config.replicas.kind === 'name' ? config.replicas.name : '';
     report.replicasProblem = `PROBE_REPLICAS: ${JSON.stringify(name)} resolved to no address`;
@@ -821,7 +1239,7 @@ async function runReplicaChecks(config, ctx, resolution, report) {
       /** @type {ReplicaReport} */
       const entry = { token: undefined, ws: undefined, routers: undefined, routersError: undefined };
       report.replicas.set(address, entry);
-      const inventory = config.routerInventory ? countRouters(config, ctx, address) : undefined;
+      const inventory = config.routerInventory ? countRouters(config, ctx, address, budget) : undefined;
       entry.token = await edgeTokenSample(config, ctx, address);
       entry.ws = await edgeWsSample(config, ctx, address);
       const counted = await inventory;
@@ -842,6 +1260,8 @@ async function runReplicaChecks(config, ctx, resolution, report) {
 async function runChecks(config, resolution) {
   const report = emptyReport(config);
   const deadline = new AbortController();
+  // Every request in flight listens for the deadline (edge, origin, each replica and its inventory).
+  setMaxListeners(0, deadline.signal);
   const deadlineTimer = setTimeout(() => deadline.abort(), config.deadlineMs);
   /** @type {Context} */
   const ctx = { timeoutMs: config.timeoutMs, signal: deadline.signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
@@ -903,7 +1323,11 @@ function summarize(report) {
     [CHECK.edgeWs]: summarizeCheck(report.edgeWs),
     [CHECK.originToken]: summarizeCheck(report.originToken),
     [CHECK.originWs]: summarizeCheck(report.originWs),
+    [CHECK.originOpenToken]: summarizeCheck(report.originOpenToken),
+    [CHECK.originOpenWs]: summarizeCheck(report.originOpenWs),
   };
+  // Open only on proof: 200 to the token request or 101 to the upgrade, both without the header.
+  const ttydOpen = report.originOpenToken[0]?.status === 200 || report.originOpenWs[0]?.status === 101;
   const replicas = [...(report.replicaAddresses ?? [])].map((address) => {
     const entry = report.replicas.get(address);
     const healthy = entry?.token?.healthy === true && entry.ws?.healthy === true;
@@ -911,7 +1335,7 @@ function summarize(report) {
   });
   const checksHealthy = Object.values(checks).every((check) => check.failures === 0);
   const replicasHealthy = !report.replicasEnabled || (replicas.length > 0 && replicas.every((replica) => replica.healthy));
-  return { checks, replicas, ok: checksHealthy && replicasHealthy };
+  return { checks, replicas, ttydOpen, ok: checksHealthy && replicasHealthy };
 }
 
 /** @param {string} value */
@@ -955,10 +1379,15 @@ function renderRunMetrics(summary, report, durationSeconds) {
     gauge(METRIC.ttydWsStatus, [[{}, checks[CHECK.originWs].status]]),
     gauge(METRIC.checkSamples, checkNames.map((check) => [{ check }, checks[check].samples])),
     gauge(METRIC.checkFailures, checkNames.map((check) => [{ check }, checks[check].failures])),
+    gauge(METRIC.ttydOpen, [[{}, summary.ttydOpen ? 1 : 0]]),
   ];
   if (report.replicasEnabled) {
     families.push(gauge(METRIC.replicas, [[{}, summary.replicas.length]]));
     if (summary.replicas.length > 0) {
+      families.push(gauge(METRIC.replicaOk, summary.replicas.map(({ address, healthy }) => [{ replica: address }, healthy ? 1 : 0])));
+      if (report.routerInventory) {
+        families.push(gauge(METRIC.routerInventoryOk, summary.replicas.map(({ address, entry }) => [{ replica: address }, entry?.routers !== undefined ? 1 : 0])));
+      }
       families.push(
         gauge(
           METRIC.replicaStatus,
@@ -997,6 +1426,7 @@ function printReport(summary, config, durationSeconds) {
     `ttyd=${checks[CHECK.originToken].status}`,
     `ok=${summary.ok ? 1 : 0}`,
     `ttyd_ws=${checks[CHECK.originWs].status}`,
+    `ttyd_open=${summary.ttydOpen ? 1 : 0}`,
     ...(config.replicas.kind === 'off' ? [] : [`replicas=${summary.replicas.length}`]),
     `edge_failures=${edge}/${edgeSamples}`,
     `origin_failures=${origin}/${originSamples}`,
@@ -1052,11 +1482,7 @@ function groupUrl(config, grouping) {
 async function pushGroup(config, ctx, grouping, body) {
   /** @type {Record<string, string>} */
   const headers = { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) };
-  const { username, password } = config.pushgatewayUrl;
-  if (username !== '' || password !== '') {
-    const credentials = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
-    headers.Authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-  }
+  if (config.pushgatewayAuthorization !== undefined) headers.Authorization = config.pushgatewayAuthorization;
   const answer = await exchange({ url: groupUrl(config, grouping), method: 'PUT', headers, body, readBody: true }, ctx);
   if (answer.status >= 200 && answer.status < 300) return undefined;
   const where = `PUT /metrics/job/${[config.job, ...grouping].join('/')}`;
@@ -1082,7 +1508,16 @@ async function main(env) {
     process.stderr.write(`probe: bad configuration: ${error.message}\n`);
     return 2;
   }
-  const resolution = createResolution(config.dnsServers, config.timeoutMs);
+  /** @type {ResolverSettings} */
+  let settings;
+  try {
+    settings = config.dnsServers === undefined ? readResolvConf(config.resolvConf) : { servers: config.dnsServers, search: [], ndots: 1 };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`probe: bad configuration: ${error.message}\n`);
+    return 2;
+  }
+  const resolution = createResolution(settings, config.timeoutMs);
   const report = await runChecks(config, resolution);
   const durationSeconds = (performance.now() - started) / 1000;
   const summary = summarize(report);

@@ -6,7 +6,7 @@ import { ConfigMapV1, CronJobV1, ServiceV1 } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './schedule';
 import { TraefikLocation, resolveTraefikLocation } from './traefik';
-import { Problems, checkDnsLabel, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort, redactUrl } from './validation';
+import { Problems, checkDnsLabel, checkDnsName, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort, redactUrl } from './validation';
 
 /** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
 export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
@@ -84,6 +84,10 @@ export interface WebterminalProbeProps {
   readonly replicaPort?: number;
   /**
    * Count each replica's routers from its Traefik API (what the parity alert reads on Traefik v3).
+   * Needs the API served on Traefik's `traefik` entrypoint, which a default Helm install does not do:
+   * set the chart value `api.insecure=true`, or `ingressRoute.dashboard.enabled=true` with
+   * `ingressRoute.dashboard.entryPoints=[traefik]`. Without it the inventory fails and
+   * `TraefikRouterInventoryFailing` fires. The probe reads at most 4 MiB of router lists per run (512 KiB a page).
    * @default false
    */
   readonly routerInventory?: boolean;
@@ -99,6 +103,13 @@ export interface WebterminalProbeProps {
   readonly authHeader?: string;
   /** @default "probe" */
   readonly authUser?: string;
+  /**
+   * Host of Authentik, when its outpost redirects browsers to a host of its own rather than the
+   * terminal host's `/outpost.goauthentik.io/` path: redirects to `/outpost.goauthentik.io/` on that
+   * host count as healthy too (`PROBE_AUTHENTIK_HOST`). A redirect anywhere else fails the check.
+   * @default - only the terminal host
+   */
+  readonly authentikHost?: string;
   /**
    * Skip TLS certificate checks (the original did). Leave off where the certificate is public.
    * @default false
@@ -266,6 +277,7 @@ export class WebterminalProbe extends Construct {
     problems.add(checkInteger('runAsUser', runAsUser, 1));
     problems.add(checkLabels('labels', labels));
     if (originTls !== undefined) problems.add(checkObjectName('originClientCertSecret', originTls));
+    if (props.authentikHost !== undefined) problems.add(checkDnsName('authentikHost', props.authentikHost));
     if (this.routerInventory && this.replicas === '') problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
     if (createReplicaService) {
       problems.add(checkDnsLabel('replicaServiceName', replicaServiceName));
@@ -308,6 +320,7 @@ export class WebterminalProbe extends Construct {
             PROBE_ORIGIN_CA_FILE: `${PROBE_ORIGIN_TLS_DIR}/ca.crt`,
           }
         : {}),
+      ...(props.authentikHost !== undefined ? { PROBE_AUTHENTIK_HOST: props.authentikHost } : {}),
     };
 
     const script = probeScriptSource();

@@ -22,6 +22,10 @@ export const REPLICA_ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
 /** Names for the in-cluster services, so the probe's lookups all go through dnsmasq. */
 const TTYD_HOST = 'ttyd.test';
 const PUSHGATEWAY_HOST = 'pushgateway.test';
+/** The Pushgateway's "Service" in a cluster-like zone, reached by its short name through `search`. */
+export const PUSHGATEWAY_SERVICE_FQDN = 'pushgateway.monitoring.svc.cluster.test';
+/** resolv.conf `search` of a pod in namespace "terminal" of that zone. */
+export const POD_SEARCH = ['terminal.svc.cluster.test', 'svc.cluster.test', 'cluster.test'];
 
 export interface ProbeFixtures {
   readonly pushgateway: Pushgateway;
@@ -76,6 +80,7 @@ export async function startProbeFixtures(): Promise<ProbeFixtures> {
         { name: EDGE_HOST, addresses: ['127.0.0.1'] },
         { name: TTYD_HOST, addresses: ['127.0.0.1'] },
         { name: PUSHGATEWAY_HOST, addresses: ['127.0.0.1'] },
+        { name: PUSHGATEWAY_SERVICE_FQDN, addresses: ['127.0.0.1'] },
       ],
       join(temp.path, 'dnsmasq.pid'),
     );

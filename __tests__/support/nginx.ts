@@ -86,7 +86,15 @@ export interface ReplicaState {
   readonly terminalRoute: boolean;
   /** How many routers its API lists. */
   readonly routers: number;
+  /**
+   * Where the auth redirect leads when it is wrong: `host` = the outpost path on another host,
+   * `query` = back to the terminal with the outpost path only in the query. Absent: the right place.
+   */
+  readonly wrongRedirect?: 'host' | 'query';
 }
+
+/** The host a `wrongRedirect: 'host'` replica sends browsers to. */
+export const FOREIGN_REDIRECT_HOST = 'evil.example.test';
 
 /**
  * A Traefik replica: the terminal host's router behind an Authentik forwardAuth (auth_request to an
@@ -163,7 +171,7 @@ export class TraefikReplica {
       return 401;
     }
     location @outpost_redirect {
-      return 302 https://$http_host${OUTPOST_START_PATH}?rd=$scheme://$http_host$request_uri;
+      ${redirectLine(state)}
     }
   }`;
     return `${preamble(this.dir)}
@@ -191,6 +199,17 @@ ${state.terminalRoute ? terminalRouter : '  # the router for the terminal host i
   }
 }
 `;
+  }
+}
+
+function redirectLine(state: ReplicaState): string {
+  switch (state.wrongRedirect) {
+    case 'host':
+      return `return 302 https://${FOREIGN_REDIRECT_HOST}${OUTPOST_START_PATH}?rd=$scheme://$http_host$request_uri;`;
+    case 'query':
+      return `return 302 https://$http_host/?next=${OUTPOST_START_PATH};`;
+    default:
+      return `return 302 https://$http_host${OUTPOST_START_PATH}?rd=$scheme://$http_host$request_uri;`;
   }
 }
 
@@ -269,5 +288,47 @@ export class EdgeProxy {
   }
 }
 `;
+  }
+}
+
+/**
+ * nginx with HTTP basic auth in front of the Pushgateway, as an ingress with auth would be. The user
+ * file uses nginx's `{PLAIN}` scheme, so any password (with `/`, `#`, `?`, `@`, `%`) can be planted.
+ */
+export class BasicAuthProxy {
+  private readonly nginx: NginxInstance;
+
+  constructor(
+    readonly port: number,
+    private readonly upstreamPort: number,
+    private readonly dir: string,
+  ) {
+    this.nginx = new NginxInstance('nginx basic-auth proxy', dir);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(username: string, password: string): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    const users = join(this.dir, 'htpasswd');
+    writeFileSync(users, `${username}:{PLAIN}${password}\n`);
+    const config = `${preamble(this.dir)}
+  server {
+    listen 127.0.0.1:${this.port};
+    location / {
+      auth_basic "pushgateway";
+      auth_basic_user_file ${users};
+      proxy_pass http://127.0.0.1:${this.upstreamPort};
+    }
+  }
+}
+`;
+    await this.nginx.start(config, [['127.0.0.1', this.port]]);
+  }
+
+  stop(): Promise<void> {
+    return this.nginx.stop();
   }
 }

@@ -2,7 +2,9 @@
  * Small in-process servers for what is not packaged here: a ttyd stand-in and a black hole.
  */
 import { createHash } from 'node:crypto';
+import dgram from 'node:dgram';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -41,7 +43,10 @@ class LoopbackServer {
  * - `GET /token` without the auth header: 407; with it: 200 `{"token": ""}`;
  * - `GET /` with the header: 200 html; without: 407;
  * - upgrade of `/ws` with subprotocol `tty` and the header: 101 with the correct accept and `tty`,
- *   then ttyd's first server messages; without the header: refused (407 here, then closed).
+ *   then ttyd's first server messages; without the header: the connection is closed with no HTTP
+ *   answer at all, about 10 ms after the request (measured);
+ * - `openMode` = ttyd started without `-H`: every request and upgrade is served as if authenticated
+ *   (the hole the probe's origin_open checks look for).
  * It records every byte a client sends after a handshake: a WebSocket frame from the probe would be
  * the first message on which real ttyd spawns a shell.
  */
@@ -52,18 +57,22 @@ export class TtydStandIn extends LoopbackServer {
   bytesAfterHandshake = 0;
   /** When true, every upgrade is refused with 403, as a misconfigured ttyd/origin check would. */
   refuseUpgrades = false;
+  /** When true, ttyd runs without header auth: no header needed for /token or the upgrade. */
+  openMode = false;
 
+  /** `tls`: serve https with these options (e.g. `requestCert` + `ca`: ttyd's `--ssl-ca`, mutual TLS). */
   constructor(
     port: number,
     readonly authHeader = 'X-authentik-username',
+    tls?: https.ServerOptions,
   ) {
-    super(http.createServer(), port);
+    super(tls === undefined ? http.createServer() : https.createServer(tls), port);
     this.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => this.answer(request, response));
     this.server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
   }
 
   private authenticated(request: http.IncomingMessage): boolean {
-    return typeof request.headers[this.authHeader.toLowerCase()] === 'string';
+    return this.openMode || typeof request.headers[this.authHeader.toLowerCase()] === 'string';
   }
 
   private answer(request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -89,7 +98,8 @@ export class TtydStandIn extends LoopbackServer {
     const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const key = request.headers['sec-websocket-key'];
     if (!this.authenticated(request)) {
-      socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      // Real ttyd (libwebsockets) drops the connection without writing an HTTP answer.
+      setTimeout(() => socket.destroy(), 10);
       return;
     }
     if (this.refuseUpgrades || path !== '/ws' || !protocols.includes('tty') || typeof key !== 'string' || request.headers['sec-websocket-version'] !== '13') {
@@ -116,5 +126,80 @@ export class TtydStandIn extends LoopbackServer {
 export class BlackHole extends LoopbackServer {
   constructor(port: number) {
     super(net.createServer(), port);
+  }
+}
+
+/** A UDP "name server" that reads every query and never answers: a black-holed DNS server. */
+export class DnsBlackHole {
+  private readonly socket = dgram.createSocket('udp4');
+  /** Queries received. */
+  queries = 0;
+
+  constructor(readonly port: number) {
+    this.socket.on('message', () => {
+      this.queries += 1;
+    });
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.once('error', reject);
+      this.socket.bind(this.port, '127.0.0.1', () => resolve());
+    });
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+/**
+ * A Traefik API gone wrong, on several loopback addresses at once (one per "replica"): every
+ * `/api/http/routers` page is `pageBytes` of router objects and `X-Next-Page` never ends.
+ */
+export class EndlessRouterApi {
+  private readonly servers: http.Server[];
+  private readonly page: Buffer;
+  /** Pages requested, over all addresses. */
+  pagesRequested = 0;
+
+  constructor(
+    readonly addresses: string[],
+    readonly port: number,
+    pageBytes: number,
+  ) {
+    const router = JSON.stringify({ name: 'router-x@kubernetes', rule: 'Host(`x.example.test`)', service: 'svc', status: 'enabled' });
+    const count = Math.max(1, Math.floor(pageBytes / (router.length + 1)));
+    this.page = Buffer.from(`[${Array.from({ length: count }, () => router).join(',')}]`);
+    this.servers = addresses.map(() =>
+      http.createServer((request, response) => {
+        this.pagesRequested += 1;
+        const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? '1');
+        response.on('error', () => undefined);
+        response.writeHead(200, { 'Content-Type': 'application/json', 'X-Next-Page': String(page + 1), 'Content-Length': this.page.length });
+        response.end(this.page);
+      }),
+    );
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(
+      this.servers.map(
+        (server, i) =>
+          new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen({ host: this.addresses[i], port: this.port }, () => resolve());
+          }),
+      ),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.servers.map((server) => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      }),
+    );
   }
 }

@@ -1,5 +1,6 @@
 /** A self-signed certificate for the test host names, made with the `openssl` CLI. */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface CertificateFiles {
@@ -26,4 +27,40 @@ export function selfSignedCertificate(dir: string, hostnames: string[]): Certifi
     { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 },
   );
   return { certPath, keyPath };
+}
+
+export interface MutualTlsFiles {
+  readonly caPath: string;
+  readonly server: CertificateFiles;
+  readonly client: CertificateFiles;
+}
+
+function openssl(args: string[]): void {
+  execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
+}
+
+/**
+ * A private CA (as for ttyd's `--ssl-ca`), a server certificate for `serverName` and a client
+ * certificate (what Traefik's ServersTransport and the probe present), all signed by the CA.
+ */
+export function mutualTlsFiles(dir: string, serverName: string): MutualTlsFiles {
+  const caPath = join(dir, 'ca.crt');
+  const caKey = join(dir, 'ca.key');
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(['req', '-x509', '-days', '1', ...ec, '-keyout', caKey, '-out', caPath, '-subj', '/CN=probe-test-ca']);
+  const issue = (name: string, cn: string, ext: string): CertificateFiles => {
+    const keyPath = join(dir, `${name}.key`);
+    const csr = join(dir, `${name}.csr`);
+    const certPath = join(dir, `${name}.crt`);
+    const extFile = join(dir, `${name}.ext`);
+    writeFileSync(extFile, ext);
+    openssl(['req', '-new', ...ec, '-keyout', keyPath, '-out', csr, '-subj', `/CN=${cn}`]);
+    openssl(['x509', '-req', '-days', '1', '-in', csr, '-CA', caPath, '-CAkey', caKey, '-CAcreateserial', '-out', certPath, '-extfile', extFile]);
+    return { certPath, keyPath };
+  };
+  return {
+    caPath,
+    server: issue('server', serverName, `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\n`),
+    client: issue('client', 'traefik', 'extendedKeyUsage=clientAuth\n'),
+  };
 }
