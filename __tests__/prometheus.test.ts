@@ -8,12 +8,12 @@
  */
 import { stringify } from 'yaml';
 import { WebterminalAlertName, WebterminalRuleSet } from '../lib/alert-rules';
-import { PendingProbeMetric, ProbeCheck, ProbeLabel } from '../lib/metrics';
+import { ProbeCheck, ProbeLabel } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD } from '../lib/webterminal-dashboard';
 import { FastRuleChanges, fastRules } from './support/fast-rules';
 import { EMPTY_NAME, ProbeFixtures, runProbe, startProbeFixtures } from './support/fixtures';
 import { ActiveAlert, Prometheus } from './support/prometheus';
-import { PanelQuery, dashboardQueries, withConcreteMacros } from './support/dashboard-queries';
+import { dashboardQueries, withConcreteMacros } from './support/dashboard-queries';
 
 /** One Pushgateway job per scenario. */
 const JOB = { healthy: 'healthy', replicaFault: 'replica-fault', edgeFault: 'edge-fault', blind: 'blind' } as const;
@@ -108,14 +108,13 @@ describe('alert rules in a real Prometheus', () => {
     await bad.restart({ terminalRoute: false, routers: bad.state.routers });
     try {
       const alerts = await probeUntilAlerts(probeEnv(JOB.replicaFault), 'WebterminalReplicaRouteMissing firing', (all) =>
-        firing(all, JOB.replicaFault, WebterminalAlertName.replicaRouteMissing).length === 2,
+        firing(all, JOB.replicaFault, WebterminalAlertName.replicaRouteMissing).length >= 1,
       );
       const routeMissing = firing(alerts, JOB.replicaFault, WebterminalAlertName.replicaRouteMissing);
       expect(new Set(routeMissing.map((alert) => alert.labels[ProbeLabel.replica]))).toStrictEqual(new Set([bad.options.address]));
-      expect(routeMissing.map((alert) => alert.labels[ProbeLabel.check]).sort()).toStrictEqual([ProbeCheck.edgeToken, ProbeCheck.edgeWs]);
+      expect(routeMissing).toHaveLength(1);
       expect(routeMissing[0].labels.severity).toBe('critical');
-      expect(routeMissing[0].annotations.description).toContain(`Traefik replica ${bad.options.address} answered`);
-      expect(routeMissing[0].annotations.description).toContain('with status 404');
+      expect(routeMissing[0].annotations.description).toContain(`Traefik replica ${bad.options.address} did not answer`);
     } finally {
       await fx.healReplicas();
     }
@@ -135,9 +134,7 @@ describe('alert rules in a real Prometheus', () => {
     }
   }, 45_000);
 
-  // Enabled at merge: WebterminalProbeBlind comes with issue 10's probe and alert changes (T10), which
-  // land in a parallel branch. The lead removes `.skip` when both are merged.
-  test.skip('fires the blind-detector alert when the replicas name resolves to nothing', async () => {
+  test('fires the blind-detector alert when the replicas name resolves to nothing', async () => {
     const alerts = await probeUntilAlerts(probeEnv(JOB.blind, { PROBE_REPLICAS: EMPTY_NAME }), 'WebterminalProbeBlind firing', (all) =>
       firing(all, JOB.blind, 'WebterminalProbeBlind').length >= 1,
     );
@@ -167,10 +164,6 @@ describe('alert rules in a real Prometheus', () => {
 
 describe('WebterminalDashboard queries in a real Prometheus', () => {
   const queries = dashboardQueries(WEBTERMINAL_DASHBOARD);
-  const pending: readonly string[] = Object.values(PendingProbeMetric);
-  const readsPending = (query: PanelQuery) => pending.some((metric) => query.expr.includes(metric));
-  const runnable = queries.filter((query) => !readsPending(query));
-  const atMerge = queries.filter(readsPending);
 
   async function expectData(expr: string): Promise<void> {
     const concrete = withConcreteMacros(expr, { job: Object.values(JOB).join('|'), rangeSeconds: Math.ceil(Date.now() / 1000 - suiteStartedAt) });
@@ -180,18 +173,12 @@ describe('WebterminalDashboard queries in a real Prometheus', () => {
   }
 
   test('every panel has a query, and every probe query filters on the job variable', () => {
-    expect(runnable.length).toBeGreaterThanOrEqual(8);
+    expect(queries.length).toBeGreaterThanOrEqual(8);
     const probeQueries = queries.filter((query) => query.expr.includes('webterminal_probe_'));
     expect(probeQueries.every((query) => query.expr.includes('job=~"$job"'))).toBe(true);
   });
 
-  test.each(runnable.map((query): [string, string] => [query.title, query.expr]))('panel "%s" returns data', async (_title, expr) => {
-    await expectData(expr);
-  });
-
-  // Enabled at merge: these targets read the gauges T10 adds to the probe (PendingProbeMetric in
-  // lib/metrics.ts); before that the probe does not push them. The lead removes `.skip` at merge.
-  test.skip.each(atMerge.map((query): [string, string] => [query.title, query.expr]))('panel "%s" returns data (after T10)', async (_title, expr) => {
+  test.each(queries.map((query): [string, string] => [query.title, query.expr]))('panel "%s" returns data', async (_title, expr) => {
     await expectData(expr);
   });
 });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { TerminalStack } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
 import { Testing } from '../lib/cdktf';
-import { PendingProbeMetric, ProbeMetric, PushgatewayMetric } from '../lib/metrics';
+import { ProbeMetric, PushgatewayMetric } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD, WebterminalDashboard, WebterminalDashboardProps } from '../lib/webterminal-dashboard';
 import { DASHBOARD_JSON, buildWebterminalDashboard } from '../dashboards/webterminal-dashboard';
 import { dashboardQueries } from './support/dashboard-queries';
@@ -46,7 +46,7 @@ describe('WebterminalDashboard', () => {
   });
 
   test('queries only metric names the library knows, each with its job filter', () => {
-    const known = new Set<string>([...Object.values(ProbeMetric), ...Object.values(PendingProbeMetric), ...Object.values(PushgatewayMetric)]);
+    const known = new Set<string>([...Object.values(ProbeMetric), ...Object.values(PushgatewayMetric)]);
     const queries = dashboardQueries(WEBTERMINAL_DASHBOARD);
     const used = queries.flatMap((query) => query.expr.match(/\b(?:webterminal_probe_|push_)\w+/g) ?? []);
     expect(used.filter((name) => !known.has(name))).toStrictEqual([]);

@@ -24,7 +24,7 @@ import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as StateTimelinePanelBuilder } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { DEFAULT_PROBE_JOB, PendingProbeMetric, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric, SUCCESS_GROUP_KIND } from '../lib/metrics';
+import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric, SUCCESS_GROUP_KIND } from '../lib/metrics';
 
 /** Where `npm run dashboard` writes, unless given a path. */
 export const DASHBOARD_JSON = resolve(__dirname, '..', 'lib', 'webterminal-dashboard.grafana.json');
@@ -88,12 +88,12 @@ export function buildWebterminalDashboard(): Dashboard {
         .height(8)
         .span(24)
         .withTarget(query(`max by (${ProbeLabel.replica}, ${ProbeLabel.check}) (${sel(ProbeMetric.replicaStatus)})`, `{{${ProbeLabel.replica}}} {{${ProbeLabel.check}}}`))
-        .withTarget(query(`max by (${ProbeLabel.replica}) (${sel(PendingProbeMetric.replicaOk)})`, `{{${ProbeLabel.replica}}} ok`, 'B')),
+        .withTarget(query(`max by (${ProbeLabel.replica}) (${sel(ProbeMetric.replicaOk)})`, `{{${ProbeLabel.replica}}} ok`, 'B')),
     )
     .withPanel(
       timeseries('Routers per replica', 'Routers each replica’s Traefik API lists (router inventory); replicas that disagree miss routes. Inventory ok: 1 = the count is trustworthy.')
         .withTarget(query(`max by (${ProbeLabel.replica}) (${sel(ProbeMetric.replicaRouters)})`, `{{${ProbeLabel.replica}}}`))
-        .withTarget(query(`max by (${ProbeLabel.replica}) (${sel(PendingProbeMetric.routerInventoryOk)})`, `{{${ProbeLabel.replica}}} inventory ok`, 'B'))
+        .withTarget(query(`max by (${ProbeLabel.replica}) (${sel(ProbeMetric.routerInventoryOk)})`, `{{${ProbeLabel.replica}}} inventory ok`, 'B'))
         .showPoints(VisibilityMode.Auto),
     )
     .withPanel(
@@ -112,7 +112,7 @@ export function buildWebterminalDashboard(): Dashboard {
     .withPanel(
       timeseries('Origin failure rate', 'Share of failed samples of the in-cluster checks of ttyd, and whether ttyd answered without the auth header (1 = open).')
         .withTarget(query(failureShare(ProbeCheck.originToken, ProbeCheck.originWs), '{{job}} {{check}}'))
-        .withTarget(query(`max by (job) (${sel(PendingProbeMetric.ttydOpen)})`, '{{job}} ttyd open', 'B'))
+        .withTarget(query(`max by (job) (${sel(ProbeMetric.ttydOpen)})`, '{{job}} ttyd open', 'B'))
         .unit('percentunit')
         .min(0),
     )

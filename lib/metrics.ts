@@ -82,17 +82,3 @@ export const PushgatewayMetric = {
   /** Unix time of the group's last failed push. */
   pushFailureTime: 'push_failure_time_seconds',
 } as const;
-
-/**
- * Gauges issue 10 adds to the probe (the parallel task T10 adds them to {@link ProbeMetric} and the
- * script); the dashboard already charts them. At merge: keep T10's entries in `ProbeMetric`, point
- * the dashboard at them, and drop this block.
- */
-export const PendingProbeMetric = {
-  /** 1 = every check on the replica healthy, else 0; label `replica`. */
-  replicaOk: 'webterminal_probe_replica_ok',
-  /** 1/0: the replica's router inventory worked (only when the inventory is on); label `replica`. */
-  routerInventoryOk: 'webterminal_probe_router_inventory_ok',
-  /** 1 = ttyd answered without the auth header (token 200 or ws 101), else 0. */
-  ttydOpen: 'webterminal_probe_ttyd_open',
-} as const;
