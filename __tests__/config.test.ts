@@ -106,4 +106,18 @@ describe('loadTerminalConfig', () => {
   test('accepts app and none with a reason', () => {
     expect(loadTerminalConfig({ auth: 'app', authReason: 'ttyd --credential' }, {}).auth).toBe('app');
   });
+
+  test('reads probe.remediation and hands it to the probe', () => {
+    const config = loadTerminalConfig({ probe: { remediation: { mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 } } }, {});
+    expect(config.probe.remediation).toStrictEqual({ mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 });
+    expect(terminalStackProps(config).probeOptions?.remediation).toStrictEqual({ mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 });
+  });
+
+  test('names a bad probe.remediation mode, a wrong type and an unknown key, all at once', () => {
+    expect(problemsOf({ probe: { remediation: { mode: 'yes', afterRuns: 'three', evictAll: true } } })).toStrictEqual([
+      'probe.remediation.evictAll is not a setting (accepted: mode, afterRuns, minIntervalSeconds)',
+      'probe.remediation.mode "yes" is not one of "off", "dry-run", "on"',
+      'probe.remediation.afterRuns "three" is not a number',
+    ]);
+  });
 });

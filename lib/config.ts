@@ -3,6 +3,7 @@ import { AUTH_POSTURES, AuthPosture, IngressKind, checkAuthReason } from './prot
 import { StateBackend, TerminalRouteOptions, TerminalStackProps } from './terminal-stack';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend } from './ttyd-service';
+import { ProbeRemediation, REMEDIATION_MODES } from './webterminal-probe';
 import { Problems, checkDnsLabel, checkDnsName, checkIPv4, checkLabels, checkObjectName, checkPathPrefix, checkPort } from './validation';
 
 /**
@@ -69,6 +70,8 @@ export interface ProbeConfig {
   readonly routerInventory?: boolean;
   /** Skip TLS certificate checks (default false). */
   readonly insecureTls?: boolean;
+  /** Self-healing: `{ mode: off|dry-run|on, afterRuns (3), minIntervalSeconds (3600) }` (default off). */
+  readonly remediation?: ProbeRemediation;
 }
 
 /** The alerts' place in the configuration; unset fields take the library's defaults. */
@@ -311,7 +314,19 @@ function readProbe(data: Json, problems: Problems): ProbeConfig {
     createReplicaService: r.boolean('createReplicaService'),
     routerInventory: r.boolean('routerInventory'),
     insecureTls: r.boolean('insecureTls'),
+    remediation: readRemediation(r.object('remediation'), problems),
   };
+}
+
+/** `probe.remediation`: only its three keys; the construct checks the ranges. */
+function readRemediation(data: Json | undefined, problems: Problems): ProbeRemediation | undefined {
+  if (data === undefined) return undefined;
+  const known = ['mode', 'afterRuns', 'minIntervalSeconds'];
+  for (const key of Object.keys(data).filter((k) => !known.includes(k))) {
+    problems.add(`probe.remediation.${key} is not a setting (accepted: ${known.join(', ')})`);
+  }
+  const r = new Reader(data, 'probe.remediation.', problems);
+  return { mode: r.oneOf('mode', REMEDIATION_MODES), afterRuns: r.number('afterRuns'), minIntervalSeconds: r.number('minIntervalSeconds') };
 }
 
 function readAlerts(data: Json, problems: Problems): AlertsConfig {
