@@ -3,6 +3,7 @@ import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
 import { AuthentikForwardAuth } from './authentik-forward-auth';
 import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStack } from './cdktf';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
+import { remediationAlertGroup } from './remediation-alerts';
 import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routeSlug } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend, TtydService } from './ttyd-service';
@@ -238,6 +239,9 @@ export class TerminalStack extends TerraformStack {
         probeIntervalSeconds: this.probe?.intervalSeconds,
         paritySource: options.paritySource ?? (this.probe?.routerInventory ? 'inventory' : 'traefik-v3'),
       });
+      if (this.probe !== undefined && this.probe.remediationMode !== 'off') {
+        this.alerts.addGroup(remediationAlertGroup({ probeJob: this.probe.job, probeIntervalSeconds: this.probe.intervalSeconds, runbookBaseUrl: options.runbookBaseUrl, labels: options.labels }));
+      }
       this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
     }
   }
