@@ -24,6 +24,12 @@
  *                                     resolved by these servers instead of the system resolver
  *   PROBE_ROUTER_INVENTORY  0         1 = also count each replica's routers from its Traefik API (needs PROBE_REPLICAS)
  *   PROBE_TRAEFIK_API_PORT  8080      port of Traefik's API on the pods: the Helm chart's `traefik` entrypoint
+ *   PROBE_REMEDIATE         off       off | dry-run | on: evict the lone replica that lost the route (section
+ *                                     "Remediation" below: PROBE_REMEDIATE_AFTER_RUNS 3,
+ *                                     PROBE_REMEDIATE_MIN_INTERVAL_SECONDS 3600, PROBE_REPLICA_NAMESPACE and
+ *                                     PROBE_REPLICA_SELECTOR required when on; the API server from
+ *                                     KUBERNETES_SERVICE_HOST/_PORT or PROBE_KUBE_API_URL, with
+ *                                     PROBE_KUBE_TOKEN_FILE, PROBE_KUBE_CA_FILE, defaults: the pod's service account)
  *
  * Checks (each sample on its own connection, never reused):
  *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = 3xx with a Location that leads to
