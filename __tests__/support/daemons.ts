@@ -34,7 +34,7 @@ function getText(url: string, timeoutMs = 3000): Promise<{ status: number; body:
   });
 }
 
-/** `prometheus-pushgateway` 1.5.1, in memory only (no persistence file is the default). */
+/** `prometheus-pushgateway` 1.5.1, in memory only (persistence switched off explicitly). */
 export class Pushgateway {
   private process: ManagedProcess | undefined;
 
@@ -48,6 +48,9 @@ export class Pushgateway {
     this.process = ManagedProcess.start('prometheus-pushgateway', 'prometheus-pushgateway', [
       `--web.listen-address=127.0.0.1:${this.port}`,
       '--log.level=warn',
+      // Debian's build defaults to /var/lib/prometheus/pushgateway.data, shared by every instance on
+      // the machine: groups would survive from one test run (or another worktree) into the next.
+      '--persistence.file=',
     ]);
     await this.process.waitUntilReady('/-/ready', 10_000, async () => (await getText(`${this.url}/-/ready`, 500)).status === 200);
   }
