@@ -303,6 +303,25 @@ describe('probe remediation', () => {
     expect(series(await runGroup(job), ProbeMetric.tokenStatus)[0]?.value).toBe(404);
   }, 60_000);
 
+  test('counts against the run deadline: with none left it does nothing and the push still happens', async () => {
+    const job = 'rem-deadline';
+    await establish(job);
+    await loseRoute(1);
+    // The black-holed edge uses up the whole run deadline; the API server would never answer either.
+    const result = await runProbe(
+      env(job, { PROBE_REMEDIATE_AFTER_RUNS: '1', PROBE_EDGE_URL: fx.blackHoleUrl, PROBE_KUBE_API_URL: `https://127.0.0.1:${fx.blackHole.port}`, PROBE_TIMEOUT_SECONDS: '2', PROBE_DEADLINE_SECONDS: '3' }),
+      { killAfterMs: 15_000 },
+    );
+    outputs.push(result.stdout, result.stderr);
+    expect(result.code).toBe(0);
+    expect(decisions(result).map((decision) => decision.result)).toStrictEqual([RemediationResult.stateUnavailable]);
+    expect(result.stderr).toContain('run deadline reached');
+    // Deadline, then the push: no request timeout added by remediation.
+    expect(result.wallMs).toBeLessThan(3000 + 1500);
+    expect(kube.calls).toStrictEqual([]);
+    expect(series(await runGroup(job), ProbeMetric.remediation)[0]?.labels.result).toBe(RemediationResult.stateUnavailable);
+  }, 60_000);
+
   test('trusts only the cluster CA: a server with another certificate never sees the token', async () => {
     const job = 'rem-ca';
     await establish(job);
