@@ -34,7 +34,10 @@ function getText(url: string, timeoutMs = 3000): Promise<{ status: number; body:
   });
 }
 
-/** `prometheus-pushgateway` 1.5.1, in memory only (persistence switched off explicitly). */
+/**
+ * `prometheus-pushgateway` 1.5.1, in memory only: `--persistence.file=` empty, because Debian's
+ * packaging persists to /var/lib/prometheus/pushgateway.data and runs must not share state.
+ */
 export class Pushgateway {
   private process: ManagedProcess | undefined;
 
@@ -47,10 +50,8 @@ export class Pushgateway {
   async start(): Promise<void> {
     this.process = ManagedProcess.start('prometheus-pushgateway', 'prometheus-pushgateway', [
       `--web.listen-address=127.0.0.1:${this.port}`,
-      '--log.level=warn',
-      // Debian's build defaults to /var/lib/prometheus/pushgateway.data, shared by every instance on
-      // the machine: groups would survive from one test run (or another worktree) into the next.
       '--persistence.file=',
+      '--log.level=warn',
     ]);
     await this.process.waitUntilReady('/-/ready', 10_000, async () => (await getText(`${this.url}/-/ready`, 500)).status === 200);
   }
