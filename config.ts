@@ -2,6 +2,7 @@ import { PARITY_SOURCES } from './lib/alert-rules';
 import { AUTH_POSTURES, IngressKind, AuthPosture, checkAuthReason, routePathProblems } from './lib/protected-ingress';
 import { StateBackend, SYSTEM_NAMESPACES, TerminalRouteOptions, TerminalStackProps } from './lib/terminal-stack';
 import { TtydBackend } from './lib/ttyd-service';
+import { REMEDIATION_MODES } from './lib/webterminal-probe';
 import {
   Problems,
   checkDnsLabel,
@@ -95,6 +96,7 @@ export const SCHEMA: Schema = {
     insecureTls: bool,
     image: str(checkPinnedImage),
     authentikHost: str(checkDnsName),
+    remediation: object({ mode: oneOf(REMEDIATION_MODES), afterRuns: int(1, 100), minIntervalSeconds: int(60, 604800) }),
   }),
   alerts: object({
     enabled: bool,

@@ -83,7 +83,8 @@ describe('promtool', () => {
   });
 
   test('the unit tests in __tests__/promtool pass against the emitted rules', () => {
-    const testFiles = readdirSync(PROMTOOL_TESTS).filter((file) => file.endsWith('.test.yaml')).sort();
+    // webterminal-remediation.test.yaml belongs to remediation-alerts.test.ts (its own rule file).
+    const testFiles = readdirSync(PROMTOOL_TESTS).filter((file) => file.endsWith('.test.yaml') && file !== 'webterminal-remediation.test.yaml').sort();
     expect(testFiles).toStrictEqual([
       'traefik-router-parity-v2.test.yaml',
       'traefik-router-parity-v3.test.yaml',

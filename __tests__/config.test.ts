@@ -64,6 +64,9 @@ const CASES: Case[] = [
   { name: 'a misspelt traefik key', terminal: { traefik: { namespce: 'kube-system' } }, expect: 'traefik.namespce: unknown key; did you mean "namespace"?' },
   { name: 'a Traefik port that is not a port', terminal: { traefik: { websecurePort: 0 } }, expect: 'traefik.websecurePort 0' },
   { name: 'mutual TLS with an in-cluster ttyd', terminal: { ttyd: { mode: 'in-cluster', mutualTls: { clientCertSecret: 'c' } } }, expect: 'ttyd.mutualTls needs ttyd.mode "external"' },
+  { name: 'an unknown remediation mode', terminal: { probe: { remediation: { mode: 'yes' } } }, expect: 'probe.remediation.mode "yes"' },
+  { name: 'remediation runs that are not a number', terminal: { probe: { remediation: { afterRuns: 'three' } } }, expect: 'probe.remediation.afterRuns "three"' },
+  { name: 'a misspelt remediation key', terminal: { probe: { remediation: { evictAll: true } } }, expect: 'probe.remediation.evictAll: unknown key' },
   // Required once anything is configured
   { name: 'no host', terminal: { ttyd: { address: '10.0.10.10' } }, bare: true, expect: 'host is not set' },
   { name: 'no ttyd', terminal: { host: 'a.example.org' }, bare: true, expect: 'ttyd is not set' },
@@ -301,6 +304,14 @@ describe('the configuration: good input', () => {
     expect(transports.map((t) => t.spec.certificatesSecrets)).toContainEqual(['ttyd-client']);
     const replicas = Object.values(stack.resource.kubernetes_service_v1 as Record<string, any>).find((s) => s.metadata.name === 'traefik-replicas');
     expect(replicas.metadata.namespace).toBe('kube-system');
+  });
+
+  test('hands probe.remediation to the probe', () => {
+    const { stack } = synth({ ...VALID, probe: { createReplicaService: true, remediation: { mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 } } });
+    const [cronJob] = Object.values(stack.resource.kubernetes_cron_job_v1 as Record<string, any>);
+    const env = Object.fromEntries((cronJob.spec.job_template.spec.template.spec.container[0].env as Record<string, any>[]).map((e) => [e.name, e.value]));
+    expect([env.PROBE_REMEDIATE, env.PROBE_REMEDIATE_AFTER_RUNS, env.PROBE_REMEDIATE_MIN_INTERVAL_SECONDS]).toStrictEqual(['dry-run', '4', '7200']);
+    expect(Object.keys(stack.resource.kubernetes_role_v1 ?? {})).toHaveLength(1);
   });
 
   test('reports every problem at once', () => {

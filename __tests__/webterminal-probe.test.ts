@@ -159,6 +159,73 @@ describe('WebterminalProbe and issue 9', () => {
   });
 });
 
+describe('WebterminalProbe remediation', () => {
+  const on: Partial<WebterminalProbeProps> = { createReplicaService: true, remediation: { mode: 'on' } };
+
+  function podSpec(res: ReturnType<typeof probeResources>) {
+    return onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
+  }
+
+  test('off by default: no ServiceAccount, no RBAC, no token in the pod, no PROBE_REMEDIATE variables', () => {
+    const res = probeResources({ createReplicaService: true });
+    for (const type of ['kubernetes_service_account_v1', 'kubernetes_role_v1', 'kubernetes_role_binding_v1', 'kubernetes_cluster_role_v1']) expect(res[type]).toBeUndefined();
+    const pod = podSpec(res);
+    expect(pod.automount_service_account_token).toBe(false);
+    expect(pod.service_account_name).toBeUndefined();
+    expect(pod.container[0].env.map((e: { name: string }) => e.name).filter((name: string) => name.includes('REMEDIATE'))).toStrictEqual([]);
+  });
+
+  test('on: a namespaced Role in the Traefik namespace with only get/list pods and create pods/eviction, bound to its ServiceAccount', () => {
+    const res = probeResources({ ...on, replicaServiceNamespace: 'kube-system' });
+    const account = onlyOf(res, 'kubernetes_service_account_v1');
+    expect(account.metadata).toMatchObject({ name: 'webterminal-probe', namespace: 'terminal' });
+    expect(account.automount_service_account_token).toBe(false);
+    const role = onlyOf(res, 'kubernetes_role_v1');
+    expect(role.metadata).toMatchObject({ name: 'webterminal-probe', namespace: 'kube-system' });
+    expect(role.rule).toStrictEqual([
+      { api_groups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      { api_groups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+    ]);
+    const binding = onlyOf(res, 'kubernetes_role_binding_v1');
+    expect(binding.metadata).toMatchObject({ name: 'webterminal-probe', namespace: 'kube-system' });
+    expect(binding.role_ref).toStrictEqual({ api_group: 'rbac.authorization.k8s.io', kind: 'Role', name: 'webterminal-probe' });
+    expect(binding.subject).toStrictEqual([{ kind: 'ServiceAccount', name: 'webterminal-probe', namespace: 'terminal' }]);
+    for (const type of ['kubernetes_cluster_role_v1', 'kubernetes_cluster_role_binding_v1']) expect(res[type]).toBeUndefined();
+    const pod = podSpec(res);
+    expect(pod.automount_service_account_token).toBe(true);
+    expect(pod.service_account_name).toMatch(/^\$\{kubernetes_service_account_v1\.Probe_ServiceAccount_[0-9A-F]+\.metadata\[0\]\.name\}$/);
+  });
+
+  test('passes mode, runs, interval and the Traefik location to the script, and the script reads them all', () => {
+    const env = podSpec(probeResources({ ...on, remediation: { mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 }, replicaServiceSelector: { app: 'traefik', tier: 'edge' } })).container[0].env as { name: string; value: string }[];
+    const byName = Object.fromEntries(env.map((e) => [e.name, e.value]));
+    expect(byName).toMatchObject({
+      PROBE_REMEDIATE: 'dry-run',
+      PROBE_REMEDIATE_AFTER_RUNS: '4',
+      PROBE_REMEDIATE_MIN_INTERVAL_SECONDS: '7200',
+      PROBE_REPLICA_NAMESPACE: 'traefik',
+      PROBE_REPLICA_SELECTOR: 'app=traefik,tier=edge',
+    });
+    for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
+  });
+
+  test('exposes the effective remediation settings', () => {
+    let probe: WebterminalProbe | undefined;
+    synthResources((scope) => (probe = new WebterminalProbe(scope, 'Probe', { ...base, ...on })));
+    expect([probe?.remediationMode, probe?.remediationAfterRuns, probe?.remediationMinIntervalSeconds]).toStrictEqual(['on', 3, 3600]);
+  });
+
+  test.each<[string, Partial<WebterminalProbeProps>, string]>([
+    ['an unknown mode', { createReplicaService: true, remediation: { mode: 'yes' as never } }, 'remediation.mode "yes" is not one of "off", "dry-run", "on"'],
+    ['afterRuns 0', { createReplicaService: true, remediation: { mode: 'on', afterRuns: 0 } }, 'remediation.afterRuns 0 is not an integer from 1 to 100'],
+    ['minIntervalSeconds below a minute', { createReplicaService: true, remediation: { mode: 'on', minIntervalSeconds: 30 } }, 'remediation.minIntervalSeconds 30 is not an integer from 60 to 604800'],
+    ['remediation without per-replica checks', { remediation: { mode: 'on' } }, 'remediation.mode "on" needs replicas (or createReplicaService)'],
+    ['an empty selector', { replicas: '10.0.0.1', remediation: { mode: 'on' }, replicaServiceSelector: {} }, 'replicaServiceSelector is empty'],
+  ])('fails on %s', (_name, props, message) => {
+    expect(() => probeResources(props)).toThrow(message);
+  });
+});
+
 describe('cron schedules', () => {
   test.each([
     ['*/5 * * * *', 300],

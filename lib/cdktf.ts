@@ -16,4 +16,7 @@ export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 export { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 export { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+export { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+export { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
+export { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 export { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';

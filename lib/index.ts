@@ -4,6 +4,7 @@ export * from './authentik-outpost-route';
 export * from './metrics';
 export * from './prometheus-rules';
 export * from './protected-ingress';
+export * from './remediation-alerts';
 export * from './schedule';
 export * from './terminal-stack';
 export * from './traefik';

@@ -38,7 +38,47 @@ export const ProbeMetric = {
   routerInventoryOk: 'webterminal_probe_router_inventory_ok',
   /** 1 when ttyd answered without the auth header (token 200 or upgrade 101): it runs without header auth. */
   ttydOpen: 'webterminal_probe_ttyd_open',
+  /** Remediation's decision for a failing replica this run (value 1), labels `replica`, `pod`, `result` ({@link RemediationResult}). */
+  remediation: 'webterminal_probe_remediation',
+  /** Unix time of the last eviction by the probe; in its own group (`kind="remediation"`), pushed only on an eviction. */
+  remediationLastEvictionTimestamp: 'webterminal_probe_remediation_last_eviction_timestamp',
+  /** Runs in a row a replica's pod has failed, this one included, labels `replica`, `pod`; remediation's memory. */
+  replicaConsecutiveFailures: 'webterminal_probe_replica_consecutive_failures',
 } as const;
+
+/** The probe's metrics pushed only when remediation is on (lib/probe-script.mjs, remediation section). */
+export const REMEDIATION_METRICS: readonly ProbeMetricName[] = [
+  ProbeMetric.remediation,
+  ProbeMetric.remediationLastEvictionTimestamp,
+  ProbeMetric.replicaConsecutiveFailures,
+];
+
+/** Values of the `result` label of `webterminal_probe_remediation`. */
+export const RemediationResult = {
+  /** The pod was evicted (the API server answered 2xx). */
+  evicted: 'evicted',
+  /** Dry run: the pod would have been evicted. */
+  dryRun: 'dry_run',
+  /** The API server answered 429: a PodDisruptionBudget forbids it now; retried on a later run. */
+  blockedByBudget: 'blocked_by_budget',
+  /** The API call failed (403, 404, another status, no answer) or the token could not be read. */
+  failed: 'failed',
+  /** The pod has not failed enough runs in a row yet. */
+  notConfirmed: 'not_confirmed',
+  /** The pod is younger than that many intervals: it may still be loading routes. */
+  tooYoung: 'too_young',
+  /** More than one replica fails, or fewer than two are healthy: not a straggler. */
+  notAlone: 'not_alone',
+  /** An eviction happened less than the minimum interval ago: the fault recurs. */
+  rateLimited: 'rate_limited',
+  /** No pod, or more than one, has the replica's IP and matches the selector. */
+  noPod: 'no_pod',
+  /** The previous state could not be read from the Pushgateway: nothing done. */
+  stateUnavailable: 'state_unavailable',
+} as const;
+
+/** Value of the `kind` grouping-key label of the group that holds the last eviction time. */
+export const REMEDIATION_GROUP_KIND = 'remediation';
 
 /** One of the probe's metric names. */
 export type ProbeMetricName = (typeof ProbeMetric)[keyof typeof ProbeMetric];
@@ -51,6 +91,10 @@ export const ProbeLabel = {
   replica: 'replica',
   /** Grouping-key label that keeps the last-success timestamp in a group of its own. */
   kind: 'kind',
+  /** The Traefik pod a remediation series is about. */
+  pod: 'pod',
+  /** Remediation's decision; values in {@link RemediationResult}. */
+  result: 'result',
 } as const;
 
 /** Values of the `check` label. */

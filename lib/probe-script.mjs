@@ -32,6 +32,12 @@
  *                                     (https PROBE_ORIGIN_URL only)
  *   PROBE_ROUTER_INVENTORY  0         1 = also count each replica's routers from its Traefik API (needs PROBE_REPLICAS)
  *   PROBE_TRAEFIK_API_PORT  8080      port of Traefik's API on the pods: the Helm chart's `traefik` entrypoint
+ *   PROBE_REMEDIATE         off       off | dry-run | on: evict the lone replica that lost the route (section
+ *                                     "Remediation" below: PROBE_REMEDIATE_AFTER_RUNS 3,
+ *                                     PROBE_REMEDIATE_MIN_INTERVAL_SECONDS 3600, PROBE_REPLICA_NAMESPACE and
+ *                                     PROBE_REPLICA_SELECTOR required when on; the API server from
+ *                                     KUBERNETES_SERVICE_HOST/_PORT or PROBE_KUBE_API_URL, with
+ *                                     PROBE_KUBE_TOKEN_FILE, PROBE_KUBE_CA_FILE, defaults: the pod's service account)
  *
  * Checks (each sample on its own connection, never reused):
  *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = a 3xx whose Location, resolved
@@ -176,6 +182,7 @@ class ConfigError extends Error {}
  * @property {string | undefined} pushgatewayAuthorization  the Authorization header value, if any
  * @property {TlsFiles | undefined} originTls  client certificate (and CA) for an https origin
  * @property {string} resolvConf  path of resolv.conf, read when dnsServers is unset
+ * @property {RemediationConfig} remediation
  *
  * @typedef {{ cert: Buffer, key: Buffer, ca: Buffer | undefined }} TlsFiles
  */
@@ -481,6 +488,7 @@ function parseConfig(env) {
     pushgatewayAuthorization: pushgatewayAuth,
     originTls,
     resolvConf: readVar(env, 'PROBE_RESOLV_CONF') ?? DEFAULT_RESOLV_CONF,
+    remediation: parseRemediationConfig(env, replicas),
   };
 }
 
@@ -670,6 +678,7 @@ function withTimeout(promise, ms, what) {
  * @property {TlsFiles} [clientTls]  client certificate to present (mutual TLS to ttyd)
  * @property {(bytes: number) => boolean} [take]  asked before each body chunk is kept; false ends the exchange
  * @property {(chunk: Buffer) => void} [sink]  receives the body chunk by chunk instead of keeping it (body stays '')
+ * @property {string} [ca]  trust only this CA (PEM) instead of the system's
  *
  * @typedef {object} Context
  * @property {number} timeoutMs
@@ -735,6 +744,7 @@ function exchange(spec, ctx) {
       // SNI must be a name; for an IP host there is none to send.
       if (net.isIP(hostname) === 0) options.servername = hostname;
       options.rejectUnauthorized = !ctx.insecureTls;
+      if (spec.ca !== undefined) options.ca = spec.ca;
       // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
       options.ALPNProtocols = ['http/1.1'];
       if (spec.clientTls !== undefined) {
@@ -1491,6 +1501,355 @@ async function pushGroup(config, ctx, grouping, body) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Remediation (opt-in, issue 13): evict the one Traefik replica that lost the route.
+//
+// Everything remediation does lives in this section; the main flow calls `remediate` once, after the
+// per-replica checks, and appends what it returns to the pushed group. Rules, in the order applied to
+// each failing replica:
+//   state     the previous run group (consecutive failures) and the eviction group (last eviction) are
+//             read back from the Pushgateway; when that read fails nothing is done (state_unavailable).
+//   pod       the pod with the replica's IP in PROBE_REPLICA_NAMESPACE matching PROBE_REPLICA_SELECTOR
+//             (checked again here, not only by the API server); none or several: no_pod.
+//   alone     exactly one replica failing and at least two healthy, else not_alone (a route missing
+//             everywhere is configuration, which an eviction cannot fix).
+//   confirmed the same pod failed PROBE_REMEDIATE_AFTER_RUNS consecutive runs, else not_confirmed; and
+//             the pod is older than that many intervals (interval = time since the previous run), else
+//             too_young.
+//   rate      at most one eviction per PROBE_REMEDIATE_MIN_INTERVAL_SECONDS, else rate_limited.
+//   act       dry-run: dry_run. on: POST .../pods/<pod>/eviction (policy/v1): 2xx evicted, 429
+//             blocked_by_budget, anything else failed. There is no fallback to a delete.
+// Every API call has the request timeout and stops at the run's deadline. Remediation never throws
+// into the main flow, so the push always happens. The token is read from its file, sent only in the
+// Authorization header to the API server, and never printed.
+
+const REMEDIATION_MODES = ['off', 'dry-run', 'on'];
+const EVICTION_GROUP_KIND = 'remediation';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Results of the remediation decision: the `result` label's values (lib/metrics.ts RemediationResult). */
+const RESULT = {
+  evicted: 'evicted',
+  dryRun: 'dry_run',
+  blockedByBudget: 'blocked_by_budget',
+  failed: 'failed',
+  notConfirmed: 'not_confirmed',
+  tooYoung: 'too_young',
+  notAlone: 'not_alone',
+  rateLimited: 'rate_limited',
+  noPod: 'no_pod',
+  stateUnavailable: 'state_unavailable',
+};
+const REMEDIATION_METRIC = {
+  remediation: 'webterminal_probe_remediation',
+  lastEvictionTimestamp: 'webterminal_probe_remediation_last_eviction_timestamp',
+  consecutiveFailures: 'webterminal_probe_replica_consecutive_failures',
+};
+
+/**
+ * @typedef {object} RemediationConfig
+ * @property {'off' | 'dry-run' | 'on'} mode
+ * @property {number} afterRuns
+ * @property {number} minIntervalSeconds
+ * @property {string} namespace
+ * @property {Array<[string, string]>} selector  equality requirements, `key=value`
+ * @property {URL | undefined} apiUrl
+ * @property {string} tokenFile
+ * @property {string} caFile
+ */
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {ReplicaSource} replicas
+ * @returns {RemediationConfig}
+ */
+function parseRemediationConfig(env, replicas) {
+  const mode = readVar(env, 'PROBE_REMEDIATE') ?? 'off';
+  if (!REMEDIATION_MODES.includes(mode)) {
+    throw new ConfigError(`PROBE_REMEDIATE=${JSON.stringify(mode)} must be one of ${REMEDIATION_MODES.join(', ')}`);
+  }
+  const afterRuns = integerVar(env, 'PROBE_REMEDIATE_AFTER_RUNS', 3, 1, 100);
+  const minIntervalSeconds = integerVar(env, 'PROBE_REMEDIATE_MIN_INTERVAL_SECONDS', 3600, 60, 7 * 86400);
+  const off = /** @type {RemediationConfig} */ ({ mode: 'off', afterRuns, minIntervalSeconds, namespace: '', selector: [], apiUrl: undefined, tokenFile: '', caFile: '' });
+  if (mode === 'off') return off;
+  if (replicas.kind === 'off') throw new ConfigError(`PROBE_REMEDIATE=${mode} needs PROBE_REPLICAS (the per-replica checks name the replica to evict)`);
+  const namespace = readVar(env, 'PROBE_REPLICA_NAMESPACE');
+  if (namespace === undefined || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+    throw new ConfigError(`PROBE_REPLICA_NAMESPACE=${JSON.stringify(namespace ?? '')} must be the Traefik namespace (a DNS label) when PROBE_REMEDIATE=${mode}`);
+  }
+  const rawSelector = readVar(env, 'PROBE_REPLICA_SELECTOR');
+  const selector = (rawSelector ?? '').split(',').map((item) => /** @type {[string, string]} */ (item.trim().split('=')));
+  const labelKey = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+  const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+  if (rawSelector === undefined || selector.some((pair) => pair.length !== 2 || !labelKey.test(pair[0]) || !labelValue.test(pair[1]))) {
+    throw new ConfigError(`PROBE_REPLICA_SELECTOR=${JSON.stringify(rawSelector ?? '')} must be key=value[,key=value...] (the Traefik pods' labels) when PROBE_REMEDIATE=${mode}`);
+  }
+  const explicit = readVar(env, 'PROBE_KUBE_API_URL');
+  let apiUrl;
+  if (explicit !== undefined) {
+    apiUrl = requiredHttpUrl(env, 'PROBE_KUBE_API_URL');
+    if (apiUrl.protocol !== 'https:') throw new ConfigError(`PROBE_KUBE_API_URL=${redact(explicit)} must be https:// (the token is sent to it)`);
+  } else {
+    const host = readVar(env, 'KUBERNETES_SERVICE_HOST');
+    const port = readVar(env, 'KUBERNETES_SERVICE_PORT') ?? '443';
+    if (host === undefined) throw new ConfigError(`PROBE_REMEDIATE=${mode} needs the API server: KUBERNETES_SERVICE_HOST (set in every pod) or PROBE_KUBE_API_URL`);
+    try {
+      apiUrl = new URL(`https://${net.isIPv6(host) ? `[${host}]` : host}:${port}/`);
+    } catch {
+      throw new ConfigError(`KUBERNETES_SERVICE_HOST=${JSON.stringify(host)} and KUBERNETES_SERVICE_PORT=${JSON.stringify(port)} do not make a URL`);
+    }
+  }
+  return {
+    mode: /** @type {'dry-run' | 'on'} */ (mode),
+    afterRuns,
+    minIntervalSeconds,
+    namespace,
+    selector,
+    apiUrl,
+    tokenFile: readVar(env, 'PROBE_KUBE_TOKEN_FILE') ?? `${SERVICE_ACCOUNT_DIR}/token`,
+    caFile: readVar(env, 'PROBE_KUBE_CA_FILE') ?? `${SERVICE_ACCOUNT_DIR}/ca.crt`,
+  };
+}
+
+/**
+ * @typedef {object} RemediationState
+ * @property {Map<string, number>} consecutive  by `replica pod`
+ * @property {number | undefined} lastEviction  Unix seconds
+ * @property {number | undefined} previousRun  push time of the previous run group, Unix seconds
+ *
+ * @typedef {object} Decision
+ * @property {string} replica
+ * @property {string} pod  '' when not known
+ * @property {number} consecutive  failing runs of this pod in a row, this one included (0 when unknown)
+ * @property {string} result
+ * @property {string | undefined} reason
+ */
+
+/**
+ * The Pushgateway's Authorization header, as the push sends it.
+ * @param {Config} config
+ * @returns {Record<string, string>}
+ */
+function pushgatewayAuth(config) {
+  return config.pushgatewayAuthorization === undefined ? {} : { Authorization: config.pushgatewayAuthorization };
+}
+
+/**
+ * Reads this job's previous run group and its eviction group back (`GET /api/v1/metrics`).
+ * @param {Config} config
+ * @param {Context} ctx
+ * @returns {Promise<RemediationState | string>}  the state, or why it could not be read
+ */
+async function readRemediationState(config, ctx) {
+  const url = below(config.pushgatewayUrl, 'api/v1/metrics');
+  const answer = await exchange({ url, headers: { Accept: 'application/json', ...pushgatewayAuth(config) }, readBody: true }, ctx);
+  if (answer.status !== 200) return `GET /api/v1/metrics: ${answer.error ?? `status ${answer.status}`}`;
+  /** @type {Array<Record<string, any>>} */
+  let groups;
+  try {
+    groups = JSON.parse(answer.body).data;
+    if (!Array.isArray(groups)) throw new Error('no data list');
+  } catch (error) {
+    return `GET /api/v1/metrics: not the Pushgateway's JSON (${describeError(error)})`;
+  }
+  /** @param {Record<string, any>} group @param {string | undefined} kind */
+  const isGroup = (group, kind) => {
+    const labels = group?.labels ?? {};
+    const extra = Object.keys(labels).filter((name) => name !== 'job' && name !== 'kind' && name !== 'instance');
+    return labels.job === config.job && (labels.kind ?? '') === (kind ?? '') && (labels.instance ?? '') === '' && extra.length === 0;
+  };
+  /** @param {Record<string, any> | undefined} group @param {string} metric */
+  const samples = (group, metric) => /** @type {Array<{ labels: Record<string, string>, value: string }>} */ (group?.[metric]?.metrics ?? []);
+  const run = groups.find((group) => isGroup(group, undefined));
+  const eviction = groups.find((group) => isGroup(group, EVICTION_GROUP_KIND));
+  /** @type {Map<string, number>} */
+  const consecutive = new Map();
+  for (const sample of samples(run, REMEDIATION_METRIC.consecutiveFailures)) {
+    const count = Number(sample.value);
+    if (Number.isInteger(count) && count > 0) consecutive.set(`${sample.labels.replica} ${sample.labels.pod}`, count);
+  }
+  const last = Number(samples(eviction, REMEDIATION_METRIC.lastEvictionTimestamp)[0]?.value);
+  const pushed = Number(samples(run, 'push_time_seconds')[0]?.value);
+  return { consecutive, lastEviction: Number.isFinite(last) ? last : undefined, previousRun: Number.isFinite(pushed) && pushed > 0 ? pushed : undefined };
+}
+
+/**
+ * One call to the API server: https verified against the cluster CA, the bearer token, JSON.
+ * @param {RemediationConfig} rc
+ * @param {{ token: string, ca: string }} credentials
+ * @param {Context} ctx
+ * @param {string} method
+ * @param {string} pathAndQuery
+ * @param {unknown} [body]
+ */
+async function kubeCall(rc, credentials, ctx, method, pathAndQuery, body) {
+  const url = below(/** @type {URL} */ (rc.apiUrl), pathAndQuery.replace(/^\//, ''));
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json', Authorization: `Bearer ${credentials.token}` };
+  if (text !== undefined) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+  const answer = await exchange({ url, method, headers, body: text, readBody: true, ca: credentials.ca }, { ...ctx, insecureTls: false });
+  /** @type {any} */
+  let parsed;
+  try {
+    parsed = answer.body === '' ? undefined : JSON.parse(answer.body);
+  } catch {
+    parsed = undefined;
+  }
+  const where = `${method} ${url.pathname}`;
+  const problem = answer.status === 0 ? `${where}: ${answer.error}` : `${where}: status ${answer.status}${typeof parsed?.message === 'string' ? ` ${parsed.message.slice(0, 200)}` : ''}`;
+  return { status: answer.status, json: parsed, problem };
+}
+
+/**
+ * The one pod behind a replica address, or why there is none to act on.
+ * @param {RemediationConfig} rc
+ * @param {{ token: string, ca: string }} credentials
+ * @param {Context} ctx
+ * @param {string} address
+ * @returns {Promise<{ pod: { name: string, startTime: number } } | { result: string, reason: string }>}
+ */
+async function findPod(rc, credentials, ctx, address) {
+  const labelSelector = rc.selector.map(([key, value]) => `${key}=${value}`).join(',');
+  const query = new URLSearchParams({ labelSelector, fieldSelector: `status.podIP=${address}` });
+  const answer = await kubeCall(rc, credentials, ctx, 'GET', `api/v1/namespaces/${encodeURIComponent(rc.namespace)}/pods?${query}`);
+  if (answer.status !== 200 || !Array.isArray(answer.json?.items)) return { result: RESULT.failed, reason: answer.status === 200 ? 'pod list: not a PodList' : answer.problem };
+  // The API server filtered already; the probe checks again, because the Role would allow more.
+  /** @type {Array<any>} */
+  const items = answer.json.items;
+  const matching = items.filter(
+    (pod) =>
+      pod?.status?.podIP === address &&
+      pod?.metadata?.deletionTimestamp == null &&
+      rc.selector.every(([key, value]) => pod?.metadata?.labels?.[key] === value) &&
+      (pod?.metadata?.namespace ?? rc.namespace) === rc.namespace,
+  );
+  if (matching.length !== 1) {
+    return { result: RESULT.noPod, reason: `${matching.length} running pods in ${rc.namespace} match ${labelSelector} with IP ${address}; want exactly 1` };
+  }
+  const name = String(matching[0].metadata?.name ?? '');
+  const startTime = Date.parse(matching[0].status?.startTime ?? '') / 1000;
+  if (name === '') return { result: RESULT.noPod, reason: `the pod with IP ${address} has no name` };
+  return { pod: { name, startTime } };
+}
+
+/**
+ * The remediation decision for this run, and the eviction when it is due.
+ * @param {Config} config
+ * @param {Array<{ address: string, healthy: boolean }>} replicas
+ * @param {number} startedMs  performance.now() at the start of the run (the deadline counts from it)
+ * @param {Context} baseCtx
+ * @returns {Promise<{ decisions: Decision[], evictedAt: number | undefined, metrics: string }>}
+ */
+async function remediate(config, replicas, startedMs, baseCtx) {
+  const rc = config.remediation;
+  /** @type {Decision[]} */
+  const decisions = [];
+  /** @type {number | undefined} */
+  let evictedAt;
+  const failing = replicas.filter((replica) => !replica.healthy);
+  if (rc.mode === 'off' || failing.length === 0) return { decisions, evictedAt, metrics: '' };
+
+  const remainingMs = config.deadlineMs - (performance.now() - startedMs);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), Math.max(0, remainingMs));
+  /** @type {Context} */
+  const ctx = { ...baseCtx, signal: deadline.signal };
+  /** @param {string} result @param {string | undefined} reason */
+  const all = (result, reason) => failing.map(({ address }) => ({ replica: address, pod: '', consecutive: 0, result, reason }));
+  try {
+    const state = await readRemediationState(config, ctx);
+    if (typeof state === 'string') {
+      decisions.push(...all(RESULT.stateUnavailable, `state not readable, nothing done: ${state}`));
+      return { decisions, evictedAt, metrics: renderRemediation(decisions) };
+    }
+    let credentials;
+    try {
+      credentials = { token: fs.readFileSync(rc.tokenFile, 'utf8').trim(), ca: fs.readFileSync(rc.caFile, 'utf8') };
+    } catch (error) {
+      const code = /** @type {{ code?: unknown }} */ (error)?.code;
+      decisions.push(...all(RESULT.failed, `service-account token or CA not readable (${String(code ?? 'error')}; is remediation's RBAC deployed?)`));
+      return { decisions, evictedAt, metrics: renderRemediation(decisions) };
+    }
+    const now = Date.now() / 1000;
+    const alone = failing.length === 1 && replicas.length - failing.length >= 2;
+    for (const { address } of failing) {
+      const found = await findPod(rc, credentials, ctx, address);
+      if ('result' in found) {
+        decisions.push({ replica: address, pod: '', consecutive: 0, result: found.result, reason: found.reason });
+        continue;
+      }
+      const { name, startTime } = found.pod;
+      const consecutive = (state.consecutive.get(`${address} ${name}`) ?? 0) + 1;
+      /** @param {string} result @param {string} [reason] */
+      const decide = (result, reason) => decisions.push({ replica: address, pod: name, consecutive, result, reason });
+      const interval = state.previousRun === undefined ? undefined : now - state.previousRun;
+      if (!alone) {
+        decide(RESULT.notAlone, `${failing.length} of ${replicas.length} replicas failing; eviction only for a lone one with at least 2 healthy`);
+      } else if (consecutive < rc.afterRuns) {
+        decide(RESULT.notConfirmed, `failed ${consecutive} of ${rc.afterRuns} runs in a row`);
+      } else if (interval === undefined || !(now - startTime > rc.afterRuns * interval)) {
+        decide(RESULT.tooYoung, `pod started ${Number.isFinite(startTime) ? `${Math.round(now - startTime)}s` : 'at an unknown time'} ago, want over ${rc.afterRuns} intervals (${Math.round(rc.afterRuns * (interval ?? NaN))}s)`);
+      } else if (state.lastEviction !== undefined && now - state.lastEviction < rc.minIntervalSeconds) {
+        decide(RESULT.rateLimited, `last eviction ${Math.round(now - state.lastEviction)}s ago, at most one per ${rc.minIntervalSeconds}s: the fault recurs`);
+      } else if (rc.mode === 'dry-run') {
+        decide(RESULT.dryRun, `would evict ${rc.namespace}/${name}`);
+      } else {
+        const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: rc.namespace } };
+        const path = `api/v1/namespaces/${encodeURIComponent(rc.namespace)}/pods/${encodeURIComponent(name)}/eviction`;
+        const answer = await kubeCall(rc, credentials, ctx, 'POST', path, eviction);
+        if (answer.status >= 200 && answer.status < 300) {
+          evictedAt = Date.now() / 1000;
+          decide(RESULT.evicted, undefined);
+        } else if (answer.status === 429) {
+          decide(RESULT.blockedByBudget, `${answer.problem} (a PodDisruptionBudget; retried on a later run)`);
+        } else {
+          decide(RESULT.failed, answer.problem);
+        }
+      }
+    }
+    return { decisions, evictedAt, metrics: renderRemediation(decisions) };
+  } catch (error) {
+    decisions.push(...all(RESULT.failed, `internal error: ${describeError(error)}`));
+    return { decisions, evictedAt, metrics: renderRemediation(decisions) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The run group's remediation series. The last eviction time is not among them: it has its own group.
+ * @param {Decision[]} decisions
+ */
+function renderRemediation(decisions) {
+  const families = [gauge(REMEDIATION_METRIC.remediation, decisions.map(({ replica, pod, result }) => [{ replica, pod, result }, 1]))];
+  const counted = decisions.filter((decision) => decision.consecutive > 0 && decision.result !== RESULT.evicted);
+  if (counted.length > 0) families.push(gauge(REMEDIATION_METRIC.consecutiveFailures, counted.map(({ replica, pod, consecutive }) => [{ replica, pod }, consecutive])));
+  return `${families.join('\n')}\n`;
+}
+
+/**
+ * The decisions on stdout, their reasons on stderr.
+ * @param {Decision[]} decisions
+ */
+function printRemediation(decisions) {
+  for (const { replica, pod, consecutive, result, reason } of decisions) {
+    process.stdout.write(`probe: remediation replica=${replica} pod=${pod === '' ? '?' : pod} consecutive=${consecutive} result=${result}\n`);
+    if (reason !== undefined) process.stderr.write(`probe: remediation replica ${replica}: ${result}: ${reason}\n`);
+  }
+}
+
+/**
+ * The eviction group, PUT only when an eviction succeeded, so a failed read or push of the run group
+ * can never lose the time of the last eviction (the rate limit's memory).
+ * @param {Config} config
+ * @param {Context} ctx
+ * @param {number} evictedAt
+ */
+function pushEviction(config, ctx, evictedAt) {
+  const metric = REMEDIATION_METRIC.lastEvictionTimestamp;
+  return pushGroup(config, ctx, ['kind', EVICTION_GROUP_KIND], `# TYPE ${metric} gauge\n${metric} ${evictedAt.toFixed(3)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Main
 
 /**
@@ -1527,7 +1886,10 @@ async function main(env) {
   // The push gets a fresh signal: the deadline bounds the checks, the timeout bounds the push.
   /** @type {Context} */
   const pushCtx = { timeoutMs: config.timeoutMs, signal: new AbortController().signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
-  const pushes = [pushGroup(config, pushCtx, [], renderRunMetrics(summary, report, durationSeconds))];
+  const remediation = await remediate(config, summary.replicas, started, pushCtx);
+  printRemediation(remediation.decisions);
+  const pushes = [pushGroup(config, pushCtx, [], renderRunMetrics(summary, report, durationSeconds) + remediation.metrics)];
+  if (remediation.evictedAt !== undefined) pushes.push(pushEviction(config, pushCtx, remediation.evictedAt));
   if (summary.ok) {
     const now = (Date.now() / 1000).toFixed(3);
     pushes.push(pushGroup(config, pushCtx, ['kind', SUCCESS_GROUP_KIND], `# TYPE ${METRIC.lastSuccessTimestamp} gauge\n${METRIC.lastSuccessTimestamp} ${now}\n`));

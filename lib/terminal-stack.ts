@@ -7,6 +7,7 @@ import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
 import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, checkShellPosture, routePathProblems, routeSlug } from './protected-ingress';
 import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation, resolveTraefikLocation, traefikLocationProblems } from './traefik';
 import { TtydNetworkPolicy } from './ttyd-network-policy';
+import { remediationAlertGroup } from './remediation-alerts';
 import { TtydBackend, TtydService } from './ttyd-service';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
@@ -329,6 +330,9 @@ export class TerminalStack extends TerraformStack {
         probeIntervalSeconds: this.probe?.intervalSeconds,
         paritySource: options.paritySource ?? (this.probe?.routerInventory ? 'inventory' : 'traefik-v3'),
       });
+      if (this.probe !== undefined && this.probe.remediationMode !== 'off') {
+        this.alerts.addGroup(remediationAlertGroup({ probeJob: this.probe.job, probeIntervalSeconds: this.probe.intervalSeconds, runbookBaseUrl: options.runbookBaseUrl, labels: options.labels }));
+      }
       this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
     }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Token } from './cdktf';
 
 /**
@@ -47,7 +48,7 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** A DNS name as Kubernetes and Traefik accept it for a host: lowercase labels joined by dots, not an IP address. */
 export function checkDnsName(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
-  if (IPV4.test(value) || value.includes(':')) return `${field} ${JSON.stringify(value)} is an IP address; give the DNS name the certificate and the router match`;
+  if (IPV4.test(value) || isIP(value) !== 0) return `${field} ${JSON.stringify(value)} is an IP address; give the DNS name the certificate and the router match`;
   const ok = value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
   return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid DNS name (lowercase letters, digits and '-', in dot-separated labels of 1-63 characters)`;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { ConfigMapV1, CronJobV1, ServiceV1 } from './cdktf';
+import { ConfigMapV1, CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1 } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './schedule';
 import { TraefikLocation, resolveTraefikLocation } from './traefik';
@@ -17,6 +17,37 @@ export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
  */
 export function probeScriptSource(): string {
   return fs.readFileSync(path.join(__dirname, PROBE_SCRIPT_FILE), 'utf8');
+}
+
+/** What the probe does about a Traefik replica that lost the route: nothing, report, or evict it. */
+export type RemediationMode = 'off' | 'dry-run' | 'on';
+
+/** The accepted {@link RemediationMode} values. */
+export const REMEDIATION_MODES: readonly RemediationMode[] = ['off', 'dry-run', 'on'];
+
+/**
+ * Opt-in self-healing: evict the one Traefik replica (pod) that fails the per-replica checks while at
+ * least two others pass, once it failed `afterRuns` runs in a row and is older than that many
+ * intervals, through the Eviction API (a PodDisruptionBudget is respected; never a delete), at most
+ * once per `minIntervalSeconds`. Needs per-replica checks (`replicas` or `createReplicaService`).
+ */
+export interface ProbeRemediation {
+  /**
+   * `off`; `dry-run` (decide and report what it would evict); `on`.
+   * @default "off"
+   */
+  readonly mode?: RemediationMode;
+  /**
+   * Consecutive failing runs of the same pod before it is evicted.
+   * @default 3
+   */
+  readonly afterRuns?: number;
+  /**
+   * At most one eviction per this many seconds, for the whole probe; a replica failing again within
+   * it is reported as a recurring fault instead.
+   * @default 3600
+   */
+  readonly minIntervalSeconds?: number;
 }
 
 /** Props of {@link WebterminalProbe}. */
@@ -140,6 +171,13 @@ export interface WebterminalProbeProps {
   /** @default { "app.kubernetes.io/name": "traefik" } */
   readonly replicaServiceSelector?: Record<string, string>;
   /**
+   * Self-healing; the Traefik pods are found in `replicaServiceNamespace` by `replicaServiceSelector`.
+   * When not off: a ServiceAccount, and a Role and RoleBinding in that namespace allowing only get/list
+   * pods and create pods/eviction; the token is mounted into the probe pod only then.
+   * @default - off
+   */
+  readonly remediation?: ProbeRemediation;
+  /**
    * Labels on every object.
    * @default - `app.kubernetes.io/part-of: webterminal`, `app.kubernetes.io/component: probe`
    */
@@ -223,6 +261,18 @@ export class WebterminalProbe extends Construct {
   public readonly replicaService?: ServiceV1;
   /** Labels of the probe's pods (what a NetworkPolicy admits). */
   public readonly podLabels: Readonly<Record<string, string>>;
+  /** Remediation mode. */
+  public readonly remediationMode: RemediationMode;
+  /** Failing runs in a row before an eviction. */
+  public readonly remediationAfterRuns: number;
+  /** Least seconds between two evictions. */
+  public readonly remediationMinIntervalSeconds: number;
+  /** The probe's ServiceAccount, when remediation is not off. */
+  public readonly serviceAccount?: ServiceAccountV1;
+  /** The Role in the Traefik namespace (get/list pods, create pods/eviction), when remediation is not off. */
+  public readonly remediationRole?: RoleV1;
+  /** Its RoleBinding to the ServiceAccount, when remediation is not off. */
+  public readonly remediationRoleBinding?: RoleBindingV1;
 
   constructor(scope: Construct, id: string, props: WebterminalProbeProps) {
     super(scope, id);
@@ -248,6 +298,10 @@ export class WebterminalProbe extends Construct {
     const labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal', 'app.kubernetes.io/component': 'probe' };
     this.podLabels = labels;
     const originTls = props.originClientCertSecret;
+    this.remediationMode = props.remediation?.mode ?? 'off';
+    this.remediationAfterRuns = props.remediation?.afterRuns ?? 3;
+    this.remediationMinIntervalSeconds = props.remediation?.minIntervalSeconds ?? 3600;
+    const remediating = this.remediationMode !== 'off';
 
     const problems = new Problems('webterminal-probe');
     problems.add(checkDnsLabel('name', this.name));
@@ -279,6 +333,17 @@ export class WebterminalProbe extends Construct {
     if (originTls !== undefined) problems.add(checkObjectName('originClientCertSecret', originTls));
     if (props.authentikHost !== undefined) problems.add(checkDnsName('authentikHost', props.authentikHost));
     if (this.routerInventory && this.replicas === '') problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
+    if (!REMEDIATION_MODES.includes(this.remediationMode)) {
+      problems.add(`remediation.mode ${JSON.stringify(this.remediationMode)} is not one of ${REMEDIATION_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
+    }
+    problems.add(checkInteger('remediation.afterRuns', this.remediationAfterRuns, 1, 100));
+    problems.add(checkInteger('remediation.minIntervalSeconds', this.remediationMinIntervalSeconds, 60, 7 * 86400));
+    if (remediating && this.replicas === '') problems.add(`remediation.mode "${this.remediationMode}" needs replicas (or createReplicaService): the per-replica checks name the replica to evict`);
+    if (remediating && !createReplicaService) {
+      problems.add(checkDnsLabel('replicaServiceNamespace', replicaServiceNamespace));
+      problems.add(checkLabels('replicaServiceSelector', replicaServiceSelector));
+    }
+    if (remediating && Object.keys(replicaServiceSelector).length === 0) problems.add('replicaServiceSelector is empty: remediation would match every pod in the namespace');
     if (createReplicaService) {
       problems.add(checkDnsLabel('replicaServiceName', replicaServiceName));
       problems.add(checkDnsLabel('replicaServiceNamespace', replicaServiceNamespace));
@@ -321,6 +386,15 @@ export class WebterminalProbe extends Construct {
           }
         : {}),
       ...(props.authentikHost !== undefined ? { PROBE_AUTHENTIK_HOST: props.authentikHost } : {}),
+      ...(remediating
+        ? {
+            PROBE_REMEDIATE: this.remediationMode,
+            PROBE_REMEDIATE_AFTER_RUNS: String(this.remediationAfterRuns),
+            PROBE_REMEDIATE_MIN_INTERVAL_SECONDS: String(this.remediationMinIntervalSeconds),
+            PROBE_REPLICA_NAMESPACE: replicaServiceNamespace,
+            PROBE_REPLICA_SELECTOR: Object.entries(replicaServiceSelector).map(([key, value]) => `${key}=${value}`).join(','),
+          }
+        : {}),
     };
 
     const script = probeScriptSource();
@@ -338,6 +412,27 @@ export class WebterminalProbe extends Construct {
           selector: replicaServiceSelector,
           port: [{ name: 'websecure', port: replicaPort, targetPort: String(replicaPort), protocol: 'TCP' }],
         },
+      });
+    }
+
+    if (remediating) {
+      // Namespaced only: nothing cluster-wide. RBAC cannot narrow evictions to labels, so the script
+      // checks the selector itself before it evicts.
+      this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
+        metadata: { name: this.name, namespace: this.namespace, labels },
+        automountServiceAccountToken: false,
+      });
+      this.remediationRole = new RoleV1(this, 'RemediationRole', {
+        metadata: { name: this.name, namespace: replicaServiceNamespace, labels },
+        rule: [
+          { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+          { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+        ],
+      });
+      this.remediationRoleBinding = new RoleBindingV1(this, 'RemediationRoleBinding', {
+        metadata: { name: this.name, namespace: replicaServiceNamespace, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+        subject: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
       });
     }
 
@@ -359,7 +454,9 @@ export class WebterminalProbe extends Construct {
               metadata: { labels, annotations: { 'webterminal.dev/probe-script-sha256': this.scriptSha256 } },
               spec: {
                 restartPolicy: 'Never',
-                automountServiceAccountToken: false,
+                // The API token is in the pod only when remediation needs it.
+                ...(this.serviceAccount ? { serviceAccountName: this.serviceAccount.metadata.name } : {}),
+                automountServiceAccountToken: remediating,
                 enableServiceLinks: false,
                 securityContext: { runAsNonRoot: true, runAsUser: String(runAsUser), runAsGroup: String(runAsUser), seccompProfile: { type: 'RuntimeDefault' } },
                 container: [
