@@ -1,5 +1,6 @@
 import { PARITY_SOURCES, ParitySource } from './alert-rules';
-import { AUTH_POSTURES, AuthPosture, IngressKind, checkAuthReason } from './protected-ingress';
+import { DNS_MODES, DnsOptions, DnsRecordType, checkDnsOptions } from './dns-records';
+import { AUTH_POSTURES, AuthPosture, IngressKind, checkAnnotations, checkAuthReason } from './protected-ingress';
 import { StateBackend, TerminalRouteOptions, TerminalStackProps } from './terminal-stack';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend } from './ttyd-service';
@@ -45,6 +46,34 @@ export interface TerminalConfig {
   readonly probe: ProbeConfig;
   /** The alert groups. */
   readonly alerts: AlertsConfig;
+  /** The read-only mirror (issue 11). */
+  readonly mirror?: MirrorConfig;
+  /** Further annotations on every ingress object. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** DNS records for each host. */
+  readonly dns?: DnsConfig;
+  /** Namespace label keys a cluster policy owns (`lifecycle.ignore_changes`). */
+  readonly namespaceIgnoredLabels?: readonly string[];
+  /** Take over the original stack's objects through `import` blocks. */
+  readonly adopt?: boolean;
+}
+
+/** The mirror's place in the configuration. */
+export interface MirrorConfig {
+  /** Public host name. */
+  readonly host: string;
+  /** Port of the mirror's ttyd on the external ttyd host. */
+  readonly hostPort: number;
+  /** Service and ingress name (default `<ttyd service>-ro`). */
+  readonly name?: string;
+  /** TLS Secret (default `<name>-tls`). */
+  readonly tlsSecretName?: string;
+}
+
+/** DNS in the configuration: {@link DnsOptions} with the provider named. */
+export interface DnsConfig extends DnsOptions {
+  /** DNS provider; only `cloudflare`. */
+  readonly provider: 'cloudflare';
 }
 
 /** The probe's place in the configuration; unset fields take WebterminalProbe's defaults. */
@@ -83,7 +112,7 @@ export interface AlertsConfig {
   readonly prometheusRule?: boolean;
   /** Also write the rule file into a ConfigMap (default false). */
   readonly configMap?: boolean;
-  /** Base of every `runbook_url` (default {@link DEFAULT_RUNBOOK_BASE_URL}). */
+  /** Base of every `runbook_url` (default: none; alerts carry their runbook's first steps instead). */
   readonly runbookBaseUrl?: string;
   /** Keep the token, WebSocket and ttyd alerts quiet for 15 minutes after a Prometheus start (default true). */
   readonly restartGuard?: boolean;
@@ -362,6 +391,76 @@ function readRoutes(list: unknown[], ttyd: TtydConfig, problems: Problems): Rout
   return routes;
 }
 
+// ----- Issue 11: mirror, annotations, DNS, ignored namespace labels, adopt --------------------
+
+function readMirror(data: Json, ttyd: TtydConfig, problems: Problems): MirrorConfig {
+  const r = new Reader(data, 'mirror.', problems);
+  const mirror = { host: r.string('host') ?? '', hostPort: r.number('hostPort') ?? 0, name: r.string('name'), tlsSecretName: r.string('tlsSecretName') };
+  unknownKeys(data, ['host', 'hostPort', 'name', 'tlsSecretName'], 'mirror.', problems);
+  problems.add(checkDnsName('mirror.host', mirror.host));
+  problems.add(checkPort('mirror.hostPort', mirror.hostPort));
+  if (mirror.name !== undefined) problems.add(checkDnsLabel('mirror.name', mirror.name));
+  if (mirror.tlsSecretName !== undefined) problems.add(checkObjectName('mirror.tlsSecretName', mirror.tlsSecretName));
+  if (ttyd.mode !== 'external') problems.add('mirror needs ttyd.mode "external" (the mirror is a second ttyd on that host, at mirror.hostPort)');
+  return withoutUndefined(mirror);
+}
+
+function readDns(data: Json, problems: Problems): DnsConfig {
+  const r = new Reader(data, 'dns.', problems);
+  unknownKeys(data, ['provider', 'zoneId', 'mode', 'tunnelId', 'publicIp', 'publicIpv6', 'ttl', 'recordIds'], 'dns.', problems);
+  const provider = r.oneOf('provider', ['cloudflare'] as const);
+  if (provider === undefined && data.provider === undefined) problems.add('dns.provider is missing: the only provider is "cloudflare"');
+  const mode = r.oneOf('mode', DNS_MODES);
+  if (mode === undefined && data.mode === undefined) problems.add(`dns.mode is missing: one of ${DNS_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
+  const recordIds: Record<string, Partial<Record<DnsRecordType, string>>> = {};
+  for (const [host, ids] of Object.entries(r.object('recordIds') ?? {})) {
+    if (isObject(ids)) recordIds[host] = new Reader({ [host]: ids }, 'dns.recordIds.', problems).stringMap(host) ?? {};
+    else problems.add(`dns.recordIds.${host} ${JSON.stringify(ids)} is not an object of record type to record id ({ "CNAME": "<id>" })`);
+  }
+  const dns: DnsConfig = withoutUndefined({
+    provider: provider ?? 'cloudflare',
+    zoneId: r.string('zoneId') ?? '',
+    mode: mode ?? 'none',
+    tunnelId: r.string('tunnelId'),
+    publicIp: r.string('publicIp'),
+    publicIpv6: r.string('publicIpv6'),
+    ttl: r.number('ttl'),
+    recordIds: Object.keys(recordIds).length > 0 ? recordIds : undefined,
+  });
+  if (mode !== undefined) checkDnsOptions(dns).forEach((p) => problems.add(p));
+  return dns;
+}
+
+function readIgnoredLabels(list: unknown[], problems: Problems): string[] {
+  return list.filter((key, i) => {
+    const ok = typeof key === 'string';
+    problems.add(ok ? checkLabels(`namespaceIgnoredLabels[${i}]`, { [key]: '' }) : `namespaceIgnoredLabels[${i}] ${JSON.stringify(key)} is not a string`);
+    return ok;
+  }) as string[];
+}
+
+function unknownKeys(data: Json, known: readonly string[], prefix: string, problems: Problems): void {
+  for (const key of Object.keys(data)) {
+    if (!known.includes(key)) problems.add(`${prefix}${key} is not a setting (accepted: ${known.join(', ')})`);
+  }
+}
+
+/** The issue-11 settings of a configuration: each set only when given. */
+function readHostSettings(r: Reader, ttyd: TtydConfig, problems: Problems): Pick<TerminalConfig, 'mirror' | 'annotations' | 'dns' | 'namespaceIgnoredLabels' | 'adopt'> {
+  const mirror = r.object('mirror');
+  const dns = r.object('dns');
+  const annotations = r.stringMap('annotations');
+  if (annotations !== undefined) checkAnnotations('annotations', annotations).forEach((p) => problems.add(p));
+  const ignored = r.array('namespaceIgnoredLabels');
+  return withoutUndefined({
+    mirror: mirror === undefined ? undefined : readMirror(mirror, ttyd, problems),
+    annotations,
+    dns: dns === undefined ? undefined : readDns(dns, problems),
+    namespaceIgnoredLabels: ignored === undefined ? undefined : readIgnoredLabels(ignored, problems),
+    adopt: r.boolean('adopt'),
+  });
+}
+
 /**
  * Builds the configuration: the example, then `context` (the `terminal` key of `cdktf.json`
  * context), then the environment ({@link CONFIG_ENV}). Every problem found is reported at once,
@@ -394,6 +493,7 @@ export function loadTerminalConfig(context: unknown = {}, env: NodeJS.ProcessEnv
     stateBackend: r.oneOf('stateBackend', ['local', 'pg'] as const) ?? 'local',
     probe: readProbe(r.object('probe') ?? {}, problems),
     alerts: readAlerts(r.object('alerts') ?? {}, problems),
+    ...readHostSettings(r, ttyd, problems),
   };
 
   problems.add(checkDnsLabel('stackName', config.stackName));
@@ -444,6 +544,11 @@ export function terminalStackProps(config: TerminalConfig): TerminalStackProps {
       prometheusRule: config.alerts.prometheusRule,
       configMap: config.alerts.configMap,
     }),
+    mirror: config.mirror,
+    annotations: config.annotations === undefined ? undefined : { ...config.annotations },
+    dns: config.dns === undefined ? undefined : withoutUndefined({ ...config.dns, provider: undefined }),
+    namespaceIgnoredLabels: config.namespaceIgnoredLabels === undefined ? undefined : [...config.namespaceIgnoredLabels],
+    adopt: config.adopt,
   };
 }
 

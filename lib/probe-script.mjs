@@ -24,6 +24,9 @@
  *                                     resolved by these servers instead of the system resolver
  *   PROBE_ROUTER_INVENTORY  0         1 = also count each replica's routers from its Traefik API (needs PROBE_REPLICAS)
  *   PROBE_TRAEFIK_API_PORT  8080      port of Traefik's API on the pods: the Helm chart's `traefik` entrypoint
+ *   PROBE_MIRROR_EDGE_URL   (off)     public URL of a second host (the read-only mirror): after the edge samples,
+ *                                     the same edge_token/edge_ws samples against it, in the same run; its
+ *                                     check_samples/check_failures series carry host="<its host>"
  *
  * Checks (each sample on its own connection, never reused):
  *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = 3xx with a Location that leads to
@@ -129,6 +132,7 @@ class ConfigError extends Error {}
  * @property {string[] | undefined} dnsServers
  * @property {boolean} routerInventory
  * @property {number} traefikApiPort
+ * @property {URL | undefined} mirrorEdgeUrl
  */
 
 // ---------------------------------------------------------------------------------------------------
@@ -310,6 +314,7 @@ function parseConfig(env) {
     dnsServers: dnsServersVar(env),
     routerInventory,
     traefikApiPort: integerVar(env, 'PROBE_TRAEFIK_API_PORT', 8080, 1, 65535),
+    mirrorEdgeUrl: readVar(env, 'PROBE_MIRROR_EDGE_URL') === undefined ? undefined : requiredHttpUrl(env, 'PROBE_MIRROR_EDGE_URL'),
   };
 }
 
@@ -728,6 +733,8 @@ async function countRouters(config, ctx, replica) {
  * @typedef {object} Report
  * @property {(Outcome | undefined)[]} edgeToken
  * @property {(Outcome | undefined)[]} edgeWs
+ * @property {(Outcome | undefined)[]} mirrorToken  [] when PROBE_MIRROR_EDGE_URL is off
+ * @property {(Outcome | undefined)[]} mirrorWs
  * @property {(Outcome | undefined)[]} originToken
  * @property {(Outcome | undefined)[]} originWs
  * @property {boolean} replicasEnabled
@@ -744,6 +751,8 @@ function emptyReport(config) {
   return {
     edgeToken: new Array(config.samples).fill(undefined),
     edgeWs: new Array(config.samples).fill(undefined),
+    mirrorToken: new Array(config.mirrorEdgeUrl === undefined ? 0 : config.samples).fill(undefined),
+    mirrorWs: new Array(config.mirrorEdgeUrl === undefined ? 0 : config.samples).fill(undefined),
     originToken: [undefined],
     originWs: [undefined],
     replicasEnabled: config.replicas.kind !== 'off',
@@ -765,6 +774,15 @@ async function runEdgeSamples(config, ctx, report) {
     report.edgeToken[i] = await edgeTokenSample(config, ctx);
     if (ctx.signal.aborted) return;
     report.edgeWs[i] = await edgeWsSample(config, ctx);
+  }
+  // The mirror after the main host, on the same sequential chain, so each host's samples still
+  // visit every replica behind a round-robin balancer.
+  if (config.mirrorEdgeUrl === undefined) return;
+  const mirror = { ...config, edgeUrl: config.mirrorEdgeUrl };
+  for (let i = 0; i < config.samples && !ctx.signal.aborted; i += 1) {
+    report.mirrorToken[i] = await edgeTokenSample(mirror, ctx);
+    if (ctx.signal.aborted) return;
+    report.mirrorWs[i] = await edgeWsSample(mirror, ctx);
   }
 }
 
@@ -909,9 +927,14 @@ function summarize(report) {
     const healthy = entry?.token?.healthy === true && entry.ws?.healthy === true;
     return { address, entry, healthy };
   });
-  const checksHealthy = Object.values(checks).every((check) => check.failures === 0);
+  /** The mirror's edge checks, apart from `checks`: their series carry a `host` label. */
+  const mirrorChecks = report.mirrorToken.length === 0 ? {} : {
+    [CHECK.edgeToken]: summarizeCheck(report.mirrorToken),
+    [CHECK.edgeWs]: summarizeCheck(report.mirrorWs),
+  };
+  const checksHealthy = [...Object.values(checks), ...Object.values(mirrorChecks)].every((check) => check.failures === 0);
   const replicasHealthy = !report.replicasEnabled || (replicas.length > 0 && replicas.every((replica) => replica.healthy));
-  return { checks, replicas, ok: checksHealthy && replicasHealthy };
+  return { checks, mirrorChecks, replicas, ok: checksHealthy && replicasHealthy };
 }
 
 /** @param {string} value */
@@ -944,17 +967,21 @@ function formatValue(value) {
  * @param {ReturnType<typeof summarize>} summary
  * @param {Report} report
  * @param {number} durationSeconds
+ * @param {Config} config
  */
-function renderRunMetrics(summary, report, durationSeconds) {
-  const { checks } = summary;
+function renderRunMetrics(summary, report, durationSeconds, config) {
+  const { checks, mirrorChecks } = summary;
   const checkNames = Object.keys(checks);
+  const mirrorHost = config.mirrorEdgeUrl?.hostname ?? '';
+  /** @type {(field: 'samples' | 'failures') => Array<[Record<string, string>, number]>} */
+  const mirrorSeries = (field) => Object.entries(mirrorChecks).map(([check, result]) => [{ check, host: mirrorHost }, result[field]]);
   const families = [
     gauge(METRIC.tokenStatus, [[{}, checks[CHECK.edgeToken].status]]),
     gauge(METRIC.wsStatus, [[{}, checks[CHECK.edgeWs].status]]),
     gauge(METRIC.ttydStatus, [[{}, checks[CHECK.originToken].status]]),
     gauge(METRIC.ttydWsStatus, [[{}, checks[CHECK.originWs].status]]),
-    gauge(METRIC.checkSamples, checkNames.map((check) => [{ check }, checks[check].samples])),
-    gauge(METRIC.checkFailures, checkNames.map((check) => [{ check }, checks[check].failures])),
+    gauge(METRIC.checkSamples, [...checkNames.map((check) => /** @type {[Record<string, string>, number]} */ ([{ check }, checks[check].samples])), ...mirrorSeries('samples')]),
+    gauge(METRIC.checkFailures, [...checkNames.map((check) => /** @type {[Record<string, string>, number]} */ ([{ check }, checks[check].failures])), ...mirrorSeries('failures')]),
   ];
   if (report.replicasEnabled) {
     families.push(gauge(METRIC.replicas, [[{}, summary.replicas.length]]));
@@ -999,6 +1026,7 @@ function printReport(summary, config, durationSeconds) {
     `ttyd_ws=${checks[CHECK.originWs].status}`,
     ...(config.replicas.kind === 'off' ? [] : [`replicas=${summary.replicas.length}`]),
     `edge_failures=${edge}/${edgeSamples}`,
+    ...Object.keys(summary.mirrorChecks).length === 0 ? [] : [`mirror_failures=${Object.values(summary.mirrorChecks).reduce((n, c) => n + c.failures, 0)}/${Object.values(summary.mirrorChecks).reduce((n, c) => n + c.samples, 0)}`],
     `origin_failures=${origin}/${originSamples}`,
     `duration=${durationSeconds.toFixed(3)}s`,
   ];
@@ -1018,6 +1046,9 @@ function printReport(summary, config, durationSeconds) {
 function printProblems(summary, report) {
   for (const [check, result] of Object.entries(summary.checks)) {
     if (result.failures > 0) process.stderr.write(`probe: ${check}: ${result.failures}/${result.samples} failed, first: ${result.reason}\n`);
+  }
+  for (const [check, result] of Object.entries(summary.mirrorChecks)) {
+    if (result.failures > 0) process.stderr.write(`probe: mirror ${check}: ${result.failures}/${result.samples} failed, first: ${result.reason}\n`);
   }
   if (report.replicasProblem !== undefined) process.stderr.write(`probe: ${report.replicasProblem}\n`);
   for (const { address, entry } of summary.replicas) {
@@ -1092,7 +1123,7 @@ async function main(env) {
   // The push gets a fresh signal: the deadline bounds the checks, the timeout bounds the push.
   /** @type {Context} */
   const pushCtx = { timeoutMs: config.timeoutMs, signal: new AbortController().signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
-  const pushes = [pushGroup(config, pushCtx, [], renderRunMetrics(summary, report, durationSeconds))];
+  const pushes = [pushGroup(config, pushCtx, [], renderRunMetrics(summary, report, durationSeconds, config))];
   if (summary.ok) {
     const now = (Date.now() / 1000).toFixed(3);
     pushes.push(pushGroup(config, pushCtx, ['kind', SUCCESS_GROUP_KIND], `# TYPE ${METRIC.lastSuccessTimestamp} gauge\n${METRIC.lastSuccessTimestamp} ${now}\n`));

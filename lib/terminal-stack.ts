@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
 import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
 import { AuthentikForwardAuth } from './authentik-forward-auth';
-import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStack } from './cdktf';
+import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformResource, TerraformStack } from './cdktf';
+import { DnsOptions } from './dns-records';
+import { ImportBlocks, kubernetesImportId } from './import-blocks';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
 import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, routeSlug } from './protected-ingress';
+import { TerminalHost } from './terminal-host';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend, TtydService } from './ttyd-service';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
@@ -33,6 +36,24 @@ export interface TerminalRouteOptions {
   readonly stripPrefix?: boolean;
 }
 
+/** The read-only mirror: a second ttyd on the terminal's host, on its own public host name. */
+export interface TerminalMirrorOptions {
+  /** Public host name of the mirror (`terminal-ro.example.org`). */
+  readonly host: string;
+  /** Port of the mirror's ttyd on the external ttyd host (the original: 7682). */
+  readonly hostPort: number;
+  /**
+   * Name of the mirror's Service and ingress.
+   * @default - the ttyd Service's name with `-ro` (`terminal-ro`)
+   */
+  readonly name?: string;
+  /**
+   * TLS Secret with the mirror host's certificate, in the namespace.
+   * @default - the mirror's name with `-tls` (`terminal-ro-tls`)
+   */
+  readonly tlsSecretName?: string;
+}
+
 /** Where Terraform keeps the stack's state. */
 export type StateBackend = 'local' | 'pg';
 
@@ -52,6 +73,36 @@ export interface TerminalStackProps {
    * @default - `app.kubernetes.io/part-of: webterminal`
    */
   readonly namespaceLabels?: Record<string, string>;
+  /**
+   * Namespace label keys owned by someone else (a cluster policy), so a plan does not fight over
+   * them: they become `lifecycle.ignore_changes` on the namespace.
+   * @default []
+   */
+  readonly namespaceIgnoredLabels?: string[];
+  /**
+   * A read-only mirror on its own host, with everything the main host gets (TLS, posture,
+   * annotations, DNS). The probe checks it in the same run.
+   * @default - none
+   */
+  readonly mirror?: TerminalMirrorOptions;
+  /**
+   * Further annotations on every ingress object of both hosts (`gethomepage.dev/*`).
+   * @default {}
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Cloudflare DNS records for each host (needs the optional `@cdktf/provider-cloudflare`).
+   * @default - no DNS records
+   */
+  readonly dns?: DnsOptions;
+  /**
+   * Take over the objects the original stack has (namespace, Services and Endpoints, Ingresses,
+   * strip-prefix Middlewares and IngressRoutes, the probe's CronJob, and DNS records whose ids are
+   * in `dns.recordIds`) through Terraform `import` blocks, so the first deploy recreates nothing.
+   * Importing an object that does not exist fails the plan.
+   * @default false
+   */
+  readonly adopt?: boolean;
   /**
    * Name of the TLS Secret with the host's certificate, in the namespace.
    * @default "terminal-tls"
@@ -155,7 +206,7 @@ export type TerminalAlertsOptions = Omit<WebterminalAlertsProps, 'probeJob' | 'p
 export type TerminalAlertsRuleOptions = Omit<PrometheusRulesProps, 'ruleSet'>;
 
 /** Probe settings the stack does not decide itself. */
-export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl'>;
+export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl'>;
 
 /**
  * The terminal stack: namespace, ttyd Service, and a protected ingress on Traefik behind
@@ -170,10 +221,16 @@ export class TerminalStack extends TerraformStack {
   public readonly kubeConfigPath: string;
   /** The namespace resource. */
   public readonly namespaceResource: NamespaceV1;
+  /** The terminal's host: ttyd Service, ingress, DNS. */
+  public readonly mainHost: TerminalHost;
+  /** The read-only mirror's host, when `mirror` is given. */
+  public readonly mirrorHost?: TerminalHost;
   /** The ttyd Service. */
   public readonly ttyd: TtydService;
   /** The ingress. */
   public readonly ingress: ProtectedIngress;
+  /** The import blocks, when `adopt` is set. */
+  public readonly imports?: ImportBlocks;
   /** The probe, unless `probe` is false. */
   public readonly probe?: WebterminalProbe;
   /** The alert groups, unless `alerts` is false. */
@@ -182,6 +239,8 @@ export class TerminalStack extends TerraformStack {
   public readonly alertRules?: PrometheusRules;
   /** The created Authentik middleware, when `createAuthMiddleware` is set. */
   public readonly authMiddleware?: AuthentikForwardAuth;
+
+  private readonly routeServices: TtydService[] = [];
 
   constructor(scope: Construct, id: string, props: TerminalStackProps) {
     super(scope, id);
@@ -195,30 +254,54 @@ export class TerminalStack extends TerraformStack {
     problems.add(checkLabels('namespaceLabels', labels));
     problems.add(checkNonEmpty('kubeConfigPath', this.kubeConfigPath));
     problems.add(this.stateBackend === 'local' || this.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`);
+    (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.add(checkLabels(`namespaceIgnoredLabels[${i}]`, { [key]: '' })));
+    const dnsHosts = [props.host, ...(props.mirror !== undefined ? [props.mirror.host] : [])];
+    for (const host of Object.keys(props.dns?.recordIds ?? {})) {
+      problems.add(dnsHosts.includes(host) ? undefined : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`);
+    }
+    if (props.mirror !== undefined && props.ttyd.externalAddress === undefined) {
+      problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
+    }
     problems.throwIfAny();
 
     new KubernetesProvider(this, 'Kubernetes', { configPath: this.kubeConfigPath, configContext: props.kubeContext });
     this.useStateBackend(id, props.pgSchemaName);
 
-    this.namespaceResource = new NamespaceV1(this, 'Namespace', { metadata: { name: this.namespace, labels } });
+    const ignoreChanges = (props.namespaceIgnoredLabels ?? []).map((key) => `metadata[0].labels[${JSON.stringify(key)}]`);
+    this.namespaceResource = new NamespaceV1(this, 'Namespace', {
+      metadata: { name: this.namespace, labels },
+      lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
+    });
     const authMiddlewareRef = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
     if (props.createAuthMiddleware ?? false) {
       this.authMiddleware = new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl });
     }
     // Namespaced objects name the namespace through the resource, so Terraform creates it first.
     const namespace = this.namespaceResource.metadata.name;
-    this.ttyd = new TtydService(this, 'Ttyd', { namespace, backend: props.ttyd });
-    this.ingress = new ProtectedIngress(this, 'Ingress', {
+    const hostProps = {
       namespace,
-      host: props.host,
-      service: this.ttyd,
-      tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
-      kind: props.ingressKind,
+      ingressKind: props.ingressKind,
       auth: props.auth,
       authReason: props.authReason,
       authMiddleware: authMiddlewareRef,
       middlewares: props.middlewares,
-    });
+      annotations: props.annotations,
+      dns: props.dns,
+    };
+    // Id `Default` keeps the main host's resources at the Terraform addresses they always had.
+    this.mainHost = new TerminalHost(this, 'Default', { ...hostProps, host: props.host, backend: props.ttyd, tlsSecretName: props.tlsSecretName ?? 'terminal-tls' });
+    this.ttyd = this.mainHost.ttyd;
+    this.ingress = this.mainHost.ingress;
+    if (props.mirror !== undefined && props.ttyd.externalAddress !== undefined) {
+      const name = props.mirror.name ?? `${this.ttyd.name}-ro`;
+      this.mirrorHost = new TerminalHost(this, 'Mirror', {
+        ...hostProps,
+        name,
+        host: props.mirror.host,
+        backend: TtydBackend.externalHost({ address: props.ttyd.externalAddress, port: props.mirror.hostPort }),
+        tlsSecretName: props.mirror.tlsSecretName ?? `${name}-tls`,
+      });
+    }
     for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
 
     if (props.probe ?? true) {
@@ -227,6 +310,7 @@ export class TerminalStack extends TerraformStack {
         namespace,
         edgeUrl: `https://${props.host}`,
         originUrl: this.ttyd.url,
+        mirrorEdgeUrl: this.mirrorHost !== undefined ? `https://${this.mirrorHost.host}` : undefined,
       });
     }
 
@@ -240,6 +324,33 @@ export class TerminalStack extends TerraformStack {
       });
       this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
     }
+
+    if (props.adopt ?? false) this.imports = this.adoptOriginalObjects();
+  }
+
+  /**
+   * Import blocks for what the original stack has: the namespace, each host's Service, Endpoints
+   * and ingress objects, the routes' Services, Endpoints, Ingresses and strip-prefix Middlewares,
+   * the probe's CronJob, and DNS records whose ids are given.
+   */
+  private adoptOriginalObjects(): ImportBlocks {
+    const imports = new ImportBlocks(this, 'Adopt');
+    imports.add(this.namespaceResource, kubernetesImportId(this.namespaceResource, this.namespace));
+    const adoptedTypes = ['kubernetes_service_v1', 'kubernetes_endpoints_v1', 'kubernetes_ingress_v1', 'kubernetes_manifest'];
+    const scopes = [this.mainHost.ttyd, this.mainHost.ingress, ...this.routeServices];
+    if (this.mirrorHost !== undefined) scopes.push(this.mirrorHost.ttyd, this.mirrorHost.ingress);
+    for (const scope of scopes) {
+      for (const resource of scope.node.findAll().filter(isResource)) {
+        if (adoptedTypes.includes(resource.terraformResourceType)) imports.add(resource, kubernetesImportId(resource, this.namespace));
+      }
+    }
+    if (this.probe !== undefined) imports.add(this.probe.resource, kubernetesImportId(this.probe.resource, this.namespace));
+    for (const host of [this.mainHost, this.mirrorHost]) {
+      for (const record of host?.dns?.records ?? []) {
+        if (record.recordId !== undefined) imports.add(record.resource, `${host?.dns?.zoneId}/${record.recordId}`);
+      }
+    }
+    return imports;
   }
 
   /** Resolves a route to its Service, making a selectorless one for a port on the ttyd host. */
@@ -259,6 +370,7 @@ export class TerminalStack extends TerraformStack {
       namespace,
       backend: TtydBackend.externalHost({ address, port: hostPort }),
     });
+    this.routeServices.push(sibling);
     return { path, service: sibling, stripPrefix };
   }
 
@@ -272,4 +384,8 @@ export class TerminalStack extends TerraformStack {
     const backend = new PgBackend(this, { connStr: '', schemaName: pgSchemaName ?? stackName });
     backend.addOverride('conn_str', undefined);
   }
+}
+
+function isResource(c: unknown): c is TerraformResource {
+  return TerraformResource.isTerraformResource(c);
 }

@@ -27,6 +27,12 @@ export interface WebterminalProbeProps {
   /** In-cluster URL of the ttyd Service (`TtydService.url`). */
   readonly originUrl: string;
   /**
+   * Public URL of a second host checked in the same run (the read-only mirror); its series carry
+   * a `host` label.
+   * @default - none
+   */
+  readonly mirrorEdgeUrl?: string;
+  /**
    * Pushgateway base URL.
    * @default "http://prometheus-pushgateway.monitoring.svc.cluster.local:9091"
    */
@@ -194,6 +200,7 @@ export class WebterminalProbe extends Construct {
     problems.add(checkDnsLabel('namespace', this.namespace));
     problems.add(checkHttpUrl('edgeUrl', props.edgeUrl));
     problems.add(checkHttpUrl('originUrl', props.originUrl));
+    if (props.mirrorEdgeUrl !== undefined) problems.add(checkHttpUrl('mirrorEdgeUrl', props.mirrorEdgeUrl));
     problems.add(checkHttpUrl('pushgatewayUrl', pushgatewayUrl));
     problems.add(/^[A-Za-z0-9_.:-]+$/.test(this.job) ? undefined : `job ${JSON.stringify(this.job)} is not a Pushgateway job name (letters, digits, '_', '.', ':', '-')`);
     problems.add(checkInteger('samples', this.samples, 1, 100));
@@ -238,6 +245,7 @@ export class WebterminalProbe extends Construct {
       PROBE_INSECURE_TLS: props.insecureTls ? '1' : '0',
       PROBE_ROUTER_INVENTORY: this.routerInventory ? '1' : '0',
       PROBE_TRAEFIK_API_PORT: String(apiPort),
+      ...(props.mirrorEdgeUrl !== undefined ? { PROBE_MIRROR_EDGE_URL: props.mirrorEdgeUrl } : {}),
     };
 
     const script = probeScriptSource();
