@@ -85,7 +85,9 @@ function main(): void {
       return;
     }
     const outdir = synthAtomically(config, context);
-    console.log(`synthesized stack "${config.stackName}" into ${path.relative(process.cwd(), outdir) || '.'}/stacks/${config.stackName}/cdk.tf.json`);
+    // cdktf writes HCL (`cdk.tf`) instead of JSON when SYNTH_HCL_OUTPUT=true: name the file it wrote.
+    const written = process.env.SYNTH_HCL_OUTPUT === 'true' ? 'cdk.tf' : 'cdk.tf.json';
+    console.log(`synthesized stack "${config.stackName}" into ${path.relative(process.cwd(), outdir) || '.'}/stacks/${config.stackName}/${written}`);
   } catch (e) {
     if (e instanceof ValidationError) {
       console.error(`${e.message}\nnothing was written.`);
