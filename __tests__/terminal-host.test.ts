@@ -345,6 +345,21 @@ describe('adopt', () => {
     );
   });
 
+  test('adoptSkip leaves out imports of objects the original has under another kind; an unknown id is an error', () => {
+    const skip = ['kubernetes_ingress_v1 terminal/terminal-clipboard', 'kubernetes_ingress_v1 terminal/terminal-api-sessions'];
+    const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(config), adoptSkip: skip }))) as Json;
+    const imports = json.import as { id: string; to: string }[];
+    // the Services and Endpoints of those names are still adopted; only the Ingresses are left out
+    const sameNames = imports.filter((i) => ['terminal/terminal-clipboard', 'terminal/terminal-api-sessions'].includes(i.id));
+    expect(sameNames.map((i) => i.to.split('.')[0]).sort()).toStrictEqual([
+      'kubernetes_endpoints_v1', 'kubernetes_endpoints_v1', 'kubernetes_service_v1', 'kubernetes_service_v1',
+    ]);
+    expect(imports).toHaveLength(ORIGINAL.originalObjects.length - 2);
+    expect(() => new TerminalStack(Testing.app(), 'terminal', { ...terminalStackProps(config), adoptSkip: ['kubernetes_ingress_v1 terminal/nope'] })).toThrow(
+      'terminal-stack: adoptSkip "kubernetes_ingress_v1 terminal/nope" is not an import of this stack',
+    );
+  });
+
   test('without adopt there is no import block', () => {
     expect(synthStack().import).toBeUndefined();
   });

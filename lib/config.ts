@@ -56,6 +56,8 @@ export interface TerminalConfig {
   readonly namespaceIgnoredLabels?: readonly string[];
   /** Take over the original stack's objects through `import` blocks. */
   readonly adopt?: boolean;
+  /** Import ids adopt leaves out (objects the original has under another kind). */
+  readonly adoptSkip?: readonly string[];
 }
 
 /** The mirror's place in the configuration. */
@@ -446,18 +448,21 @@ function unknownKeys(data: Json, known: readonly string[], prefix: string, probl
 }
 
 /** The issue-11 settings of a configuration: each set only when given. */
-function readHostSettings(r: Reader, ttyd: TtydConfig, problems: Problems): Pick<TerminalConfig, 'mirror' | 'annotations' | 'dns' | 'namespaceIgnoredLabels' | 'adopt'> {
+function readHostSettings(r: Reader, ttyd: TtydConfig, problems: Problems): Pick<TerminalConfig, 'mirror' | 'annotations' | 'dns' | 'namespaceIgnoredLabels' | 'adopt' | 'adoptSkip'> {
   const mirror = r.object('mirror');
   const dns = r.object('dns');
   const annotations = r.stringMap('annotations');
   if (annotations !== undefined) checkAnnotations('annotations', annotations).forEach((p) => problems.add(p));
   const ignored = r.array('namespaceIgnoredLabels');
+  const skip = r.array('adoptSkip');
+  skip?.forEach((id, i) => problems.add(typeof id === 'string' ? undefined : `adoptSkip[${i}] ${JSON.stringify(id)} is not a string (an import id)`));
   return withoutUndefined({
     mirror: mirror === undefined ? undefined : readMirror(mirror, ttyd, problems),
     annotations,
     dns: dns === undefined ? undefined : readDns(dns, problems),
     namespaceIgnoredLabels: ignored === undefined ? undefined : readIgnoredLabels(ignored, problems),
     adopt: r.boolean('adopt'),
+    adoptSkip: skip as string[] | undefined,
   });
 }
 
@@ -549,6 +554,7 @@ export function terminalStackProps(config: TerminalConfig): TerminalStackProps {
     dns: config.dns === undefined ? undefined : withoutUndefined({ ...config.dns, provider: undefined }),
     namespaceIgnoredLabels: config.namespaceIgnoredLabels === undefined ? undefined : [...config.namespaceIgnoredLabels],
     adopt: config.adopt,
+    adoptSkip: config.adoptSkip === undefined ? undefined : [...config.adoptSkip],
   };
 }
 

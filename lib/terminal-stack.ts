@@ -104,6 +104,14 @@ export interface TerminalStackProps {
    */
   readonly adopt?: boolean;
   /**
+   * Imports to leave out when adopting, each `"<resource type> <import id>"`
+   * (`"kubernetes_ingress_v1 terminal/terminal-clipboard"`): objects the original has under another
+   * kind than this stack makes (its sibling routes as IngressRoutes), which cannot be imported.
+   * Each must name an import the stack would emit.
+   * @default []
+   */
+  readonly adoptSkip?: string[];
+  /**
    * Name of the TLS Secret with the host's certificate, in the namespace.
    * @default "terminal-tls"
    */
@@ -325,7 +333,7 @@ export class TerminalStack extends TerraformStack {
       this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
     }
 
-    if (props.adopt ?? false) this.imports = this.adoptOriginalObjects();
+    if (props.adopt ?? false) this.imports = this.adoptOriginalObjects(props.adoptSkip ?? []);
   }
 
   /**
@@ -333,23 +341,34 @@ export class TerminalStack extends TerraformStack {
    * and ingress objects, the routes' Services, Endpoints, Ingresses and strip-prefix Middlewares,
    * the probe's CronJob, and DNS records whose ids are given.
    */
-  private adoptOriginalObjects(): ImportBlocks {
+  private adoptOriginalObjects(skip: readonly string[]): ImportBlocks {
     const imports = new ImportBlocks(this, 'Adopt');
-    imports.add(this.namespaceResource, kubernetesImportId(this.namespaceResource, this.namespace));
+    const wanted: [TerraformResource, string][] = [];
+    const add = (resource: TerraformResource, id: string): void => {
+      wanted.push([resource, id]);
+    };
+    add(this.namespaceResource, kubernetesImportId(this.namespaceResource, this.namespace));
     const adoptedTypes = ['kubernetes_service_v1', 'kubernetes_endpoints_v1', 'kubernetes_ingress_v1', 'kubernetes_manifest'];
     const scopes = [this.mainHost.ttyd, this.mainHost.ingress, ...this.routeServices];
     if (this.mirrorHost !== undefined) scopes.push(this.mirrorHost.ttyd, this.mirrorHost.ingress);
     for (const scope of scopes) {
       for (const resource of scope.node.findAll().filter(isResource)) {
-        if (adoptedTypes.includes(resource.terraformResourceType)) imports.add(resource, kubernetesImportId(resource, this.namespace));
+        if (adoptedTypes.includes(resource.terraformResourceType)) add(resource, kubernetesImportId(resource, this.namespace));
       }
     }
-    if (this.probe !== undefined) imports.add(this.probe.resource, kubernetesImportId(this.probe.resource, this.namespace));
+    if (this.probe !== undefined) add(this.probe.resource, kubernetesImportId(this.probe.resource, this.namespace));
     for (const host of [this.mainHost, this.mirrorHost]) {
       for (const record of host?.dns?.records ?? []) {
-        if (record.recordId !== undefined) imports.add(record.resource, `${host?.dns?.zoneId}/${record.recordId}`);
+        if (record.recordId !== undefined) add(record.resource, `${host?.dns?.zoneId}/${record.recordId}`);
       }
     }
+    const key = ([resource, id]: [TerraformResource, string]): string => `${resource.terraformResourceType} ${id}`;
+    const keys = wanted.map(key);
+    const unknown = skip.filter((entry) => !keys.includes(entry));
+    if (unknown.length > 0) {
+      throw new ValidationError('terminal-stack', unknown.map((entry) => `adoptSkip ${JSON.stringify(entry)} is not an import of this stack (accepted: ${keys.map((k) => JSON.stringify(k)).join(', ')})`));
+    }
+    for (const entry of wanted) if (!skip.includes(key(entry))) imports.add(...entry);
     return imports;
   }
 
