@@ -33,11 +33,13 @@ export class ImportBlocks extends TerraformElement {
     return this.blocks;
   }
 
+  /** The blocks in Terraform JSON: a top-level `import` list, merged with the stack's other elements. */
   public toTerraform(): Record<string, unknown> {
     if (this.blocks.length === 0) return {};
     return { import: this.blocks.map((b) => ({ id: b.id, to: address(b.resource) })) };
   }
 
+  /** The blocks for HCL output (`SYNTH_HCL_OUTPUT=true`), in the shape cdktf's HCL renderer reads. */
   public toHclTerraform(): Record<string, unknown> {
     if (this.blocks.length === 0) return {};
     return {
@@ -48,6 +50,7 @@ export class ImportBlocks extends TerraformElement {
     };
   }
 
+  /** No metadata of its own. */
   public toMetadata(): Record<string, unknown> {
     return {};
   }
