@@ -45,6 +45,19 @@ describe('licence and changes', () => {
   });
 });
 
+describe('the synthesized stack', () => {
+  test('no string would be read as a Terraform template, except cdktf\'s own references', () => {
+    // the original setup (probe script, rules with runbook steps, mirror, DNS, imports): every `${`
+    // Terraform sees must be a reference cdktf wrote, every other one escaped (`$${`, `%%{`)
+    const config = JSON.parse(read('__tests__/fixtures/original-setup.json')).config;
+    const text = Testing.synth(new TerminalStack(Testing.app(), 'terminal', terminalStackProps(loadTerminalConfig(config, {}))));
+    const templates = [...text.matchAll(/(?<![$%])[$%]\{[^}]*\}?/g)].map((m) => m[0]);
+    expect(templates.length).toBeGreaterThan(0);
+    const references = /^\$\{(kubernetes|cloudflare)_[a-z0-9_]+\.[A-Za-z0-9_-]+(\.[a-z_]+|\[\d+\])+\}$/;
+    expect(templates.filter((t) => !references.test(t))).toStrictEqual([]);
+  });
+});
+
 describe('README', () => {
   test('the original-setup example synthesizes as written, mirror and DNS included', () => {
     const readme = read('README.md');

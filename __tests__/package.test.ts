@@ -2,6 +2,7 @@ import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { terraformLiteral } from './helpers';
 
 /**
  * The library as another stack gets it: `npm pack`, install the tarball into a scratch project,
@@ -136,7 +137,7 @@ describe('the packed library', () => {
     const maps = Object.values(stack.resource.kubernetes_config_map_v1 as Record<string, any>);
     const script = maps.find((m) => m.metadata.name === 'webterminal-probe');
     // the probe script is found inside the installed package
-    expect(script.data['probe-script.mjs']).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs'), 'utf8'));
+    expect(terraformLiteral(script.data['probe-script.mjs'])).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs'), 'utf8'));
     expect(maps.find((m) => m.metadata.name === 'webterminal-rules').data['webterminal.rules.yaml']).toContain('TraefikRouterCountSkew');
     const values = JSON.parse(fs.readFileSync(path.join(project, 'values.json'), 'utf8'));
     expect(values.serverFiles['webterminal.rules.yaml'].groups.map((g: { name: string }) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { ConfigMapV1, CronJobV1, ServiceV1 } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds } from './schedule';
+import { escapeTemplates } from './prometheus-rules';
 import { Problems, checkDnsLabel, checkHttpUrl, checkInteger, checkLabels, checkPinnedImage, checkPort } from './validation';
 
 /** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
@@ -252,7 +253,8 @@ export class WebterminalProbe extends Construct {
     this.scriptSha256 = createHash('sha256').update(script).digest('hex');
     this.configMap = new ConfigMapV1(this, 'Script', {
       metadata: { name: this.name, namespace: this.namespace, labels },
-      data: { [PROBE_SCRIPT_FILE]: script },
+      // Escaped for Terraform, which would read the script's `${…}` as interpolation; the ConfigMap gets the bytes as written.
+      data: { [PROBE_SCRIPT_FILE]: escapeTemplates(script) },
     });
 
     if (createReplicaService) {
