@@ -289,8 +289,8 @@ describe('probe script', () => {
 describe('probe script, read-only mirror (PROBE_MIRROR_EDGE_URL)', () => {
   /** The mirror's check series: those with a `host` label. */
   function mirrorSeries(group: PushedGroup | undefined, metric: string): Record<string, number> {
-    const samples = (group?.metrics.get(metric) ?? []).filter((sample) => sample.labels.host !== undefined);
-    return Object.fromEntries(samples.map((sample) => [`${sample.labels[ProbeLabel.check]}@${sample.labels.host}`, sample.value]));
+    const samples = (group?.metrics.get(metric) ?? []).filter((sample) => sample.labels[ProbeLabel.host] !== undefined);
+    return Object.fromEntries(samples.map((sample) => [`${sample.labels[ProbeLabel.check]}@${sample.labels[ProbeLabel.host]}`, sample.value]));
   }
 
   test('checks the mirror in the same run; its series carry a host label and the main ones are unchanged', async () => {

@@ -42,6 +42,8 @@ export const ProbeLabel = {
   replica: 'replica',
   /** Grouping-key label that keeps the last-success timestamp in a group of its own. */
   kind: 'kind',
+  /** The host a second host's (the mirror's) edge check series are about; the main host's have none. */
+  host: 'host',
 } as const;
 
 /** Values of the `check` label. */
