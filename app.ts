@@ -189,7 +189,9 @@ export function runApp(options: AppOptions = {}): AppResult {
       out.push(`wrote the alert groups of stack "${config.stackName}" to ${ruleFile}`);
     } else {
       synth(config, outdir);
-      const where = `${path.relative(cwd, outdir) || '.'}/stacks/${config.stackName}/cdk.tf.json`;
+      // cdktf writes HCL (`cdk.tf`) instead of JSON when SYNTH_HCL_OUTPUT=true: name the file it wrote.
+      const written = env.SYNTH_HCL_OUTPUT === 'true' ? 'cdk.tf' : 'cdk.tf.json';
+      const where = `${path.relative(cwd, outdir) || '.'}/stacks/${config.stackName}/${written}`;
       if (config.example) {
         out.push(
           `synthesized the BUILT-IN EXAMPLE (nothing is configured) into ${where}.`,

@@ -1,5 +1,6 @@
 import { PARITY_SOURCES } from './lib/alert-rules';
-import { AUTH_POSTURES, IngressKind, AuthPosture, checkAuthReason, routePathProblems } from './lib/protected-ingress';
+import { DNS_MODES, checkDnsOptions } from './lib/dns-records';
+import { AUTH_POSTURES, IngressKind, AuthPosture, checkAnnotations, checkAuthReason, routePathProblems } from './lib/protected-ingress';
 import { StateBackend, SYSTEM_NAMESPACES, TerminalRouteOptions, TerminalStackProps } from './lib/terminal-stack';
 import { TtydBackend } from './lib/ttyd-service';
 import { REMEDIATION_MODES } from './lib/webterminal-probe';
@@ -30,7 +31,7 @@ import { JsonObject, JsonValue, SourceNumber, isJsonObject, newObject, parseJson
 
 /** The type of one configuration key and the check of its value. */
 interface Key {
-  readonly type: 'string' | 'integer' | 'boolean' | 'labels' | 'object' | 'list';
+  readonly type: 'string' | 'integer' | 'boolean' | 'labels' | 'map' | 'object' | 'list' | 'strings' | 'dict';
   /** Allowed values of a string. */
   readonly oneOf?: readonly string[];
   /** Bounds of an integer. */
@@ -40,6 +41,10 @@ interface Key {
   readonly check?: (field: string, value: string) => string | undefined;
   /** Keys of an object, or of each object in a list. */
   readonly keys?: Schema;
+  /** A check of a whole string map (returns a sentence per problem). */
+  readonly checkMap?: (field: string, value: Readonly<Record<string, string>>) => readonly string[];
+  /** The value of each entry of a `dict` (an object whose keys are the user's, such as host names). */
+  readonly values?: Key;
 }
 
 type Schema = Readonly<Record<string, Key>>;
@@ -53,6 +58,9 @@ const seconds = int(1, 86400);
 const labelMap: Key = { type: 'labels' };
 const object = (keys: Schema): Key => ({ type: 'object', keys });
 const list = (keys: Schema): Key => ({ type: 'list', keys });
+const strings = (check?: Key['check']): Key => ({ type: 'strings', check });
+const stringMap = (checkMap: Key['checkMap']): Key => ({ type: 'map', checkMap });
+const dict = (values: Key): Key => ({ type: 'dict', values });
 
 /** Every key the configuration knows, by level. Add a key here and read it in {@link terminalStackProps}. */
 export const SCHEMA: Schema = {
@@ -98,6 +106,21 @@ export const SCHEMA: Schema = {
     authentikHost: str(checkDnsName),
     remediation: object({ mode: oneOf(REMEDIATION_MODES), afterRuns: int(1, 100), minIntervalSeconds: int(60, 604800) }),
   }),
+  mirror: object({ host: str(checkDnsName), hostPort: port, name: str(checkDnsLabel), tlsSecretName: str(checkObjectName) }),
+  annotations: stringMap(checkAnnotations),
+  dns: object({
+    provider: oneOf(['cloudflare']),
+    zoneId: str(),
+    mode: oneOf(DNS_MODES),
+    tunnelId: str(),
+    publicIp: str(),
+    publicIpv6: str(),
+    ttl: int(1, 86400),
+    recordIds: dict(object({ CNAME: str(), A: str(), AAAA: str() })),
+  }),
+  namespaceIgnoredLabels: strings((f, v) => checkLabels(f, { [v]: '' })),
+  adopt: bool,
+  adoptSkip: strings(checkNonEmpty),
   alerts: object({
     enabled: bool,
     namespace: str(checkDnsLabel),
@@ -209,8 +232,29 @@ function readValue(key: Key, value: JsonValue, field: string, problems: Problems
       problems.add(problem);
       return problem === undefined ? labels : undefined;
     }
+    case 'map': {
+      if (!isJsonObject(value)) return wrong('an object of names to strings');
+      const bad = Object.entries(value).find(([, v]) => typeof v !== 'string');
+      if (bad) return wrong(`an object of names to strings (${JSON.stringify(bad[0])} is ${quote(bad[1])})`);
+      const map = Object.fromEntries(Object.entries(value)) as Record<string, string>;
+      const found = key.checkMap?.(field, map) ?? [];
+      found.forEach((p) => problems.add(p));
+      return found.length === 0 ? map : undefined;
+    }
     case 'object':
       return isJsonObject(value) ? readObject(key.keys!, value, field, problems) : wrong('an object');
+    case 'dict': {
+      if (!isJsonObject(value)) return wrong('an object');
+      const out: { [key: string]: Plain } = {};
+      for (const name of Object.keys(value)) {
+        const item = readValue(key.values!, value[name], `${field}.${name}`, problems);
+        if (item !== undefined) out[name] = item;
+      }
+      return out;
+    }
+    case 'strings':
+      if (!Array.isArray(value)) return wrong('a list of strings');
+      return value.map((item, i) => readValue({ type: 'string', check: key.check }, item, `${field}[${i}]`, problems) ?? '');
     case 'list':
       if (!Array.isArray(value)) return wrong('a list');
       return value.map((item, i) => (isJsonObject(item) ? readObject(key.keys!, item, `${field}[${i}]`, problems) : wrong(`a list of objects (item ${i} is ${quote(item)})`)) ?? {});
@@ -327,6 +371,11 @@ export function loadTerminalConfig(terminalContext: JsonValue | undefined, env: 
   const probeOn = c.probe?.enabled ?? true;
   if (c.alerts?.enabled === true && !probeOn) problems.add('alerts.enabled is true with probe.enabled false: the staleness alert would fire forever; turn both on or both off');
   if (c.stateBackend !== 'pg' && c.pgSchemaName !== undefined) problems.add('pgSchemaName needs stateBackend "pg"');
+  if (c.mirror !== undefined && ttydMode !== 'external') problems.add('mirror needs ttyd.mode "external" (the mirror is a second ttyd on that host, at mirror.hostPort)');
+  if (isJsonObject(data.mirror)) for (const k of ['host', 'hostPort']) if (data.mirror[k] === undefined) problems.add(`mirror.${k} is not set`);
+  if (isJsonObject(data.dns)) for (const k of ['provider', 'zoneId', 'mode']) if (data.dns[k] === undefined) problems.add(`dns.${k} is not set`);
+  if (c.dns?.mode !== undefined && c.dns?.zoneId !== undefined) checkDnsOptions(c.dns).forEach((p) => problems.add(p));
+  if (c.adoptSkip !== undefined && c.adopt !== true) problems.add('adoptSkip needs adopt true');
   return { example, stackName: c.stackName ?? 'terminal', props: terminalStackProps(c) };
 }
 
@@ -358,6 +407,12 @@ function terminalStackProps(c: Record<string, any>): TerminalStackProps {
     authOutpostUrl: c.authOutpostUrl,
     authentikOutpost: c.authentikOutpost,
     traefik: c.traefik,
+    mirror: c.mirror,
+    annotations: c.annotations,
+    dns: c.dns !== undefined ? defined({ ...c.dns, provider: undefined }) : undefined,
+    namespaceIgnoredLabels: c.namespaceIgnoredLabels,
+    adopt: c.adopt,
+    adoptSkip: c.adoptSkip,
     routes,
     kubeConfigPath: c.kubeConfigPath,
     kubeContext: c.kubeContext,

@@ -8,7 +8,6 @@ import {
   AlertGroup,
   AlertProps,
   AlertRuleSet,
-  DEFAULT_RUNBOOK_BASE_URL,
   formatDuration,
   isPrometheusDuration,
   resolveWebterminalAlertsProps,
@@ -21,7 +20,7 @@ import {
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { Testing } from '../lib/cdktf';
 import { ProbeMetric, PushgatewayMetric } from '../lib/metrics';
-import { PrometheusRules } from '../lib/prometheus-rules';
+import { PrometheusRules, escapeTemplates } from '../lib/prometheus-rules';
 
 /** promtool from PATH (the Debian package `prometheus` puts it in /usr/bin). */
 const PROMTOOL = 'promtool';
@@ -39,10 +38,14 @@ function validatePrometheusRule(manifest: unknown): string {
 }
 
 /** The rule files the promtool unit tests load, by the name their `rule_files` use. */
+/** The runbook base the promtool unit tests expect in `runbook_url` (a fixture, not a published site). */
+const TEST_RUNBOOK_BASE = 'https://github.com/example/webterminal-cdktf/blob/main/docs/runbooks/';
+
 const EMITTED_RULE_FILES: Readonly<Record<string, WebterminalAlertsProps>> = {
-  'webterminal.rules.yaml': {},
-  'traefik-v3.rules.yaml': { paritySource: 'traefik-v3' },
-  'traefik-v2.rules.yaml': { paritySource: 'traefik-v2' },
+  'webterminal.rules.yaml': { runbookBaseUrl: TEST_RUNBOOK_BASE },
+  'traefik-v3.rules.yaml': { paritySource: 'traefik-v3', runbookBaseUrl: TEST_RUNBOOK_BASE },
+  'traefik-v2.rules.yaml': { paritySource: 'traefik-v2', runbookBaseUrl: TEST_RUNBOOK_BASE },
+  'first-steps.rules.yaml': {},
 };
 
 function promtool(args: readonly string[], cwd: string): { status: number | null; output: string } {
@@ -134,10 +137,10 @@ describe('promtool', () => {
     // The stale alert with a threshold of 3 intervals fires 5 minutes later than the tests expect.
     writeFileSync(
       join(dir, 'webterminal.rules.yaml'),
-      new WebterminalRuleSet({ overrides: { WebterminalProbeStale: { threshold: 900 } } }).toYaml(),
+      new WebterminalRuleSet({ runbookBaseUrl: TEST_RUNBOOK_BASE, overrides: { WebterminalProbeStale: { threshold: 900 } } }).toYaml(),
     );
     const run = promtool(['test', 'rules', 'webterminal.test.yaml'], dir);
-    writeFileSync(join(dir, 'webterminal.rules.yaml'), new WebterminalRuleSet().toYaml());
+    writeFileSync(join(dir, 'webterminal.rules.yaml'), new WebterminalRuleSet({ runbookBaseUrl: TEST_RUNBOOK_BASE }).toYaml());
     expect(run.status).toBe(1);
     expect(run.output).toContain('alertname: WebterminalProbeStale, time: 36m');
   });
@@ -321,7 +324,7 @@ describe('WebterminalRuleSet', () => {
     expect(new WebterminalRuleSet().config).toStrictEqual({
       probeJob: 'webterminal-probe',
       probeIntervalSeconds: 300,
-      runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
+      runbookBaseUrl: undefined,
       restartGuard: true,
       restartGuardSelector: 'job="prometheus"',
       restartGuardSeconds: 900,
@@ -361,6 +364,30 @@ describe('WebterminalRuleSet', () => {
       expect(existsSync(join(RUNBOOKS, `${alert.name}.md`))).toBe(true);
     }
     expect(set.alerts.map((a) => a.name).sort()).toStrictEqual(Object.values(WebterminalAlertName).sort());
+  });
+
+  test('without a runbook base, every alert carries its runbook\'s first steps and no runbook_url', () => {
+    const set = new WebterminalRuleSet();
+    for (const rule of set.toRuleFile().groups.flatMap((g) => g.rules)) {
+      expect(Object.keys(rule.annotations)).not.toContain('runbook_url');
+      const steps = rule.annotations.runbook_first_steps;
+      expect(steps).toMatch(/^Confirm/);
+      expect(steps).toContain(`docs/runbooks/${rule.alert}.md`);
+      // the text is the runbook's own Confirm section
+      const runbook = readFileSync(join(RUNBOOKS, `${rule.alert}.md`), 'utf8');
+      expect(runbook).toContain(steps.split('\n')[2]);
+    }
+    expect(JSON.stringify(set.toRuleFile())).not.toContain('example/webterminal-cdktf');
+  });
+
+  test('an alert needs a runbook URL or first steps', () => {
+    const { runbookUrl: _dropped, ...withoutRunbook } = VALID;
+    expect(() => new Alert(withoutRunbook)).toThrow('alert-rules: alert "ExampleAlert": has neither runbookUrl nor runbookFirstSteps');
+    expect(new Alert({ ...withoutRunbook, runbookFirstSteps: 'Check the thing.' }).toRule().annotations).toStrictEqual({
+      summary: VALID.summary,
+      description: VALID.description,
+      runbook_first_steps: 'Check the thing.',
+    });
   });
 
   test('reads the probe run group of push_time_seconds, not the success group', () => {
@@ -541,8 +568,16 @@ describe('metric names', () => {
   });
 
   test('no string would be read as a Terraform template', () => {
-    const yaml = new WebterminalRuleSet().toYaml();
-    expect(yaml).not.toMatch(/[$%]\{/);
+    const ruleSet = new WebterminalRuleSet();
+    // the rule text itself has template-like sequences (a runbook's `curl -w '%{http_code}'`) ...
+    expect(ruleSet.toYaml()).toMatch(/%\{/);
+    // ... which reach Terraform escaped, in the PrometheusRule and in the ConfigMap
+    const json = Testing.synthScope((scope) => new PrometheusRules(scope, 'Rules', { ruleSet, configMap: true }));
+    const unescaped = (text: string): string[] => text.match(/(^|[^$%])[$%]\{/g) ?? [];
+    expect(unescaped(json)).toStrictEqual([]);
+    const manifest = JSON.parse(json).resource.kubernetes_manifest;
+    const steps = Object.values(manifest as Record<string, any>)[0].manifest.spec.groups[0].rules[0].annotations.runbook_first_steps as string;
+    expect(steps).toContain('%%{http_code}');
   });
 });
 
@@ -573,7 +608,7 @@ describe('PrometheusRules', () => {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: 'webterminal', namespace: 'monitoring', labels: { release: 'prometheus' } },
-      spec: JSON.parse(JSON.stringify(ruleSet.toRuleFile())),
+      spec: JSON.parse(JSON.stringify(escapeTemplates(ruleSet.toRuleFile()))),
     });
     expect(validatePrometheusRule(manifest)).toBe('valid');
     expect(out.resource.kubernetes_config_map_v1).toBeUndefined();
@@ -597,7 +632,7 @@ describe('PrometheusRules', () => {
     const configMaps = Object.values(out.resource.kubernetes_config_map_v1 ?? {});
     expect(configMaps).toHaveLength(1);
     expect(configMaps[0].metadata).toStrictEqual({ name: 'terminal-rules', namespace: 'observability', labels: { prometheus: 'main' } });
-    expect(configMaps[0].data).toStrictEqual({ 'terminal.rules.yaml': ruleSet.toYaml() });
+    expect(configMaps[0].data).toStrictEqual({ 'terminal.rules.yaml': escapeTemplates(ruleSet.toYaml()) });
   });
 
   test('exposes the rule set and the effective configuration', () => {

@@ -27,3 +27,14 @@ export function manifestsOf(resources: Resources, kind: string): Record<string, 
     .map((r) => r.manifest as Record<string, any>)
     .filter((m) => m.kind === kind);
 }
+
+/**
+ * What Terraform makes of a literal string in JSON configuration: `$${` and `%%{` are its escapes for
+ * a literal `${` and `%{` (checked with Terraform 1.x: `terraform apply` of such a local outputs the
+ * unescaped text). Throws on an unescaped `${`/`%{`, which Terraform would read as a template.
+ */
+export function terraformLiteral(text: string): string {
+  const unescaped = text.match(/(^|[^$%])[$%]\{/);
+  if (unescaped) throw new Error(`Terraform would read a template at ${JSON.stringify(text.slice(Math.max(0, (unescaped.index ?? 0) - 20), (unescaped.index ?? 0) + 20))}`);
+  return text.replace(/([$%])\1\{/g, '$1{');
+}

@@ -2,6 +2,7 @@ import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { terraformLiteral } from './helpers';
 
 /**
  * The library as another stack gets it: `npm pack`, install the tarball into a scratch project,
@@ -16,6 +17,31 @@ function run(command: string, args: string[], cwd: string, timeout = 120_000): S
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   return result;
+}
+
+/** The fenced blocks of one README section, by language, in order. */
+function readmeBlocks(section: string): Record<string, string[]> {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${section}\n`);
+  if (start < 0) throw new Error(`README has no section "## ${section}"`);
+  const next = readme.indexOf('\n## ', start + 1);
+  const text = readme.slice(start, next < 0 ? undefined : next);
+  const blocks: Record<string, string[]> = {};
+  for (const match of text.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)) (blocks[match[1]] ??= []).push(match[2]);
+  return blocks;
+}
+
+/** `name@version` pairs of the README's `npm install` lines; the package itself has no version there. */
+function readmeInstalls(lines: string): Record<string, string> {
+  const packages: Record<string, string> = {};
+  for (const line of lines.split('\n').filter((l) => l.startsWith('npm install '))) {
+    for (const word of line.split(/\s+/).slice(2).filter((w) => !w.startsWith('-'))) {
+      const at = word.lastIndexOf('@');
+      if (at > 0) packages[word.slice(0, at)] = word.slice(at + 1);
+      else packages[word] = '';
+    }
+  }
+  return packages;
 }
 
 const MONITORING_STACK = `
@@ -73,22 +99,27 @@ describe('the packed library', () => {
     expect(fs.readFileSync(path.join(ROOT, 'dist', 'probe-script.mjs'))).toStrictEqual(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs')));
   });
 
+  test('the README installs exactly the versions this repository builds and tests with', () => {
+    const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+    const installs = readmeInstalls(readmeBlocks('Using it from another stack').sh[0]);
+    expect(Object.keys(installs).sort()).toStrictEqual(['@cdktf/provider-kubernetes', '@types/node', 'cdktf', 'constructs', 'ts-node', 'typescript', 'webterminal-cdktf']);
+    for (const [name, version] of Object.entries(installs)) {
+      if (name !== 'webterminal-cdktf') expect({ name, version }).toStrictEqual({ name, version: versions[name] });
+    }
+    expect(installs.typescript).toMatch(/^5\./);
+  });
+
   test('another stack installs it, type-checks against its public API, and synthesizes', () => {
     const project = path.join(tmp, 'monitoring');
     fs.mkdirSync(project);
-    const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+    // the README's packages, with the packed tarball for the library itself
+    const installs = readmeInstalls(readmeBlocks('Using it from another stack').sh[0]);
     fs.writeFileSync(
       path.join(project, 'package.json'),
       JSON.stringify({
         name: 'monitoring-stack',
         private: true,
-        dependencies: {
-          'webterminal-cdktf': `file:${tarball}`,
-          cdktf: versions.cdktf,
-          constructs: versions.constructs,
-          '@cdktf/provider-kubernetes': versions['@cdktf/provider-kubernetes'],
-          '@types/node': versions['@types/node'],
-        },
+        dependencies: { ...installs, 'webterminal-cdktf': `file:${tarball}` },
       }),
     );
     fs.writeFileSync(
@@ -106,11 +137,36 @@ describe('the packed library', () => {
     const maps = Object.values(stack.resource.kubernetes_config_map_v1 as Record<string, any>);
     const script = maps.find((m) => m.metadata.name === 'webterminal-probe');
     // the probe script is found inside the installed package
-    expect(script.data['probe-script.mjs']).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs'), 'utf8'));
+    expect(terraformLiteral(script.data['probe-script.mjs'])).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs'), 'utf8'));
     expect(maps.find((m) => m.metadata.name === 'webterminal-rules').data['webterminal.rules.yaml']).toContain('TraefikRouterCountSkew');
     const values = JSON.parse(fs.readFileSync(path.join(project, 'values.json'), 'utf8'));
     expect(values.serverFiles['webterminal.rules.yaml'].groups.map((g: { name: string }) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
   }, 300_000);
+
+  test('the README\'s example runs as written: its tsconfig and main.ts, type-checked and synthesized by ts-node', () => {
+    const project = path.join(tmp, 'monitoring');
+    const readme = path.join(project, 'readme');
+    fs.mkdirSync(readme);
+    const blocks = readmeBlocks('Using it from another stack');
+    fs.writeFileSync(path.join(readme, 'tsconfig.json'), blocks.json[0]);
+    fs.writeFileSync(path.join(readme, 'main.ts'), blocks.ts[0]);
+    // ts-node type-checks (no --transpile-only), so a type error in the README fails here
+    run(process.execPath, [path.join(project, 'node_modules', 'ts-node', 'dist', 'bin.js'), 'main.ts'], readme);
+
+    const stack = JSON.parse(fs.readFileSync(path.join(readme, 'cdktf.out', 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
+    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, any>)[0];
+    expect(ingress.spec.rule[0].host).toBe('grafana.example.org');
+    const values = JSON.parse(fs.readFileSync(path.join(readme, 'prometheus-values.json'), 'utf8'));
+    // the key the prometheus-community chart's default prometheus.yml loads (rule_files: /etc/config/alerting_rules.yml)
+    expect(Object.keys(values.serverFiles)).toStrictEqual(['alerting_rules.yml']);
+    const rules = values.serverFiles['alerting_rules.yml'].groups.flatMap((g: { rules: { annotations: Record<string, string> }[] }) => g.rules);
+    expect(rules.length).toBeGreaterThan(0);
+    // no placeholder link: the runbook's first steps ride along instead
+    for (const rule of rules) {
+      expect(rule.annotations.runbook_url).toBeUndefined();
+      expect(rule.annotations.runbook_first_steps).toContain('docs/runbooks/');
+    }
+  }, 120_000);
 
   test('a deep import into lib/ is refused: the public entry point is the API', () => {
     const project = path.join(tmp, 'monitoring');

@@ -304,6 +304,7 @@ describe('probe script', () => {
     { variable: 'PROBE_ROUTER_INVENTORY', env: { PROBE_ROUTER_INVENTORY: '2' } },
     { variable: 'PROBE_ROUTER_INVENTORY', env: { PROBE_ROUTER_INVENTORY: '1', PROBE_REPLICAS: '' } },
     { variable: 'PROBE_TRAEFIK_API_PORT', env: { PROBE_TRAEFIK_API_PORT: '0' } },
+    { variable: 'PROBE_MIRROR_EDGE_URL', env: { PROBE_MIRROR_EDGE_URL: 'ftp://terminal-ro.example.test' } },
   ];
 
   test.each(badVariables)('exits 2 naming $variable for $env', async ({ variable, env }) => {
@@ -649,3 +650,39 @@ describe('probe script: router lists counted as they stream', () => {
   });
 });
 
+
+describe('probe script, read-only mirror (PROBE_MIRROR_EDGE_URL)', () => {
+  /** The mirror's check series: those with a `host` label. */
+  function mirrorSeries(group: PushedGroup | undefined, metric: string): Record<string, number> {
+    const samples = (group?.metrics.get(metric) ?? []).filter((sample) => sample.labels[ProbeLabel.host] !== undefined);
+    return Object.fromEntries(samples.map((sample) => [`${sample.labels[ProbeLabel.check]}@${sample.labels[ProbeLabel.host]}`, sample.value]));
+  }
+
+  test('checks the mirror in the same run; its series carry a host label and the main ones are unchanged', async () => {
+    // The mirror answered by the same edge and replicas under the same host name: healthy.
+    const job = 'mirror-healthy';
+    const run = await runProbe(fx.env(job, { PROBE_MIRROR_EDGE_URL: fx.edgeUrl }));
+    expect(run.code).toBe(0);
+    expect(summaryOf(run)).toMatchObject({ ok: '1', edge_failures: '0/12', mirror_failures: '0/12' });
+    const group = await runGroup(job);
+    const host = new URL(fx.edgeUrl).hostname;
+    expect(mirrorSeries(group, ProbeMetric.checkSamples)).toStrictEqual({ [`edge_token@${host}`]: 6, [`edge_ws@${host}`]: 6 });
+    expect(mirrorSeries(group, ProbeMetric.checkFailures)).toStrictEqual({ [`edge_token@${host}`]: 0, [`edge_ws@${host}`]: 0 });
+    expect(valueOf(group, ProbeMetric.checkSamples, { check: ProbeCheck.edgeToken })).toBe(6);
+    expect(await successGroup(job)).toBeDefined();
+  });
+
+  test('a mirror host the replicas do not route fails the run, named by its host', async () => {
+    // 127.0.0.1 reaches the same edge, but no replica has a router for that host: 404 on every sample.
+    const job = 'mirror-unrouted';
+    const mirrorUrl = fx.edgeUrl.replace(new URL(fx.edgeUrl).hostname, '127.0.0.1');
+    const run = await runProbe(fx.env(job, { PROBE_MIRROR_EDGE_URL: mirrorUrl }));
+    expect(run.code).toBe(0);
+    expect(summaryOf(run)).toMatchObject({ token: '302', ws: '302', ok: '0', edge_failures: '0/12', mirror_failures: '12/12' });
+    expect(run.stderr).toContain('probe: mirror edge_token: 6/6 failed');
+    const group = await runGroup(job);
+    expect(mirrorSeries(group, ProbeMetric.checkFailures)).toStrictEqual({ 'edge_token@127.0.0.1': 6, 'edge_ws@127.0.0.1': 6 });
+    expect(valueOf(group, ProbeMetric.checkFailures, { check: ProbeCheck.edgeToken })).toBe(0);
+    expect(await successGroup(job)).toBeUndefined();
+  });
+});

@@ -21,6 +21,9 @@ function promtool(args: readonly string[], cwd: string): { status: number | null
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
+/** The base the promtool fixtures expect in `runbook_url`. */
+const TEST_RUNBOOK_BASE = 'https://github.com/example/webterminal-cdktf/blob/main/docs/runbooks/';
+
 describe('remediationAlertGroup', () => {
   let dir: string;
 
@@ -36,7 +39,7 @@ describe('remediationAlertGroup', () => {
   }
 
   test('promtool checks the rules and its unit tests pass', () => {
-    writeRules(new AlertRuleSet({ groups: [remediationAlertGroup()] }));
+    writeRules(new AlertRuleSet({ groups: [remediationAlertGroup({ runbookBaseUrl: TEST_RUNBOOK_BASE })] }));
     const check = promtool(['check', 'rules', RULE_FILE], dir);
     expect(check.output).toContain('SUCCESS: 2 rules found');
     const run = promtool(['test', 'rules', TEST_FILE], dir);
@@ -45,7 +48,7 @@ describe('remediationAlertGroup', () => {
   });
 
   test('the unit tests can fail: a longer for breaks them', () => {
-    writeRules(new AlertRuleSet({ groups: [remediationAlertGroup({ probeIntervalSeconds: 600 })] }));
+    writeRules(new AlertRuleSet({ groups: [remediationAlertGroup({ probeIntervalSeconds: 600, runbookBaseUrl: TEST_RUNBOOK_BASE })] }));
     const run = promtool(['test', 'rules', TEST_FILE], dir);
     expect(run.status).toBe(1);
     expect(run.output).toContain('alertname: WebterminalRemediationBlocked, time: 30m');

@@ -8,7 +8,7 @@ import { ProbeMetric, PushgatewayMetric } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD, WebterminalDashboard, WebterminalDashboardProps } from '../lib/webterminal-dashboard';
 import { DASHBOARD_JSON, buildWebterminalDashboard } from '../dashboards/webterminal-dashboard';
 import { dashboardQueries } from './support/dashboard-queries';
-import { onlyOf, synthResources } from './helpers';
+import { onlyOf, synthResources, terraformLiteral } from './helpers';
 
 function configMapOf(props: WebterminalDashboardProps = {}): Record<string, any> {
   return onlyOf(synthResources((scope: Construct) => new WebterminalDashboard(scope, 'Dashboard', props)), 'kubernetes_config_map_v1');
@@ -22,7 +22,7 @@ describe('WebterminalDashboard', () => {
   test('ships the dashboard in a ConfigMap the kube-prometheus-stack sidecar picks up', () => {
     const map = configMapOf();
     expect(map.metadata).toStrictEqual({ name: 'webterminal-dashboard', namespace: 'monitoring', labels: { grafana_dashboard: '1' }, annotations: {} });
-    const shipped = JSON.parse(map.data[WebterminalDashboard.KEY]);
+    const shipped = JSON.parse(terraformLiteral(map.data[WebterminalDashboard.KEY]));
     expect(shipped).toStrictEqual(WEBTERMINAL_DASHBOARD);
     expect(shipped.uid).toBe('webterminal-probe');
   });
@@ -30,7 +30,7 @@ describe('WebterminalDashboard', () => {
   test('takes namespace, name, sidecar labels, annotations, and starts the job variable on the probe job', () => {
     const map = configMapOf({ namespace: 'grafana', name: 'terminal', labels: { dashboards: 'webterminal' }, annotations: { grafana_folder: 'Terminal' }, probeJob: 'probe-b' });
     expect(map.metadata).toStrictEqual({ name: 'terminal', namespace: 'grafana', labels: { dashboards: 'webterminal' }, annotations: { grafana_folder: 'Terminal' } });
-    expect(jobVariable(JSON.parse(map.data[WebterminalDashboard.KEY]))?.current).toStrictEqual({ text: 'probe-b', value: 'probe-b' });
+    expect(jobVariable(JSON.parse(terraformLiteral(map.data[WebterminalDashboard.KEY])))?.current).toStrictEqual({ text: 'probe-b', value: 'probe-b' });
   });
 
   test('reports every bad prop at once, before anything is made', () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { WebterminalProbe, WebterminalProbeProps, parseCron, shortestIntervalSeconds } from '../lib';
 import { CronSchedule } from '../lib/schedule';
-import { onlyOf, synthResources } from './helpers';
+import { onlyOf, synthResources, terraformLiteral } from './helpers';
 
 const base: WebterminalProbeProps = {
   namespace: 'terminal',
@@ -21,7 +21,9 @@ describe('WebterminalProbe', () => {
   test('the ConfigMap carries the script file byte for byte, and the pod is annotated with its hash', () => {
     const res = probeResources();
     const configMap = onlyOf(res, 'kubernetes_config_map_v1');
-    expect(configMap.data).toStrictEqual({ 'probe-script.mjs': SCRIPT });
+    expect(Object.keys(configMap.data)).toStrictEqual(['probe-script.mjs']);
+    // escaped for Terraform in cdk.tf.json; what Terraform hands the cluster is the file, byte for byte
+    expect(terraformLiteral(configMap.data['probe-script.mjs'])).toBe(SCRIPT);
     const pod = onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template;
     expect(pod.metadata.annotations['webterminal.dev/probe-script-sha256']).toBe(createHash('sha256').update(SCRIPT).digest('hex'));
   });

@@ -11,6 +11,8 @@
  * Every metric and label name of the probe comes from `metrics.ts`, so a renamed metric breaks a
  * test instead of silently blinding an alert.
  */
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import { stringify } from 'yaml';
 import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric } from './metrics';
 import { ValidationError, checkInteger } from './validation';
@@ -40,7 +42,7 @@ export interface AlertRule {
   readonly for?: string;
   /** Labels of the alert, `severity` first. */
   readonly labels: Readonly<Record<string, string>>;
-  /** Annotations of the alert: `summary`, `description`, `runbook_url`, then any others. */
+  /** Annotations of the alert: `summary`, `description`, `runbook_url` or `runbook_first_steps`, then any others. */
   readonly annotations: Readonly<Record<string, string>>;
 }
 
@@ -77,7 +79,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const RESERVED_LABELS = ['alertname', 'severity'];
 
 /** Annotations the model sets itself from dedicated fields. */
-const RESERVED_ANNOTATIONS = ['summary', 'description', 'runbook_url'];
+const RESERVED_ANNOTATIONS = ['summary', 'description', 'runbook_url', 'runbook_first_steps'];
 
 /** True when `value` is a duration Prometheus accepts in `for` and `interval`. */
 export function isPrometheusDuration(value: string): boolean {
@@ -166,8 +168,18 @@ export interface AlertProps {
   readonly summary: string;
   /** What is wrong where, templated with `{{ $labels.x }}` and `{{ $value }}`. */
   readonly description: string;
-  /** Where the runbook for this alert lives. */
-  readonly runbookUrl: string;
+  /**
+   * Where the runbook for this alert is published (`runbook_url`). An alert needs this or
+   * {@link runbookFirstSteps}; never a placeholder.
+   * @default - none; give runbookFirstSteps
+   */
+  readonly runbookUrl?: string;
+  /**
+   * The runbook's first steps, carried in the `runbook_first_steps` annotation when the runbook has
+   * no published URL.
+   * @default - none; give runbookUrl
+   */
+  readonly runbookFirstSteps?: string;
   /**
    * Further annotations (e.g. `dashboard_url`).
    * @default {}
@@ -191,8 +203,10 @@ export class Alert {
   public readonly summary: string;
   /** Description annotation. */
   public readonly description: string;
-  /** `runbook_url` annotation. */
-  public readonly runbookUrl: string;
+  /** `runbook_url` annotation, when the runbook is published. */
+  public readonly runbookUrl: string | undefined;
+  /** `runbook_first_steps` annotation, when the runbook has no published URL. */
+  public readonly runbookFirstSteps: string | undefined;
   /** Annotations other than summary, description and runbook_url. */
   public readonly annotations: Readonly<Record<string, string>>;
 
@@ -214,7 +228,11 @@ export class Alert {
     }
     checkNonEmpty(where, 'summary', props.summary);
     checkNonEmpty(where, 'description', props.description);
-    checkNonEmpty(where, 'runbookUrl', props.runbookUrl);
+    if (props.runbookUrl === undefined && props.runbookFirstSteps === undefined) {
+      throw invalid(`${where}: has neither runbookUrl nor runbookFirstSteps (accepted: a published runbook URL, or the runbook's first steps)`);
+    }
+    if (props.runbookUrl !== undefined) checkNonEmpty(where, 'runbookUrl', props.runbookUrl);
+    if (props.runbookFirstSteps !== undefined) checkNonEmpty(where, 'runbookFirstSteps', props.runbookFirstSteps);
     checkLabels(where, props.labels ?? {});
     checkAnnotations(where, props.annotations ?? {});
     this.name = props.alert;
@@ -225,6 +243,7 @@ export class Alert {
     this.summary = props.summary;
     this.description = props.description;
     this.runbookUrl = props.runbookUrl;
+    this.runbookFirstSteps = props.runbookFirstSteps;
     this.annotations = { ...(props.annotations ?? {}) };
   }
 
@@ -238,7 +257,8 @@ export class Alert {
       annotations: {
         summary: this.summary,
         description: this.description,
-        runbook_url: this.runbookUrl,
+        ...(this.runbookUrl !== undefined ? { runbook_url: this.runbookUrl } : {}),
+        ...(this.runbookFirstSteps !== undefined ? { runbook_first_steps: this.runbookFirstSteps } : {}),
         ...sortedRecord(this.annotations),
       },
     };
@@ -542,8 +562,9 @@ export interface WebterminalAlertsProps {
    */
   readonly probeIntervalSeconds?: number;
   /**
-   * Base of every `runbook_url`; the alert name and `.md` are appended.
-   * @default "https://github.com/example/webterminal-cdktf/blob/main/docs/runbooks/" ({@link DEFAULT_RUNBOOK_BASE_URL})
+   * Base of every `runbook_url` (where `docs/runbooks/` is published); the alert name and `.md` are
+   * appended.
+   * @default - no `runbook_url`: each alert carries its runbook's first steps in `runbook_first_steps`
    */
   readonly runbookBaseUrl?: string;
   /**
@@ -590,8 +611,8 @@ export interface ResolvedWebterminalAlertsProps {
   readonly probeJob: string;
   /** Seconds between probe runs (at least 60). */
   readonly probeIntervalSeconds: number;
-  /** Base of every `runbook_url`, always ending in `/`. */
-  readonly runbookBaseUrl: string;
+  /** Base of every `runbook_url`, always ending in `/`; undefined: first steps instead. */
+  readonly runbookBaseUrl: string | undefined;
   /** Whether the token, WebSocket and ttyd alerts stay quiet after a Prometheus start. */
   readonly restartGuard: boolean;
   /** Label matchers that select the Prometheus server's own `process_start_time_seconds`. */
@@ -608,9 +629,6 @@ export interface ResolvedWebterminalAlertsProps {
   readonly overrides: WebterminalAlertOverrides;
 }
 
-/** Default base of the runbook links: replace it with where this repository is published. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/example/webterminal-cdktf/blob/main/docs/runbooks/';
-
 /** Default matchers of the Prometheus server's own metrics (prometheus-community chart). */
 export const DEFAULT_RESTART_GUARD_SELECTOR = 'job="prometheus"';
 
@@ -626,7 +644,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
     probeJob: props.probeJob ?? DEFAULT_PROBE_JOB,
     probeIntervalSeconds: props.probeIntervalSeconds ?? 300,
     // Do the obvious thing rather than build "…/runbooksWebtermina…" from a base without a slash.
-    runbookBaseUrl: withTrailingSlash(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
+    runbookBaseUrl: props.runbookBaseUrl === undefined ? undefined : withTrailingSlash(props.runbookBaseUrl),
     restartGuard: props.restartGuard ?? true,
     restartGuardSelector: props.restartGuardSelector ?? DEFAULT_RESTART_GUARD_SELECTOR,
     restartGuardSeconds: props.restartGuardSeconds ?? 900,
@@ -782,8 +800,27 @@ function alertProps(
     labels: { subsystem, ...config.labels, ...(override.labels ?? {}) },
     summary: definition.summary,
     description: definition.description,
-    runbookUrl: `${config.runbookBaseUrl}${definition.alert}.md`,
+    ...(config.runbookBaseUrl !== undefined
+      ? { runbookUrl: `${config.runbookBaseUrl}${definition.alert}.md` }
+      : { runbookFirstSteps: runbookFirstSteps(definition.alert) }),
   };
+}
+
+/** Where the runbooks are, from `lib/` and from the packed `dist/` alike. */
+export const RUNBOOK_DIR = join(__dirname, '..', 'docs', 'runbooks');
+
+/**
+ * The first steps of an alert's runbook: its first section after "What it means" (the "Confirm"
+ * section), for alerts without a published runbook URL. A missing runbook is an error.
+ */
+export function runbookFirstSteps(alert: string): string {
+  const file = join(RUNBOOK_DIR, `${alert}.md`);
+  if (!existsSync(file)) throw invalid(`alert ${JSON.stringify(alert)}: no runbook at ${file} (every alert has docs/runbooks/<alert>.md)`);
+  const sections = readFileSync(file, 'utf8').split(/^## /m).slice(1);
+  const first = sections.find((section) => !section.startsWith('What it means')) ?? sections[0];
+  if (first === undefined) throw invalid(`alert ${JSON.stringify(alert)}: runbook ${file} has no "## " section`);
+  const [heading, ...body] = first.trim().split('\n');
+  return `${heading}: ${body.join('\n').trim()}\n\n(runbook: docs/runbooks/${alert}.md in webterminal-cdktf)`;
 }
 
 function shareProblem(threshold: number): string | undefined {

@@ -6,7 +6,7 @@
  * Provider classes come from their own modules, not the package index: loading the index alone
  * costs about 1.4 s on a 2-core machine, which is most of a synth.
  */
-export { App, Lazy, LocalBackend, PgBackend, TerraformStack, Testing, Token } from 'cdktf';
+export { App, Lazy, LocalBackend, PgBackend, TerraformElement, TerraformResource, TerraformStack, Testing, Token } from 'cdktf';
 export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 export { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 export { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';

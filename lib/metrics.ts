@@ -95,6 +95,8 @@ export const ProbeLabel = {
   pod: 'pod',
   /** Remediation's decision; values in {@link RemediationResult}. */
   result: 'result',
+  /** The host a second host's (the mirror's) edge check series are about; the main host's have none. */
+  host: 'host',
 } as const;
 
 /** Values of the `check` label. */

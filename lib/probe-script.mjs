@@ -38,6 +38,9 @@
  *                                     PROBE_REPLICA_SELECTOR required when on; the API server from
  *                                     KUBERNETES_SERVICE_HOST/_PORT or PROBE_KUBE_API_URL, with
  *                                     PROBE_KUBE_TOKEN_FILE, PROBE_KUBE_CA_FILE, defaults: the pod's service account)
+ *   PROBE_MIRROR_EDGE_URL   (off)     public URL of a second host (the read-only mirror): after the edge samples,
+ *                                     the same edge_token/edge_ws samples against it, in the same run; its
+ *                                     check_samples/check_failures series carry host="<its host>"
  *
  * Checks (each sample on its own connection, never reused):
  *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = a 3xx whose Location, resolved
@@ -183,6 +186,7 @@ class ConfigError extends Error {}
  * @property {TlsFiles | undefined} originTls  client certificate (and CA) for an https origin
  * @property {string} resolvConf  path of resolv.conf, read when dnsServers is unset
  * @property {RemediationConfig} remediation
+ * @property {URL | undefined} mirrorEdgeUrl
  *
  * @typedef {{ cert: Buffer, key: Buffer, ca: Buffer | undefined }} TlsFiles
  */
@@ -489,6 +493,7 @@ function parseConfig(env) {
     originTls,
     resolvConf: readVar(env, 'PROBE_RESOLV_CONF') ?? DEFAULT_RESOLV_CONF,
     remediation: parseRemediationConfig(env, replicas),
+    mirrorEdgeUrl: readVar(env, 'PROBE_MIRROR_EDGE_URL') === undefined ? undefined : requiredHttpUrl(env, 'PROBE_MIRROR_EDGE_URL'),
   };
 }
 
@@ -1147,6 +1152,8 @@ function jsonArrayCounter() {
  * @typedef {object} Report
  * @property {(Outcome | undefined)[]} edgeToken
  * @property {(Outcome | undefined)[]} edgeWs
+ * @property {(Outcome | undefined)[]} mirrorToken  [] when PROBE_MIRROR_EDGE_URL is off
+ * @property {(Outcome | undefined)[]} mirrorWs
  * @property {(Outcome | undefined)[]} originToken
  * @property {(Outcome | undefined)[]} originWs
  * @property {(Outcome | undefined)[]} originOpenToken
@@ -1166,6 +1173,8 @@ function emptyReport(config) {
   return {
     edgeToken: new Array(config.samples).fill(undefined),
     edgeWs: new Array(config.samples).fill(undefined),
+    mirrorToken: new Array(config.mirrorEdgeUrl === undefined ? 0 : config.samples).fill(undefined),
+    mirrorWs: new Array(config.mirrorEdgeUrl === undefined ? 0 : config.samples).fill(undefined),
     originToken: [undefined],
     originWs: [undefined],
     originOpenToken: [undefined],
@@ -1190,6 +1199,15 @@ async function runEdgeSamples(config, ctx, report) {
     report.edgeToken[i] = await edgeTokenSample(config, ctx);
     if (ctx.signal.aborted) return;
     report.edgeWs[i] = await edgeWsSample(config, ctx);
+  }
+  // The mirror after the main host, on the same sequential chain, so each host's samples still
+  // visit every replica behind a round-robin balancer.
+  if (config.mirrorEdgeUrl === undefined) return;
+  const mirror = { ...config, edgeUrl: config.mirrorEdgeUrl };
+  for (let i = 0; i < config.samples && !ctx.signal.aborted; i += 1) {
+    report.mirrorToken[i] = await edgeTokenSample(mirror, ctx);
+    if (ctx.signal.aborted) return;
+    report.mirrorWs[i] = await edgeWsSample(mirror, ctx);
   }
 }
 
@@ -1343,9 +1361,14 @@ function summarize(report) {
     const healthy = entry?.token?.healthy === true && entry.ws?.healthy === true;
     return { address, entry, healthy };
   });
-  const checksHealthy = Object.values(checks).every((check) => check.failures === 0);
+  /** The mirror's edge checks, apart from `checks`: their series carry a `host` label. */
+  const mirrorChecks = report.mirrorToken.length === 0 ? {} : {
+    [CHECK.edgeToken]: summarizeCheck(report.mirrorToken),
+    [CHECK.edgeWs]: summarizeCheck(report.mirrorWs),
+  };
+  const checksHealthy = [...Object.values(checks), ...Object.values(mirrorChecks)].every((check) => check.failures === 0);
   const replicasHealthy = !report.replicasEnabled || (replicas.length > 0 && replicas.every((replica) => replica.healthy));
-  return { checks, replicas, ttydOpen, ok: checksHealthy && replicasHealthy };
+  return { checks, mirrorChecks, replicas, ttydOpen, ok: checksHealthy && replicasHealthy };
 }
 
 /** @param {string} value */
@@ -1378,17 +1401,21 @@ function formatValue(value) {
  * @param {ReturnType<typeof summarize>} summary
  * @param {Report} report
  * @param {number} durationSeconds
+ * @param {Config} config
  */
-function renderRunMetrics(summary, report, durationSeconds) {
-  const { checks } = summary;
+function renderRunMetrics(summary, report, durationSeconds, config) {
+  const { checks, mirrorChecks } = summary;
   const checkNames = Object.keys(checks);
+  const mirrorHost = config.mirrorEdgeUrl?.hostname ?? '';
+  /** @type {(field: 'samples' | 'failures') => Array<[Record<string, string>, number]>} */
+  const mirrorSeries = (field) => Object.entries(mirrorChecks).map(([check, result]) => [{ check, host: mirrorHost }, result[field]]);
   const families = [
     gauge(METRIC.tokenStatus, [[{}, checks[CHECK.edgeToken].status]]),
     gauge(METRIC.wsStatus, [[{}, checks[CHECK.edgeWs].status]]),
     gauge(METRIC.ttydStatus, [[{}, checks[CHECK.originToken].status]]),
     gauge(METRIC.ttydWsStatus, [[{}, checks[CHECK.originWs].status]]),
-    gauge(METRIC.checkSamples, checkNames.map((check) => [{ check }, checks[check].samples])),
-    gauge(METRIC.checkFailures, checkNames.map((check) => [{ check }, checks[check].failures])),
+    gauge(METRIC.checkSamples, [...checkNames.map((check) => /** @type {[Record<string, string>, number]} */ ([{ check }, checks[check].samples])), ...mirrorSeries('samples')]),
+    gauge(METRIC.checkFailures, [...checkNames.map((check) => /** @type {[Record<string, string>, number]} */ ([{ check }, checks[check].failures])), ...mirrorSeries('failures')]),
     gauge(METRIC.ttydOpen, [[{}, summary.ttydOpen ? 1 : 0]]),
   ];
   if (report.replicasEnabled) {
@@ -1439,6 +1466,7 @@ function printReport(summary, config, durationSeconds) {
     `ttyd_open=${summary.ttydOpen ? 1 : 0}`,
     ...(config.replicas.kind === 'off' ? [] : [`replicas=${summary.replicas.length}`]),
     `edge_failures=${edge}/${edgeSamples}`,
+    ...Object.keys(summary.mirrorChecks).length === 0 ? [] : [`mirror_failures=${Object.values(summary.mirrorChecks).reduce((n, c) => n + c.failures, 0)}/${Object.values(summary.mirrorChecks).reduce((n, c) => n + c.samples, 0)}`],
     `origin_failures=${origin}/${originSamples}`,
     `duration=${durationSeconds.toFixed(3)}s`,
   ];
@@ -1458,6 +1486,9 @@ function printReport(summary, config, durationSeconds) {
 function printProblems(summary, report) {
   for (const [check, result] of Object.entries(summary.checks)) {
     if (result.failures > 0) process.stderr.write(`probe: ${check}: ${result.failures}/${result.samples} failed, first: ${result.reason}\n`);
+  }
+  for (const [check, result] of Object.entries(summary.mirrorChecks)) {
+    if (result.failures > 0) process.stderr.write(`probe: mirror ${check}: ${result.failures}/${result.samples} failed, first: ${result.reason}\n`);
   }
   if (report.replicasProblem !== undefined) process.stderr.write(`probe: ${report.replicasProblem}\n`);
   for (const { address, entry } of summary.replicas) {
@@ -1888,7 +1919,7 @@ async function main(env) {
   const pushCtx = { timeoutMs: config.timeoutMs, signal: new AbortController().signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
   const remediation = await remediate(config, summary.replicas, started, pushCtx);
   printRemediation(remediation.decisions);
-  const pushes = [pushGroup(config, pushCtx, [], renderRunMetrics(summary, report, durationSeconds) + remediation.metrics)];
+  const pushes = [pushGroup(config, pushCtx, [], renderRunMetrics(summary, report, durationSeconds, config) + remediation.metrics)];
   if (remediation.evictedAt !== undefined) pushes.push(pushEviction(config, pushCtx, remediation.evictedAt));
   if (summary.ok) {
     const now = (Date.now() / 1000).toFixed(3);

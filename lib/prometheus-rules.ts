@@ -105,7 +105,7 @@ export class PrometheusRules extends Construct {
             apiVersion: 'monitoring.coreos.com/v1',
             kind: 'PrometheusRule',
             metadata: { name: this.name, namespace: this.namespace, labels: { ...this.labels } },
-            spec: Lazy.anyValue({ produce: () => this.ruleFile }),
+            spec: Lazy.anyValue({ produce: () => escapeTemplates(this.ruleFile) }),
           },
         })
       : undefined;
@@ -113,8 +113,21 @@ export class PrometheusRules extends Construct {
     this.configMap = props.configMap
       ? new ConfigMapV1(this, 'ConfigMap', {
           metadata: { name: `${this.name}-rules`, namespace: this.namespace, labels: { ...this.labels } },
-          data: { [this.configMapKey]: Lazy.stringValue({ produce: () => this.ruleFileYaml }) },
+          data: { [this.configMapKey]: Lazy.stringValue({ produce: () => escapeTemplates(this.ruleFileYaml) }) },
         })
       : undefined;
   }
+}
+
+/**
+ * Escapes Terraform's template sequences (`${`, `%{`) in every string, so rule text (a runbook's
+ * `curl -w '%{http_code}'`) reaches the cluster as written instead of being read as a template.
+ */
+export function escapeTemplates<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/([$%])\{/g, '$1$1{') as T;
+  if (Array.isArray(value)) return value.map((v) => escapeTemplates(v)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeTemplates(v)])) as T;
+  }
+  return value;
 }

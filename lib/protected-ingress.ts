@@ -176,6 +176,25 @@ export interface ProtectedIngressProps {
    * @default - `app.kubernetes.io/part-of: webterminal`
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Further annotations on every ingress object (the homepage dashboard's `gethomepage.dev/*`).
+   * Keys this library writes ({@link Annotations}) cannot be given.
+   * @default {}
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+const ANNOTATION_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Problems of user annotations: malformed keys, and keys this library writes itself. */
+export function checkAnnotations(field: string, annotations: Readonly<Record<string, string>>): string[] {
+  const ours: readonly string[] = Object.values(Annotations);
+  return Object.entries(annotations).flatMap(([key, value]) => {
+    if (!ANNOTATION_KEY.test(key) || key.length > 316) return [`${field} key ${JSON.stringify(key)} is not an annotation key (optional DNS prefix and '/', then a name of letters, digits, '-', '_', '.')`];
+    if (ours.includes(key)) return [`${field} key ${JSON.stringify(key)} is written by this library; it cannot be set`];
+    if (typeof value !== 'string') return [`${field}.${key} ${JSON.stringify(value)} is not a string`];
+    return [];
+  });
 }
 
 /**
@@ -210,6 +229,8 @@ export class ProtectedIngress extends Construct {
   public readonly tlsSecretName: string;
   /** Labels on every object. */
   public readonly labels: Record<string, string>;
+  /** Further annotations on every ingress object. */
+  public readonly extraAnnotations: Readonly<Record<string, string>>;
   /** The main `kubernetes_ingress_v1` or IngressRoute `kubernetes_manifest`. */
   public readonly resource: IngressV1 | Manifest;
 
@@ -230,6 +251,7 @@ export class ProtectedIngress extends Construct {
     this.ingressClassName = props.ingressClassName ?? 'traefik';
     this.tlsSecretName = props.tlsSecretName;
     this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    this.extraAnnotations = props.annotations ?? {};
     const authMiddleware = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
     this.removedClientHeaders = isGated(this.auth) ? [...new Set(props.removeClientHeaders ?? AUTHENTIK_RESPONSE_HEADERS)] : [];
     const headersRef: MiddlewareRef = { namespace: this.namespace, name: `${this.name}-client-headers` };
@@ -246,6 +268,7 @@ export class ProtectedIngress extends Construct {
     problems.add(checkPort('service.port', props.service.port));
     problems.add(checkObjectName('tlsSecretName', this.tlsSecretName));
     problems.add(checkLabels('labels', this.labels));
+    checkAnnotations('annotations', this.extraAnnotations).forEach((p) => problems.add(p));
     problems.add(props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute' ? undefined : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`);
     problems.add(AUTH_POSTURES.includes(this.auth) ? undefined : `auth ${JSON.stringify(this.auth)} is not one of ${AUTH_POSTURES.map((p) => JSON.stringify(p)).join(', ')}`);
     problems.add(checkAuthReason(this.auth, this.authReason));
@@ -304,6 +327,7 @@ export class ProtectedIngress extends Construct {
 
   private annotations(middlewares: readonly MiddlewareRef[]): Record<string, string> {
     const annotations: Record<string, string> = {
+      ...this.extraAnnotations,
       [Annotations.entrypoints]: this.entryPoint,
       [Annotations.tls]: 'true',
       [Annotations.authPosture]: this.auth,
@@ -340,7 +364,7 @@ export class ProtectedIngress extends Construct {
   }
 
   private ingressRoute(): Manifest {
-    const annotations: Record<string, string> = { [Annotations.authPosture]: this.auth };
+    const annotations: Record<string, string> = { ...this.extraAnnotations, [Annotations.authPosture]: this.auth };
     if (this.authReason !== undefined) annotations[Annotations.authReason] = this.authReason;
     return new Manifest(this, 'Resource', {
       manifest: {

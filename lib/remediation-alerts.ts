@@ -3,7 +3,7 @@
  * cannot act. Read from `webterminal_probe_remediation{replica,pod,result}`, which a probe run pushes
  * only for replicas failing the per-replica checks (a healthy run removes the series).
  */
-import { AlertGroup, AlertProps, DEFAULT_RUNBOOK_BASE_URL, formatDuration } from './alert-rules';
+import { AlertGroup, AlertProps, formatDuration, runbookFirstSteps } from './alert-rules';
 import { DEFAULT_PROBE_JOB, ProbeLabel, ProbeMetric, RemediationResult } from './metrics';
 import { Problems, checkInteger, checkLabels, checkNonEmpty } from './validation';
 
@@ -46,7 +46,7 @@ export interface RemediationAlertsProps {
   readonly evictedNoticeSeconds?: number;
   /**
    * Base of every `runbook_url`; the alert name and `.md` are appended.
-   * @default DEFAULT_RUNBOOK_BASE_URL
+   * @default - no `runbook_url`; each alert carries its runbook's first steps instead
    */
   readonly runbookBaseUrl?: string;
   /**
@@ -64,8 +64,8 @@ export function remediationAlertGroup(props: RemediationAlertsProps = {}): Alert
   const job = props.probeJob ?? DEFAULT_PROBE_JOB;
   const interval = props.probeIntervalSeconds ?? 300;
   const notice = props.evictedNoticeSeconds ?? 3600;
-  const base = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
-  const runbookBase = base.endsWith('/') ? base : `${base}/`;
+  const base = props.runbookBaseUrl;
+  const runbookBase = base === undefined || base.endsWith('/') ? base : `${base}/`;
   const labels = { subsystem: 'webterminal', ...(props.labels ?? {}) };
 
   const problems = new Problems('remediation-alerts');
@@ -78,11 +78,11 @@ export function remediationAlertGroup(props: RemediationAlertsProps = {}): Alert
   const by = `job, ${ProbeLabel.replica}, ${ProbeLabel.pod}, ${ProbeLabel.result}`;
   const series = (results: readonly string[]) =>
     `${ProbeMetric.remediation}{job=${JSON.stringify(job)}, ${ProbeLabel.result}=~${JSON.stringify(results.join('|'))}}`;
-  const alert = (name: string, rest: Omit<AlertProps, 'alert' | 'severity' | 'labels' | 'runbookUrl'>): AlertProps => ({
+  const alert = (name: string, rest: Omit<AlertProps, 'alert' | 'severity' | 'labels' | 'runbookUrl' | 'runbookFirstSteps'>): AlertProps => ({
     alert: name,
     severity: 'warning',
     labels,
-    runbookUrl: `${runbookBase}${name}.md`,
+    ...(runbookBase !== undefined ? { runbookUrl: `${runbookBase}${name}.md` } : { runbookFirstSteps: runbookFirstSteps(name) }),
     ...rest,
   });
 

@@ -1,13 +1,16 @@
 import { Construct } from 'constructs';
 import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
-import { AUTHENTIK_RESPONSE_HEADERS, AuthentikForwardAuth, isAuthentikHeader } from './authentik-forward-auth';
+import { AuthentikForwardAuth } from './authentik-forward-auth';
 import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
-import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformStack } from './cdktf';
+import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformResource, TerraformStack } from './cdktf';
+import { DnsOptions } from './dns-records';
+import { ImportBlocks, kubernetesImportId } from './import-blocks';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
 import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, checkShellPosture, routePathProblems, routeSlug } from './protected-ingress';
+import { remediationAlertGroup } from './remediation-alerts';
+import { TerminalHost } from './terminal-host';
 import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation, resolveTraefikLocation, traefikLocationProblems } from './traefik';
 import { TtydNetworkPolicy } from './ttyd-network-policy';
-import { remediationAlertGroup } from './remediation-alerts';
 import { TtydBackend, TtydService } from './ttyd-service';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
@@ -46,6 +49,24 @@ export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
   'pod-security.kubernetes.io/audit': 'restricted',
 };
 
+/** The read-only mirror: a second ttyd on the terminal's host, on its own public host name. */
+export interface TerminalMirrorOptions {
+  /** Public host name of the mirror (`terminal-ro.example.org`). */
+  readonly host: string;
+  /** Port of the mirror's ttyd on the external ttyd host (the original: 7682). */
+  readonly hostPort: number;
+  /**
+   * Name of the mirror's Service and ingress.
+   * @default - the ttyd Service's name with `-ro` (`terminal-ro`)
+   */
+  readonly name?: string;
+  /**
+   * TLS Secret with the mirror host's certificate, in the namespace.
+   * @default - the mirror's name with `-tls` (`terminal-ro-tls`)
+   */
+  readonly tlsSecretName?: string;
+}
+
 /** Where Terraform keeps the stack's state. */
 export type StateBackend = 'local' | 'pg';
 
@@ -65,6 +86,44 @@ export interface TerminalStackProps {
    * @default - `app.kubernetes.io/part-of: webterminal`
    */
   readonly namespaceLabels?: Record<string, string>;
+  /**
+   * Namespace label keys owned by someone else (a cluster policy), so a plan does not fight over
+   * them: they become `lifecycle.ignore_changes` on the namespace.
+   * @default []
+   */
+  readonly namespaceIgnoredLabels?: string[];
+  /**
+   * A read-only mirror on its own host, with everything the main host gets (TLS, posture,
+   * annotations, DNS). The probe checks it in the same run.
+   * @default - none
+   */
+  readonly mirror?: TerminalMirrorOptions;
+  /**
+   * Further annotations on every ingress object of both hosts (`gethomepage.dev/*`).
+   * @default {}
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Cloudflare DNS records for each host (needs the optional `@cdktf/provider-cloudflare`).
+   * @default - no DNS records
+   */
+  readonly dns?: DnsOptions;
+  /**
+   * Take over the objects the original stack has (namespace, Services and Endpoints, Ingresses,
+   * strip-prefix Middlewares and IngressRoutes, the probe's CronJob, and DNS records whose ids are
+   * in `dns.recordIds`) through Terraform `import` blocks, so the first deploy recreates nothing.
+   * Importing an object that does not exist fails the plan.
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /**
+   * Imports to leave out when adopting, each `"<resource type> <import id>"`
+   * (`"kubernetes_ingress_v1 terminal/terminal-clipboard"`): objects the original has under another
+   * kind than this stack makes (its sibling routes as IngressRoutes), which cannot be imported.
+   * Each must name an import the stack would emit.
+   * @default []
+   */
+  readonly adoptSkip?: string[];
   /**
    * Name of the TLS Secret with the host's certificate, in the namespace.
    * @default "terminal-tls"
@@ -202,7 +261,7 @@ export type TerminalAlertsOptions = Omit<WebterminalAlertsProps, 'probeJob' | 'p
 export type TerminalAlertsRuleOptions = Omit<PrometheusRulesProps, 'ruleSet'>;
 
 /** Probe settings the stack does not decide itself. */
-export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl'>;
+export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl'>;
 
 /**
  * The terminal stack: namespace, ttyd Service, and a protected ingress on Traefik behind
@@ -217,10 +276,16 @@ export class TerminalStack extends TerraformStack {
   public readonly kubeConfigPath: string;
   /** The namespace resource. */
   public readonly namespaceResource: NamespaceV1;
+  /** The terminal's host: ttyd Service, ingress, DNS. */
+  public readonly mainHost: TerminalHost;
+  /** The read-only mirror's host, when `mirror` is given. */
+  public readonly mirrorHost?: TerminalHost;
   /** The ttyd Service. */
   public readonly ttyd: TtydService;
   /** The ingress. */
   public readonly ingress: ProtectedIngress;
+  /** The import blocks, when `adopt` is set. */
+  public readonly imports?: ImportBlocks;
   /** The probe, unless `probe` is false. */
   public readonly probe?: WebterminalProbe;
   /** The alert groups, unless `alerts` is false. */
@@ -237,6 +302,8 @@ export class TerminalStack extends TerraformStack {
   public readonly networkPolicy?: TtydNetworkPolicy;
   /** The outpost route, when `authentikOutpost` is set. */
   public readonly outpostRoute?: AuthentikOutpostRoute;
+
+  private readonly routeServices: TtydService[] = [];
 
   constructor(scope: Construct, id: string, props: TerminalStackProps) {
     super(scope, id);
@@ -257,45 +324,56 @@ export class TerminalStack extends TerraformStack {
     for (const p of routePathProblems((props.routes ?? []).map((r) => r.path), 'terminal')) problems.add(p.message);
     problems.add(checkShellPosture(props.auth ?? 'required'));
     for (const problem of traefikLocationProblems('traefik', this.traefik)) problems.add(problem);
+    (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.add(checkLabels(`namespaceIgnoredLabels[${i}]`, { [key]: '' })));
+    const dnsHosts = [props.host, ...(props.mirror !== undefined ? [props.mirror.host] : [])];
+    for (const host of Object.keys(props.dns?.recordIds ?? {})) {
+      problems.add(dnsHosts.includes(host) ? undefined : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`);
+    }
+    if (props.mirror !== undefined && props.ttyd.externalAddress === undefined) {
+      problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
+    }
     problems.throwIfAny();
 
     new KubernetesProvider(this, 'Kubernetes', { configPath: this.kubeConfigPath, configContext: props.kubeContext });
     this.useStateBackend(id, props.pgSchemaName, props.localStatePath);
 
-    this.namespaceResource = new NamespaceV1(this, 'Namespace', { metadata: { name: this.namespace, labels } });
+    const ignoreChanges = (props.namespaceIgnoredLabels ?? []).map((key) => `metadata[0].labels[${JSON.stringify(key)}]`);
+    this.namespaceResource = new NamespaceV1(this, 'Namespace', {
+      metadata: { name: this.namespace, labels },
+      lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
+    });
     const authMiddlewareRef = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
     if (props.createAuthMiddleware ?? false) {
       this.authMiddleware = new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl });
     }
     // Namespaced objects name the namespace through the resource, so Terraform creates it first.
     const namespace = this.namespaceResource.metadata.name;
-    this.ttyd = new TtydService(this, 'Ttyd', { namespace, backend: props.ttyd });
-    // A created middleware removes every X-authentik-* itself (authResponseHeadersRegex), so only a
-    // ttyd header outside that pattern is left to remove; an existing middleware is unknown, so a
-    // headers middleware before it removes them all, the one ttyd trusts included.
-    const removeClientHeaders = this.authMiddleware !== undefined
-      ? [this.ttyd.authHeader].filter((h) => !isAuthentikHeader(h))
-      : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
-    this.ingress = new ProtectedIngress(this, 'Ingress', {
+    const hostProps = {
       namespace,
-      host: props.host,
-      service: this.ttyd,
-      tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
-      kind: props.ingressKind,
+      ingressKind: props.ingressKind,
       auth: props.auth,
       authReason: props.authReason,
       authMiddleware: authMiddlewareRef,
-      servesShell: true,
-      removeClientHeaders,
       middlewares: props.middlewares,
-    });
-    if (props.authentikOutpost !== undefined) {
-      this.outpostRoute = new AuthentikOutpostRoute(this, 'OutpostRoute', {
-        namespace,
-        host: props.host,
-        tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
-        outpost: props.authentikOutpost,
-        kind: props.ingressKind,
+      annotations: props.annotations,
+      dns: props.dns,
+      authentikOutpost: props.authentikOutpost,
+      authMiddlewareCreated: this.authMiddleware !== undefined,
+    };
+    // Id `Default` keeps the main host's resources at the Terraform addresses they always had.
+    this.mainHost = new TerminalHost(this, 'Default', { ...hostProps, host: props.host, backend: props.ttyd, tlsSecretName: props.tlsSecretName ?? 'terminal-tls' });
+    this.ttyd = this.mainHost.ttyd;
+    this.ingress = this.mainHost.ingress;
+    this.outpostRoute = this.mainHost.outpostRoute;
+    if (props.mirror !== undefined && props.ttyd.externalAddress !== undefined) {
+      const name = props.mirror.name ?? `${this.ttyd.name}-ro`;
+      this.mirrorHost = new TerminalHost(this, 'Mirror', {
+        ...hostProps,
+        name,
+        host: props.mirror.host,
+        // The mirror is a second ttyd on the same host: the same boundary (mutual TLS) applies.
+        backend: TtydBackend.externalHost({ address: props.ttyd.externalAddress, port: props.mirror.hostPort, mutualTls: this.ttyd.mutualTls }),
+        tlsSecretName: props.mirror.tlsSecretName ?? `${name}-tls`,
       });
     }
     for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
@@ -308,6 +386,7 @@ export class TerminalStack extends TerraformStack {
         originUrl: this.ttyd.url,
         traefik: props.probeOptions?.traefik ?? props.traefik,
         originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret ?? props.probeOptions?.originClientCertSecret,
+        mirrorEdgeUrl: this.mirrorHost !== undefined ? `https://${this.mirrorHost.host}` : undefined,
       });
     }
 
@@ -339,6 +418,47 @@ export class TerminalStack extends TerraformStack {
     if (props.enableDashboard ?? this.probe !== undefined) {
       this.dashboard = new WebterminalDashboard(this, 'Dashboard', { ...props.dashboardOptions, probeJob: this.probe?.job });
     }
+
+    if (props.adopt ?? false) this.imports = this.adoptOriginalObjects(props.adoptSkip ?? []);
+  }
+
+  /**
+   * Import blocks for what the original stack has: the namespace, each host's Service, Endpoints
+   * and ingress objects, the routes' Services, Endpoints, Ingresses and strip-prefix Middlewares,
+   * the probe's CronJob, and DNS records whose ids are given.
+   */
+  private adoptOriginalObjects(skip: readonly string[]): ImportBlocks {
+    const imports = new ImportBlocks(this, 'Adopt');
+    const wanted: [TerraformResource, string][] = [];
+    const add = (resource: TerraformResource, id: string): void => {
+      wanted.push([resource, id]);
+    };
+    add(this.namespaceResource, kubernetesImportId(this.namespaceResource, this.namespace));
+    const adoptedTypes = ['kubernetes_service_v1', 'kubernetes_endpoints_v1', 'kubernetes_ingress_v1', 'kubernetes_manifest'];
+    const scopes = [this.mainHost.ttyd, this.mainHost.ingress, ...this.routeServices];
+    if (this.mirrorHost !== undefined) scopes.push(this.mirrorHost.ttyd, this.mirrorHost.ingress);
+    // The client-headers middleware is this version's (the original had none): importing an object
+    // that does not exist would fail the plan, so it is created instead.
+    const isNew = (resource: TerraformResource): boolean => resource.node.id === 'ClientHeaders';
+    for (const scope of scopes) {
+      for (const resource of scope.node.findAll().filter(isResource)) {
+        if (adoptedTypes.includes(resource.terraformResourceType) && !isNew(resource)) add(resource, kubernetesImportId(resource, this.namespace));
+      }
+    }
+    if (this.probe !== undefined) add(this.probe.resource, kubernetesImportId(this.probe.resource, this.namespace));
+    for (const host of [this.mainHost, this.mirrorHost]) {
+      for (const record of host?.dns?.records ?? []) {
+        if (record.recordId !== undefined) add(record.resource, `${host?.dns?.zoneId}/${record.recordId}`);
+      }
+    }
+    const key = ([resource, id]: [TerraformResource, string]): string => `${resource.terraformResourceType} ${id}`;
+    const keys = wanted.map(key);
+    const unknown = skip.filter((entry) => !keys.includes(entry));
+    if (unknown.length > 0) {
+      throw new ValidationError('terminal-stack', unknown.map((entry) => `adoptSkip ${JSON.stringify(entry)} is not an import of this stack (accepted: ${keys.map((k) => JSON.stringify(k)).join(', ')})`));
+    }
+    for (const entry of wanted) if (!skip.includes(key(entry))) imports.add(...entry);
+    return imports;
   }
 
   /** Resolves a route to its Service, making a selectorless one for a port on the ttyd host. */
@@ -359,6 +479,7 @@ export class TerminalStack extends TerraformStack {
       // The same treatment as ttyd: the same host, the same client certificate when mutual TLS is on.
       backend: TtydBackend.externalHost({ address, port: hostPort, authHeader: ttyd.authHeader, mutualTls: ttyd.mutualTls }),
     });
+    this.routeServices.push(sibling);
     return { path, service: sibling, stripPrefix };
   }
 
@@ -372,4 +493,8 @@ export class TerminalStack extends TerraformStack {
     const backend = new PgBackend(this, { connStr: '', schemaName: pgSchemaName ?? stackName });
     backend.addOverride('conn_str', undefined);
   }
+}
+
+function isResource(c: unknown): c is TerraformResource {
+  return TerraformResource.isTerraformResource(c);
 }

@@ -7,6 +7,7 @@
  * `npm run dashboard` (`dashboards/webterminal-dashboard.ts`) and committed; the SDK is a build-time
  * tool only, so nothing here loads it.
  */
+import { escapeTemplates } from './prometheus-rules';
 import { Construct } from 'constructs';
 import { ConfigMapV1, Token } from './cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
@@ -155,7 +156,8 @@ export class WebterminalDashboard extends Construct {
     this.dashboard = dashboardForJob(WEBTERMINAL_DASHBOARD, this.probeJob);
     this.resource = new ConfigMapV1(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...this.labels }, annotations: { ...this.annotations } },
-      data: { [WebterminalDashboard.KEY]: JSON.stringify(this.dashboard) },
+      // Grafana's `${datasource}` would be a Terraform template: escaped, Terraform writes it as is.
+      data: { [WebterminalDashboard.KEY]: escapeTemplates(JSON.stringify(this.dashboard)) },
     });
   }
 }

@@ -7,6 +7,7 @@ import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './schedule';
 import { TraefikLocation, resolveTraefikLocation } from './traefik';
 import { Problems, checkDnsLabel, checkDnsName, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort, redactUrl } from './validation';
+import { escapeTemplates } from './prometheus-rules';
 
 /** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
 export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
@@ -58,6 +59,12 @@ export interface WebterminalProbeProps {
   readonly edgeUrl: string;
   /** In-cluster URL of the ttyd Service (`TtydService.url`). */
   readonly originUrl: string;
+  /**
+   * Public URL of a second host checked in the same run (the read-only mirror); its series carry
+   * a `host` label.
+   * @default - none
+   */
+  readonly mirrorEdgeUrl?: string;
   /**
    * Pushgateway base URL.
    * @default "http://prometheus-pushgateway.monitoring.svc.cluster.local:9091"
@@ -308,6 +315,7 @@ export class WebterminalProbe extends Construct {
     problems.add(checkDnsLabel('namespace', this.namespace));
     problems.add(checkHttpUrl('edgeUrl', props.edgeUrl));
     problems.add(checkHttpUrl('originUrl', props.originUrl));
+    if (props.mirrorEdgeUrl !== undefined) problems.add(checkHttpUrl('mirrorEdgeUrl', props.mirrorEdgeUrl));
     problems.add(checkHttpUrl('pushgatewayUrl', pushgatewayUrl));
     if (checkHttpUrl('pushgatewayUrl', pushgatewayUrl) === undefined && !/^https?:\/\/[^/]+\/?$/.test(pushgatewayUrl)) {
       problems.add(`pushgatewayUrl ${JSON.stringify(redactUrl(pushgatewayUrl))} has a path, query or fragment; give the base URL (the probe adds /metrics/job/...)`);
@@ -395,13 +403,15 @@ export class WebterminalProbe extends Construct {
             PROBE_REPLICA_SELECTOR: Object.entries(replicaServiceSelector).map(([key, value]) => `${key}=${value}`).join(','),
           }
         : {}),
+      ...(props.mirrorEdgeUrl !== undefined ? { PROBE_MIRROR_EDGE_URL: props.mirrorEdgeUrl } : {}),
     };
 
     const script = probeScriptSource();
     this.scriptSha256 = createHash('sha256').update(script).digest('hex');
     this.configMap = new ConfigMapV1(this, 'Script', {
       metadata: { name: this.name, namespace: this.namespace, labels },
-      data: { [PROBE_SCRIPT_FILE]: script },
+      // Escaped for Terraform, which would read the script's `${…}` as interpolation; the ConfigMap gets the bytes as written.
+      data: { [PROBE_SCRIPT_FILE]: escapeTemplates(script) },
     });
 
     if (createReplicaService) {

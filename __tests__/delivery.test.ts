@@ -1,0 +1,89 @@
+/** What a user of the library reads before using it: help, LICENSE, CHANGELOG, the README's examples. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { TerminalStack } from '../lib';
+import { configProps } from './support/config-props';
+import { Testing } from '../lib/cdktf';
+
+const ROOT = path.resolve(__dirname, '..');
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
+const pkg = JSON.parse(read('package.json')) as { license: string; scripts: Record<string, string>; files: string[]; version: string };
+
+describe('help', () => {
+  const help = read('help');
+
+  test('every npm script it names exists', () => {
+    const named = [...help.matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(0);
+    for (const script of named) expect({ script, exists: script in pkg.scripts }).toStrictEqual({ script, exists: true });
+  });
+
+  test('lists no cdktf command that does nothing for this stack', () => {
+    // the stack declares no outputs, so `cdktf output` would print nothing
+    const stack = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', configProps({})))) as { output?: unknown };
+    expect(stack.output).toBeUndefined();
+    expect(help).not.toMatch(/cdktf output/);
+    const commands = [...help.matchAll(/npx cdktf ([a-z]+)/g)].map((m) => m[1]);
+    expect([...new Set(commands)].sort()).toStrictEqual(['deploy', 'destroy', 'diff', 'synth']);
+  });
+});
+
+describe('licence and changes', () => {
+  test('LICENSE is the full MPL-2.0 text that package.json names', () => {
+    expect(pkg.license).toBe('MPL-2.0');
+    const license = read('LICENSE');
+    expect(license.startsWith('Mozilla Public License, version 2.0\n')).toBe(true);
+    // the same text as the MPL-2.0 that @cdktf/provider-kubernetes ships, after its copyright line
+    const shipped = fs.readFileSync(require.resolve('@cdktf/provider-kubernetes/LICENSE'), 'utf8');
+    expect(shipped.endsWith(license)).toBe(true);
+    expect(license).toContain('Exhibit B - “Incompatible With Secondary Licenses” Notice');
+  });
+
+  test('CHANGELOG.md is shipped and names the released version', () => {
+    expect(pkg.files).toContain('CHANGELOG.md');
+    expect(read('CHANGELOG.md')).toContain(`## ${pkg.version}`);
+  });
+});
+
+describe('the synthesized stack', () => {
+  test('no string would be read as a Terraform template, except cdktf\'s own references', () => {
+    // the original setup (probe script, rules with runbook steps, mirror, DNS, imports): every `${`
+    // Terraform sees must be a reference cdktf wrote, every other one escaped (`$${`, `%%{`)
+    const config = JSON.parse(read('__tests__/fixtures/original-setup.json')).config;
+    const text = Testing.synth(new TerminalStack(Testing.app(), 'terminal', configProps(config)));
+    const templates = [...text.matchAll(/(?<![$%])[$%]\{[^}]*\}?/g)].map((m) => m[0]);
+    expect(templates.length).toBeGreaterThan(0);
+    const references = /^\$\{(kubernetes|cloudflare)_[a-z0-9_]+\.[A-Za-z0-9_-]+(\.[a-z_]+|\[\d+\])+\}$/;
+    expect(templates.filter((t) => !references.test(t))).toStrictEqual([]);
+  });
+});
+
+describe('README', () => {
+  test('the original-setup example synthesizes as written, mirror and DNS included', () => {
+    const readme = read('README.md');
+    const at = readme.indexOf('An example for the original setup');
+    const block = readme.slice(at).match(/```json\n([\s\S]*?)\n```/);
+    expect(block).not.toBeNull();
+    const context = (JSON.parse((block as RegExpMatchArray)[1]) as { context: { terminal: Record<string, unknown> } }).context.terminal;
+    const stack = new TerminalStack(Testing.app(), 'terminal', configProps(context, { overExample: false }));
+    const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, any>> };
+    expect(stack.mirrorHost?.host).toBe('terminal-ro.example.org');
+    expect(Object.values(json.resource.cloudflare_dns_record).map((r) => r.name).sort()).toStrictEqual(['terminal-ro.example.org', 'terminal.example.org']);
+  });
+
+  test('SYNTH_HCL_OUTPUT=true: the app writes cdk.tf and its message names it', () => {
+    const out = fs.mkdtempSync(path.join(require('os').tmpdir(), 'terminal-hcl-'));
+    try {
+      const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
+        cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CDKTF_OUTDIR: path.join(out, 'cdktf.out'), SYNTH_HCL_OUTPUT: 'true' },
+      });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/stacks\/terminal\/cdk\.tf\b(?!\.json)/);
+      expect(fs.readdirSync(path.join(out, 'cdktf.out', 'stacks', 'terminal'))).toContain('cdk.tf');
+      expect(fs.readFileSync(path.join(out, 'cdktf.out', 'stacks', 'terminal', 'cdk.tf'), 'utf8')).toContain('resource "kubernetes_namespace_v1" "Namespace"');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,176 @@
+import { isIPv6 } from 'net';
+import { Construct } from 'constructs';
+import { TerraformResource, TerraformStack } from './cdktf';
+import { loadCloudflare } from './cloudflare';
+import { Problems, checkDnsName, checkIPv4, checkInteger } from './validation';
+
+/**
+ * How a host is published in DNS.
+ * - `proxied`: a proxied CNAME to the Cloudflare tunnel (`<tunnelId>.cfargotunnel.com`);
+ * - `non-proxied`: A and/or AAAA records to the public addresses, not proxied;
+ * - `none`: no records.
+ */
+export type DnsMode = 'proxied' | 'non-proxied' | 'none';
+
+/** The accepted modes, for validation and docs. */
+export const DNS_MODES: readonly DnsMode[] = ['proxied', 'non-proxied', 'none'];
+
+/** DNS record types this construct makes. */
+export type DnsRecordType = 'CNAME' | 'A' | 'AAAA';
+
+/** Where and how a host's records are made: everything but the host itself, shared by every host of a stack. */
+export interface DnsOptions {
+  /** Cloudflare zone id (32 hex digits). */
+  readonly zoneId: string;
+  /** How the host is published. */
+  readonly mode: DnsMode;
+  /**
+   * Cloudflare tunnel id (a UUID); required for `proxied`.
+   * @default - none
+   */
+  readonly tunnelId?: string;
+  /**
+   * Public IPv4 address for an A record (`non-proxied`).
+   * @default - no A record
+   */
+  readonly publicIp?: string;
+  /**
+   * Public IPv6 address for an AAAA record (`non-proxied`).
+   * @default - no AAAA record
+   */
+  readonly publicIpv6?: string;
+  /**
+   * Record TTL in seconds. Cloudflare requires 1 ("automatic") for proxied records.
+   * @default - 1 for `proxied`, 300 for `non-proxied`
+   */
+  readonly ttl?: number;
+  /**
+   * Existing records to adopt, by host and record type: `{ "terminal.example.org": { "CNAME": "<record id>" } }`.
+   * The provider's import id is `<zone id>/<record id>`, which the configuration cannot derive.
+   * @default - no record is adopted
+   */
+  readonly recordIds?: Readonly<Record<string, Readonly<Partial<Record<DnsRecordType, string>>>>>;
+}
+
+/** Props of {@link DnsRecords}. */
+export interface DnsRecordsProps extends DnsOptions {
+  /** The host name the records are for. */
+  readonly host: string;
+}
+
+/** A record as made: its type, content and resource. */
+export interface DnsRecordEntry {
+  /** Record type. */
+  readonly type: DnsRecordType;
+  /** Record content (tunnel host name or address). */
+  readonly content: string;
+  /** The `cloudflare_dns_record` resource. */
+  readonly resource: TerraformResource;
+  /** The id of the existing record to adopt, if one was given. */
+  readonly recordId?: string;
+}
+
+const ZONE_ID = /^[0-9a-f]{32}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const RECORD_ID = /^[0-9a-f]{32}$/;
+
+/** Construct id of the stack's Cloudflare provider: one per stack, shared by every host. */
+const PROVIDER_ID = 'Cloudflare';
+
+/**
+ * The Cloudflare DNS records of one host (`cloudflare_dns_record`). The provider reads its API token
+ * from `CLOUDFLARE_API_TOKEN` when Terraform runs; it never enters the synthesized configuration.
+ * `@cdktf/provider-cloudflare` is loaded only when this construct makes records.
+ */
+export class DnsRecords extends Construct {
+  /** Host name. */
+  public readonly host: string;
+  /** Mode. */
+  public readonly mode: DnsMode;
+  /** Effective TTL. */
+  public readonly ttl: number;
+  /** The records made (none for `none`). */
+  public readonly records: readonly DnsRecordEntry[];
+  /** The zone id. */
+  public readonly zoneId: string;
+
+  constructor(scope: Construct, id: string, props: DnsRecordsProps) {
+    super(scope, id);
+    this.host = props.host;
+    this.mode = props.mode;
+    this.zoneId = props.zoneId;
+    this.ttl = props.ttl ?? (props.mode === 'proxied' ? 1 : 300);
+    const wanted = DnsRecords.wantedRecords(props);
+
+    const problems = new Problems('dns');
+    DnsRecords.check(props, this.ttl, problems);
+    problems.throwIfAny();
+
+    if (wanted.length === 0) {
+      this.records = [];
+      return;
+    }
+    const cloudflare = loadCloudflare();
+    const stack = TerraformStack.of(this);
+    if (stack.node.tryFindChild(PROVIDER_ID) === undefined) new cloudflare.CloudflareProvider(stack, PROVIDER_ID, {});
+    this.records = wanted.map(({ type, content }) => ({
+      type,
+      content,
+      recordId: props.recordIds?.[this.host]?.[type],
+      resource: new cloudflare.DnsRecord(this, type, {
+        zoneId: this.zoneId,
+        name: this.host,
+        type,
+        content,
+        proxied: this.mode === 'proxied',
+        ttl: this.ttl,
+        comment: 'managed by webterminal-cdktf',
+      }),
+    }));
+  }
+
+  /** The records a configuration stands for, in a stable order. */
+  private static wantedRecords(props: DnsRecordsProps): { type: DnsRecordType; content: string }[] {
+    if (props.mode === 'proxied') return [{ type: 'CNAME', content: `${props.tunnelId ?? ''}.cfargotunnel.com` }];
+    if (props.mode !== 'non-proxied') return [];
+    const records: { type: DnsRecordType; content: string }[] = [];
+    if (props.publicIp !== undefined) records.push({ type: 'A', content: props.publicIp });
+    if (props.publicIpv6 !== undefined) records.push({ type: 'AAAA', content: props.publicIpv6 });
+    return records;
+  }
+
+  private static check(props: DnsRecordsProps, ttl: number, problems: Problems): void {
+    problems.add(checkDnsName('host', props.host));
+    for (const p of checkDnsOptions(props, 'dns.')) problems.add(p);
+    if (props.mode === 'proxied') problems.add(ttl === 1 ? undefined : `dns.ttl ${ttl} is not allowed for proxied records: Cloudflare requires 1 (automatic)`);
+    else problems.add(checkInteger('dns.ttl', ttl, 60, 86400));
+  }
+}
+
+/** Problems of DNS options without a host: used by the construct and by the configuration reader. */
+export function checkDnsOptions(options: DnsOptions, prefix = 'dns.'): string[] {
+  const list: string[] = [];
+  const add = (p: string | undefined): void => {
+    if (p !== undefined) list.push(p);
+  };
+  add(DNS_MODES.includes(options.mode) ? undefined : `${prefix}mode ${JSON.stringify(options.mode)} is not one of ${DNS_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
+  if (options.mode === 'none') return list;
+  add(ZONE_ID.test(options.zoneId ?? '') ? undefined : `${prefix}zoneId ${JSON.stringify(options.zoneId)} is not a Cloudflare zone id (32 lowercase hex digits)`);
+  if (options.mode === 'proxied') {
+    add(UUID.test(options.tunnelId ?? '') ? undefined : `${prefix}tunnelId ${JSON.stringify(options.tunnelId)} is not a Cloudflare tunnel id (a lowercase UUID); mode "proxied" needs it`);
+    add(options.publicIp === undefined && options.publicIpv6 === undefined ? undefined : `${prefix}publicIp/publicIpv6 are for mode "non-proxied"; mode "proxied" points at the tunnel`);
+  }
+  if (options.mode === 'non-proxied') {
+    add(options.publicIp === undefined && options.publicIpv6 === undefined ? `${prefix}mode "non-proxied" needs publicIp and/or publicIpv6` : undefined);
+    if (options.publicIp !== undefined) add(checkIPv4(`${prefix}publicIp`, options.publicIp));
+    if (options.publicIpv6 !== undefined) add(isIPv6(options.publicIpv6) ? undefined : `${prefix}publicIpv6 ${JSON.stringify(options.publicIpv6)} is not an IPv6 address`);
+    add(options.tunnelId === undefined ? undefined : `${prefix}tunnelId is for mode "proxied"; mode "non-proxied" makes A/AAAA records`);
+  }
+  for (const [host, ids] of Object.entries(options.recordIds ?? {})) {
+    for (const [type, recordId] of Object.entries(ids)) {
+      add(['CNAME', 'A', 'AAAA'].includes(type) ? undefined : `${prefix}recordIds.${host}: record type ${JSON.stringify(type)} is not one of "CNAME", "A", "AAAA"`);
+      add(RECORD_ID.test(recordId ?? '') ? undefined : `${prefix}recordIds.${host}.${type} ${JSON.stringify(recordId)} is not a Cloudflare record id (32 lowercase hex digits)`);
+    }
+  }
+  return list;
+}

@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import { TerraformElement, TerraformResource } from './cdktf';
+
+/** One Terraform `import` block: the existing object's import id and the resource that takes it over. */
+export interface ImportBlock {
+  /** The provider's import id of the existing object. */
+  readonly id: string;
+  /** The resource that adopts it. */
+  readonly resource: TerraformResource;
+}
+
+/**
+ * Terraform `import` blocks (Terraform >= 1.5), emitted without cdktf's `importFrom`: that one adds
+ * a validation that runs `terraform version` at synth, and synth must not need Terraform.
+ */
+export class ImportBlocks extends TerraformElement {
+  private readonly blocks: ImportBlock[] = [];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /** Adopts the existing object with import id `id` into `resource`. A resource adopted twice throws. */
+  public add(resource: TerraformResource, id: string): ImportBlock {
+    if (this.blocks.some((b) => b.resource === resource)) throw new Error(`import-blocks: ${resource.node.path} is adopted twice`);
+    const block = { id, resource };
+    this.blocks.push(block);
+    return block;
+  }
+
+  /** The blocks added so far. */
+  public get imports(): readonly ImportBlock[] {
+    return this.blocks;
+  }
+
+  /** The blocks in Terraform JSON: a top-level `import` list, merged with the stack's other elements. */
+  public toTerraform(): Record<string, unknown> {
+    if (this.blocks.length === 0) return {};
+    return { import: this.blocks.map((b) => ({ id: b.id, to: address(b.resource) })) };
+  }
+
+  /** The blocks for HCL output (`SYNTH_HCL_OUTPUT=true`), in the shape cdktf's HCL renderer reads. */
+  public toHclTerraform(): Record<string, unknown> {
+    if (this.blocks.length === 0) return {};
+    return {
+      import: this.blocks.map((b) => ({
+        to: { value: address(b.resource), type: 'simple', storageClassType: 'reference' },
+        id: { value: b.id, type: 'simple', storageClassType: 'string' },
+      })),
+    };
+  }
+
+  /** No metadata of its own. */
+  public toMetadata(): Record<string, unknown> {
+    return {};
+  }
+}
+
+function address(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/** The object a typed Kubernetes resource or a `kubernetes_manifest` stands for. */
+interface KubernetesObjectInput {
+  readonly metadataInput?: { readonly name?: string };
+  readonly manifestInput?: { readonly apiVersion?: string; readonly kind?: string; readonly metadata?: { readonly name?: string; readonly namespace?: string } };
+}
+
+/**
+ * The kubernetes provider's import id of a resource: `<name>` for a namespace, `<namespace>/<name>`
+ * for namespaced typed resources, `apiVersion=…,kind=…,namespace=…,name=…` for `kubernetes_manifest`.
+ * `namespace` is the literal namespace (the resources name it through a reference).
+ */
+export function kubernetesImportId(resource: TerraformResource, namespace: string): string {
+  const input = resource as unknown as KubernetesObjectInput;
+  if (resource.terraformResourceType === 'kubernetes_manifest') {
+    const m = input.manifestInput ?? {};
+    const ns = m.metadata?.namespace !== undefined && !m.metadata.namespace.includes('${') ? m.metadata.namespace : namespace;
+    return `apiVersion=${m.apiVersion},kind=${m.kind},namespace=${ns},name=${m.metadata?.name}`;
+  }
+  const name = input.metadataInput?.name;
+  if (name === undefined) throw new Error(`import-blocks: ${resource.node.path} has no metadata name`);
+  return resource.terraformResourceType === 'kubernetes_namespace_v1' ? name : `${namespace}/${name}`;
+}
