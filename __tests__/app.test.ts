@@ -4,10 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..');
+/** The launcher `npm run synth`, `npm run rules` and cdktf.json's `app` run. */
+const RUN_TS = path.join(ROOT, 'scripts', 'run-ts.cjs');
 
 /** Runs the app the way `npm run synth` does, into `outdir`. */
 function synth(outdir: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
+  return spawnSync(process.execPath, [RUN_TS, 'main.ts'], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',
@@ -88,7 +90,7 @@ describe('the app (main.ts)', () => {
 
   test('npm run rules writes the configured alert groups as a rule file promtool accepts', () => {
     const file = path.join(tmp, 'rules.yaml');
-    const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts', 'rules', file], {
+    const run = spawnSync(process.execPath, [RUN_TS, 'main.ts', 'rules', file], {
       cwd: ROOT,
       env: { ...process.env, TERMINAL_CONFIG: JSON.stringify({ probe: { schedule: '*/10 * * * *' } }) },
       encoding: 'utf8',
@@ -115,6 +117,15 @@ describe('the app (main.ts)', () => {
       timeout: 90_000,
     });
     expect(cli.status).toBe(0);
-    expect(stackOf(viaCli)).toStrictEqual(stackOf(direct));
+    const file = path.join('stacks', 'terminal', 'cdk.tf.json');
+    expect(fs.readFileSync(path.join(viaCli, file), 'utf8')).toBe(fs.readFileSync(path.join(direct, file), 'utf8')); // the same bytes
   }, 90_000);
+
+  test('npm run synth, npm run rules and cdktf.json run the app through the same launcher', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
+    expect(app).toBe('node scripts/run-ts.cjs main.ts');
+    expect(scripts.synth).toBe(app);
+    expect(scripts.rules).toBe(`${app} rules`);
+  });
 });
