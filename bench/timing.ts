@@ -28,7 +28,12 @@ export function measureCommand(command: string, args: string[], runs: number, en
   const results: Run[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
-    const run = spawnSync(GNU_TIME, ['-f', 'cpu-seconds=%U+%S peak-rss-kib=%M', command, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    const run = spawnSync(GNU_TIME, ['-f', 'cpu-seconds=%U+%S peak-rss-kib=%M', command, ...args], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 120_000,
+    });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
     const figures = /cpu-seconds=([\d.]+)\+([\d.]+) peak-rss-kib=(\d+)\s*$/.exec(run.stderr);
@@ -47,5 +52,7 @@ export function report(label: string, runs: Run[], target?: { seconds: number; p
   const verdict = target
     ? `  target <= ${target.seconds} s, <= ${target.peakMiB} MiB: ${seconds <= target.seconds && peak <= target.peakMiB ? 'met' : 'MISSED'}`
     : '';
-  console.log(`${label.padEnd(34)} median ${seconds.toFixed(2)} s (cpu ${cpu.toFixed(2)} s), peak RSS ${peak.toFixed(0)} MiB  (runs: ${each})${verdict}`);
+  console.log(
+    `${label.padEnd(34)} median ${seconds.toFixed(2)} s (cpu ${cpu.toFixed(2)} s), peak RSS ${peak.toFixed(0)} MiB  (runs: ${each})${verdict}`,
+  );
 }

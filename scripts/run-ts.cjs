@@ -12,7 +12,7 @@
  * real file name, so `__dirname`-relative reads (`lib/probe-script.mjs`, `cdktf.json`) and stack
  * traces name the sources. Type checking is tsc's job (`npm test`), as it was with ts-node --swc.
  */
-const crypto = require('crypto');
+const { createHash } = require('crypto');
 const fs = require('fs');
 const Module = require('module');
 const path = require('path');
@@ -42,14 +42,14 @@ let swc; // loaded on the first cache miss only
 function cachePath(filename) {
   const relative = path.relative(ROOT, filename);
   if (!relative.startsWith('..') && !path.isAbsolute(relative)) return path.join(BUILD, `${relative}.js`);
-  const dir = crypto.createHash('sha256').update(path.dirname(filename)).digest('hex').slice(0, 16);
+  const dir = createHash('sha256').update(path.dirname(filename)).digest('hex').slice(0, 16);
   return path.join(BUILD, '_outside', dir, `${path.basename(filename)}.js`);
 }
 
 /** The transpiled code of `filename`, from `.build/` when its header matches, else from swc (and then cached). */
 function transpiled(filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const header = `// run-ts ${crypto.createHash('sha256').update(optionsKey).update('\0').update(source).digest('hex')}\n`;
+  const header = `// run-ts ${createHash('sha256').update(optionsKey).update('\0').update(source).digest('hex')}\n`;
   const cached = cachePath(filename);
   try {
     const text = fs.readFileSync(cached, 'utf8');
