@@ -54,16 +54,21 @@ function transpiled(filename) {
   try {
     const text = fs.readFileSync(cached, 'utf8');
     if (text.startsWith(header)) return text.slice(header.length);
-  } catch (e) {
-    if (e.code !== 'ENOENT') throw e;
+  } catch {
+    // no copy yet, or none that can be read: transpile
   }
   swc ??= require('@swc/core');
   const { code } = swc.transformSync(source, { ...SWC_OPTIONS, filename });
   // Written beside and renamed into place: parallel runs (jest workers) never read half a file.
-  fs.mkdirSync(path.dirname(cached), { recursive: true });
+  // A folder that cannot be written (a read-only checkout) only costs the next run a transpile.
   const partial = `${cached}.tmp-${process.pid}`;
-  fs.writeFileSync(partial, header + code);
-  fs.renameSync(partial, cached);
+  try {
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    fs.writeFileSync(partial, header + code);
+    fs.renameSync(partial, cached);
+  } catch {
+    fs.rmSync(partial, { force: true });
+  }
   return code;
 }
 
