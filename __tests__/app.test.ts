@@ -121,6 +121,22 @@ describe('the app (main.ts)', () => {
     expect(fs.readFileSync(path.join(viaCli, file), 'utf8')).toBe(fs.readFileSync(path.join(direct, file), 'utf8')); // the same bytes
   }, 90_000);
 
+  test('loads the 5 MB provider modules only when the stack has them: no Deployment for ttyd outside the cluster', () => {
+    const hook = path.join(tmp, 'loaded.cjs');
+    const list = path.join(tmp, 'loaded.txt');
+    fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, Object.keys(require.cache).join('\\n')));`);
+    const run = spawnSync(process.execPath, ['--require', hook, RUN_TS, 'main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: path.join(tmp, 'cdktf.out') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(0);
+    const loaded = fs.readFileSync(list, 'utf8');
+    expect(loaded).toContain(path.join('provider-kubernetes', 'lib', 'cron-job-v1', 'index.js')); // the probe's CronJob
+    expect(loaded).not.toContain(path.join('provider-kubernetes', 'lib', 'deployment-v1'));
+  });
+
   test('npm run synth, npm run rules and cdktf.json run the app through the same launcher', () => {
     const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
