@@ -121,7 +121,7 @@ describe('the app (main.ts)', () => {
     expect(fs.readFileSync(path.join(viaCli, file), 'utf8')).toBe(fs.readFileSync(path.join(direct, file), 'utf8')); // the same bytes
   }, 90_000);
 
-  test('loads the 5 MB provider modules only when the stack has them: no Deployment for ttyd outside the cluster', () => {
+  test('loads heavy modules only when the stack needs them: no Deployment for ttyd outside the cluster, no yaml without the rule ConfigMap', () => {
     const hook = path.join(tmp, 'loaded.cjs');
     const list = path.join(tmp, 'loaded.txt');
     fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, Object.keys(require.cache).join('\\n')));`);
@@ -135,6 +135,7 @@ describe('the app (main.ts)', () => {
     const loaded = fs.readFileSync(list, 'utf8');
     expect(loaded).toContain(path.join('provider-kubernetes', 'lib', 'cron-job-v1', 'index.js')); // the probe's CronJob
     expect(loaded).not.toContain(path.join('provider-kubernetes', 'lib', 'deployment-v1'));
+    expect(loaded).not.toContain(path.join('node_modules', 'yaml')); // only the rule ConfigMap and npm run rules need it
   });
 
   test('npm run synth, npm run rules and cdktf.json run the app through the same launcher', () => {
