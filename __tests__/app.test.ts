@@ -13,9 +13,12 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Runs the app the way `npm run synth` does. */
+/** The launcher `npm run synth`, `npm run rules` and cdktf.json's `app` run. */
+const RUN_TS = path.join(ROOT, 'scripts', 'run-ts.cjs');
+
+/** Runs the app the way `npm run synth` does, into `outdir`, from the checkout at `cwd`. */
 function synth(outdir: string, env: Record<string, string> = {}, cwd = ROOT) {
-  return spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
+  return spawnSync(process.execPath, [path.join(cwd, 'scripts', 'run-ts.cjs'), 'main.ts'], {
     cwd,
     env: cleanEnv({ CDKTF_OUTDIR: outdir, ...env }),
     encoding: 'utf8',
@@ -211,7 +214,7 @@ describe('the app (main.ts)', () => {
     const stacks = ['checkout-a', 'somewhere/else/checkout-b'].map((where) => {
       const project = path.join(tmp, where);
       fs.mkdirSync(project, { recursive: true });
-      for (const entry of ['main.ts', 'app.ts', 'config.ts', 'json-source.ts', 'lib', 'cdktf.json', 'tsconfig.json', 'package.json']) {
+      for (const entry of ['main.ts', 'app.ts', 'config.ts', 'json-source.ts', 'lib', 'scripts', 'cdktf.json', 'tsconfig.json', 'package.json']) {
         fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
       }
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
@@ -247,7 +250,7 @@ describe('the app (main.ts)', () => {
 
   test('npm run rules writes the configured alert groups as a rule file promtool accepts', () => {
     const file = path.join(tmp, 'rules.yaml');
-    const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts', 'rules', file], {
+    const run = spawnSync(process.execPath, [RUN_TS, 'main.ts', 'rules', file], {
       cwd: ROOT,
       env: cleanEnv({ ...CONFIGURED, TERMINAL_CONFIG: JSON.stringify({ probe: { schedule: '*/10 * * * *' } }) }),
       encoding: 'utf8',
@@ -262,6 +265,30 @@ describe('the app (main.ts)', () => {
     const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8', timeout: 30_000 });
     expect(check.stdout).toContain('SUCCESS: 9 rules found');
     expect(check.status).toBe(0);
+  });
+  test('loads heavy modules only when the stack needs them: no Deployment for ttyd outside the cluster, no yaml without the rule ConfigMap', () => {
+    const hook = path.join(tmp, 'loaded.cjs');
+    const list = path.join(tmp, 'loaded.txt');
+    fs.writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, Object.keys(require.cache).join('\\n')));`);
+    const run = spawnSync(process.execPath, ['--require', hook, RUN_TS, 'main.ts'], {
+      cwd: ROOT,
+      env: cleanEnv({ CDKTF_OUTDIR: path.join(tmp, 'cdktf.out') }),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(0);
+    const loaded = fs.readFileSync(list, 'utf8');
+    expect(loaded).toContain(path.join('provider-kubernetes', 'lib', 'cron-job-v1', 'index.js')); // the probe's CronJob
+    expect(loaded).not.toContain(path.join('provider-kubernetes', 'lib', 'deployment-v1'));
+    expect(loaded).not.toContain(path.join('node_modules', 'yaml')); // only the rule ConfigMap and npm run rules need it
+  });
+
+  test('npm run synth, npm run rules and cdktf.json run the app through the same launcher', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
+    expect(app).toBe('node scripts/run-ts.cjs main.ts');
+    expect(scripts.synth).toBe(app);
+    expect(scripts.rules).toBe(`${app} rules`);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Benchmark of the probe script against the test fixtures (real Pushgateway, dnsmasq, nginx replicas
  * and edge, ttyd stand-in, black hole):
- *   npx ts-node --swc bench/probe.ts
+ *   node scripts/run-ts.cjs bench/probe.ts
  *
  * Wall time: measured around the process, spawn to exit.
  * Peak RSS: `process.resourceUsage().maxRSS` (the kernel's high-water mark of the process, KiB) read

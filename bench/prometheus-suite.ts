@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as path from 'path';
-import { report, timeCommand } from './timing';
+import { measureCommand, report } from './timing';
 
 /**
  * Wall time of the real-Prometheus suite (`__tests__/prometheus.test.ts`: fixtures, Prometheus,
@@ -10,4 +10,4 @@ const root = path.resolve(__dirname, '..');
 process.chdir(root);
 console.log(`real-Prometheus suite benchmark on ${os.cpus().length} cores, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`);
 const jest = path.join('node_modules', 'jest', 'bin', 'jest.js');
-report('jest __tests__/prometheus.test.ts', timeCommand(process.execPath, [jest, '__tests__/prometheus.test.ts'], 3, process.env), '<= 60 s');
+report('jest __tests__/prometheus.test.ts', measureCommand(process.execPath, [jest, '__tests__/prometheus.test.ts'], 3, process.env), { seconds: 60, peakMiB: 1024 });

@@ -1,6 +1,6 @@
 /**
  * What remediation adds to a probe run, against the test fixtures and the Kubernetes API stand-in:
- *   npx ts-node --swc bench/remediation.ts
+ *   node scripts/run-ts.cjs bench/remediation.ts
  *
  * One replica without the route, 5 runs each: remediation off; on with the Pushgateway read and a pod
  * lookup per run (afterRuns high, so never evicting); on with an eviction every run (afterRuns 1, a
