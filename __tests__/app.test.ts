@@ -214,7 +214,7 @@ describe('the app (main.ts)', () => {
     const stacks = ['checkout-a', 'somewhere/else/checkout-b'].map((where) => {
       const project = path.join(tmp, where);
       fs.mkdirSync(project, { recursive: true });
-      for (const entry of ['main.ts', 'app.ts', 'config.ts', 'json-source.ts', 'lib', 'scripts', 'cdktf.json', 'tsconfig.json', 'package.json']) {
+      for (const entry of ['main.ts', 'app.ts', 'config.ts', 'json-source.ts', 'lib', 'scripts', 'docs', 'cdktf.json', 'tsconfig.json', 'package.json']) {
         fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
       }
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
