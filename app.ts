@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { JsonObject, JsonValue, isJsonObject } from './json-source';
-import { App } from './lib/cdktf';
+import { App } from './lib/private/cdktf';
 import { TerminalStack } from './lib/terminal-stack';
-import { Problems, ValidationError } from './lib/validation';
+import { Problems, ValidationError } from './lib/private/validation';
 import { CONFIG_ENV, CONFIG_JSON_ENV, TerminalConfig, loadTerminalConfig, parseSource } from './config';
 
 /**

@@ -1,6 +1,6 @@
-import { PARITY_SOURCES } from './lib/alert-rules';
-import { DNS_MODES, checkDnsOptions } from './lib/dns-records';
-import { AUTH_POSTURES, IngressKind, AuthPosture, checkAnnotations, checkAuthReason, routePathProblems } from './lib/protected-ingress';
+import { PARITY_SOURCES } from './lib/webterminal-alerts-props';
+import { DNS_MODES } from './lib/dns-records';
+import { AUTH_POSTURES, IngressKind, AuthPosture, Annotations } from './lib/protected-ingress';
 import { StateBackend, SYSTEM_NAMESPACES, TerminalRouteOptions, TerminalStackProps } from './lib/terminal-stack';
 import { TtydBackend } from './lib/ttyd-service';
 import { REMEDIATION_MODES } from './lib/webterminal-probe';
@@ -10,12 +10,13 @@ import {
   checkDnsName,
   checkHostAddress,
   checkHttpUrl,
-  checkLabels,
+  checkMetadata,
   checkNonEmpty,
-  checkObjectName,
   checkPinnedImage,
-} from './lib/validation';
+} from './lib/private/validation';
 import { JsonObject, JsonValue, SourceNumber, isJsonObject, newObject, parseJson, quote } from './json-source';
+import { checkAuthReason, routePathProblems } from './lib/private/routes';
+import { checkDnsOptions } from './lib/private/dns-checks';
 
 /**
  * The app's configuration: the `terminal` key of the cdktf context (`cdktf.json` or the CLI's
@@ -50,6 +51,7 @@ interface Key {
 type Schema = Readonly<Record<string, Key>>;
 
 const str = (check?: Key['check']): Key => ({ type: 'string', check });
+const checkObjectName = (field: string, value: string): string | undefined => checkDnsName(field, value, 'object');
 const int = (min: number, max: number): Key => ({ type: 'integer', min, max });
 const bool: Key = { type: 'boolean' };
 const oneOf = (values: readonly string[]): Key => ({ type: 'string', oneOf: values });
@@ -107,7 +109,7 @@ export const SCHEMA: Schema = {
     remediation: object({ mode: oneOf(REMEDIATION_MODES), afterRuns: int(1, 100), minIntervalSeconds: int(60, 604800) }),
   }),
   mirror: object({ host: str(checkDnsName), hostPort: port, name: str(checkDnsLabel), tlsSecretName: str(checkObjectName) }),
-  annotations: stringMap(checkAnnotations),
+  annotations: stringMap((f, v) => checkMetadata(f, 'annotations', v, Object.values(Annotations))),
   dns: object({
     provider: oneOf(['cloudflare']),
     zoneId: str(),
@@ -118,7 +120,7 @@ export const SCHEMA: Schema = {
     ttl: int(1, 86400),
     recordIds: dict(object({ CNAME: str(), A: str(), AAAA: str() })),
   }),
-  namespaceIgnoredLabels: strings((f, v) => checkLabels(f, { [v]: '' })),
+  namespaceIgnoredLabels: strings((f, v) => checkMetadata(f, 'labels', { [v]: '' })[0]),
   adopt: bool,
   adoptSkip: strings(checkNonEmpty),
   alerts: object({
@@ -228,9 +230,9 @@ function readValue(key: Key, value: JsonValue, field: string, problems: Problems
       const bad = Object.entries(value).find(([, v]) => typeof v !== 'string');
       if (bad) return wrong(`an object of label names to strings (${JSON.stringify(bad[0])} is ${quote(bad[1])})`);
       const labels = Object.fromEntries(Object.entries(value)) as Record<string, string>;
-      const problem = checkLabels(field, labels);
-      problems.add(problem);
-      return problem === undefined ? labels : undefined;
+      const found = checkMetadata(field, 'labels', labels);
+      problems.addAll(found);
+      return found.length === 0 ? labels : undefined;
     }
     case 'map': {
       if (!isJsonObject(value)) return wrong('an object of names to strings');

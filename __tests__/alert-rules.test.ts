@@ -3,24 +3,18 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  Alert,
-  AlertGroup,
-  AlertProps,
-  AlertRuleSet,
-  formatDuration,
-  isPrometheusDuration,
-  resolveWebterminalAlertsProps,
-  traefikRouterParityAlertGroup,
-  webterminalAlertGroup,
-  WebterminalAlertName,
-  WebterminalAlertsProps,
-  WebterminalRuleSet,
-} from '../lib/alert-rules';
+import { Alert, AlertGroup, AlertProps, AlertRuleSet, isPrometheusDuration } from '../lib/alert-model';
+import { formatDuration } from '../lib/private/promql';
+import { traefikRouterParityAlertGroup } from '../lib/router-parity-alerts';
+import { webterminalAlertGroup } from '../lib/webterminal-alerts';
+import { WebterminalAlertName, WebterminalAlertsProps } from '../lib/webterminal-alerts-props';
+import { WebterminalRuleSet } from '../lib/webterminal-rule-set';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { ProbeMetric, PushgatewayMetric } from '../lib/metrics';
-import { PrometheusRules, escapeTemplates } from '../lib/prometheus-rules';
+import { PrometheusRules } from '../lib/prometheus-rules';
+import { escapeTemplates } from '../lib/private/templates';
+import { resolveWebterminalAlertsProps } from '../lib/private/resolve-alerts';
 
 /** promtool from PATH (the Debian package `prometheus` puts it in /usr/bin). */
 const PROMTOOL = 'promtool';

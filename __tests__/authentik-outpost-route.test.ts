@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from '../lib/cdktf';
+import { TerraformStack, Testing } from '../lib/private/cdktf';
 import { AuthentikOutpostRoute, AuthentikOutpostRouteProps } from '../lib';
 import { manifestsOf, onlyOf, resourcesOf, synthResources } from './helpers';
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TerminalStack } from '../lib';
 import { configProps } from './support/config-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 
 /** Synthesized resources by type, then by logical id. */
 export type Resources = Record<string, Record<string, Record<string, any>>>;

@@ -94,7 +94,7 @@ describe('the packed library', () => {
 
   test('ships the compiled library, its declarations, the probe script and the runbooks, and nothing else', () => {
     const files: string[] = JSON.parse(fs.readFileSync(path.join(tmp, 'files.json'), 'utf8'));
-    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/probe-script.mjs', 'docs/runbooks/WebterminalReplicaRouteMissing.md', 'package.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/probe-script.mjs', 'dist/probe-names.json', 'docs/runbooks/WebterminalReplicaRouteMissing.md', 'package.json', 'README.md']));
     expect(files.filter((f) => /^(lib|__tests__|bench|cdktf\.out|node_modules)\//.test(f) || f === 'main.ts')).toStrictEqual([]);
     expect(fs.readFileSync(path.join(ROOT, 'dist', 'probe-script.mjs'))).toStrictEqual(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs')));
   });

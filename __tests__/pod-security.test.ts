@@ -1,4 +1,4 @@
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { POD_SECURITY_LABELS, TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
 

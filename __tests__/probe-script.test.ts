@@ -108,7 +108,7 @@ describe('probe script', () => {
     expect(lastSuccess(success)).toBeGreaterThanOrEqual(Math.floor(startedAt));
     expect(lastSuccess(success)).toBeLessThanOrEqual(finishedAt);
 
-    // Every name in lib/metrics.ts is pushed, and nothing else: a rename on one side fails here.
+    // Every metric name in lib/probe-names.json is pushed, and nothing else: a name the script stops pushing fails here.
     const pushed = new Set([...(group?.metrics.keys() ?? []), ...(success?.metrics.keys() ?? [])]);
     const own = new Set<string>(Object.values(PushgatewayMetric));
     // Remediation's series are pushed only when it is on (remediation.test.ts checks those).

@@ -7,7 +7,8 @@
  * Then every query of the Grafana dashboard is run against what the scenarios left behind.
  */
 import { stringify } from 'yaml';
-import { WebterminalAlertName, WebterminalRuleSet } from '../lib/alert-rules';
+import { WebterminalAlertName } from '../lib/webterminal-alerts-props';
+import { WebterminalRuleSet } from '../lib/webterminal-rule-set';
 import { ProbeCheck, ProbeLabel } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD } from '../lib/webterminal-dashboard';
 import { FastRuleChanges, fastRules } from './support/fast-rules';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AlertRuleSet, REMEDIATION_ALERT_GROUP_NAME, RemediationAlertName, RemediationResult, remediationAlertGroup } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { TerminalStack } from '../lib/terminal-stack';
 
 const TEST_FILE = 'webterminal-remediation.test.yaml';

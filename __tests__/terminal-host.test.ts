@@ -6,17 +6,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  DnsRecords,
-  TerminalHost,
-  TerminalStack,
-  TerminalStackProps,
-  TtydBackend,
-  ValidationError,
-} from '../lib';
+import { DnsRecords, TerminalHost, TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { configProps } from './support/config-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { synthResources } from './helpers';
+import { ValidationError } from '../lib/private/validation';
 
 const ROOT = path.resolve(__dirname, '..');
 const ORIGINAL = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'original-setup.json'), 'utf8')) as {

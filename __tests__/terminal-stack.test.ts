@@ -1,8 +1,6 @@
-import { Testing } from '../lib/cdktf';
+import { Testing, IngressV1, NamespaceV1 } from '../lib/private/cdktf';
 import { AUTHENTIK_RESPONSE_HEADERS, POD_SECURITY_LABELS, TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
-import { IngressV1 } from '../lib/cdktf';
-import { NamespaceV1 } from '../lib/cdktf';
 
 function stackJson(props: Partial<TerminalStackProps> = {}, env: Record<string, string | undefined> = {}): string {
   const saved = { ...process.env };

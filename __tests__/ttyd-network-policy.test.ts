@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from '../lib/cdktf';
+import { TerraformStack, Testing } from '../lib/private/cdktf';
 import { TtydNetworkPolicy, TtydNetworkPolicyProps } from '../lib';
 import { onlyOf, synthResources } from './helpers';
 

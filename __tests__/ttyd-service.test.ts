@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from '../lib/cdktf';
+import { TerraformStack, Testing } from '../lib/private/cdktf';
 import { manifestsOf, onlyOf as only, synthResources as synth } from './helpers';
 import { TtydBackend, TtydService } from '../lib';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { TerminalStack } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { ProbeMetric, PushgatewayMetric } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD, WebterminalDashboard, WebterminalDashboardProps } from '../lib/webterminal-dashboard';
 import { DASHBOARD_JSON, buildWebterminalDashboard } from '../dashboards/webterminal-dashboard';

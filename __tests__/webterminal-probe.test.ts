@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { WebterminalProbe, WebterminalProbeProps, parseCron, shortestIntervalSeconds } from '../lib';
-import { CronSchedule } from '../lib/schedule';
+import { WebterminalProbe, WebterminalProbeProps } from '../lib';
+import { CronSchedule, parseCron, shortestIntervalSeconds } from '../lib/private/schedule';
 import { onlyOf, synthResources, terraformLiteral } from './helpers';
 
 const base: WebterminalProbeProps = {
@@ -16,14 +16,16 @@ function probeResources(props: Partial<WebterminalProbeProps> = {}) {
 }
 
 const SCRIPT = fs.readFileSync(path.join(__dirname, '..', 'lib', 'probe-script.mjs'), 'utf8');
+const NAMES = fs.readFileSync(path.join(__dirname, '..', 'lib', 'probe-names.json'), 'utf8');
 
 describe('WebterminalProbe', () => {
-  test('the ConfigMap carries the script file byte for byte, and the pod is annotated with its hash', () => {
+  test('the ConfigMap carries the script and the names file byte for byte, and the pod is annotated with the script hash', () => {
     const res = probeResources();
     const configMap = onlyOf(res, 'kubernetes_config_map_v1');
-    expect(Object.keys(configMap.data)).toStrictEqual(['probe-script.mjs']);
+    expect(Object.keys(configMap.data).sort()).toStrictEqual(['probe-names.json', 'probe-script.mjs']);
     // escaped for Terraform in cdk.tf.json; what Terraform hands the cluster is the file, byte for byte
     expect(terraformLiteral(configMap.data['probe-script.mjs'])).toBe(SCRIPT);
+    expect(terraformLiteral(configMap.data['probe-names.json'])).toBe(NAMES);
     const pod = onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template;
     expect(pod.metadata.annotations['webterminal.dev/probe-script-sha256']).toBe(createHash('sha256').update(SCRIPT).digest('hex'));
   });

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerminalStack } from '../lib';
 import { configProps } from '../__tests__/support/config-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { median } from './timing';
 
 /**

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { Manifest } from './cdktf';
-import { MiddlewareRef, traefikMiddleware } from './traefik';
-import { Problems, checkDnsLabel, checkHttpUrl } from './validation';
+import { Manifest } from './private/cdktf';
+import { MiddlewareRef } from './traefik';
+import { Problems, checkDnsLabel, checkHttpUrl } from './private/validation';
+import { traefikMiddleware } from './private/traefik';
 
 /**
  * The headers Authentik's outpost returns and Traefik copies onto the request (the list in
@@ -29,11 +30,6 @@ export const AUTHENTIK_RESPONSE_HEADERS: readonly string[] = [
  * name, so the match must ignore case: `^X-authentik-` alone would match nothing.
  */
 export const AUTHENTIK_HEADERS_REGEX = '(?i)^x-authentik-';
-
-/** Whether Traefik's {@link AUTHENTIK_HEADERS_REGEX} (Go's `(?i)` is JavaScript's `i` flag) matches a header name. */
-export function isAuthentikHeader(name: string): boolean {
-  return new RegExp(AUTHENTIK_HEADERS_REGEX.replace(/^\(\?i\)/, ''), 'i').test(name);
-}
 
 /** Props of {@link AuthentikForwardAuth}. */
 export interface AuthentikForwardAuthProps {

@@ -106,36 +106,17 @@ import https from 'node:https';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-/** Metric names: the same strings as `ProbeMetric` in lib/metrics.ts (tests compare them). */
-const METRIC = {
-  tokenStatus: 'webterminal_probe_token_status',
-  wsStatus: 'webterminal_probe_ws_status',
-  ttydStatus: 'webterminal_probe_ttyd_status',
-  ttydWsStatus: 'webterminal_probe_ttyd_ws_status',
-  lastSuccessTimestamp: 'webterminal_probe_last_success_timestamp',
-  checkSamples: 'webterminal_probe_check_samples',
-  checkFailures: 'webterminal_probe_check_failures',
-  replicaStatus: 'webterminal_probe_replica_status',
-  replicas: 'webterminal_probe_replicas',
-  replicaRouters: 'webterminal_probe_replica_routers',
-  durationSeconds: 'webterminal_probe_duration_seconds',
-  replicaOk: 'webterminal_probe_replica_ok',
-  routerInventoryOk: 'webterminal_probe_router_inventory_ok',
-  ttydOpen: 'webterminal_probe_ttyd_open',
-};
-
-/** Values of the `check` label: the same strings as `ProbeCheck` in lib/metrics.ts. */
-const CHECK = {
-  edgeToken: 'edge_token',
-  edgeWs: 'edge_ws',
-  originToken: 'origin_token',
-  originWs: 'origin_ws',
-  originOpenToken: 'origin_open_token',
-  originOpenWs: 'origin_open_ws',
-};
-
-const DEFAULT_JOB = 'webterminal-probe';
-const SUCCESS_GROUP_KIND = 'success';
+/**
+ * Metric, label and check names: `probe-names.json` beside this file (the ConfigMap carries both; the
+ * library reads the same file in lib/metrics.ts), so the names are written once. Read from the folder
+ * of the script as run (`node /probe/probe-script.mjs`); a missing file stops the run with exit 1.
+ * @type {typeof import('./probe-names.json')}
+ */
+const NAMES = JSON.parse(fs.readFileSync(`${process.argv[1].slice(0, process.argv[1].lastIndexOf('/') + 1)}probe-names.json`, 'utf8'));
+const METRIC = NAMES.metric;
+const CHECK = NAMES.check;
+const DEFAULT_JOB = NAMES.defaultJob;
+const SUCCESS_GROUP_KIND = NAMES.successGroupKind;
 /** Where Authentik's outpost sends an unauthenticated browser; any redirect there means "auth is in place". */
 const OUTPOST_PATH = '/outpost.goauthentik.io/';
 /** RFC 6455 section 1.3. */
@@ -1554,26 +1535,9 @@ async function pushGroup(config, ctx, grouping, body) {
 // Authorization header to the API server, and never printed.
 
 const REMEDIATION_MODES = ['off', 'dry-run', 'on'];
-const EVICTION_GROUP_KIND = 'remediation';
+const EVICTION_GROUP_KIND = NAMES.remediationGroupKind;
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-/** Results of the remediation decision: the `result` label's values (lib/metrics.ts RemediationResult). */
-const RESULT = {
-  evicted: 'evicted',
-  dryRun: 'dry_run',
-  blockedByBudget: 'blocked_by_budget',
-  failed: 'failed',
-  notConfirmed: 'not_confirmed',
-  tooYoung: 'too_young',
-  notAlone: 'not_alone',
-  rateLimited: 'rate_limited',
-  noPod: 'no_pod',
-  stateUnavailable: 'state_unavailable',
-};
-const REMEDIATION_METRIC = {
-  remediation: 'webterminal_probe_remediation',
-  lastEvictionTimestamp: 'webterminal_probe_remediation_last_eviction_timestamp',
-  consecutiveFailures: 'webterminal_probe_replica_consecutive_failures',
-};
+const RESULT = NAMES.remediationResult;
 
 /**
  * @typedef {object} RemediationConfig
@@ -1693,11 +1657,11 @@ async function readRemediationState(config, ctx) {
   const eviction = groups.find((group) => isGroup(group, EVICTION_GROUP_KIND));
   /** @type {Map<string, number>} */
   const consecutive = new Map();
-  for (const sample of samples(run, REMEDIATION_METRIC.consecutiveFailures)) {
+  for (const sample of samples(run, METRIC.replicaConsecutiveFailures)) {
     const count = Number(sample.value);
     if (Number.isInteger(count) && count > 0) consecutive.set(`${sample.labels.replica} ${sample.labels.pod}`, count);
   }
-  const last = Number(samples(eviction, REMEDIATION_METRIC.lastEvictionTimestamp)[0]?.value);
+  const last = Number(samples(eviction, METRIC.remediationLastEvictionTimestamp)[0]?.value);
   const pushed = Number(samples(run, 'push_time_seconds')[0]?.value);
   return { consecutive, lastEviction: Number.isFinite(last) ? last : undefined, previousRun: Number.isFinite(pushed) && pushed > 0 ? pushed : undefined };
 }
@@ -1851,9 +1815,9 @@ async function remediate(config, replicas, startedMs, baseCtx) {
  * @param {Decision[]} decisions
  */
 function renderRemediation(decisions) {
-  const families = [gauge(REMEDIATION_METRIC.remediation, decisions.map(({ replica, pod, result }) => [{ replica, pod, result }, 1]))];
+  const families = [gauge(METRIC.remediation, decisions.map(({ replica, pod, result }) => [{ replica, pod, result }, 1]))];
   const counted = decisions.filter((decision) => decision.consecutive > 0 && decision.result !== RESULT.evicted);
-  if (counted.length > 0) families.push(gauge(REMEDIATION_METRIC.consecutiveFailures, counted.map(({ replica, pod, consecutive }) => [{ replica, pod }, consecutive])));
+  if (counted.length > 0) families.push(gauge(METRIC.replicaConsecutiveFailures, counted.map(({ replica, pod, consecutive }) => [{ replica, pod }, consecutive])));
   return `${families.join('\n')}\n`;
 }
 
@@ -1876,7 +1840,7 @@ function printRemediation(decisions) {
  * @param {number} evictedAt
  */
 function pushEviction(config, ctx, evictedAt) {
-  const metric = REMEDIATION_METRIC.lastEvictionTimestamp;
+  const metric = METRIC.remediationLastEvictionTimestamp;
   return pushGroup(config, ctx, ['kind', EVICTION_GROUP_KIND], `# TYPE ${metric} gauge\n${metric} ${evictedAt.toFixed(3)}\n`);
 }
 

@@ -3,9 +3,11 @@
  * cannot act. Read from `webterminal_probe_remediation{replica,pod,result}`, which a probe run pushes
  * only for replicas failing the per-replica checks (a healthy run removes the series).
  */
-import { AlertGroup, AlertProps, formatDuration, runbookFirstSteps } from './alert-rules';
+import { AlertGroup, AlertProps } from './alert-model';
+import { runbookFirstSteps } from './private/alert-definitions';
+import { formatDuration } from './private/promql';
 import { DEFAULT_PROBE_JOB, ProbeLabel, ProbeMetric, RemediationResult } from './metrics';
-import { Problems, checkInteger, checkLabels, checkNonEmpty } from './validation';
+import { Problems, checkInteger, checkNonEmpty, checkMetadata } from './private/validation';
 
 /** Names of the group's alerts (also the runbook file names under `docs/runbooks/`). */
 export const RemediationAlertName = {
@@ -72,7 +74,7 @@ export function remediationAlertGroup(props: RemediationAlertsProps = {}): Alert
   problems.add(checkNonEmpty('probeJob', job));
   problems.add(checkInteger('probeIntervalSeconds', interval, 60));
   problems.add(checkInteger('evictedNoticeSeconds', notice, 60));
-  problems.add(checkLabels('labels', labels));
+  problems.addAll(checkMetadata('labels', 'labels', labels));
   problems.throwIfAny();
 
   const by = `job, ${ProbeLabel.replica}, ${ProbeLabel.pod}, ${ProbeLabel.result}`;

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { AUTHENTIK_RESPONSE_HEADERS, isAuthentikHeader } from './authentik-forward-auth';
+import { AUTHENTIK_RESPONSE_HEADERS } from './authentik-forward-auth';
 import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
 import { DnsOptions, DnsRecords } from './dns-records';
 import { AuthPosture, IngressKind, ProtectedIngress } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend, TtydService } from './ttyd-service';
+import { isAuthentikHeader } from './private/authentik';
 
 /** Props of {@link TerminalHost}. */
 export interface TerminalHostProps {

@@ -1,20 +1,24 @@
 import { Construct } from 'constructs';
-import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
+import { WebterminalAlertsProps } from './webterminal-alerts-props';
+import { WebterminalRuleSet } from './webterminal-rule-set';
 import { AuthentikForwardAuth } from './authentik-forward-auth';
 import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
-import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformResource, TerraformStack } from './cdktf';
+import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformResource, TerraformStack } from './private/cdktf';
 import { DnsOptions } from './dns-records';
-import { ImportBlocks, kubernetesImportId } from './import-blocks';
+import { ImportBlocks } from './import-blocks';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
-import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, checkShellPosture, routePathProblems, routeSlug } from './protected-ingress';
+import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget } from './protected-ingress';
 import { remediationAlertGroup } from './remediation-alerts';
 import { TerminalHost } from './terminal-host';
-import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation, resolveTraefikLocation, traefikLocationProblems } from './traefik';
+import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation } from './traefik';
 import { TtydNetworkPolicy } from './ttyd-network-policy';
 import { TtydBackend, TtydService } from './ttyd-service';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
-import { Problems, ValidationError, checkDnsLabel, checkLabels, checkNonEmpty } from './validation';
+import { Problems, ValidationError, checkDnsLabel, checkNonEmpty, checkMetadata } from './private/validation';
+import { kubernetesImportId } from './private/import-ids';
+import { checkShellPosture, routePathProblems, routeSlug } from './private/routes';
+import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
 
 /**
  * A sibling path on the terminal host: to an existing Service, or to another port on the host that
@@ -316,7 +320,7 @@ export class TerminalStack extends TerraformStack {
 
     const problems = new Problems('terminal-stack');
     problems.add(checkDnsLabel('namespace', this.namespace));
-    problems.add(checkLabels('namespaceLabels', labels));
+    problems.addAll(checkMetadata('namespaceLabels', 'labels', labels));
     problems.add(checkNonEmpty('kubeConfigPath', this.kubeConfigPath));
     problems.add(this.stateBackend === 'local' || this.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`);
     problems.add(SYSTEM_NAMESPACES.includes(this.namespace) ? `namespace ${JSON.stringify(this.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give one of its own` : undefined);
@@ -324,7 +328,7 @@ export class TerminalStack extends TerraformStack {
     for (const p of routePathProblems((props.routes ?? []).map((r) => r.path), 'terminal')) problems.add(p.message);
     problems.add(checkShellPosture(props.auth ?? 'required'));
     for (const problem of traefikLocationProblems('traefik', this.traefik)) problems.add(problem);
-    (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.add(checkLabels(`namespaceIgnoredLabels[${i}]`, { [key]: '' })));
+    (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.addAll(checkMetadata(`namespaceIgnoredLabels[${i}]`, 'labels', { [key]: '' })));
     const dnsHosts = [props.host, ...(props.mirror !== undefined ? [props.mirror.host] : [])];
     for (const host of Object.keys(props.dns?.recordIds ?? {})) {
       problems.add(dnsHosts.includes(host) ? undefined : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`);

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { DeploymentV1, EndpointsV1, ServiceV1 } from './cdktf';
-import { ServiceAnnotations, middlewareAnnotationValue, traefikServersTransport } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkHostAddress, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort } from './validation';
+import { DeploymentV1, EndpointsV1, ServiceV1 } from './private/cdktf';
+import { ServiceAnnotations } from './traefik';
+import { Problems, checkDnsLabel, checkDnsName, checkHostAddress, checkInteger, checkPinnedImage, checkPort, checkMetadata } from './private/validation';
+import { middlewareAnnotationValue, traefikServersTransport } from './private/traefik';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -179,7 +180,7 @@ class ExternalTtyd extends TtydBackend {
     problems.add(checkPort('port', this.targetPort));
     problems.add(checkHeaderName('authHeader', this.authHeader));
     if (this.mutualTls !== undefined) {
-      problems.add(checkObjectName('mutualTls.clientCertSecret', this.mutualTls.clientCertSecret));
+      problems.add(checkDnsName('mutualTls.clientCertSecret', this.mutualTls.clientCertSecret, 'object'));
       if (this.mutualTls.serverName !== undefined) problems.add(checkDnsName('mutualTls.serverName', this.mutualTls.serverName));
     }
   }
@@ -371,7 +372,7 @@ export class TtydService extends Construct {
     problems.add(checkDnsLabel('name', this.name));
     problems.add(checkDnsLabel('namespace', this.namespace));
     problems.add(checkPort('port', this.port));
-    problems.add(checkLabels('labels', this.labels));
+    problems.addAll(checkMetadata('labels', 'labels', this.labels));
     props.backend._problems(problems);
     problems.throwIfAny();
 

@@ -1,24 +1,13 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { Construct } from 'constructs';
-import { ConfigMapV1, CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1 } from './cdktf';
+import { ConfigMapV1, CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1 } from './private/cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
-import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './schedule';
-import { TraefikLocation, resolveTraefikLocation } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort, redactUrl } from './validation';
-import { escapeTemplates } from './prometheus-rules';
-
-/** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
-export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
-
-/**
- * The probe script's bytes, read from beside this module: `lib/` in the source tree, `dist/lib/`
- * in the installed package (the build copies it there). The tests execute the same file.
- */
-export function probeScriptSource(): string {
-  return fs.readFileSync(path.join(__dirname, PROBE_SCRIPT_FILE), 'utf8');
-}
+import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './private/schedule';
+import { TraefikLocation } from './traefik';
+import { Problems, checkDnsLabel, checkDnsName, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkPinnedImage, checkPort, redactUrl, checkMetadata } from './private/validation';
+import { PROBE_SCRIPT_FILE, probeFiles } from './private/probe-files';
+import { escapeTemplates } from './private/templates';
+import { resolveTraefikLocation } from './private/traefik';
 
 /** What the probe does about a Traefik replica that lost the route: nothing, report, or evict it. */
 export type RemediationMode = 'off' | 'dry-run' | 'on';
@@ -322,7 +311,7 @@ export class WebterminalProbe extends Construct {
     }
     const credentials = props.pushgatewayCredentialsSecret;
     if (credentials !== undefined) {
-      problems.add(checkObjectName('pushgatewayCredentialsSecret.name', credentials.name));
+      problems.add(checkDnsName('pushgatewayCredentialsSecret.name', credentials.name, 'object'));
       problems.add(checkSecretKey('pushgatewayCredentialsSecret.usernameKey', credentials.usernameKey ?? 'username'));
       problems.add(checkSecretKey('pushgatewayCredentialsSecret.passwordKey', credentials.passwordKey ?? 'password'));
     }
@@ -337,8 +326,8 @@ export class WebterminalProbe extends Construct {
     problems.add(checkPort('traefikApiPort', apiPort));
     problems.add(checkPinnedImage('image', image));
     problems.add(checkInteger('runAsUser', runAsUser, 1));
-    problems.add(checkLabels('labels', labels));
-    if (originTls !== undefined) problems.add(checkObjectName('originClientCertSecret', originTls));
+    problems.addAll(checkMetadata('labels', 'labels', labels));
+    if (originTls !== undefined) problems.add(checkDnsName('originClientCertSecret', originTls, 'object'));
     if (props.authentikHost !== undefined) problems.add(checkDnsName('authentikHost', props.authentikHost));
     if (this.routerInventory && this.replicas === '') problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
     if (!REMEDIATION_MODES.includes(this.remediationMode)) {
@@ -349,13 +338,13 @@ export class WebterminalProbe extends Construct {
     if (remediating && this.replicas === '') problems.add(`remediation.mode "${this.remediationMode}" needs replicas (or createReplicaService): the per-replica checks name the replica to evict`);
     if (remediating && !createReplicaService) {
       problems.add(checkDnsLabel('replicaServiceNamespace', replicaServiceNamespace));
-      problems.add(checkLabels('replicaServiceSelector', replicaServiceSelector));
+      problems.addAll(checkMetadata('replicaServiceSelector', 'labels', replicaServiceSelector));
     }
     if (remediating && Object.keys(replicaServiceSelector).length === 0) problems.add('replicaServiceSelector is empty: remediation would match every pod in the namespace');
     if (createReplicaService) {
       problems.add(checkDnsLabel('replicaServiceName', replicaServiceName));
       problems.add(checkDnsLabel('replicaServiceNamespace', replicaServiceNamespace));
-      problems.add(checkLabels('replicaServiceSelector', replicaServiceSelector));
+      problems.addAll(checkMetadata('replicaServiceSelector', 'labels', replicaServiceSelector));
     }
     if (this.timeoutSeconds > this.deadlineSeconds) problems.add(`timeoutSeconds ${this.timeoutSeconds} is above deadlineSeconds ${this.deadlineSeconds}`);
     const parsed = parseCron('schedule', this.schedule);
@@ -406,12 +395,12 @@ export class WebterminalProbe extends Construct {
       ...(props.mirrorEdgeUrl !== undefined ? { PROBE_MIRROR_EDGE_URL: props.mirrorEdgeUrl } : {}),
     };
 
-    const script = probeScriptSource();
-    this.scriptSha256 = createHash('sha256').update(script).digest('hex');
+    const files = probeFiles();
+    this.scriptSha256 = createHash('sha256').update(files[PROBE_SCRIPT_FILE]).digest('hex');
     this.configMap = new ConfigMapV1(this, 'Script', {
       metadata: { name: this.name, namespace: this.namespace, labels },
       // Escaped for Terraform, which would read the script's `${…}` as interpolation; the ConfigMap gets the bytes as written.
-      data: { [PROBE_SCRIPT_FILE]: escapeTemplates(script) },
+      data: escapeTemplates({ ...files }),
     });
 
     if (createReplicaService) {

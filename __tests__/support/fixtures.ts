@@ -4,15 +4,29 @@
  * black hole. Started once per test file; `stop()` ends every process it started.
  */
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Dnsmasq, Pushgateway } from './daemons';
 import { EdgeProxy, TraefikReplica } from './nginx';
 import { freePort, makeTempDir, requireBinaries } from './processes';
 import { BlackHole, TtydStandIn } from './servers';
 import { selfSignedCertificate } from './tls';
+import { PROBE_SCRIPT_FILE, probeFiles } from '../../lib/private/probe-files';
 
-/** The bytes the ConfigMap carries. */
-export const PROBE_SCRIPT = resolve(__dirname, '..', '..', 'lib', 'probe-script.mjs');
+/**
+ * The probe's folder as the pod mounts it: the ConfigMap's files (script and names), written from the
+ * same function that fills the ConfigMap. Made once per test process, removed when it exits.
+ */
+function probeFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'probe-configmap-'));
+  for (const [file, text] of Object.entries(probeFiles())) writeFileSync(join(dir, file), text);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The script as the pod runs it (`/probe/probe-script.mjs`), beside the names file. */
+export const PROBE_SCRIPT = join(probeFolder(), PROBE_SCRIPT_FILE);
 
 export const EDGE_HOST = 'terminal.example.test';
 export const REPLICAS_NAME = 'traefik-replicas.test';

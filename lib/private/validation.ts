@@ -21,6 +21,9 @@ export class ValidationError extends Error {
   }
 }
 
+/** Subject of the rule model's and the alert factories' errors. */
+export const RULES_SUBJECT = 'alert-rules';
+
 /** Collects problem sentences and throws them together. */
 export class Problems {
   private readonly list: string[] = [];
@@ -30,6 +33,11 @@ export class Problems {
   /** Records a problem; `undefined` (no problem) is ignored, so checks can be passed straight in. */
   public add(problem: string | undefined): void {
     if (problem !== undefined) this.list.push(problem);
+  }
+
+  /** Records several problems (a check that can find more than one). */
+  public addAll(problems: readonly (string | undefined)[]): void {
+    for (const problem of problems) this.add(problem);
   }
 
   /** Throws a {@link ValidationError} with every recorded problem, if there is any. */
@@ -45,19 +53,20 @@ function unresolved(value: unknown): boolean {
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** A DNS name as Kubernetes and Traefik accept it for a host: lowercase labels joined by dots, not an IP address. */
-export function checkDnsName(field: string, value: string): string | undefined {
+/**
+ * A DNS name: for a `host` (what Kubernetes and Traefik accept for a host: lowercase labels joined by
+ * dots, not an IP address), or for an `object` name (a DNS-1123 subdomain: what Kubernetes accepts as
+ * the name of most objects, Secret, ConfigMap, PrometheusRule).
+ */
+export function checkDnsName(field: string, value: string, purpose: 'host' | 'object' = 'host'): string | undefined {
   if (unresolved(value)) return undefined;
-  if (IPV4.test(value) || isIP(value) !== 0) return `${field} ${JSON.stringify(value)} is an IP address; give the DNS name the certificate and the router match`;
-  const ok = value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
-  return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid DNS name (lowercase letters, digits and '-', in dot-separated labels of 1-63 characters)`;
-}
-
-/** A DNS-1123 subdomain: what Kubernetes accepts as the name of most objects (Secret, ConfigMap, PrometheusRule). */
-export function checkObjectName(field: string, value: string): string | undefined {
-  if (unresolved(value)) return undefined;
-  const ok = value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label));
-  return ok ? undefined : `${field} ${JSON.stringify(value)} is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, 253 characters at most)`;
+  if (purpose === 'host' && (IPV4.test(value) || isIP(value) !== 0)) {
+    return `${field} ${JSON.stringify(value)} is an IP address; give the DNS name the certificate and the router match`;
+  }
+  if (value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label))) return undefined;
+  return purpose === 'host'
+    ? `${field} ${JSON.stringify(value)} is not a valid DNS name (lowercase letters, digits and '-', in dot-separated labels of 1-63 characters)`
+    : `${field} ${JSON.stringify(value)} is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, 253 characters at most)`;
 }
 
 const IMAGE_DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?';
@@ -179,15 +188,34 @@ export function checkPathPrefix(field: string, value: string): string | undefine
   return value.split('/').some((segment) => segment === '.' || segment === '..') ? `${field} ${JSON.stringify(value)} has a "." or ".." segment, which clients resolve away` : undefined;
 }
 
-/** Kubernetes label keys and values, as the API server checks them. */
-export function checkLabels(field: string, labels: Readonly<Record<string, string>>): string | undefined {
-  const key = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-  const value = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-  for (const [k, v] of Object.entries(labels)) {
-    if (!key.test(k)) return `${field} key ${JSON.stringify(k)} is not a valid label key`;
-    if (typeof v !== 'string' || !value.test(v)) return `${field}.${k} value ${JSON.stringify(v)} is not a valid label value (63 characters at most: letters, digits, '-', '_', '.')`;
-  }
-  return undefined;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const ANNOTATION_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Kubernetes labels or annotations, as the API server checks their keys and values; `reserved` keys
+ * are written by this library and cannot be set. Every problem, one per bad entry.
+ */
+export function checkMetadata(
+  field: string,
+  kind: 'labels' | 'annotations',
+  record: Readonly<Record<string, string>>,
+  reserved: readonly string[] = [],
+): string[] {
+  return Object.entries(record).flatMap(([key, value]) => {
+    if (kind === 'labels') {
+      if (!LABEL_KEY.test(key)) return [`${field} key ${JSON.stringify(key)} is not a valid label key`];
+      if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+        return [`${field}.${key} value ${JSON.stringify(value)} is not a valid label value (63 characters at most: letters, digits, '-', '_', '.')`];
+      }
+    } else {
+      if (!ANNOTATION_KEY.test(key) || key.length > 316) {
+        return [`${field} key ${JSON.stringify(key)} is not an annotation key (optional DNS prefix and '/', then a name of letters, digits, '-', '_', '.')`];
+      }
+      if (typeof value !== 'string') return [`${field}.${key} ${JSON.stringify(value)} is not a string`];
+    }
+    return reserved.includes(key) ? [`${field} key ${JSON.stringify(key)} is written by this library; it cannot be set`] : [];
+  });
 }
 
 /** A non-empty string. */
