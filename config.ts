@@ -393,18 +393,18 @@ function terminalStackProps(c: Record<string, any>): TerminalStackProps {
     service: r.serviceName !== undefined ? { name: r.serviceName, port: r.servicePort ?? 0 } : undefined,
     stripPrefix: r.stripPrefix,
   }));
-  const { enabled: probe, ...probeOptions } = c.probe ?? {};
-  const { enabled: alerts, namespace, labels, prometheusRule, configMap, ...alertsOptions } = c.alerts ?? {};
+  const { enabled: enableProbe, ...probeOptions } = c.probe ?? {};
+  const { enabled: enableAlerts, namespace, labels, prometheusRule, configMap, ...alertsOptions } = c.alerts ?? {};
   return defined({
     host: c.host ?? '',
-    ttyd,
+    ttydBackend: ttyd,
     namespace: c.namespace,
     namespaceLabels: c.namespaceLabels,
     tlsSecretName: c.tlsSecretName,
     ingressKind: c.ingressKind as IngressKind | undefined,
     auth: c.auth as AuthPosture | undefined,
     authReason: c.authReason,
-    authMiddleware: c.authMiddleware !== undefined ? { namespace: 'traefik', name: 'authentik-forward-auth', ...c.authMiddleware } : undefined,
+    authMiddlewareRef: c.authMiddleware !== undefined ? { namespace: 'traefik', name: 'authentik-forward-auth', ...c.authMiddleware } : undefined,
     createAuthMiddleware: c.createAuthMiddleware,
     authOutpostUrl: c.authOutpostUrl,
     authentikOutpost: c.authentikOutpost,
@@ -420,9 +420,9 @@ function terminalStackProps(c: Record<string, any>): TerminalStackProps {
     kubeContext: c.kubeContext,
     stateBackend: c.stateBackend as StateBackend | undefined,
     pgSchemaName: c.pgSchemaName,
-    probe,
+    enableProbe,
     probeOptions,
-    alerts,
+    enableAlerts,
     alertsOptions,
     alertsRuleOptions: defined({ namespace, labels, prometheusRule, configMap }),
   });

@@ -105,6 +105,13 @@ describe('the app (main.ts)', () => {
     expect(stackOf(out).locals).toBeUndefined();
   });
 
+  test('the app passes KUBE_CONFIG_PATH to the stack (the stack itself reads no environment)', () => {
+    const outdir = path.join(tmp, 'cdktf.out');
+    const result = runApp({ env: { ...CONFIGURED, KUBE_CONFIG_PATH: '/ci/kubeconfig', CDKTF_OUTDIR: outdir }, cwd: tmp, projectDir: tmp });
+    expect(result.status).toBe(0);
+    expect(stackOf(outdir).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
+  });
+
   test('terraform plan of the example guard fails with the way to configure', () => {
     const which = spawnSync('terraform', ['version'], { encoding: 'utf8' });
     if (which.error !== undefined) {

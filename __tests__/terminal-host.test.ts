@@ -146,7 +146,7 @@ describe('TerminalStack: the read-only mirror', () => {
   });
 
   test('needs ttyd on an external host', () => {
-    expect(() => stackOf({ ...props, ttyd: TtydBackend.inCluster(), routes: [] })).toThrow(
+    expect(() => stackOf({ ...props, ttydBackend: TtydBackend.inCluster(), routes: [] })).toThrow(
       'terminal-stack: mirror.hostPort 7682 needs ttyd on an external host',
     );
   });

@@ -70,11 +70,11 @@ describe('TerminalStack dashboard', () => {
     const stack = stackWith({ probeOptions: { job: 'probe-c' }, dashboardOptions: { namespace: 'grafana' } });
     expect(stack.dashboard?.probeJob).toBe('probe-c');
     expect(stack.dashboard?.namespace).toBe('grafana');
-    expect(stackWith({ probe: false }).dashboard).toBeUndefined();
+    expect(stackWith({ enableProbe: false }).dashboard).toBeUndefined();
   });
 
   test('can be turned off, or on without the probe', () => {
     expect(stackWith({ enableDashboard: false }).dashboard).toBeUndefined();
-    expect(stackWith({ probe: false, enableDashboard: true }).dashboard?.probeJob).toBe('webterminal-probe');
+    expect(stackWith({ enableProbe: false, enableDashboard: true }).dashboard?.probeJob).toBe('webterminal-probe');
   });
 });

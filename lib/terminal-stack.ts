@@ -79,7 +79,7 @@ export interface TerminalStackProps {
   /** Public host name of the terminal (`terminal.example.com`). */
   readonly host: string;
   /** Where ttyd runs: `TtydBackend.externalHost({...})` or `TtydBackend.inCluster({...})`. */
-  readonly ttyd: TtydBackend;
+  readonly ttydBackend: TtydBackend;
   /**
    * Namespace created for the stack.
    * @default "terminal"
@@ -153,7 +153,7 @@ export interface TerminalStackProps {
    * The Authentik forward-auth middleware the ingress uses.
    * @default DEFAULT_AUTH_MIDDLEWARE (traefik/authentik-forward-auth)
    */
-  readonly authMiddleware?: MiddlewareRef;
+  readonly authMiddlewareRef?: MiddlewareRef;
   /**
    * Create the Authentik forward-auth Middleware (named by `authMiddleware`), for clusters that
    * lack it.
@@ -189,7 +189,7 @@ export interface TerminalStackProps {
   readonly routes?: TerminalRouteOptions[];
   /**
    * Kubeconfig file for the provider.
-   * @default - `$KUBE_CONFIG_PATH`, else `~/.kube/config`
+   * @default "~/.kube/config" (the app passes `KUBE_CONFIG_PATH` here)
    */
   readonly kubeConfigPath?: string;
   /**
@@ -219,7 +219,7 @@ export interface TerminalStackProps {
    * Run the probe CronJob in the namespace (public path, in-cluster ttyd, every Traefik replica).
    * @default true
    */
-  readonly probe?: boolean;
+  readonly enableProbe?: boolean;
   /**
    * Further probe settings; namespace, edge and origin URLs come from the stack.
    * @default - WebterminalProbe's defaults
@@ -228,9 +228,9 @@ export interface TerminalStackProps {
   /**
    * Install the alert groups (`Webterminal`, `Traefik Router Parity`) with the probe, so they live
    * and die with it: the Pushgateway never forgets a retired probe's series.
-   * @default - the same as `probe`
+   * @default - the same as `enableProbe`
    */
-  readonly alerts?: boolean;
+  readonly enableAlerts?: boolean;
   /**
    * Alert settings; the probe's job and interval come from the probe. The parity source defaults to
    * the probe's router inventory when it is on, else the Traefik v3 metrics.
@@ -245,7 +245,7 @@ export interface TerminalStackProps {
   /**
    * Ship the Grafana dashboard (a ConfigMap for Grafana's dashboard sidecar) with the probe: it
    * charts nothing without the probe's series.
-   * @default - the same as `probe`
+   * @default - the same as `enableProbe`
    */
   readonly enableDashboard?: boolean;
   /**
@@ -313,7 +313,7 @@ export class TerminalStack extends TerraformStack {
     super(scope, id);
     this.namespace = props.namespace ?? 'terminal';
     this.stateBackend = props.stateBackend ?? 'local';
-    this.kubeConfigPath = props.kubeConfigPath ?? process.env.KUBE_CONFIG_PATH ?? '~/.kube/config';
+    this.kubeConfigPath = props.kubeConfigPath ?? '~/.kube/config';
     this.traefik = resolveTraefikLocation(props.traefik);
     // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
     const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
@@ -324,7 +324,7 @@ export class TerminalStack extends TerraformStack {
     problems.add(checkNonEmpty('kubeConfigPath', this.kubeConfigPath));
     problems.add(this.stateBackend === 'local' || this.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`);
     problems.add(SYSTEM_NAMESPACES.includes(this.namespace) ? `namespace ${JSON.stringify(this.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give one of its own` : undefined);
-    problems.add(props.alerts === true && props.probe === false ? 'alerts is on with the probe off: the staleness alert would fire forever; turn both on or both off' : undefined);
+    problems.add(props.enableAlerts === true && props.enableProbe === false ? 'enableAlerts is on with enableProbe off: the staleness alert would fire forever; turn both on or both off' : undefined);
     for (const p of routePathProblems((props.routes ?? []).map((r) => r.path), 'terminal')) problems.add(p.message);
     problems.add(checkShellPosture(props.auth ?? 'required'));
     for (const problem of traefikLocationProblems('traefik', this.traefik)) problems.add(problem);
@@ -333,7 +333,7 @@ export class TerminalStack extends TerraformStack {
     for (const host of Object.keys(props.dns?.recordIds ?? {})) {
       problems.add(dnsHosts.includes(host) ? undefined : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`);
     }
-    if (props.mirror !== undefined && props.ttyd.externalAddress === undefined) {
+    if (props.mirror !== undefined && props.ttydBackend.externalAddress === undefined) {
       problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
     }
     problems.throwIfAny();
@@ -346,7 +346,7 @@ export class TerminalStack extends TerraformStack {
       metadata: { name: this.namespace, labels },
       lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
     });
-    const authMiddlewareRef = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
+    const authMiddlewareRef = props.authMiddlewareRef ?? DEFAULT_AUTH_MIDDLEWARE;
     if (props.createAuthMiddleware ?? false) {
       this.authMiddleware = new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl });
     }
@@ -365,24 +365,24 @@ export class TerminalStack extends TerraformStack {
       authMiddlewareCreated: this.authMiddleware !== undefined,
     };
     // Id `Default` keeps the main host's resources at the Terraform addresses they always had.
-    this.mainHost = new TerminalHost(this, 'Default', { ...hostProps, host: props.host, backend: props.ttyd, tlsSecretName: props.tlsSecretName ?? 'terminal-tls' });
+    this.mainHost = new TerminalHost(this, 'Default', { ...hostProps, host: props.host, backend: props.ttydBackend, tlsSecretName: props.tlsSecretName ?? 'terminal-tls' });
     this.ttyd = this.mainHost.ttyd;
     this.ingress = this.mainHost.ingress;
     this.outpostRoute = this.mainHost.outpostRoute;
-    if (props.mirror !== undefined && props.ttyd.externalAddress !== undefined) {
+    if (props.mirror !== undefined && props.ttydBackend.externalAddress !== undefined) {
       const name = props.mirror.name ?? `${this.ttyd.name}-ro`;
       this.mirrorHost = new TerminalHost(this, 'Mirror', {
         ...hostProps,
         name,
         host: props.mirror.host,
         // The mirror is a second ttyd on the same host: the same boundary (mutual TLS) applies.
-        backend: TtydBackend.externalHost({ address: props.ttyd.externalAddress, port: props.mirror.hostPort, mutualTls: this.ttyd.mutualTls }),
+        backend: TtydBackend.externalHost({ address: props.ttydBackend.externalAddress, port: props.mirror.hostPort, mutualTls: this.ttyd.mutualTls }),
         tlsSecretName: props.mirror.tlsSecretName ?? `${name}-tls`,
       });
     }
-    for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
+    for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttydBackend, namespace));
 
-    if (props.probe ?? true) {
+    if (props.enableProbe ?? true) {
       this.probe = new WebterminalProbe(this, 'Probe', {
         ...props.probeOptions,
         namespace,
@@ -405,7 +405,7 @@ export class TerminalStack extends TerraformStack {
       });
     }
 
-    if (props.alerts ?? this.probe !== undefined) {
+    if (props.enableAlerts ?? this.probe !== undefined) {
       const options = props.alertsOptions ?? {};
       this.alerts = new WebterminalRuleSet({
         ...options,
