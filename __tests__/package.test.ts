@@ -170,8 +170,33 @@ describe('the packed library', () => {
 
   test('a deep import into lib/ is refused: the public entry point is the API', () => {
     const project = path.join(tmp, 'monitoring');
-    const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/validation')"], { cwd: project, encoding: 'utf8' });
+    const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/private/validation')"], { cwd: project, encoding: 'utf8' });
     expect(probe.status).not.toBe(0);
     expect(probe.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+});
+
+/** The values the package entry exports, sorted. */
+const PUBLIC_VALUES = [
+  'AUTHENTIK_HEADERS_REGEX', 'AUTHENTIK_OUTPOST_PATH', 'AUTHENTIK_RESPONSE_HEADERS', 'AUTH_POSTURES', 'Alert', 'AlertGroup',
+  'AlertRuleSet', 'Annotations', 'AuthentikForwardAuth', 'AuthentikOutpostRoute', 'BLOCKED_RESULTS', 'DEFAULT_AUTH_MIDDLEWARE',
+  'DEFAULT_DASHBOARD_LABELS', 'DEFAULT_PROBE_JOB', 'DEFAULT_PROMETHEUS_RULE_LABELS', 'DEFAULT_RESTART_GUARD_SELECTOR',
+  'DEFAULT_TTYD_AUTH_HEADER', 'DNS_MODES', 'DnsRecords', 'ImportBlocks', 'PARITY_SOURCES', 'POD_SECURITY_LABELS',
+  'PROBE_ORIGIN_TLS_DIR', 'ProbeCheck', 'ProbeLabel', 'ProbeMetric', 'PrometheusRules', 'ProtectedIngress', 'PushgatewayMetric',
+  'REMEDIATION_ALERT_GROUP_NAME', 'REMEDIATION_GROUP_KIND', 'REMEDIATION_METRICS', 'REMEDIATION_MODES', 'RemediationAlertName',
+  'RemediationResult', 'SEVERITIES', 'SUCCESS_GROUP_KIND', 'SYSTEM_NAMESPACES', 'ServiceAnnotations', 'TRAEFIK_API_VERSION',
+  'TTYD_HOME', 'TerminalHost', 'TerminalStack', 'TtydBackend', 'TtydNetworkPolicy', 'TtydService', 'ValidationError',
+  'WEBTERMINAL_DASHBOARD', 'WebterminalAlertName', 'WebterminalDashboard', 'WebterminalGroupName', 'WebterminalProbe',
+  'WebterminalRuleSet', 'remediationAlertGroup', 'traefikRouterParityAlertGroup', 'webterminalAlertGroup',
+];
+
+describe('the public surface', () => {
+  // Constructs, their props, the rule model and the metric names, with the constants that name their
+  // defaults; no helpers (checks, Problems, route slugs, cron parsing, template escaping, import ids):
+  // those live in lib/private/. A change here is a change of the package's API.
+  test('the package entry exports exactly these values', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require('../lib') as Record<string, unknown>;
+    expect(Object.keys(entry).sort()).toStrictEqual(PUBLIC_VALUES);
   });
 });

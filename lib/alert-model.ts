@@ -8,8 +8,6 @@
 import { ALERT_NAME, duplicateAlertProblem, durationProblem, emptyProblem, nameProblems } from './private/rule-checks';
 import { Problems, RULES_SUBJECT, ValidationError } from './private/validation';
 
-export { isPrometheusDuration } from './private/rule-checks';
-
 /** Alert severities, in the kubernetes-mixin convention. */
 export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
@@ -91,17 +89,17 @@ export interface AlertProps {
 export class Alert {
   /** The alert's name. */
   public readonly name: string;
-  /** PromQL expression. */
+  /** PromQL expression; every series it returns is one firing alert. */
   public readonly expr: string;
   /** How long the expression must hold, or undefined for "at once". */
   public readonly for: string | undefined;
-  /** Severity label. */
+  /** The `severity` label: `critical` pages, `warning` and `info` do not. */
   public readonly severity: Severity;
   /** Labels other than `severity`. */
   public readonly labels: Readonly<Record<string, string>>;
-  /** Summary annotation. */
+  /** The `summary` annotation: a fixed sentence, what is wrong. */
   public readonly summary: string;
-  /** Description annotation. */
+  /** The `description` annotation: what is wrong where, templated. */
   public readonly description: string;
   /** `runbook_url` annotation, when the runbook is published. */
   public readonly runbookUrl: string | undefined;
@@ -188,7 +186,7 @@ export interface AlertGroupProps {
 
 /** A rule group: alerts that are evaluated together. */
 export class AlertGroup {
-  /** Group name. */
+  /** Group name, unique in its rule set. */
   public readonly name: string;
   /** Evaluation interval, or undefined for Prometheus' global one. */
   public readonly interval: string | undefined;
@@ -237,7 +235,7 @@ export class AlertGroup {
   }
 
   /** @internal Called by {@link AlertRuleSet.addGroup}; a group belongs to one set only. */
-  public attachTo(set: AlertRuleSet): void {
+  public _attachTo(set: AlertRuleSet): void {
     if (this.attached) {
       throw new ValidationError(RULES_SUBJECT, [`group ${JSON.stringify(this.name)} is already in a rule set (accepted: a new group)`]);
     }
@@ -289,7 +287,7 @@ export class AlertRuleSet {
       if (holder) problems.add(duplicateAlertProblem(group.name, alert.name, holder.name));
     }
     problems.throwIfAny();
-    group.attachTo(this);
+    group._attachTo(this);
     this.groupList.push(group);
     return group;
   }

@@ -72,7 +72,7 @@ export interface AuthentikOutpostRouteProps {
  * the outpost, never the app.
  */
 export class AuthentikOutpostRoute extends Construct {
-  /** Object name. */
+  /** Name of the route object (and of its Service reference). */
   public readonly name: string;
   /** Effective outpost Service. */
   public readonly outpost: Required<AuthentikOutpostService>;

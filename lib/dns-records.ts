@@ -60,7 +60,7 @@ export interface DnsRecordsProps extends DnsOptions {
 
 /** A record as made: its type, content and resource. */
 export interface DnsRecordEntry {
-  /** Record type. */
+  /** `CNAME` to the tunnel when proxied; `A` / `AAAA` to the public address otherwise. */
   readonly type: DnsRecordType;
   /** Record content (tunnel host name or address). */
   readonly content: string;
@@ -80,9 +80,9 @@ const PROVIDER_ID = 'Cloudflare';
  * `@cdktf/provider-cloudflare` is loaded only when this construct makes records.
  */
 export class DnsRecords extends Construct {
-  /** Host name. */
+  /** The host the records are for (the record name). */
   public readonly host: string;
-  /** Mode. */
+  /** `proxied`, `non-proxied` or `none` (no records, no provider). */
   public readonly mode: DnsMode;
   /** Effective TTL. */
   public readonly ttl: number;

@@ -25,9 +25,9 @@ export type IngressKind = 'Ingress' | 'IngressRoute';
 
 /** A Service and port in the ingress's namespace. */
 export interface ServiceTarget {
-  /** Service name. */
+  /** Name of a Service in the ingress's namespace. */
   readonly name: string;
-  /** Service port. */
+  /** The Service's port (not the pod's). */
   readonly port: number;
   /**
    * How Traefik speaks to the service (`https` for a TLS backend such as ttyd with mutual TLS).
@@ -57,9 +57,9 @@ export interface RouteOptions {
 
 /** A route as it was added: the effective options and the Terraform resources it made. */
 export interface Route {
-  /** Path prefix. */
+  /** Path prefix, starting and ending with '/'. */
   readonly path: string;
-  /** Target service. */
+  /** The Service the path is routed to. */
   readonly service: ServiceTarget;
   /** Whether the prefix is stripped. */
   readonly stripPrefix: boolean;
@@ -176,9 +176,9 @@ export interface ProtectedIngressProps {
 export class ProtectedIngress extends Construct {
   /** Main object name. */
   public readonly name: string;
-  /** Namespace. */
+  /** Namespace of the routing objects and of the services they name. */
   public readonly namespace: string;
-  /** Host. */
+  /** The host the router matches (and the TLS certificate is for). */
   public readonly host: string;
   /** Kind of the routing objects. */
   public readonly kind: IngressKind;
@@ -190,9 +190,9 @@ export class ProtectedIngress extends Construct {
   public readonly removedClientHeaders: readonly string[];
   /** Middlewares of the main route, in order (header removal, then auth, then the rest). */
   public readonly middlewares: readonly MiddlewareRef[];
-  /** Entrypoint. */
+  /** Traefik entrypoint the routers listen on. */
   public readonly entryPoint: string;
-  /** Ingress class. */
+  /** `ingressClassName` of the Ingress objects. */
   public readonly ingressClassName: string;
   /** TLS Secret name. */
   public readonly tlsSecretName: string;

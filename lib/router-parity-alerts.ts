@@ -72,8 +72,7 @@ export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}
   return routerParityGroupOf(resolveWebterminalAlertsProps(props));
 }
 
-/** @internal The group from resolved props (the rule set resolves once for both groups). */
-export function routerParityGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
+function routerParityGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
   return new AlertGroup({
     name: WebterminalGroupName.traefikRouterParity,
     alerts: [

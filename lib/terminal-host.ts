@@ -83,7 +83,7 @@ export class TerminalHost extends Construct {
   public readonly host: string;
   /** The ttyd Service. */
   public readonly ttyd: TtydService;
-  /** The ingress. */
+  /** The protected ingress of the host (and of its routes). */
   public readonly ingress: ProtectedIngress;
   /** The DNS records, when `dns` is given. */
   public readonly dns?: DnsRecords;

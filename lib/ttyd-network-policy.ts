@@ -42,7 +42,7 @@ export interface TtydNetworkPolicyProps {
  * flannel). The kubelet's readiness probe comes from the node and is not subject to it on common CNIs.
  */
 export class TtydNetworkPolicy extends Construct {
-  /** Policy name. */
+  /** Name of the NetworkPolicy. */
   public readonly name: string;
   /** Where Traefik runs, as admitted. */
   public readonly traefik: ResolvedTraefikLocation;

@@ -332,9 +332,9 @@ export interface TtydServiceProps {
 
 /** The Kubernetes Service in front of ttyd, with the Endpoints or the Deployment behind it. */
 export class TtydService extends Construct {
-  /** Service name. */
+  /** Name of the Service (and of the Endpoints or Deployment behind it). */
   public readonly name: string;
-  /** Namespace. */
+  /** Namespace of every object this construct makes. */
   public readonly namespace: string;
   /** Port the Service exposes. */
   public readonly port: number;

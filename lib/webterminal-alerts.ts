@@ -133,8 +133,7 @@ export function webterminalAlertGroup(props: WebterminalAlertsProps = {}): Alert
   return webterminalGroupOf(resolveWebterminalAlertsProps(props));
 }
 
-/** @internal The group from resolved props (the rule set resolves once for both groups). */
-export function webterminalGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
+function webterminalGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
   const definitions = [
     ...DEGRADED_ALERTS.map((degraded) => degradedDefinition(config, degraded)),
     replicaRouteMissing(config),

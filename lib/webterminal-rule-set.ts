@@ -1,6 +1,6 @@
 import { AlertGroup, AlertRuleSet } from './alert-model';
-import { routerParityGroupOf } from './router-parity-alerts';
-import { webterminalGroupOf } from './webterminal-alerts';
+import { traefikRouterParityAlertGroup } from './router-parity-alerts';
+import { webterminalAlertGroup } from './webterminal-alerts';
 import { ResolvedWebterminalAlertsProps, WebterminalAlertsProps } from './webterminal-alerts-props';
 import { resolveWebterminalAlertsProps } from './private/resolve-alerts';
 
@@ -20,7 +20,8 @@ export class WebterminalRuleSet extends AlertRuleSet {
   constructor(props: WebterminalAlertsProps = {}) {
     super();
     this.config = resolveWebterminalAlertsProps(props);
-    this.webterminal = this.addGroup(webterminalGroupOf(this.config));
-    this.routerParity = this.addGroup(routerParityGroupOf(this.config));
+    // The factories resolve again; resolving resolved props changes nothing.
+    this.webterminal = this.addGroup(webterminalAlertGroup(this.config));
+    this.routerParity = this.addGroup(traefikRouterParityAlertGroup(this.config));
   }
 }
