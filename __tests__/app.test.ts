@@ -1,3 +1,4 @@
+import type { JsonNode } from './support/synth';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -36,7 +37,7 @@ function cliSynth(outdir: string, env: Record<string, string> = {}) {
   });
 }
 
-function stackOf(outdir: string): Record<string, any> {
+function stackOf(outdir: string): Record<string, JsonNode> {
   return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'terminal', 'cdk.tf.json'), 'utf8'));
 }
 
@@ -110,6 +111,15 @@ describe('the app (main.ts)', () => {
     const result = runApp({ env: { ...CONFIGURED, KUBE_CONFIG_PATH: '/ci/kubeconfig', CDKTF_OUTDIR: outdir }, cwd: tmp, projectDir: tmp });
     expect(result.status).toBe(0);
     expect(stackOf(outdir).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
+  });
+
+  test('CLOUDFLARE_API_TOKEN in the environment appears nowhere in the output (Terraform reads it when it runs)', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    const dns = { provider: 'cloudflare', zoneId: '0123456789abcdef0123456789abcdef', mode: 'proxied', tunnelId: '6ff42ae2-765d-4adf-8112-31c55c1551ef' };
+    const run = synth(out, { ...CONFIGURED, TERMINAL_CONFIG: JSON.stringify({ dns }), CLOUDFLARE_API_TOKEN: 'cf-secret-token-123' });
+    expect(run.status).toBe(0);
+    expect(stackOf(out).provider.cloudflare).toStrictEqual([{}]);
+    for (const text of [run.stdout, run.stderr, ...Object.values(filesOf(out))]) expect(text).not.toContain('cf-secret-token-123');
   });
 
   test('terraform plan of the example guard fails with the way to configure', () => {

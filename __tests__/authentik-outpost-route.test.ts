@@ -1,6 +1,6 @@
 import { TerraformStack, Testing } from '../lib/private/cdktf';
 import { AuthentikOutpostRoute, AuthentikOutpostRouteProps } from '../lib';
-import { manifestsOf, onlyOf, resourcesOf, synthResources } from './helpers';
+import { manifestsOf, onlyOf, resourcesOf, synthResources } from './support/synth';
 
 const base: AuthentikOutpostRouteProps = { namespace: 'terminal', host: 'terminal.example.com', tlsSecretName: 'terminal-tls' };
 

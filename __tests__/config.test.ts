@@ -1,3 +1,5 @@
+import { defined } from './support/synth';
+import type { JsonNode } from './support/synth';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -221,7 +223,7 @@ describe('the configuration: good input', () => {
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  function synth(terminal: unknown, env: Record<string, string> = {}): Record<string, any> {
+  function synth(terminal: unknown, env: Record<string, string> = {}): { stdout: string; stack: JsonNode } {
     const project = path.join(tmp, 'project');
     fs.mkdirSync(project, { recursive: true });
     fs.writeFileSync(path.join(project, 'cdktf.json'), JSON.stringify(terminal === undefined ? {} : { context: { terminal } }));
@@ -249,7 +251,7 @@ describe('the configuration: good input', () => {
     expect(stack.resource.terraform_data).toBeUndefined();
     expect(stack.locals).toBeUndefined();
     delete stack.resource.kubernetes_config_map_v1; // the probe script's comments name example hosts
-    for (const [key, m] of Object.entries(stack.resource.kubernetes_manifest as Record<string, any>)) {
+    for (const [key, m] of Object.entries(stack.resource.kubernetes_manifest as Record<string, JsonNode>)) {
       if (m.manifest.kind === 'PrometheusRule') delete stack.resource.kubernetes_manifest[key]; // so do the runbooks' first steps
     }
     const text = JSON.stringify(stack);
@@ -263,9 +265,9 @@ describe('the configuration: good input', () => {
       { TERMINAL_NAMESPACE: 'webterm', TERMINAL_TTYD_PORT: '7690', TERMINAL_CONFIG: JSON.stringify({ ingressKind: 'IngressRoute' }) },
     );
     expect(stack.resource.kubernetes_namespace_v1.Namespace.metadata.name).toBe('webterm');
-    const endpoints = Object.values(stack.resource.kubernetes_endpoints_v1 as Record<string, any>)[0];
+    const endpoints = Object.values(stack.resource.kubernetes_endpoints_v1 as Record<string, JsonNode>)[0];
     expect(endpoints.subset[0].port[0].port).toBe(7690);
-    expect(Object.values(stack.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest.kind)).toContain('IngressRoute');
+    expect(Object.values(stack.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest.kind)).toContain('IngressRoute');
   });
 
   test('accepts cron names, ranges and macros as Kubernetes does, and pinned references with digests', () => {
@@ -279,8 +281,8 @@ describe('the configuration: good input', () => {
 
   test('sets the Pushgateway credentials from a named Secret, never as values', () => {
     const { stack } = synth({ ...VALID, probe: { pushgatewayCredentialsSecret: { name: 'pushgateway-auth', passwordKey: 'pw' } } });
-    const [cronJob] = Object.values(stack.resource.kubernetes_cron_job_v1 as Record<string, any>);
-    const env = cronJob.spec.job_template.spec.template.spec.container[0].env as Record<string, any>[];
+    const [cronJob] = Object.values(stack.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>);
+    const env = cronJob.spec.job_template.spec.template.spec.container[0].env;
     expect(env.filter((e) => e.name.startsWith('PROBE_PUSHGATEWAY_') && e.name !== 'PROBE_PUSHGATEWAY_URL')).toStrictEqual([
       { name: 'PROBE_PUSHGATEWAY_USERNAME', value_from: { secret_key_ref: { name: 'pushgateway-auth', key: 'username' } } },
       { name: 'PROBE_PUSHGATEWAY_PASSWORD', value_from: { secret_key_ref: { name: 'pushgateway-auth', key: 'pw' } } },
@@ -289,7 +291,7 @@ describe('the configuration: good input', () => {
 
   test('passes the alerts restart-guard selector from the configuration', () => {
     const { stack } = synth({ ...VALID, alerts: { restartGuardSelector: 'job="prometheus-k8s"' } });
-    const rule = Object.values(stack.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).find((m) => m.kind === 'PrometheusRule');
+    const rule = defined(Object.values(stack.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest).find((m) => m.kind === 'PrometheusRule'), 'rule');
     expect(JSON.stringify(rule)).toContain('prometheus-k8s');
   });
 
@@ -303,16 +305,16 @@ describe('the configuration: good input', () => {
     });
     const text = JSON.stringify(stack);
     expect(text).toContain('ak-outpost-authentik-embedded-outpost');
-    const transports = Object.values(stack.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).filter((m) => m.kind === 'ServersTransport');
+    const transports = Object.values(stack.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest).filter((m) => m.kind === 'ServersTransport');
     expect(transports.map((t) => t.spec.certificatesSecrets)).toContainEqual(['ttyd-client']);
-    const replicas = Object.values(stack.resource.kubernetes_service_v1 as Record<string, any>).find((s) => s.metadata.name === 'traefik-replicas');
+    const replicas = defined(Object.values(stack.resource.kubernetes_service_v1 as Record<string, JsonNode>).find((s) => s.metadata.name === 'traefik-replicas'), 'replicas');
     expect(replicas.metadata.namespace).toBe('kube-system');
   });
 
   test('hands probe.remediation to the probe', () => {
     const { stack } = synth({ ...VALID, probe: { createReplicaService: true, remediation: { mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 } } });
-    const [cronJob] = Object.values(stack.resource.kubernetes_cron_job_v1 as Record<string, any>);
-    const env = Object.fromEntries((cronJob.spec.job_template.spec.template.spec.container[0].env as Record<string, any>[]).map((e) => [e.name, e.value]));
+    const [cronJob] = Object.values(stack.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>);
+    const env = Object.fromEntries((cronJob.spec.job_template.spec.template.spec.container[0].env).map((e) => [e.name, e.value]));
     expect([env.PROBE_REMEDIATE, env.PROBE_REMEDIATE_AFTER_RUNS, env.PROBE_REMEDIATE_MIN_INTERVAL_SECONDS]).toStrictEqual(['dry-run', '4', '7200']);
     expect(Object.keys(stack.resource.kubernetes_role_v1 ?? {})).toHaveLength(1);
   });
@@ -328,7 +330,7 @@ describe('the configuration: good input', () => {
 
 describe('parseJson', () => {
   test('keeps numbers as written and __proto__ as an own key', () => {
-    const parsed = parseJson('{"a": 99999999999999999999999, "__proto__": {"b": -0.50}}') as Record<string, any>;
+    const parsed = parseJson('{"a": 99999999999999999999999, "__proto__": {"b": -0.50}}') as Record<string, JsonNode>;
     expect(parsed.a).toBeInstanceOf(SourceNumber);
     expect(parsed.a.text).toBe('99999999999999999999999');
     expect(Object.keys(parsed)).toStrictEqual(['a', '__proto__']);

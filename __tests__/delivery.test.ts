@@ -1,4 +1,5 @@
 /** What a user of the library reads before using it: help, LICENSE, CHANGELOG, the README's examples. */
+import type { JsonNode } from './support/synth';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -67,7 +68,7 @@ describe('README', () => {
     expect(block).not.toBeNull();
     const context = (JSON.parse((block as RegExpMatchArray)[1]) as { context: { terminal: Record<string, unknown> } }).context.terminal;
     const stack = new TerminalStack(Testing.app(), 'terminal', configProps(context, { overExample: false }));
-    const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, any>> };
+    const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, JsonNode>> };
     expect(stack.mirrorHost?.host).toBe('terminal-ro.example.org');
     expect(Object.values(json.resource.cloudflare_dns_record).map((r) => r.name).sort()).toStrictEqual(['terminal-ro.example.org', 'terminal.example.org']);
   });

@@ -1,8 +1,10 @@
+import { defined } from './support/synth';
+import type { JsonNode } from './support/synth';
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { terraformLiteral } from './helpers';
+import { terraformLiteral } from './support/synth';
 
 /**
  * The library as another stack gets it: `npm pack`, install the tarball into a scratch project,
@@ -132,13 +134,13 @@ describe('the packed library', () => {
     run(process.execPath, ['out/main.js'], project);
 
     const stack = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
-    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, any>)[0];
+    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, JsonNode>)[0];
     expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('monitoring-grafana-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd');
-    const maps = Object.values(stack.resource.kubernetes_config_map_v1 as Record<string, any>);
-    const script = maps.find((m) => m.metadata.name === 'webterminal-probe');
+    const maps = Object.values(stack.resource.kubernetes_config_map_v1 as Record<string, JsonNode>);
+    const script = defined(maps.find((m) => m.metadata.name === 'webterminal-probe'), 'script');
     // the probe script is found inside the installed package
     expect(terraformLiteral(script.data['probe-script.mjs'])).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs'), 'utf8'));
-    expect(maps.find((m) => m.metadata.name === 'webterminal-rules').data['webterminal.rules.yaml']).toContain('TraefikRouterCountSkew');
+    expect(defined(maps.find((m) => m.metadata.name === 'webterminal-rules')).data['webterminal.rules.yaml']).toContain('TraefikRouterCountSkew');
     const values = JSON.parse(fs.readFileSync(path.join(project, 'values.json'), 'utf8'));
     expect(values.serverFiles['webterminal.rules.yaml'].groups.map((g: { name: string }) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
   }, 300_000);
@@ -154,7 +156,7 @@ describe('the packed library', () => {
     run(process.execPath, [path.join(project, 'node_modules', 'ts-node', 'dist', 'bin.js'), 'main.ts'], readme);
 
     const stack = JSON.parse(fs.readFileSync(path.join(readme, 'cdktf.out', 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
-    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, any>)[0];
+    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, JsonNode>)[0];
     expect(ingress.spec.rule[0].host).toBe('grafana.example.org');
     const values = JSON.parse(fs.readFileSync(path.join(readme, 'prometheus-values.json'), 'utf8'));
     // the key the prometheus-community chart's default prometheus.yml loads (rule_files: /etc/config/alerting_rules.yml)

@@ -93,7 +93,7 @@ describe('alert rules in a real Prometheus', () => {
     // Until the first push is scraped, the stale alert rightly says "no push": wait for it to clear.
     await prometheus.waitForQuery(`push_time_seconds{job="${JOB.healthy}"}`, 10_000, (result) => result.length === 2);
     await prometheus.waitForAlerts('no alert of the healthy job', 10_000, (alerts) => ofJob(alerts, JOB.healthy).length === 0);
-    // Longer than `for` plus a few evaluations: any alert the healthy stack set off would show, pending at least.
+    // Longer than `for` plus a few evaluations: JsonNode alert the healthy stack set off would show, pending at least.
     const until = Date.now() + 6000;
     while (Date.now() < until) {
       await probeOnce(env);

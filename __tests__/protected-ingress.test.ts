@@ -1,6 +1,6 @@
 import { AuthentikForwardAuth, AUTHENTIK_HEADERS_REGEX, AUTHENTIK_RESPONSE_HEADERS, AuthPosture, ProtectedIngress, ProtectedIngressProps } from '../lib';
 import { Construct } from 'constructs';
-import { manifestsOf, onlyOf, resourcesOf, synthResources } from './helpers';
+import { manifestsOf, onlyOf, resourcesOf, synthResources } from './support/synth';
 
 const base: ProtectedIngressProps = {
   namespace: 'terminal',

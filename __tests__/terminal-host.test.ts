@@ -2,6 +2,8 @@
  * Issue 11: the read-only mirror (one TerminalHost construct used twice), extra annotations,
  * Cloudflare DNS, ignored namespace labels, and adopting the original stack's objects.
  */
+import { defined } from './support/synth';
+import type { JsonNode } from './support/synth';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,7 +11,7 @@ import * as path from 'path';
 import { DnsRecords, TerminalHost, TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { configProps } from './support/config-props';
 import { Testing } from '../lib/private/cdktf';
-import { synthResources } from './helpers';
+import { synthResources } from './support/synth';
 import { ValidationError } from '../lib/private/validation';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -30,7 +32,7 @@ function stackOf(props: Partial<TerminalStackProps> = {}): TerminalStack {
   return new TerminalStack(Testing.app(), 'terminal', { ...configProps(), ...props });
 }
 
-type Json = Record<string, any>;
+type Json = Record<string, JsonNode>;
 
 function synthStack(props: Partial<TerminalStackProps> = {}): Json {
   return JSON.parse(Testing.synth(stackOf(props))) as Json;
@@ -105,15 +107,15 @@ describe('TerminalStack: the read-only mirror', () => {
   test('gets its own Service and Endpoints on the ttyd host, and an ingress with TLS, posture and annotations like the main host', () => {
     const json = synthStack(props);
     const ingresses = Object.values(json.resource.kubernetes_ingress_v1 as Json);
-    const main = ingresses.find((i) => i.metadata.name === 'terminal');
-    const mirror = ingresses.find((i) => i.metadata.name === 'terminal-ro');
+    const main = defined(ingresses.find((i) => i.metadata.name === 'terminal'), 'main');
+    const mirror = defined(ingresses.find((i) => i.metadata.name === 'terminal-ro'), 'mirror');
     expect(mirror.spec.rule[0].host).toBe('terminal-ro.example.org');
     expect(mirror.spec.rule[0].http.path[0].backend.service).toStrictEqual({ name: 'terminal-ro', port: { number: 80 } });
     expect(mirror.spec.tls).toStrictEqual([{ hosts: ['terminal-ro.example.org'], secret_name: 'terminal-ro-tls' }]);
     // everything but the host-specific parts is the same as on the main host
     const middlewares = 'traefik.ingress.kubernetes.io/router.middlewares';
-    const { [middlewares]: mirrorChain, ...mirrorRest } = mirror.metadata.annotations;
-    const { [middlewares]: mainChain, ...mainRest } = main.metadata.annotations;
+    const { [middlewares]: mirrorChain, ...mirrorRest } = mirror.metadata.annotations as Record<string, string>;
+    const { [middlewares]: mainChain, ...mainRest } = main.metadata.annotations as Record<string, string>;
     expect(mirrorRest).toStrictEqual(mainRest);
     // the same chain, with the mirror's own client-headers middleware first
     expect(mirrorChain).toBe(mainChain.replace('-terminal-client-headers@', '-terminal-ro-client-headers@'));
@@ -123,7 +125,7 @@ describe('TerminalStack: the read-only mirror', () => {
       'webterminal.dev/auth-posture': 'public',
       'traefik.ingress.kubernetes.io/router.middlewares': '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-ro-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
     });
-    const endpoints = Object.values(json.resource.kubernetes_endpoints_v1 as Json).find((e) => e.metadata.name === 'terminal-ro');
+    const endpoints = defined(Object.values(json.resource.kubernetes_endpoints_v1 as Json).find((e) => e.metadata.name === 'terminal-ro'), 'endpoints');
     expect(endpoints.subset[0].address).toStrictEqual([{ ip: '192.0.2.10' }]);
     expect(endpoints.subset[0].port[0].port).toBe(7682);
   });
@@ -199,20 +201,13 @@ describe('DnsRecords', () => {
     expect(json.provider).toBeUndefined();
   });
 
-  test('the API token comes from CLOUDFLARE_API_TOKEN when Terraform runs, never from the synthesized JSON', () => {
-    const saved = process.env.CLOUDFLARE_API_TOKEN;
-    process.env.CLOUDFLARE_API_TOKEN = 'cf-secret-token-123';
-    try {
-      const text = Testing.synth(stackOf({ dns: { zoneId, mode: 'proxied', tunnelId } }));
-      const json = JSON.parse(text) as Json;
-      expect(json.provider.cloudflare).toStrictEqual([{}]);
-      expect(json.terraform.required_providers.cloudflare.source).toBe('cloudflare/cloudflare');
-      expect(text).not.toContain('cf-secret-token-123');
-      expect(text).not.toContain('api_token');
-    } finally {
-      if (saved === undefined) delete process.env.CLOUDFLARE_API_TOKEN;
-      else process.env.CLOUDFLARE_API_TOKEN = saved;
-    }
+  // That CLOUDFLARE_API_TOKEN in the environment reaches no output is the app's test (app.test.ts).
+  test('the provider has no API token in the synthesized JSON: Terraform reads CLOUDFLARE_API_TOKEN when it runs', () => {
+    const text = Testing.synth(stackOf({ dns: { zoneId, mode: 'proxied', tunnelId } }));
+    const json = JSON.parse(text) as Json;
+    expect(json.provider.cloudflare).toStrictEqual([{}]);
+    expect(json.terraform.required_providers.cloudflare.source).toBe('cloudflare/cloudflare');
+    expect(text).not.toContain('api_token');
   });
 
   test('bad settings: every problem at once, naming field and value', () => {
@@ -318,13 +313,13 @@ describe('adopt', () => {
 
   test('imports every object the original has, with the provider\'s id format per kind, into the resource that stands for it', () => {
     const json = originalStack();
-    const imports = json.import as { id: string; to: string }[];
+    const imports = json.import;
     expect(imports.map((i) => i.id).sort()).toStrictEqual(ORIGINAL.originalObjects.map(expectedId).sort());
     for (const object of ORIGINAL.originalObjects) {
-      const block = imports.find((i) => i.id === expectedId(object) && i.to.startsWith(`${RESOURCE_TYPE[object.kind]}.`));
+      const block = defined(imports.find((i) => i.id === expectedId(object) && i.to.startsWith(`${RESOURCE_TYPE[object.kind]}.`)), 'block');
       expect({ object, block }).toStrictEqual({ object, block: expect.anything() });
       // the import target exists and is the object of that name
-      const [type, id] = (block as { to: string }).to.split('.');
+      const [type, id] = block.to.split('.');
       const resource = json.resource[type][id];
       const name = type === 'kubernetes_manifest' ? resource.manifest.metadata.name : type === 'cloudflare_dns_record' ? resource.name : resource.metadata.name;
       expect(name).toBe(object.name);
@@ -333,7 +328,7 @@ describe('adopt', () => {
 
   test('leaves out what the original did not have: the probe script ConfigMap, the replica Service, the PrometheusRule', () => {
     const json = originalStack();
-    const targets = (json.import as { to: string }[]).map((i) => i.to);
+    const targets = (json.import).map((i) => i.to);
     expect(targets.filter((t) => t.startsWith('kubernetes_config_map_v1.') || t.includes('Replicas') || t.includes('Alerts'))).toStrictEqual([]);
     expect(Object.keys(json.resource.kubernetes_config_map_v1).sort()).toStrictEqual(['Dashboard_9E4231ED', 'Probe_Script_129EE375']);
   });
@@ -341,7 +336,7 @@ describe('adopt', () => {
   test('adopts DNS records only when their ids are given', () => {
     const withoutIds = configProps({ ...ORIGINAL.config, dns: { ...(ORIGINAL.config.dns as Json), recordIds: undefined } });
     const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', withoutIds))) as Json;
-    expect((json.import as { to: string }[]).filter((i) => i.to.startsWith('cloudflare_dns_record.'))).toStrictEqual([]);
+    expect((json.import).filter((i) => i.to.startsWith('cloudflare_dns_record.'))).toStrictEqual([]);
     expect(Object.keys(json.resource.cloudflare_dns_record)).toHaveLength(2);
   });
 
@@ -354,7 +349,7 @@ describe('adopt', () => {
   test('adoptSkip leaves out imports of objects the original has under another kind; an unknown id is an error', () => {
     const skip = ['kubernetes_ingress_v1 terminal/terminal-clipboard', 'kubernetes_ingress_v1 terminal/terminal-api-sessions'];
     const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', { ...config, adoptSkip: skip }))) as Json;
-    const imports = json.import as { id: string; to: string }[];
+    const imports = json.import;
     // the Services and Endpoints of those names are still adopted; only the Ingresses are left out
     const sameNames = imports.filter((i) => ['terminal/terminal-clipboard', 'terminal/terminal-api-sessions'].includes(i.id));
     expect(sameNames.map((i) => i.to.split('.')[0]).sort()).toStrictEqual([

@@ -1,3 +1,5 @@
+import { defined } from './support/synth';
+import type { JsonNode } from './support/synth';
 import { Testing, IngressV1, NamespaceV1 } from '../lib/private/cdktf';
 import { AUTHENTIK_RESPONSE_HEADERS, POD_SECURITY_LABELS, TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
@@ -20,9 +22,9 @@ describe('TerminalStack', () => {
       }),
     });
     const resources = JSON.parse(json).resource;
-    const services = Object.values(resources.kubernetes_service_v1 as Record<string, any>).map((s) => s.metadata.name).sort();
+    const services = Object.values(resources.kubernetes_service_v1 as Record<string, JsonNode>).map((s) => s.metadata.name).sort();
     expect(services).toStrictEqual(['terminal', 'terminal-api-sessions', 'terminal-clipboard', 'traefik-replicas']);
-    const endpointPorts = Object.values(resources.kubernetes_endpoints_v1 as Record<string, any>).map((e) => e.subset[0].port[0].port).sort();
+    const endpointPorts = Object.values(resources.kubernetes_endpoints_v1 as Record<string, JsonNode>).map((e) => e.subset[0].port[0].port).sort();
     expect(endpointPorts).toStrictEqual([7681, 7683, 7684]);
   });
 
@@ -49,7 +51,7 @@ describe('TerminalStack', () => {
 
   test('creates the Authentik middleware when the cluster lacks it', () => {
     const json = JSON.parse(stackJson({ createAuthMiddleware: true }));
-    const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).filter((m) => m.spec.forwardAuth);
+    const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest).filter((m) => m.spec.forwardAuth);
     expect(middlewares.map((m) => [m.metadata.namespace, m.metadata.name])).toStrictEqual([['traefik', 'authentik-forward-auth']]);
   });
 
@@ -63,13 +65,13 @@ describe('TerminalStack', () => {
     expect(stack.alerts?.config.probeIntervalSeconds).toBe(600);
     expect(stack.alerts?.config.paritySource).toBe('inventory');
     const json = JSON.parse(Testing.synth(stack));
-    const [cronJob] = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, any>);
-    const env = cronJob.spec.job_template.spec.template.spec.container[0].env as { name: string; value: string }[];
+    const [cronJob] = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>);
+    const env = cronJob.spec.job_template.spec.template.spec.container[0].env;
     expect(env.find((e) => e.name === 'PROBE_ORIGIN_URL')?.value).toBe('http://terminal.${kubernetes_namespace_v1.Namespace.metadata[0].name}.svc.cluster.local');
-    const rule = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).find((m) => m.kind === 'PrometheusRule');
+    const rule = defined(Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest).find((m) => m.kind === 'PrometheusRule'), 'rule');
     expect(rule.metadata).toStrictEqual({ name: 'webterminal', namespace: 'monitoring', labels: { release: 'prometheus' } });
-    expect(rule.spec.groups.map((g: { name: string }) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
-    const exprs = rule.spec.groups.flatMap((g: { rules: { alert: string; expr: string }[] }) => g.rules.map((r) => [r.alert, r.expr]));
+    expect(rule.spec.groups.map((g) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
+    const exprs = rule.spec.groups.flatMap((g) => g.rules.map((r) => [r.alert, r.expr]));
     for (const [, expr] of exprs) expect(expr).toContain('job="term-probe"');
     // stale after two intervals of the */10 schedule
     expect(Object.fromEntries(exprs).WebterminalProbeStale).toContain('> 1200');
@@ -93,9 +95,9 @@ describe('TerminalStack', () => {
   test('can deliver the rules as a ConfigMap only, for a Prometheus without the operator', () => {
     const stack = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, alertsRuleOptions: { prometheusRule: false, configMap: true } });
     const json = JSON.parse(Testing.synth(stack));
-    const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest.kind);
+    const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest.kind);
     expect(kinds).not.toContain('PrometheusRule');
-    const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, any>).map((m) => m.metadata.name).sort();
+    const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, JsonNode>).map((m) => m.metadata.name).sort();
     expect(maps).toStrictEqual(['webterminal-dashboard', 'webterminal-probe', 'webterminal-rules']);
   });
 
@@ -124,11 +126,11 @@ describe('TerminalStack', () => {
 
 const NS = '${kubernetes_namespace_v1.Namespace.metadata[0].name}';
 
-function resources(props: Partial<TerminalStackProps> = {}): Record<string, Record<string, any>> {
+function resources(props: Partial<TerminalStackProps> = {}): Record<string, Record<string, JsonNode>> {
   return JSON.parse(stackJson(props)).resource;
 }
 
-function manifests(res: Record<string, Record<string, any>>, kind: string): Record<string, any>[] {
+function manifests(res: Record<string, Record<string, JsonNode>>, kind: string): Record<string, JsonNode>[] {
   return Object.values(res.kubernetes_manifest ?? {}).map((m) => m.manifest).filter((m) => m.kind === kind);
 }
 
@@ -153,7 +155,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('with an existing auth middleware, every route removes the client-sent Authentik headers before it', () => {
     const res = resources();
-    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    const headers = defined(manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined), 'headers');
     expect(headers?.metadata.name).toBe('terminal-client-headers');
     expect(Object.keys(headers?.spec.headers.customRequestHeaders).sort()).toStrictEqual([...AUTHENTIK_RESPONSE_HEADERS].sort());
     for (const ingress of Object.values(res.kubernetes_ingress_v1)) {
@@ -164,7 +166,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('removes a custom ttyd auth header too', () => {
     const res = resources({ ...IN_CLUSTER, ttydBackend: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
-    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    const headers = defined(manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined), 'headers');
     expect(headers?.spec.headers.customRequestHeaders['X-Remote-User']).toBe('');
   });
 
@@ -179,7 +181,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('with a created auth middleware and a ttyd header outside X-authentik-*, that header is still removed first', () => {
     const res = resources({ ...IN_CLUSTER, createAuthMiddleware: true, ttydBackend: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
-    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    const headers = defined(manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined), 'headers');
     expect(headers?.spec.headers.customRequestHeaders).toStrictEqual({ 'X-Remote-User': '' });
     const chain = Object.values(res.kubernetes_ingress_v1)[0].metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares'].split(',');
     expect(chain).toStrictEqual([`${NS}-terminal-client-headers@kubernetescrd`, 'traefik-authentik-forward-auth@kubernetescrd']);
@@ -206,7 +208,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
     const res = resources({ ...IN_CLUSTER, traefik: { namespace: 'kube-system' } });
     const [policy] = Object.values(res.kubernetes_network_policy_v1);
     expect(policy.spec.ingress[0].from[0].namespace_selector).toStrictEqual({ match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } });
-    const replicas = Object.values(res.kubernetes_service_v1).find((s) => s.metadata.name === 'traefik-replicas');
+    const replicas = defined(Object.values(res.kubernetes_service_v1).find((s) => s.metadata.name === 'traefik-replicas'), 'replicas');
     expect(replicas.metadata.namespace).toBe('kube-system');
   });
 
@@ -221,7 +223,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
     for (const service of services) expect(service.metadata.annotations['traefik.ingress.kubernetes.io/service.serversscheme']).toBe('https');
     expect(manifests(res, 'ServersTransport').map((t) => t.spec.certificatesSecrets)).toStrictEqual([['ttyd-client'], ['ttyd-client'], ['ttyd-client']]);
     const pod = Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.spec;
-    const env = Object.fromEntries(pod.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    const env = Object.fromEntries(pod.container[0].env.map((e) => [e.name, e.value]));
     expect(env.PROBE_ORIGIN_URL).toBe(`https://terminal.${NS}.svc.cluster.local:80`);
     expect(env.PROBE_ORIGIN_CLIENT_CERT_FILE).toBe('/etc/webterminal/origin-tls/tls.crt');
     expect(env.PROBE_ORIGIN_CLIENT_KEY_FILE).toBe('/etc/webterminal/origin-tls/tls.key');
@@ -231,7 +233,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('routes the Authentik outpost path when the outpost is named, without forward-auth', () => {
     const res = resources({ authentikOutpost: { namespace: 'auth', name: 'ak-outpost', port: 9000 } });
-    const outpost = Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-outpost');
+    const outpost = defined(Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-outpost'), 'outpost');
     expect(outpost.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBeUndefined();
     expect(outpost.spec.rule[0].http.path[0].path).toBe('/outpost.goauthentik.io/');
   });

@@ -1,6 +1,6 @@
 import { TerraformStack, Testing } from '../lib/private/cdktf';
 import { TtydNetworkPolicy, TtydNetworkPolicyProps } from '../lib';
-import { onlyOf, synthResources } from './helpers';
+import { onlyOf, synthResources } from './support/synth';
 
 const base: TtydNetworkPolicyProps = { namespace: 'terminal', podSelector: { 'app.kubernetes.io/name': 'ttyd' }, ports: [7681] };
 

@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from '../lib/private/cdktf';
-import { manifestsOf, onlyOf as only, synthResources as synth } from './helpers';
+import { manifestsOf, onlyOf as only, synthResources as synth } from './support/synth';
 import { TtydBackend, TtydService } from '../lib';
 
 describe('TtydService', () => {

@@ -1,3 +1,4 @@
+import type { JsonNode } from './support/synth';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -322,7 +323,7 @@ describe('metric names', () => {
     const unescaped = (text: string): string[] => text.match(/(^|[^$%])[$%]\{/g) ?? [];
     expect(unescaped(json)).toStrictEqual([]);
     const manifest = JSON.parse(json).resource.kubernetes_manifest;
-    const steps = Object.values(manifest as Record<string, any>)[0].manifest.spec.groups[0].rules[0].annotations.runbook_first_steps as string;
+    const steps = Object.values(manifest as Record<string, JsonNode>)[0].manifest.spec.groups[0].rules[0].annotations.runbook_first_steps as string;
     expect(steps).toContain('%%{http_code}');
   });
 });

@@ -1,3 +1,4 @@
+import type { JsonNode } from './support/synth';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
@@ -8,9 +9,9 @@ import { ProbeMetric, PushgatewayMetric } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD, WebterminalDashboard, WebterminalDashboardProps } from '../lib/webterminal-dashboard';
 import { DASHBOARD_JSON, buildWebterminalDashboard } from '../dashboards/webterminal-dashboard';
 import { dashboardQueries } from './support/dashboard-queries';
-import { onlyOf, synthResources, terraformLiteral } from './helpers';
+import { onlyOf, synthResources, terraformLiteral } from './support/synth';
 
-function configMapOf(props: WebterminalDashboardProps = {}): Record<string, any> {
+function configMapOf(props: WebterminalDashboardProps = {}): Record<string, JsonNode> {
   return onlyOf(synthResources((scope: Construct) => new WebterminalDashboard(scope, 'Dashboard', props)), 'kubernetes_config_map_v1');
 }
 

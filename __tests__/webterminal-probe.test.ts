@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { WebterminalProbe, WebterminalProbeProps } from '../lib';
 import { CronSchedule, parseCron, shortestIntervalSeconds } from '../lib/private/schedule';
-import { onlyOf, synthResources, terraformLiteral } from './helpers';
+import { onlyOf, synthResources, terraformLiteral } from './support/synth';
 
 const base: WebterminalProbeProps = {
   namespace: 'terminal',
@@ -61,7 +61,7 @@ describe('WebterminalProbe', () => {
 
   test('passes its settings to the script through the PROBE_ environment', () => {
     const env = onlyOf(probeResources({ samples: 9, routerInventory: true, createReplicaService: true }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env;
-    expect(Object.fromEntries(env.map((e: { name: string; value: string }) => [e.name, e.value]))).toStrictEqual({
+    expect(Object.fromEntries(env.map((e) => [e.name, e.value]))).toStrictEqual({
       PROBE_EDGE_URL: 'https://terminal.example.com',
       PROBE_ORIGIN_URL: 'http://terminal.terminal.svc.cluster.local',
       PROBE_PUSHGATEWAY_URL: 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091',
@@ -81,14 +81,14 @@ describe('WebterminalProbe', () => {
 
   test('authentikHost becomes PROBE_AUTHENTIK_HOST, and only when given', () => {
     const envOf = (props: Partial<WebterminalProbeProps>) =>
-      onlyOf(probeResources(props), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env as { name: string; value: string }[];
+      onlyOf(probeResources(props), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env;
     expect(envOf({ authentikHost: 'auth.example.com' })).toContainEqual({ name: 'PROBE_AUTHENTIK_HOST', value: 'auth.example.com' });
     expect(envOf({}).map((e) => e.name)).not.toContain('PROBE_AUTHENTIK_HOST');
     expect(() => probeResources({ authentikHost: 'https://auth.example.com' })).toThrow('authentikHost "https://auth.example.com" is not a valid DNS name');
   });
 
   test('every variable the construct sets is one the script reads', () => {
-    const env = onlyOf(probeResources({ authentikHost: 'auth.example.com' }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env as { name: string }[];
+    const env = onlyOf(probeResources({ authentikHost: 'auth.example.com' }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env;
     for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
   });
 
@@ -120,7 +120,7 @@ describe('WebterminalProbe', () => {
 
 describe('WebterminalProbe and issue 9', () => {
   const envOf = (res: ReturnType<typeof probeResources>): Record<string, string> =>
-    Object.fromEntries(onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    Object.fromEntries(onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env.map((e) => [e.name, e.value]));
 
   test('takes the replica Service\'s namespace and selector and the Traefik ports from the Traefik location', () => {
     const res = probeResources({ createReplicaService: true, traefik: { namespace: 'kube-system', podSelector: { app: 'traefik' }, websecurePort: 9443, apiPort: 9000 } });
@@ -153,7 +153,7 @@ describe('WebterminalProbe and issue 9', () => {
   test('without a client certificate: no TLS volume and no TLS variables', () => {
     const res = probeResources();
     const pod = onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
-    expect(pod.volume.map((v: { name: string }) => v.name)).toStrictEqual(['script']);
+    expect(pod.volume.map((v) => v.name)).toStrictEqual(['script']);
     expect(Object.keys(envOf(res)).filter((k) => k.startsWith('PROBE_ORIGIN_C'))).toStrictEqual([]);
   });
 
@@ -176,7 +176,7 @@ describe('WebterminalProbe remediation', () => {
     const pod = podSpec(res);
     expect(pod.automount_service_account_token).toBe(false);
     expect(pod.service_account_name).toBeUndefined();
-    expect(pod.container[0].env.map((e: { name: string }) => e.name).filter((name: string) => name.includes('REMEDIATE'))).toStrictEqual([]);
+    expect(pod.container[0].env.map((e) => e.name).filter((name: string) => name.includes('REMEDIATE'))).toStrictEqual([]);
   });
 
   test('on: a namespaced Role in the Traefik namespace with only get/list pods and create pods/eviction, bound to its ServiceAccount', () => {
@@ -201,7 +201,7 @@ describe('WebterminalProbe remediation', () => {
   });
 
   test('passes mode, runs, interval and the Traefik location to the script, and the script reads them all', () => {
-    const env = podSpec(probeResources({ ...on, remediation: { mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 }, replicaServiceSelector: { app: 'traefik', tier: 'edge' } })).container[0].env as { name: string; value: string }[];
+    const env = podSpec(probeResources({ ...on, remediation: { mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 }, replicaServiceSelector: { app: 'traefik', tier: 'edge' } })).container[0].env;
     const byName = Object.fromEntries(env.map((e) => [e.name, e.value]));
     expect(byName).toMatchObject({
       PROBE_REMEDIATE: 'dry-run',
