@@ -6,4 +6,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': 'ts-jest' },
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
   testTimeout: 30000,
+  // The real-daemon suites mostly wait on I/O: three workers on two cores finish sooner than jest's
+  // default of one. Ports are claimed across workers (support/processes.ts freePort).
+  maxWorkers: 3,
 };

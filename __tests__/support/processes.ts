@@ -3,7 +3,7 @@
  * Every wait is bounded; every process started here is stopped by its handle.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,8 +67,46 @@ function canListen(host: string, port: number): Promise<boolean> {
 }
 
 /**
+ * Ports handed out to test processes on this machine: one file per port, holding the pid of the
+ * process that took it. Jest runs several workers at once, and a port found free here is bound by the
+ * daemon only later; the file keeps a second worker from being given the same port in between.
+ * Removed when the process exits; a file whose process is gone is taken over.
+ */
+const PORT_CLAIMS = join(tmpdir(), 'webterminal-cdktf-test-ports');
+const claimed: string[] = [];
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Claims `port` for this process; false when a live process holds it. */
+function claim(port: number): boolean {
+  mkdirSync(PORT_CLAIMS, { recursive: true });
+  const file = join(PORT_CLAIMS, String(port));
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      if (claimed.length === 0) process.once('exit', () => claimed.forEach((f) => rmSync(f, { force: true })));
+      claimed.push(file);
+      return true;
+    } catch {
+      const holder = Number(readFileSync(file, 'utf8'));
+      if (holder === process.pid || (Number.isInteger(holder) && holder > 0 && alive(holder))) return false;
+      rmSync(file, { force: true }); // its process is gone
+    }
+  }
+  return false;
+}
+
+/**
  * A TCP port free on every given loopback address (one port for all Traefik replicas, as one
- * PROBE_REPLICA_PORT serves them all). The kernel picks it on the first address.
+ * PROBE_REPLICA_PORT serves them all), claimed for this process so no other test worker gets it.
+ * The kernel picks it on the first address.
  */
 export async function freePort(hosts: string[] = ['127.0.0.1']): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
@@ -81,7 +119,7 @@ export async function freePort(hosts: string[] = ['127.0.0.1']): Promise<number>
       });
     });
     const free = await Promise.all(hosts.slice(1).map((host) => canListen(host, port)));
-    if (free.every(Boolean)) return port;
+    if (free.every(Boolean) && claim(port)) return port;
   }
   throw new Error(`no TCP port free on all of ${hosts.join(', ')}`);
 }
