@@ -33,26 +33,24 @@ describe('Alert', () => {
     ['', '"" is not a Prometheus duration'],
   ])('rejects for %j', (value, message) => {
     expect(() => new Alert({ ...VALID, for: value })).toThrow(
-      `alert-rules: alert "ExampleAlert": for ${message} (accepted: whole numbers with units y, w, d, h, m, s, ms in that order, e.g. "10m", "1h30m", "90s")`,
+      `alert-rules: alert "ExampleAlert": for ${message} (accepted: whole numbers with units y, w, d, h, m, s, ms in that order, e.g. ` +
+        `"10m", "1h30m", "90s")`,
     );
   });
 
   test('rejects a severity outside critical, warning, info', () => {
     const props = { ...VALID, severity: 'page' } as unknown as AlertProps;
-    expect(() => new Alert(props)).toThrow(
-      'alert-rules: alert "ExampleAlert": severity "page" is not valid (accepted: critical, warning, info)',
-    );
+    expect(() => new Alert(props)).toThrow('alert-rules: alert "ExampleAlert": severity "page" is not valid (accepted: critical, warning, info)');
   });
 
   test('rejects an empty expression', () => {
-    expect(() => new Alert({ ...VALID, expr: '  ' })).toThrow(
-      'alert-rules: alert "ExampleAlert": expr "  " is empty (accepted: a non-empty string)',
-    );
+    expect(() => new Alert({ ...VALID, expr: '  ' })).toThrow('alert-rules: alert "ExampleAlert": expr "  " is empty (accepted: a non-empty string)');
   });
 
   test.each(['exampleAlert', 'Example-Alert', 'Example Alert', ''])('rejects the alert name %j', (name) => {
     expect(() => new Alert({ ...VALID, alert: name })).toThrow(
-      `alert-rules: alert name ${JSON.stringify(name)} is not valid (accepted: CamelCase letters and digits starting with an upper-case letter, e.g. "WebterminalTokenDegraded")`,
+      `alert-rules: alert name ${JSON.stringify(name)} is not valid (accepted: CamelCase letters and digits starting with an upper-case ` +
+        `letter, e.g. "WebterminalTokenDegraded")`,
     );
   });
 
@@ -109,9 +107,7 @@ describe('AlertGroup and AlertRuleSet', () => {
   });
 
   test('rejects a bad group interval', () => {
-    expect(() => new AlertGroup({ name: 'G', interval: '1 min' })).toThrow(
-      'alert-rules: group "G": interval "1 min" is not a Prometheus duration',
-    );
+    expect(() => new AlertGroup({ name: 'G', interval: '1 min' })).toThrow('alert-rules: group "G": interval "1 min" is not a Prometheus duration');
   });
 
   test('addGroup returns the group, from props or made before', () => {
@@ -126,9 +122,7 @@ describe('AlertGroup and AlertRuleSet', () => {
 
   test('rejects a duplicate group name', () => {
     const set = new AlertRuleSet({ groups: [{ name: 'A' }] });
-    expect(() => set.addGroup({ name: 'A' })).toThrow(
-      'alert-rules: duplicate group name "A" (accepted: a name not used elsewhere in the rule set)',
-    );
+    expect(() => set.addGroup({ name: 'A' })).toThrow('alert-rules: duplicate group name "A" (accepted: a name not used elsewhere in the rule set)');
   });
 
   test('keeps alert names unique across the set, when adding a group and when adding to one', () => {

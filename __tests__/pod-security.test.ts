@@ -9,7 +9,6 @@ import { EXAMPLE_PROPS } from './support/example-props';
  * Returns one line per violated control; an empty list means the pod is admitted.
  */
 
-
 /** The fields of a synthesized pod spec the profile's controls read. */
 interface PodSpec {
   readonly host_network?: boolean;
@@ -52,7 +51,13 @@ interface SecurityContext {
 }
 
 const RESTRICTED_VOLUME_TYPES = ['config_map', 'csi', 'downward_api', 'empty_dir', 'ephemeral', 'persistent_volume_claim', 'projected', 'secret'];
-const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range'];
+const SAFE_SYSCTLS = [
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+];
 
 function restrictedViolations(pod: PodSpec): string[] {
   const out: string[] = [];
@@ -71,7 +76,11 @@ function restrictedViolations(pod: PodSpec): string[] {
   for (const v of pod.volume ?? []) if (v.host_path !== undefined) out.push(`HostPath volumes: ${v.name}`);
   each('Host ports', (c) => (c.port ?? []).every((p) => p.host_port === undefined || p.host_port === 0));
   each('/proc mount', (c) => sc(c).proc_mount === undefined || sc(c).proc_mount === 'Default');
-  const seLinuxOk = (o: SeLinuxOptions | undefined): boolean => o === undefined || (o.user === undefined && o.role === undefined && [undefined, '', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'].includes(o.type));
+  const seLinuxOk = (o: SeLinuxOptions | undefined): boolean =>
+    o === undefined ||
+    (o.user === undefined &&
+      o.role === undefined &&
+      [undefined, '', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'].includes(o.type));
   if (!seLinuxOk(psc.se_linux_options)) out.push('SELinux: pod');
   each('SELinux', (c) => seLinuxOk(sc(c).se_linux_options));
   for (const s of psc.sysctl ?? []) if (!SAFE_SYSCTLS.includes(s.name)) out.push(`Sysctls: ${s.name}`);
@@ -94,8 +103,10 @@ function podsOf(props: Partial<TerminalStackProps>): Record<string, PodSpec> {
   const stack = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
   const res = (JSON.parse(Testing.synth(stack)) as JsonNode).resource;
   const pods: Record<string, PodSpec> = {};
-  for (const d of Object.values(res.kubernetes_deployment_v1 ?? {})) pods[`Deployment ${d.metadata.name}`] = d.spec.template.spec as unknown as PodSpec;
-  for (const c of Object.values(res.kubernetes_cron_job_v1 ?? {})) pods[`CronJob ${c.metadata.name}`] = c.spec.job_template.spec.template.spec as unknown as PodSpec;
+  for (const d of Object.values(res.kubernetes_deployment_v1 ?? {}))
+    pods[`Deployment ${d.metadata.name}`] = d.spec.template.spec as unknown as PodSpec;
+  for (const c of Object.values(res.kubernetes_cron_job_v1 ?? {}))
+    pods[`CronJob ${c.metadata.name}`] = c.spec.job_template.spec.template.spec as unknown as PodSpec;
   return pods;
 }
 
@@ -131,7 +142,13 @@ describe('Pod Security "restricted"', () => {
         {
           name: 'bad',
           port: [{ container_port: 80, host_port: 80 }],
-          security_context: { privileged: true, allow_privilege_escalation: true, proc_mount: 'Unmasked', capabilities: { add: ['SYS_ADMIN'] }, seccomp_profile: { type: 'Unconfined' } },
+          security_context: {
+            privileged: true,
+            allow_privilege_escalation: true,
+            proc_mount: 'Unmasked',
+            capabilities: { add: ['SYS_ADMIN'] },
+            seccomp_profile: { type: 'Unconfined' },
+          },
         },
       ],
     };

@@ -91,7 +91,9 @@ describe('PrometheusRules', () => {
       const ruleSet = new AlertRuleSet();
       const rules = new PrometheusRules(scope, 'rules', { ruleSet });
       expect(rules.node.validate()).toStrictEqual(['prometheus-rules: ruleSet has no alerts (give a rule set with at least one alert)']);
-      ruleSet.addGroup({ name: 'Late' }).addAlert({ alert: 'LateAlert', expr: 'up == 0', severity: 'info', summary: 's', description: 'd', runbookUrl: 'https://example.com/r' });
+      ruleSet
+        .addGroup({ name: 'Late' })
+        .addAlert({ alert: 'LateAlert', expr: 'up == 0', severity: 'info', summary: 's', description: 'd', runbookUrl: 'https://example.com/r' });
       expect(rules.node.validate()).toStrictEqual([]);
     });
   });
@@ -101,12 +103,16 @@ describe('PrometheusRules', () => {
     const out = JSON.parse(
       Testing.synthScope((scope) => {
         new PrometheusRules(scope, 'rules', { ruleSet, configMap: true });
-        ruleSet.addGroup({ name: 'Late' }).addAlert({ alert: 'LateAlert', expr: 'up == 0', severity: 'info', summary: 's', description: 'd', runbookUrl: 'https://example.com/r' });
+        ruleSet
+          .addGroup({ name: 'Late' })
+          .addAlert({ alert: 'LateAlert', expr: 'up == 0', severity: 'info', summary: 's', description: 'd', runbookUrl: 'https://example.com/r' });
       }),
     );
     const manifest = (Object.values(out.resource.kubernetes_manifest)[0] as { manifest: { spec: { groups: { name: string }[] } } }).manifest;
     expect(manifest.spec.groups.map((g) => g.name)).toContain('Late');
-    expect((Object.values(out.resource.kubernetes_config_map_v1)[0] as { data: Record<string, string> }).data['webterminal.rules.yaml']).toContain('LateAlert');
+    expect((Object.values(out.resource.kubernetes_config_map_v1)[0] as { data: Record<string, string> }).data['webterminal.rules.yaml']).toContain(
+      'LateAlert',
+    );
   });
 
   test('can leave out the PrometheusRule for clusters without the operator, keeping the ConfigMap', () => {

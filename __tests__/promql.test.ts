@@ -1,6 +1,5 @@
 import { formatDuration } from '../lib/private/promql';
 
-
 describe('formatDuration', () => {
   test.each([
     [900, '15m'],

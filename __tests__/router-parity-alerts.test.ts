@@ -2,7 +2,6 @@ import { traefikRouterParityAlertGroup } from '../lib/router-parity-alerts';
 import { webterminalAlertGroup } from '../lib/webterminal-alerts';
 import { WebterminalAlertsProps } from '../lib/webterminal-alerts-props';
 
-
 describe('Traefik Router Parity sources', () => {
   const skew = (props: WebterminalAlertsProps): string => traefikRouterParityAlertGroup(props).alerts[0].expr;
 

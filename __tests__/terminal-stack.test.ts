@@ -11,27 +11,37 @@ function stackJson(props: Partial<TerminalStackProps> = {}): string {
 describe('TerminalStack', () => {
   test('composes the namespace, the ttyd service and the protected ingress', () => {
     const json = stackJson();
-    expect(json).toHaveResourceWithProperties(NamespaceV1, { metadata: { name: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal', ...POD_SECURITY_LABELS } } });
+    expect(json).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: { name: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal', ...POD_SECURITY_LABELS } },
+    });
     expect(json).toHaveResourceWithProperties(IngressV1, {
       metadata: expect.objectContaining({
         name: 'terminal',
         namespace: '${kubernetes_namespace_v1.Namespace.metadata[0].name}',
         annotations: expect.objectContaining({
-          'traefik.ingress.kubernetes.io/router.middlewares': '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
+          'traefik.ingress.kubernetes.io/router.middlewares':
+            '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-client-headers@kubernetescrd,' +
+            'traefik-authentik-forward-auth@kubernetescrd',
         }),
       }),
     });
     const resources = JSON.parse(json).resource;
-    const services = Object.values(resources.kubernetes_service_v1 as Record<string, JsonNode>).map((s) => s.metadata.name).sort();
+    const services = Object.values(resources.kubernetes_service_v1 as Record<string, JsonNode>)
+      .map((s) => s.metadata.name)
+      .sort();
     expect(services).toStrictEqual(['terminal', 'terminal-api-sessions', 'terminal-clipboard', 'traefik-replicas']);
-    const endpointPorts = Object.values(resources.kubernetes_endpoints_v1 as Record<string, JsonNode>).map((e) => e.subset[0].port[0].port).sort();
+    const endpointPorts = Object.values(resources.kubernetes_endpoints_v1 as Record<string, JsonNode>)
+      .map((e) => e.subset[0].port[0].port)
+      .sort();
     expect(endpointPorts).toStrictEqual([7681, 7683, 7684]);
   });
 
   test('configures the provider from kubeConfigPath, else ~/.kube/config, and the context', () => {
     expect(JSON.parse(stackJson()).provider.kubernetes).toStrictEqual([{ config_path: '~/.kube/config' }]);
     expect(JSON.parse(stackJson({ kubeConfigPath: '/ci/kubeconfig' })).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
-    expect(JSON.parse(stackJson({ kubeConfigPath: '/k', kubeContext: 'prod' })).provider.kubernetes).toStrictEqual([{ config_path: '/k', config_context: 'prod' }]);
+    expect(JSON.parse(stackJson({ kubeConfigPath: '/k', kubeContext: 'prod' })).provider.kubernetes).toStrictEqual([
+      { config_path: '/k', config_context: 'prod' },
+    ]);
   });
 
   // PG_CONN_STR in the environment reaching no output is the app's test (app.test.ts, passwords).
@@ -51,7 +61,9 @@ describe('TerminalStack', () => {
 
   test('creates the Authentik middleware when the cluster lacks it', () => {
     const json = JSON.parse(stackJson({ createAuthMiddleware: true }));
-    const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest).filter((m) => m.spec.forwardAuth);
+    const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>)
+      .map((m) => m.manifest)
+      .filter((m) => m.spec.forwardAuth);
     expect(middlewares.map((m) => [m.metadata.namespace, m.metadata.name])).toStrictEqual([['traefik', 'authentik-forward-auth']]);
   });
 
@@ -67,8 +79,15 @@ describe('TerminalStack', () => {
     const json = JSON.parse(Testing.synth(stack));
     const [cronJob] = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>);
     const env = cronJob.spec.job_template.spec.template.spec.container[0].env;
-    expect(env.find((e) => e.name === 'PROBE_ORIGIN_URL')?.value).toBe('http://terminal.${kubernetes_namespace_v1.Namespace.metadata[0].name}.svc.cluster.local');
-    const rule = defined(Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest).find((m) => m.kind === 'PrometheusRule'), 'rule');
+    expect(env.find((e) => e.name === 'PROBE_ORIGIN_URL')?.value).toBe(
+      'http://terminal.${kubernetes_namespace_v1.Namespace.metadata[0].name}.svc.cluster.local',
+    );
+    const rule = defined(
+      Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>)
+        .map((m) => m.manifest)
+        .find((m) => m.kind === 'PrometheusRule'),
+      'rule',
+    );
     expect(rule.metadata).toStrictEqual({ name: 'webterminal', namespace: 'monitoring', labels: { release: 'prometheus' } });
     expect(rule.spec.groups.map((g) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
     const exprs = rule.spec.groups.flatMap((g) => g.rules.map((r) => [r.alert, r.expr]));
@@ -97,7 +116,9 @@ describe('TerminalStack', () => {
     const json = JSON.parse(Testing.synth(stack));
     const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest.kind);
     expect(kinds).not.toContain('PrometheusRule');
-    const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, JsonNode>).map((m) => m.metadata.name).sort();
+    const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, JsonNode>)
+      .map((m) => m.metadata.name)
+      .sort();
     expect(maps).toStrictEqual(['webterminal-dashboard', 'webterminal-probe', 'webterminal-rules']);
   });
 
@@ -112,9 +133,15 @@ describe('TerminalStack', () => {
 
   test('names the route path, not a derived object name, when routes collide or are too long', () => {
     const long = `/${'x'.repeat(60)}/`;
-    expect(() => stackJson({ routes: [{ path: '/a.b/', hostPort: 1 }, { path: '/a-b/', hostPort: 2 }, { path: long, hostPort: 3 }] })).toThrow(
-      /route path "\/a-b\/" makes the same object names as "\/a.b\/"[\s\S]*route path "\/x{60}\/" is too long/,
-    );
+    expect(() =>
+      stackJson({
+        routes: [
+          { path: '/a.b/', hostPort: 1 },
+          { path: '/a-b/', hostPort: 2 },
+          { path: long, hostPort: 3 },
+        ],
+      }),
+    ).toThrow(/route path "\/a-b\/" makes the same object names as "\/a.b\/"[\s\S]*route path "\/x{60}\/" is too long/);
   });
 
   test('fails on a host-port route when ttyd runs in the cluster', () => {
@@ -131,7 +158,9 @@ function resources(props: Partial<TerminalStackProps> = {}): Record<string, Reco
 }
 
 function manifests(res: Record<string, Record<string, JsonNode>>, kind: string): Record<string, JsonNode>[] {
-  return Object.values(res.kubernetes_manifest ?? {}).map((m) => m.manifest).filter((m) => m.kind === kind);
+  return Object.values(res.kubernetes_manifest ?? {})
+    .map((m) => m.manifest)
+    .filter((m) => m.kind === kind);
 }
 
 const IN_CLUSTER: Partial<TerminalStackProps> = { ttydBackend: TtydBackend.inCluster(), routes: [] };
@@ -155,7 +184,10 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('with an existing auth middleware, every route removes the client-sent Authentik headers before it', () => {
     const res = resources();
-    const headers = defined(manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined), 'headers');
+    const headers = defined(
+      manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined),
+      'headers',
+    );
     expect(headers?.metadata.name).toBe('terminal-client-headers');
     expect(Object.keys(headers?.spec.headers.customRequestHeaders).sort()).toStrictEqual([...AUTHENTIK_RESPONSE_HEADERS].sort());
     for (const ingress of Object.values(res.kubernetes_ingress_v1)) {
@@ -166,7 +198,10 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('removes a custom ttyd auth header too', () => {
     const res = resources({ ...IN_CLUSTER, ttydBackend: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
-    const headers = defined(manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined), 'headers');
+    const headers = defined(
+      manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined),
+      'headers',
+    );
     expect(headers?.spec.headers.customRequestHeaders['X-Remote-User']).toBe('');
   });
 
@@ -181,13 +216,16 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('with a created auth middleware and a ttyd header outside X-authentik-*, that header is still removed first', () => {
     const res = resources({ ...IN_CLUSTER, createAuthMiddleware: true, ttydBackend: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
-    const headers = defined(manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined), 'headers');
+    const headers = defined(
+      manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined),
+      'headers',
+    );
     expect(headers?.spec.headers.customRequestHeaders).toStrictEqual({ 'X-Remote-User': '' });
     const chain = Object.values(res.kubernetes_ingress_v1)[0].metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares'].split(',');
     expect(chain).toStrictEqual([`${NS}-terminal-client-headers@kubernetescrd`, 'traefik-authentik-forward-auth@kubernetescrd']);
   });
 
-  test('in-cluster ttyd: a NetworkPolicy admits only the Traefik pods and the probe pods, on ttyd\'s port', () => {
+  test("in-cluster ttyd: a NetworkPolicy admits only the Traefik pods and the probe pods, on ttyd's port", () => {
     const res = resources(IN_CLUSTER);
     const [policy] = Object.values(res.kubernetes_network_policy_v1);
     const [deployment] = Object.values(res.kubernetes_deployment_v1);
@@ -197,10 +235,18 @@ describe('TerminalStack: a shell only through Authentik', () => {
     const ports = [{ port: '7681', protocol: 'TCP' }];
     expect(policy.spec.ingress).toStrictEqual([
       {
-        from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'traefik' } }, pod_selector: { match_labels: { 'app.kubernetes.io/name': 'traefik' } } }],
+        from: [
+          {
+            namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'traefik' } },
+            pod_selector: { match_labels: { 'app.kubernetes.io/name': 'traefik' } },
+          },
+        ],
         ports,
       },
-      { from: [{ pod_selector: { match_labels: Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.metadata.labels } }], ports },
+      {
+        from: [{ pod_selector: { match_labels: Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.metadata.labels } }],
+        ports,
+      },
     ]);
   });
 
@@ -208,7 +254,10 @@ describe('TerminalStack: a shell only through Authentik', () => {
     const res = resources({ ...IN_CLUSTER, traefik: { namespace: 'kube-system' } });
     const [policy] = Object.values(res.kubernetes_network_policy_v1);
     expect(policy.spec.ingress[0].from[0].namespace_selector).toStrictEqual({ match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } });
-    const replicas = defined(Object.values(res.kubernetes_service_v1).find((s) => s.metadata.name === 'traefik-replicas'), 'replicas');
+    const replicas = defined(
+      Object.values(res.kubernetes_service_v1).find((s) => s.metadata.name === 'traefik-replicas'),
+      'replicas',
+    );
     expect(replicas.metadata.namespace).toBe('kube-system');
   });
 
@@ -221,7 +270,11 @@ describe('TerminalStack: a shell only through Authentik', () => {
     const services = Object.values(res.kubernetes_service_v1).filter((s) => s.metadata.name.startsWith('terminal'));
     expect(services).toHaveLength(3);
     for (const service of services) expect(service.metadata.annotations['traefik.ingress.kubernetes.io/service.serversscheme']).toBe('https');
-    expect(manifests(res, 'ServersTransport').map((t) => t.spec.certificatesSecrets)).toStrictEqual([['ttyd-client'], ['ttyd-client'], ['ttyd-client']]);
+    expect(manifests(res, 'ServersTransport').map((t) => t.spec.certificatesSecrets)).toStrictEqual([
+      ['ttyd-client'],
+      ['ttyd-client'],
+      ['ttyd-client'],
+    ]);
     const pod = Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.spec;
     const env = Object.fromEntries(pod.container[0].env.map((e) => [e.name, e.value]));
     expect(env.PROBE_ORIGIN_URL).toBe(`https://terminal.${NS}.svc.cluster.local:80`);
@@ -233,7 +286,10 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('routes the Authentik outpost path when the outpost is named, without forward-auth', () => {
     const res = resources({ authentikOutpost: { namespace: 'auth', name: 'ak-outpost', port: 9000 } });
-    const outpost = defined(Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-outpost'), 'outpost');
+    const outpost = defined(
+      Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-outpost'),
+      'outpost',
+    );
     expect(outpost.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBeUndefined();
     expect(outpost.spec.rule[0].http.path[0].path).toBe('/outpost.goauthentik.io/');
   });
@@ -241,7 +297,8 @@ describe('TerminalStack: a shell only through Authentik', () => {
   test('fails on a bad Traefik location, naming each field', () => {
     expect(() => stackJson({ traefik: { namespace: 'Kube System', podSelector: {}, websecurePort: 0 } })).toThrow(
       [
-        'terminal-stack: traefik.namespace "Kube System" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit)',
+        'terminal-stack: traefik.namespace "Kube System" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ' +
+          'ending with a letter or digit)',
         'terminal-stack: traefik.podSelector must name at least one label (an empty selector matches every pod)',
         'terminal-stack: traefik.websecurePort 0 is not a port (an integer from 1 to 65535)',
       ].join('\n'),

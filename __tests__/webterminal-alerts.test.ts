@@ -36,7 +36,9 @@ describe('promtool', () => {
 
   test('the unit tests in __tests__/promtool pass against the emitted rules', () => {
     // webterminal-remediation.test.yaml belongs to remediation-alerts.test.ts (its own rule file).
-    const testFiles = readdirSync(PROMTOOL_TESTS).filter((file) => file.endsWith('.test.yaml') && file !== 'webterminal-remediation.test.yaml').sort();
+    const testFiles = readdirSync(PROMTOOL_TESTS)
+      .filter((file) => file.endsWith('.test.yaml') && file !== 'webterminal-remediation.test.yaml')
+      .sort();
     expect(testFiles).toStrictEqual([
       'traefik-router-parity-v2.test.yaml',
       'traefik-router-parity-v3.test.yaml',
@@ -155,7 +157,7 @@ describe('WebterminalRuleSet', () => {
     expect(set.alerts.map((a) => a.name).sort()).toStrictEqual(Object.values(WebterminalAlertName).sort());
   });
 
-  test('without a runbook base, every alert carries its runbook\'s first steps and no runbook_url', () => {
+  test("without a runbook base, every alert carries its runbook's first steps and no runbook_url", () => {
     const set = new WebterminalRuleSet();
     for (const rule of set.toRuleFile().groups.flatMap((g) => g.rules)) {
       expect(Object.keys(rule.annotations)).not.toContain('runbook_url');
@@ -180,13 +182,9 @@ describe('WebterminalRuleSet', () => {
   });
 
   test('reads the probe run group of push_time_seconds, not the success group', () => {
-    const expr = new WebterminalRuleSet({ probeJob: 'probe-b', probeIntervalSeconds: 120 }).findAlert(
-      'WebterminalProbeStale',
-    )!.expr;
+    const expr = new WebterminalRuleSet({ probeJob: 'probe-b', probeIntervalSeconds: 120 }).findAlert('WebterminalProbeStale')!.expr;
     expect(expr).toBe(
-      'time() - max by (job) (push_time_seconds{job="probe-b", kind=""}) > 240\n' +
-        'or\n' +
-        '-1 * absent(push_time_seconds{job="probe-b", kind=""})',
+      'time() - max by (job) (push_time_seconds{job="probe-b", kind=""}) > 240\n' + 'or\n' + '-1 * absent(push_time_seconds{job="probe-b", kind=""})',
     );
   });
 
@@ -226,19 +224,11 @@ describe('WebterminalRuleSet', () => {
       },
     });
     const token = set.findAlert('WebterminalTokenDegraded')!;
-    expect([token.for, token.severity, token.labels]).toStrictEqual([
-      '20m',
-      'critical',
-      { subsystem: 'terminal', team: 'ops', page: 'yes' },
-    ]);
+    expect([token.for, token.severity, token.labels]).toStrictEqual(['20m', 'critical', { subsystem: 'terminal', team: 'ops', page: 'yes' }]);
     expect(token.expr).toContain(') >= 0.75\n');
     expect(set.findAlert('WebterminalReplicaRouteMissing')!.for).toBe('5m');
     const skew = set.findAlert('TraefikRouterCountSkew')!;
-    expect([skew.severity, skew.labels, skew.expr.endsWith(') > 3')]).toStrictEqual([
-      'info',
-      { subsystem: 'terminal', team: 'ops' },
-      true,
-    ]);
+    expect([skew.severity, skew.labels, skew.expr.endsWith(') > 3')]).toStrictEqual(['info', { subsystem: 'terminal', team: 'ops' }, true]);
   });
 
   test('more alerts and groups can be added to it', () => {
@@ -266,7 +256,8 @@ describe('WebterminalRuleSet', () => {
     ],
     [
       { overrides: { WebterminalProbeStale: { threshold: 100 } } },
-      'alert-rules: alert "WebterminalProbeStale": threshold 100 is not valid (accepted: whole seconds since the last push, at least one probe interval (300))',
+      'alert-rules: alert "WebterminalProbeStale": threshold 100 is not valid (accepted: whole seconds since the last push, at least one ' +
+        'probe interval (300))',
     ],
     [
       { overrides: { TraefikRouterCountSkew: { threshold: -1 } } },
@@ -276,7 +267,10 @@ describe('WebterminalRuleSet', () => {
       { overrides: { WebterminalReplicaRouteMissing: { threshold: 1 } } },
       'alert-rules: alert "WebterminalReplicaRouteMissing": threshold 1 is not valid (this alert has no threshold (accepted: no threshold))',
     ],
-    [{ overrides: { WebterminalProbeStale: { for: '15 m' } } }, 'alert-rules: alert "WebterminalProbeStale": for "15 m" is not a Prometheus duration'],
+    [
+      { overrides: { WebterminalProbeStale: { for: '15 m' } } },
+      'alert-rules: alert "WebterminalProbeStale": for "15 m" is not a Prometheus duration',
+    ],
     [
       { overrides: { WebterminalProbeStale: { severity: 'high' } } },
       'alert-rules: alert "WebterminalProbeStale": severity "high" is not valid (accepted: critical, warning, info)',

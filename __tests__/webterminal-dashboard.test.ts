@@ -12,7 +12,10 @@ import { dashboardQueries } from './support/dashboard-queries';
 import { onlyOf, synthResources, terraformLiteral } from './support/synth';
 
 function configMapOf(props: WebterminalDashboardProps = {}): Record<string, JsonNode> {
-  return onlyOf(synthResources((scope: Construct) => new WebterminalDashboard(scope, 'Dashboard', props)), 'kubernetes_config_map_v1');
+  return onlyOf(
+    synthResources((scope: Construct) => new WebterminalDashboard(scope, 'Dashboard', props)),
+    'kubernetes_config_map_v1',
+  );
 }
 
 function jobVariable(dashboard: { templating: { list: readonly { name: string; current?: unknown }[] } }) {
@@ -22,16 +25,35 @@ function jobVariable(dashboard: { templating: { list: readonly { name: string; c
 describe('WebterminalDashboard', () => {
   test('ships the dashboard in a ConfigMap the kube-prometheus-stack sidecar picks up', () => {
     const map = configMapOf();
-    expect(map.metadata).toStrictEqual({ name: 'webterminal-dashboard', namespace: 'monitoring', labels: { grafana_dashboard: '1' }, annotations: {} });
+    expect(map.metadata).toStrictEqual({
+      name: 'webterminal-dashboard',
+      namespace: 'monitoring',
+      labels: { grafana_dashboard: '1' },
+      annotations: {},
+    });
     const shipped = JSON.parse(terraformLiteral(map.data[WebterminalDashboard.KEY]));
     expect(shipped).toStrictEqual(WEBTERMINAL_DASHBOARD);
     expect(shipped.uid).toBe('webterminal-probe');
   });
 
   test('takes namespace, name, sidecar labels, annotations, and starts the job variable on the probe job', () => {
-    const map = configMapOf({ namespace: 'grafana', name: 'terminal', labels: { dashboards: 'webterminal' }, annotations: { grafana_folder: 'Terminal' }, probeJob: 'probe-b' });
-    expect(map.metadata).toStrictEqual({ name: 'terminal', namespace: 'grafana', labels: { dashboards: 'webterminal' }, annotations: { grafana_folder: 'Terminal' } });
-    expect(jobVariable(JSON.parse(terraformLiteral(map.data[WebterminalDashboard.KEY])))?.current).toStrictEqual({ text: 'probe-b', value: 'probe-b' });
+    const map = configMapOf({
+      namespace: 'grafana',
+      name: 'terminal',
+      labels: { dashboards: 'webterminal' },
+      annotations: { grafana_folder: 'Terminal' },
+      probeJob: 'probe-b',
+    });
+    expect(map.metadata).toStrictEqual({
+      name: 'terminal',
+      namespace: 'grafana',
+      labels: { dashboards: 'webterminal' },
+      annotations: { grafana_folder: 'Terminal' },
+    });
+    expect(jobVariable(JSON.parse(terraformLiteral(map.data[WebterminalDashboard.KEY])))?.current).toStrictEqual({
+      text: 'probe-b',
+      value: 'probe-b',
+    });
   });
 
   test('reports every bad prop at once, before anything is made', () => {
@@ -51,7 +73,13 @@ describe('WebterminalDashboard', () => {
     const queries = dashboardQueries(WEBTERMINAL_DASHBOARD);
     const used = queries.flatMap((query) => query.expr.match(/\b(?:webterminal_probe_|push_)\w+/g) ?? []);
     expect(used.filter((name) => !known.has(name))).toStrictEqual([]);
-    for (const name of [ProbeMetric.replicaStatus, ProbeMetric.replicaRouters, ProbeMetric.checkFailures, ProbeMetric.durationSeconds, ProbeMetric.lastSuccessTimestamp]) {
+    for (const name of [
+      ProbeMetric.replicaStatus,
+      ProbeMetric.replicaRouters,
+      ProbeMetric.checkFailures,
+      ProbeMetric.durationSeconds,
+      ProbeMetric.lastSuccessTimestamp,
+    ]) {
       expect(used).toContain(name);
     }
     expect(queries.some((query) => query.expr.includes('ALERTS{'))).toBe(true);

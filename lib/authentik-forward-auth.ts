@@ -64,7 +64,8 @@ export interface AuthentikForwardAuthProps {
 /**
  * The Traefik `forwardAuth` Middleware that sends every request to Authentik's outpost first, for
  * clusters that do not have it yet. No client-sent `X-authentik-*` header passes it: the listed
- * ones and every one matching {@link AUTHENTIK_HEADERS_REGEX} are replaced by the outpost's answer. Pass {@link AuthentikForwardAuth.ref} to a protected ingress.
+ * ones and every one matching {@link AUTHENTIK_HEADERS_REGEX} are replaced by the outpost's answer.
+ * Pass {@link AuthentikForwardAuth.ref} to a protected ingress.
  */
 export class AuthentikForwardAuth extends Construct {
   /** Reference for ingresses that use this middleware. */
@@ -81,7 +82,8 @@ export class AuthentikForwardAuth extends Construct {
   constructor(scope: Construct, id: string, props: AuthentikForwardAuthProps = {}) {
     super(scope, id);
     this.ref = { namespace: props.namespace ?? 'traefik', name: props.name ?? 'authentik-forward-auth' };
-    this.outpostUrl = props.outpostUrl ?? 'http://ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik';
+    this.outpostUrl =
+      props.outpostUrl ?? 'http://ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik';
     this.trustForwardHeader = props.trustForwardHeader ?? true;
     this.authResponseHeaders = props.authResponseHeaders ?? AUTHENTIK_RESPONSE_HEADERS;
 

@@ -103,7 +103,11 @@ export class AuthentikOutpostRoute extends Construct {
     problems.add(checkDnsLabel('outpost.namespace', this.outpost.namespace));
     problems.add(checkDnsLabel('outpost.name', this.outpost.name));
     problems.add(checkPort('outpost.port', this.outpost.port));
-    problems.add(this.kind === 'Ingress' || this.kind === 'IngressRoute' ? undefined : `kind ${JSON.stringify(this.kind)} is not one of "Ingress", "IngressRoute"`);
+    problems.add(
+      this.kind === 'Ingress' || this.kind === 'IngressRoute'
+        ? undefined
+        : `kind ${JSON.stringify(this.kind)} is not one of "Ingress", "IngressRoute"`,
+    );
     problems.addAll(checkMetadata('labels', 'labels', labels));
     problems.throwIfAny();
 
@@ -153,7 +157,11 @@ export class AuthentikOutpostRoute extends Construct {
         rule: [
           {
             host: props.host,
-            http: { path: [{ path: AUTHENTIK_OUTPOST_PATH, pathType: 'Prefix', backend: { service: { name: this.name, port: { number: this.outpost.port } } } }] },
+            http: {
+              path: [
+                { path: AUTHENTIK_OUTPOST_PATH, pathType: 'Prefix', backend: { service: { name: this.name, port: { number: this.outpost.port } } } },
+              ],
+            },
           },
         ],
       },

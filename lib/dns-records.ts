@@ -70,7 +70,6 @@ export interface DnsRecordEntry {
   readonly recordId?: string;
 }
 
-
 /** Construct id of the stack's Cloudflare provider: one per stack, shared by every host. */
 const PROVIDER_ID = 'Cloudflare';
 
@@ -139,8 +138,8 @@ export class DnsRecords extends Construct {
   private static check(props: DnsRecordsProps, ttl: number, problems: Problems): void {
     problems.add(checkDnsName('host', props.host));
     for (const p of checkDnsOptions(props, 'dns.')) problems.add(p);
-    if (props.mode === 'proxied') problems.add(ttl === 1 ? undefined : `dns.ttl ${ttl} is not allowed for proxied records: Cloudflare requires 1 (automatic)`);
+    if (props.mode === 'proxied')
+      problems.add(ttl === 1 ? undefined : `dns.ttl ${ttl} is not allowed for proxied records: Cloudflare requires 1 (automatic)`);
     else problems.add(checkInteger('dns.ttl', ttl, 60, 86400));
   }
 }
-

@@ -59,4 +59,3 @@ export class ImportBlocks extends TerraformElement {
 function address(resource: TerraformResource): string {
   return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 }
-

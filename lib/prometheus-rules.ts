@@ -95,21 +95,28 @@ export class PrometheusRules extends Construct {
     problems.add(checkDnsLabel('namespace', this.namespace));
     problems.add(checkDnsName('name', this.name, 'object'));
     problems.addAll(checkMetadata('labels', 'labels', this.labels));
-    problems.add(/^[-._a-zA-Z0-9]{1,253}$/.test(this.configMapKey) ? undefined : `configMapKey ${JSON.stringify(this.configMapKey)} is not a valid ConfigMap key (letters, digits, '-', '_' and '.')`);
+    problems.add(
+      /^[-._a-zA-Z0-9]{1,253}$/.test(this.configMapKey)
+        ? undefined
+        : `configMapKey ${JSON.stringify(this.configMapKey)} is not a valid ConfigMap key (letters, digits, '-', '_' and '.')`,
+    );
     problems.throwIfAny();
     // Judged once the tree is complete: alerts may still be added to the set after this.
-    this.node.addValidation({ validate: () => (this.ruleSet.alerts.length === 0 ? ['prometheus-rules: ruleSet has no alerts (give a rule set with at least one alert)'] : []) });
+    this.node.addValidation({
+      validate: () => (this.ruleSet.alerts.length === 0 ? ['prometheus-rules: ruleSet has no alerts (give a rule set with at least one alert)'] : []),
+    });
 
-    this.resource = (props.prometheusRule ?? true)
-      ? new Manifest(this, 'Resource', {
-          manifest: {
-            apiVersion: 'monitoring.coreos.com/v1',
-            kind: 'PrometheusRule',
-            metadata: { name: this.name, namespace: this.namespace, labels: { ...this.labels } },
-            spec: Lazy.anyValue({ produce: () => escapeTemplates(this.ruleFile) }),
-          },
-        })
-      : undefined;
+    this.resource =
+      (props.prometheusRule ?? true)
+        ? new Manifest(this, 'Resource', {
+            manifest: {
+              apiVersion: 'monitoring.coreos.com/v1',
+              kind: 'PrometheusRule',
+              metadata: { name: this.name, namespace: this.namespace, labels: { ...this.labels } },
+              spec: Lazy.anyValue({ produce: () => escapeTemplates(this.ruleFile) }),
+            },
+          })
+        : undefined;
 
     this.configMap = props.configMap
       ? new ConfigMapV1(this, 'ConfigMap', {
@@ -119,4 +126,3 @@ export class PrometheusRules extends Construct {
       : undefined;
   }
 }
-

@@ -238,11 +238,21 @@ export class ProtectedIngress extends Construct {
     problems.add(checkDnsName('tlsSecretName', this.tlsSecretName, 'object'));
     problems.addAll(checkMetadata('labels', 'labels', this.labels));
     problems.addAll(checkMetadata('annotations', 'annotations', this.extraAnnotations, Object.values(Annotations)));
-    problems.add(props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute' ? undefined : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`);
-    problems.add(AUTH_POSTURES.includes(this.auth) ? undefined : `auth ${JSON.stringify(this.auth)} is not one of ${AUTH_POSTURES.map((p) => JSON.stringify(p)).join(', ')}`);
+    problems.add(
+      props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute'
+        ? undefined
+        : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`,
+    );
+    problems.add(
+      AUTH_POSTURES.includes(this.auth)
+        ? undefined
+        : `auth ${JSON.stringify(this.auth)} is not one of ${AUTH_POSTURES.map((p) => JSON.stringify(p)).join(', ')}`,
+    );
     problems.add(checkAuthReason(this.auth, this.authReason));
     if (props.servesShell ?? false) problems.add(checkShellPosture(this.auth));
-    this.removedClientHeaders.forEach((h, i) => problems.add(/^[A-Za-z0-9-]+$/.test(h) ? undefined : `removeClientHeaders[${i}] ${JSON.stringify(h)} is not an HTTP header name`));
+    this.removedClientHeaders.forEach((h, i) =>
+      problems.add(/^[A-Za-z0-9-]+$/.test(h) ? undefined : `removeClientHeaders[${i}] ${JSON.stringify(h)} is not an HTTP header name`),
+    );
     this.middlewares.forEach((m, i) => {
       problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));
@@ -328,7 +338,14 @@ export class ProtectedIngress extends Construct {
       kind: 'Rule',
       match,
       middlewares: middlewares.map((m) => ({ name: m.name, namespace: m.namespace })),
-      services: [{ name: service.name, port: service.port, ...(service.scheme === 'https' ? { scheme: 'https' } : {}), ...(service.serversTransport !== undefined ? { serversTransport: service.serversTransport } : {}) }],
+      services: [
+        {
+          name: service.name,
+          port: service.port,
+          ...(service.scheme === 'https' ? { scheme: 'https' } : {}),
+          ...(service.serversTransport !== undefined ? { serversTransport: service.serversTransport } : {}),
+        },
+      ],
     };
   }
 
@@ -350,4 +367,3 @@ export class ProtectedIngress extends Construct {
     });
   }
 }
-

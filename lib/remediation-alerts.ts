@@ -97,7 +97,8 @@ export function remediationAlertGroup(props: RemediationAlertsProps = {}): Alert
         expr: `max by (${by}) (\n  max_over_time(${series([RemediationResult.evicted, RemediationResult.dryRun])}[${formatDuration(notice)}])\n) > 0`,
         summary: 'The probe replaced a Traefik replica that lost the web terminal route.',
         description:
-          `{{ if eq $labels.${ProbeLabel.result} "${RemediationResult.dryRun}" }}Dry run: the probe would have evicted{{ else }}The probe evicted{{ end }} ` +
+          `{{ if eq $labels.${ProbeLabel.result} "${RemediationResult.dryRun}" }}Dry run: the probe would have evicted{{ else }}The probe ` +
+          `evicted{{ end }} ` +
           `Traefik pod {{ $labels.${ProbeLabel.pod} }} ({{ $labels.${ProbeLabel.replica} }}), the only replica failing the route checks, ` +
           `within the last ${formatDuration(notice)}.`,
       }),

@@ -53,8 +53,7 @@ function traefikRouterCountSkew(config: ResolvedWebterminalAlertsProps): AlertDe
     severity: 'warning',
     for: '10m',
     threshold: 0,
-    thresholdProblem: (gap) =>
-      Number.isInteger(gap) && gap >= 0 ? undefined : 'accepted: a whole number of routers ≥ 0',
+    thresholdProblem: (gap) => (Number.isInteger(gap) && gap >= 0 ? undefined : 'accepted: a whole number of routers ≥ 0'),
     summary: 'Traefik replicas disagree on how many routers they have.',
     description:
       `Traefik replica {{ $labels.${config.parityReplicaLabel} }} lacks {{ $value }} of the routers ` +
@@ -75,9 +74,6 @@ export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}
 function routerParityGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
   return new AlertGroup({
     name: WebterminalGroupName.traefikRouterParity,
-    alerts: [
-      alertProps(traefikRouterCountSkew(config), config, 'traefik'),
-      alertProps(traefikRouterInventoryFailing(config), config, 'traefik'),
-    ],
+    alerts: [alertProps(traefikRouterCountSkew(config), config, 'traefik'), alertProps(traefikRouterInventoryFailing(config), config, 'traefik')],
   });
 }

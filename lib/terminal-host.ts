@@ -97,9 +97,10 @@ export class TerminalHost extends Construct {
     // A created middleware removes every X-authentik-* itself (authResponseHeadersRegex), so only a
     // ttyd header outside that pattern is left to remove; an existing middleware is unknown, so a
     // headers middleware before it removes them all, the one ttyd trusts included.
-    const removeClientHeaders = (props.authMiddlewareCreated ?? false)
-      ? [this.ttyd.authHeader].filter((h) => !isAuthentikHeader(h))
-      : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
+    const removeClientHeaders =
+      (props.authMiddlewareCreated ?? false)
+        ? [this.ttyd.authHeader].filter((h) => !isAuthentikHeader(h))
+        : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
     this.ingress = new ProtectedIngress(this, 'Ingress', {
       name: props.name,
       namespace: props.namespace,

@@ -320,7 +320,13 @@ export class TerminalStack extends TerraformStack {
     const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
 
     // Validate: every problem at once, before anything is made
-    validateStackProps(props, { namespace: this.namespace, stateBackend: this.stateBackend, kubeConfigPath: this.kubeConfigPath, traefik: this.traefik, labels });
+    validateStackProps(props, {
+      namespace: this.namespace,
+      stateBackend: this.stateBackend,
+      kubeConfigPath: this.kubeConfigPath,
+      traefik: this.traefik,
+      labels,
+    });
 
     // Provider, state and namespace
     new KubernetesProvider(this, 'Kubernetes', { configPath: this.kubeConfigPath, configContext: props.kubeContext });
@@ -368,9 +374,15 @@ export class TerminalStack extends TerraformStack {
   }
 
   /** The Authentik middleware (when created), the terminal's host and the mirror's. */
-  private makeHosts(props: TerminalStackProps, namespace: string): { authMiddleware?: AuthentikForwardAuth; mainHost: TerminalHost; mirrorHost?: TerminalHost } {
+  private makeHosts(
+    props: TerminalStackProps,
+    namespace: string,
+  ): { authMiddleware?: AuthentikForwardAuth; mainHost: TerminalHost; mirrorHost?: TerminalHost } {
     const authMiddlewareRef = props.authMiddlewareRef ?? DEFAULT_AUTH_MIDDLEWARE;
-    const authMiddleware = props.createAuthMiddleware ?? false ? new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl }) : undefined;
+    const authMiddleware =
+      (props.createAuthMiddleware ?? false)
+        ? new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl })
+        : undefined;
     const hostProps = {
       namespace,
       ingressKind: props.ingressKind,
@@ -384,7 +396,12 @@ export class TerminalStack extends TerraformStack {
       authMiddlewareCreated: authMiddleware !== undefined,
     };
     // Id `Default` keeps the main host's resources at the Terraform addresses they always had.
-    const mainHost = new TerminalHost(this, 'Default', { ...hostProps, host: props.host, backend: props.ttydBackend, tlsSecretName: props.tlsSecretName ?? 'terminal-tls' });
+    const mainHost = new TerminalHost(this, 'Default', {
+      ...hostProps,
+      host: props.host,
+      backend: props.ttydBackend,
+      tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
+    });
     if (props.mirror === undefined || props.ttydBackend.externalAddress === undefined) return { authMiddleware, mainHost };
     const name = props.mirror.name ?? `${mainHost.ttyd.name}-ro`;
     const mirrorHost = new TerminalHost(this, 'Mirror', {
@@ -392,7 +409,11 @@ export class TerminalStack extends TerraformStack {
       name,
       host: props.mirror.host,
       // The mirror is a second ttyd on the same host: the same boundary (mutual TLS) applies.
-      backend: TtydBackend.externalHost({ address: props.ttydBackend.externalAddress, port: props.mirror.hostPort, mutualTls: mainHost.ttyd.mutualTls }),
+      backend: TtydBackend.externalHost({
+        address: props.ttydBackend.externalAddress,
+        port: props.mirror.hostPort,
+        mutualTls: mainHost.ttyd.mutualTls,
+      }),
       tlsSecretName: props.mirror.tlsSecretName ?? `${name}-tls`,
     });
     return { authMiddleware, mainHost, mirrorHost };
@@ -420,7 +441,14 @@ export class TerminalStack extends TerraformStack {
       paritySource: options.paritySource ?? (this.probe?.routerInventory ? 'inventory' : 'traefik-v3'),
     });
     if (this.probe !== undefined && this.probe.remediationMode !== 'off') {
-      ruleSet.addGroup(remediationAlertGroup({ probeJob: this.probe.job, probeIntervalSeconds: this.probe.intervalSeconds, runbookBaseUrl: options.runbookBaseUrl, labels: options.labels }));
+      ruleSet.addGroup(
+        remediationAlertGroup({
+          probeJob: this.probe.job,
+          probeIntervalSeconds: this.probe.intervalSeconds,
+          runbookBaseUrl: options.runbookBaseUrl,
+          labels: options.labels,
+        }),
+      );
     }
     return ruleSet;
   }
@@ -458,7 +486,12 @@ export class TerminalStack extends TerraformStack {
     const keys = wanted.map(key);
     const unknown = skip.filter((entry) => !keys.includes(entry));
     if (unknown.length > 0) {
-      throw new ValidationError('terminal-stack', unknown.map((entry) => `adoptSkip ${JSON.stringify(entry)} is not an import of this stack (accepted: ${keys.map((k) => JSON.stringify(k)).join(', ')})`));
+      throw new ValidationError(
+        'terminal-stack',
+        unknown.map(
+          (entry) => `adoptSkip ${JSON.stringify(entry)} is not an import of this stack (accepted: ${keys.map((k) => JSON.stringify(k)).join(', ')})`,
+        ),
+      );
     }
     for (const entry of wanted) if (!skip.includes(key(entry))) imports.add(...entry);
     return imports;
@@ -473,7 +506,9 @@ export class TerminalStack extends TerraformStack {
     if (service !== undefined) return { path, service, stripPrefix };
     const address = ttyd.externalAddress;
     if (address === undefined) {
-      throw new ValidationError('terminal-stack', [`route ${JSON.stringify(path)} has hostPort ${hostPort}, which needs ttyd on an external host; give service instead`]);
+      throw new ValidationError('terminal-stack', [
+        `route ${JSON.stringify(path)} has hostPort ${hostPort}, which needs ttyd on an external host; give service instead`,
+      ]);
     }
     const slug = routeSlug(path);
     const sibling = new TtydService(this, `Route-${slug}`, {
@@ -517,16 +552,35 @@ function validateStackProps(props: TerminalStackProps, r: ResolvedStackProps): v
   problems.add(checkDnsLabel('namespace', r.namespace));
   problems.addAll(checkMetadata('namespaceLabels', 'labels', r.labels));
   problems.add(checkNonEmpty('kubeConfigPath', r.kubeConfigPath));
-  problems.add(r.stateBackend === 'local' || r.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(r.stateBackend)} is not one of "local", "pg"`);
-  problems.add(SYSTEM_NAMESPACES.includes(r.namespace) ? `namespace ${JSON.stringify(r.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give one of its own` : undefined);
-  problems.add(props.enableAlerts === true && props.enableProbe === false ? 'enableAlerts is on with enableProbe off: the staleness alert would fire forever; turn both on or both off' : undefined);
-  for (const p of routePathProblems((props.routes ?? []).map((route) => route.path), 'terminal')) problems.add(p.message);
+  problems.add(
+    r.stateBackend === 'local' || r.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(r.stateBackend)} is not one of "local", "pg"`,
+  );
+  problems.add(
+    SYSTEM_NAMESPACES.includes(r.namespace)
+      ? `namespace ${JSON.stringify(r.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give ` +
+          `one of its own`
+      : undefined,
+  );
+  problems.add(
+    props.enableAlerts === true && props.enableProbe === false
+      ? 'enableAlerts is on with enableProbe off: the staleness alert would fire forever; turn both on or both off'
+      : undefined,
+  );
+  for (const p of routePathProblems(
+    (props.routes ?? []).map((route) => route.path),
+    'terminal',
+  ))
+    problems.add(p.message);
   problems.add(checkShellPosture(props.auth ?? 'required'));
   problems.addAll(traefikLocationProblems('traefik', r.traefik));
   (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.addAll(checkMetadata(`namespaceIgnoredLabels[${i}]`, 'labels', { [key]: '' })));
   const dnsHosts = [props.host, ...(props.mirror !== undefined ? [props.mirror.host] : [])];
   for (const host of Object.keys(props.dns?.recordIds ?? {})) {
-    problems.add(dnsHosts.includes(host) ? undefined : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`);
+    problems.add(
+      dnsHosts.includes(host)
+        ? undefined
+        : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`,
+    );
   }
   if (props.mirror !== undefined && props.ttydBackend.externalAddress === undefined) {
     problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);

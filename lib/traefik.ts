@@ -1,4 +1,3 @@
-
 /**
  * Traefik CRD plumbing shared by the constructs that route through Traefik.
  *
@@ -55,4 +54,3 @@ export const ServiceAnnotations = {
   /** The ServersTransport Traefik uses for the Service, as `<namespace>-<name>@kubernetescrd`. */
   serversTransport: 'traefik.ingress.kubernetes.io/service.serverstransport',
 } as const;
-

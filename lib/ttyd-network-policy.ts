@@ -65,7 +65,11 @@ export class TtydNetworkPolicy extends Construct {
     const problems = new Problems('ttyd-network-policy');
     problems.add(checkDnsLabel('name', this.name));
     problems.add(checkDnsLabel('namespace', this.namespace));
-    problems.add(Object.keys(props.podSelector).length > 0 ? checkMetadata('podSelector', 'labels', props.podSelector)[0] : 'podSelector must name at least one label (an empty selector would cover every pod in the namespace)');
+    problems.add(
+      Object.keys(props.podSelector).length > 0
+        ? checkMetadata('podSelector', 'labels', props.podSelector)[0]
+        : 'podSelector must name at least one label (an empty selector would cover every pod in the namespace)',
+    );
     problems.add(this.ports.length > 0 ? undefined : 'ports must name at least one port');
     this.ports.forEach((p, i) => problems.add(checkPort(`ports[${i}]`, p)));
     for (const problem of traefikLocationProblems('traefik', this.traefik)) problems.add(problem);
@@ -91,9 +95,15 @@ export class TtydNetworkPolicy extends Construct {
    */
   public allowPods(podSelector: Record<string, string>): Record<string, string> {
     const problems = new Problems('ttyd-network-policy');
-    problems.add(Object.keys(podSelector).length > 0 ? checkMetadata('allowPods', 'labels', podSelector)[0] : 'allowPods must name at least one label (an empty selector admits every pod in the namespace)');
+    problems.add(
+      Object.keys(podSelector).length > 0
+        ? checkMetadata('allowPods', 'labels', podSelector)[0]
+        : 'allowPods must name at least one label (an empty selector admits every pod in the namespace)',
+    );
     const key = JSON.stringify(Object.entries(podSelector).sort());
-    problems.add(this.pods.some((p) => JSON.stringify(Object.entries(p).sort()) === key) ? `allowPods ${JSON.stringify(podSelector)} is given twice` : undefined);
+    problems.add(
+      this.pods.some((p) => JSON.stringify(Object.entries(p).sort()) === key) ? `allowPods ${JSON.stringify(podSelector)} is given twice` : undefined,
+    );
     problems.throwIfAny();
     this.pods.push({ ...podSelector });
     return podSelector;

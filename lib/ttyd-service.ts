@@ -1,7 +1,16 @@
 import { Construct } from 'constructs';
 import { DeploymentV1, EndpointsV1, ServiceV1 } from './private/cdktf';
 import { ServiceAnnotations } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkHostAddress, checkInteger, checkPinnedImage, checkPort, checkMetadata } from './private/validation';
+import {
+  Problems,
+  checkDnsLabel,
+  checkDnsName,
+  checkHostAddress,
+  checkInteger,
+  checkPinnedImage,
+  checkPort,
+  checkMetadata,
+} from './private/validation';
 import { middlewareAnnotationValue, traefikServersTransport } from './private/traefik';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
@@ -196,11 +205,17 @@ class ExternalTtyd extends TtydBackend {
     // Traefik checks ttyd's certificate against the CA and presents the client certificate; both come
     // from the one Secret (`certificatesSecrets` reads tls.crt/tls.key, `rootCAsSecrets` ca.crt).
     const ref = { namespace: scope.namespace, name: scope.name };
-    traefikServersTransport(scope, 'ServersTransport', ref, {
-      serverName: this.mutualTls.serverName ?? `${scope.name}.${scope.namespace}.svc.cluster.local`,
-      certificatesSecrets: [this.mutualTls.clientCertSecret],
-      rootCAsSecrets: [this.mutualTls.clientCertSecret],
-    }, scope.labels);
+    traefikServersTransport(
+      scope,
+      'ServersTransport',
+      ref,
+      {
+        serverName: this.mutualTls.serverName ?? `${scope.name}.${scope.namespace}.svc.cluster.local`,
+        certificatesSecrets: [this.mutualTls.clientCertSecret],
+        rootCAsSecrets: [this.mutualTls.clientCertSecret],
+      },
+      scope.labels,
+    );
     return {
       annotations: { [ServiceAnnotations.serversScheme]: 'https', [ServiceAnnotations.serversTransport]: middlewareAnnotationValue(ref) },
       serversTransport: ref.name,
@@ -233,7 +248,11 @@ class InClusterTtyd extends TtydBackend {
     this.runAsUser = options.runAsUser ?? 1000;
     this.runAsGroup = options.runAsGroup ?? this.runAsUser;
     this.resources = {
-      requests: { cpu: options.cpuRequest ?? '50m', memory: options.memoryRequest ?? '64Mi', 'ephemeral-storage': options.ephemeralStorageRequest ?? '64Mi' },
+      requests: {
+        cpu: options.cpuRequest ?? '50m',
+        memory: options.memoryRequest ?? '64Mi',
+        'ephemeral-storage': options.ephemeralStorageRequest ?? '64Mi',
+      },
       limits: { cpu: options.cpuLimit ?? '1', memory: options.memoryLimit ?? '512Mi', 'ephemeral-storage': options.ephemeralStorageLimit ?? '1Gi' },
     };
   }
@@ -288,7 +307,12 @@ class InClusterTtyd extends TtydBackend {
                   timeoutSeconds: 2,
                 },
                 resources: this.resources,
-                securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } },
+                securityContext: {
+                  readOnlyRootFilesystem: true,
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  capabilities: { drop: ['ALL'] },
+                },
                 volumeMount: [
                   { name: 'home', mountPath: TTYD_HOME },
                   { name: 'tmp', mountPath: '/tmp' },

@@ -31,9 +31,24 @@ function degradedDefinition(
 
 /** The three share-of-runs alerts differ only in name, severity, checks and wording. */
 const DEGRADED_ALERTS: readonly { alert: string; severity: Severity; checks: readonly string[]; what: string }[] = [
-  { alert: WebterminalAlertName.tokenDegraded, severity: 'warning', checks: [ProbeCheck.edgeToken], what: 'public /token request of the web terminal' },
-  { alert: WebterminalAlertName.websocketDegraded, severity: 'critical', checks: [ProbeCheck.edgeWs], what: 'public WebSocket upgrade of the web terminal' },
-  { alert: WebterminalAlertName.ttydUnreachable, severity: 'critical', checks: [ProbeCheck.originToken, ProbeCheck.originWs], what: 'in-cluster check of ttyd' },
+  {
+    alert: WebterminalAlertName.tokenDegraded,
+    severity: 'warning',
+    checks: [ProbeCheck.edgeToken],
+    what: 'public /token request of the web terminal',
+  },
+  {
+    alert: WebterminalAlertName.websocketDegraded,
+    severity: 'critical',
+    checks: [ProbeCheck.edgeWs],
+    what: 'public WebSocket upgrade of the web terminal',
+  },
+  {
+    alert: WebterminalAlertName.ttydUnreachable,
+    severity: 'critical',
+    checks: [ProbeCheck.originToken, ProbeCheck.originWs],
+    what: 'in-cluster check of ttyd',
+  },
 ];
 
 /**

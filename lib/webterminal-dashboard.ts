@@ -149,7 +149,11 @@ export class WebterminalDashboard extends Construct {
     problems.add(checkDnsLabel('namespace', this.namespace));
     problems.add(checkDnsName('name', this.name, 'object'));
     problems.addAll(checkMetadata('labels', 'labels', this.labels));
-    problems.add(Object.keys(this.labels).length === 0 ? 'labels {} is empty (the sidecar finds dashboards by a label; give at least one, e.g. { grafana_dashboard: "1" })' : undefined);
+    problems.add(
+      Object.keys(this.labels).length === 0
+        ? 'labels {} is empty (the sidecar finds dashboards by a label; give at least one, e.g. { grafana_dashboard: "1" })'
+        : undefined,
+    );
     problems.add(Token.isUnresolved(this.probeJob) ? undefined : checkNonEmpty('probeJob', this.probeJob));
     problems.throwIfAny();
 
@@ -164,6 +168,8 @@ export class WebterminalDashboard extends Construct {
 
 /** The dashboard with its `job` variable starting on `job`. */
 function dashboardForJob(dashboard: GrafanaDashboardJson, job: string): GrafanaDashboardJson {
-  const list = dashboard.templating.list.map((variable) => (variable.name === 'job' ? { ...variable, current: { text: job, value: job } } : variable));
+  const list = dashboard.templating.list.map((variable) =>
+    variable.name === 'job' ? { ...variable, current: { text: job, value: job } } : variable,
+  );
   return { ...dashboard, templating: { ...dashboard.templating, list } };
 }

@@ -4,7 +4,18 @@ import { ConfigMapV1, CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, Servic
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './private/schedule';
 import { TraefikLocation } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkPinnedImage, checkPort, redactUrl, checkMetadata } from './private/validation';
+import {
+  Problems,
+  checkDnsLabel,
+  checkDnsName,
+  checkHostNameOrAddress,
+  checkHttpUrl,
+  checkInteger,
+  checkPinnedImage,
+  checkPort,
+  redactUrl,
+  checkMetadata,
+} from './private/validation';
 import { PROBE_SCRIPT_FILE, probeFiles } from './private/probe-files';
 import { escapeTemplates } from './private/templates';
 import { resolveTraefikLocation } from './private/traefik';
@@ -464,7 +475,10 @@ function validateProbeProps(r: ResolvedProbeProps): void {
   if (r.mirrorEdgeUrl !== undefined) problems.add(checkHttpUrl('mirrorEdgeUrl', r.mirrorEdgeUrl));
   problems.add(checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl));
   if (checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl) === undefined && !/^https?:\/\/[^/]+\/?$/.test(r.pushgatewayUrl)) {
-    problems.add(`pushgatewayUrl ${JSON.stringify(redactUrl(r.pushgatewayUrl))} has a path, query or fragment; give the base URL (the probe adds /metrics/job/...)`);
+    problems.add(
+      `pushgatewayUrl ${JSON.stringify(redactUrl(r.pushgatewayUrl))} has a path, query or fragment; give the base URL (the probe adds ` +
+        `/metrics/job/...)`,
+    );
   }
   if (r.credentials !== undefined) {
     problems.add(checkDnsName('pushgatewayCredentialsSecret.name', r.credentials.name, 'object'));
@@ -474,7 +488,9 @@ function validateProbeProps(r: ResolvedProbeProps): void {
   if (r.explicitReplicas !== undefined && r.explicitReplicas !== '') {
     r.explicitReplicas.split(',').forEach((entry, i) => problems.add(checkHostNameOrAddress(`replicas[${i}]`, entry.trim())));
   }
-  problems.add(/^[A-Za-z0-9_.:-]+$/.test(r.job) ? undefined : `job ${JSON.stringify(r.job)} is not a Pushgateway job name (letters, digits, '_', '.', ':', '-')`);
+  problems.add(
+    /^[A-Za-z0-9_.:-]+$/.test(r.job) ? undefined : `job ${JSON.stringify(r.job)} is not a Pushgateway job name (letters, digits, '_', '.', ':', '-')`,
+  );
   problems.add(checkInteger('samples', r.samples, 1, 100));
   problems.add(checkInteger('timeoutSeconds', r.timeoutSeconds, 1));
   problems.add(checkInteger('deadlineSeconds', r.deadlineSeconds, 1));
@@ -485,18 +501,23 @@ function validateProbeProps(r: ResolvedProbeProps): void {
   problems.addAll(checkMetadata('labels', 'labels', r.labels));
   if (r.originTls !== undefined) problems.add(checkDnsName('originClientCertSecret', r.originTls, 'object'));
   if (r.authentikHost !== undefined) problems.add(checkDnsName('authentikHost', r.authentikHost));
-  if (r.routerInventory && r.replicas === '') problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
+  if (r.routerInventory && r.replicas === '')
+    problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
   if (!REMEDIATION_MODES.includes(r.remediationMode)) {
     problems.add(`remediation.mode ${JSON.stringify(r.remediationMode)} is not one of ${REMEDIATION_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
   }
   problems.add(checkInteger('remediation.afterRuns', r.remediationAfterRuns, 1, 100));
   problems.add(checkInteger('remediation.minIntervalSeconds', r.remediationMinIntervalSeconds, 60, 7 * 86400));
-  if (r.remediating && r.replicas === '') problems.add(`remediation.mode "${r.remediationMode}" needs replicas (or createReplicaService): the per-replica checks name the replica to evict`);
+  if (r.remediating && r.replicas === '')
+    problems.add(
+      `remediation.mode "${r.remediationMode}" needs replicas (or createReplicaService): the per-replica checks name the replica to evict`,
+    );
   if (r.remediating && !r.createReplicaService) {
     problems.add(checkDnsLabel('replicaServiceNamespace', r.replicaServiceNamespace));
     problems.addAll(checkMetadata('replicaServiceSelector', 'labels', r.replicaServiceSelector));
   }
-  if (r.remediating && Object.keys(r.replicaServiceSelector).length === 0) problems.add('replicaServiceSelector is empty: remediation would match every pod in the namespace');
+  if (r.remediating && Object.keys(r.replicaServiceSelector).length === 0)
+    problems.add('replicaServiceSelector is empty: remediation would match every pod in the namespace');
   if (r.createReplicaService) {
     problems.add(checkDnsLabel('replicaServiceName', r.replicaServiceName));
     problems.add(checkDnsLabel('replicaServiceNamespace', r.replicaServiceNamespace));
@@ -506,7 +527,10 @@ function validateProbeProps(r: ResolvedProbeProps): void {
   if (typeof r.parsedSchedule === 'string') problems.add(r.parsedSchedule);
   else problems.add(unsteadyReason('schedule', r.parsedSchedule));
   if (typeof r.parsedSchedule !== 'string' && r.worstRunSeconds + 2 > r.intervalSeconds) {
-    problems.add(`deadlineSeconds ${r.deadlineSeconds} (plus timeoutSeconds ${r.timeoutSeconds} for the push) is not below the schedule's interval of ${r.intervalSeconds} s ("${r.schedule}")`);
+    problems.add(
+      `deadlineSeconds ${r.deadlineSeconds} (plus timeoutSeconds ${r.timeoutSeconds} for the push) is not below the schedule's interval of ` +
+        `${r.intervalSeconds} s ("${r.schedule}")`,
+    );
   }
   problems.throwIfAny();
 }
@@ -542,7 +566,9 @@ function probeEnvironment(r: ResolvedProbeProps): Record<string, string> {
           PROBE_REMEDIATE_AFTER_RUNS: String(r.remediationAfterRuns),
           PROBE_REMEDIATE_MIN_INTERVAL_SECONDS: String(r.remediationMinIntervalSeconds),
           PROBE_REPLICA_NAMESPACE: r.replicaServiceNamespace,
-          PROBE_REPLICA_SELECTOR: Object.entries(r.replicaServiceSelector).map(([key, value]) => `${key}=${value}`).join(','),
+          PROBE_REPLICA_SELECTOR: Object.entries(r.replicaServiceSelector)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(','),
         }
       : {}),
     ...(r.mirrorEdgeUrl !== undefined ? { PROBE_MIRROR_EDGE_URL: r.mirrorEdgeUrl } : {}),
@@ -550,7 +576,12 @@ function probeEnvironment(r: ResolvedProbeProps): Record<string, string> {
 }
 
 /** The probe pod: one read-only, non-root container running the script from the ConfigMap. */
-function probePodSpec(r: ResolvedProbeProps, environment: Readonly<Record<string, string>>, configMapName: string, serviceAccountName: string | undefined) {
+function probePodSpec(
+  r: ResolvedProbeProps,
+  environment: Readonly<Record<string, string>>,
+  configMapName: string,
+  serviceAccountName: string | undefined,
+) {
   const credentials = r.credentials;
   return {
     restartPolicy: 'Never',
@@ -558,7 +589,12 @@ function probePodSpec(r: ResolvedProbeProps, environment: Readonly<Record<string
     ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
     automountServiceAccountToken: r.remediating,
     enableServiceLinks: false,
-    securityContext: { runAsNonRoot: true, runAsUser: String(r.runAsUser), runAsGroup: String(r.runAsUser), seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: String(r.runAsUser),
+      runAsGroup: String(r.runAsUser),
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     container: [
       {
         name: 'probe',
@@ -569,15 +605,24 @@ function probePodSpec(r: ResolvedProbeProps, environment: Readonly<Record<string
           ...(credentials === undefined
             ? []
             : [
-                { name: 'PROBE_PUSHGATEWAY_USERNAME', valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.usernameKey ?? 'username' } } },
-                { name: 'PROBE_PUSHGATEWAY_PASSWORD', valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.passwordKey ?? 'password' } } },
+                {
+                  name: 'PROBE_PUSHGATEWAY_USERNAME',
+                  valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.usernameKey ?? 'username' } },
+                },
+                {
+                  name: 'PROBE_PUSHGATEWAY_PASSWORD',
+                  valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.passwordKey ?? 'password' } },
+                },
               ]),
         ],
         // Measured peak RSS of a run: 52 MiB (healthy, 3 replicas, inventory on) and 52 MiB
         // against a black hole; an empty node process is 40 MiB (bench/probe.ts, node 20).
         // The request covers the peak; the limit leaves room for musl and slow networks.
         // The probe writes nothing (read-only root); the ephemeral-storage limit bounds its logs.
-        resources: { requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '64Mi' } },
+        resources: {
+          requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' },
+          limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+        },
         securityContext: {
           readOnlyRootFilesystem: true,
           allowPrivilegeEscalation: false,

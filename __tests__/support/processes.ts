@@ -13,8 +13,7 @@ for (const dir of ['/usr/sbin', '/sbin']) {
   if (!(process.env.PATH ?? '').split(':').includes(dir)) process.env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:${dir}`;
 }
 
-export const INSTALL_HINT =
-  'apt-get install -y --no-install-recommends prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl';
+export const INSTALL_HINT = 'apt-get install -y --no-install-recommends prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl';
 
 /** Fails with the install command when a program the tests need is missing. */
 export function requireBinaries(...names: string[]): void {
@@ -165,7 +164,7 @@ export class ManagedProcess {
       });
     } catch (error) {
       await this.stop();
-      throw new Error(`${this.name} did not become ready (${what}): ${(error as Error).message}\n${this.output}`);
+      throw new Error(`${this.name} did not become ready (${what}): ${(error as Error).message}\n${this.output}`, { cause: error });
     }
   }
 

@@ -41,7 +41,10 @@ export function manifestsOf(resources: Resources, kind: string): JsonNode[] {
  */
 export function terraformLiteral(text: string): string {
   const unescaped = text.match(/(^|[^$%])[$%]\{/);
-  if (unescaped) throw new Error(`Terraform would read a template at ${JSON.stringify(text.slice(Math.max(0, (unescaped.index ?? 0) - 20), (unescaped.index ?? 0) + 20))}`);
+  if (unescaped)
+    throw new Error(
+      `Terraform would read a template at ${JSON.stringify(text.slice(Math.max(0, (unescaped.index ?? 0) - 20), (unescaped.index ?? 0) + 20))}`,
+    );
   return text.replace(/([$%])\1\{/g, '$1{');
 }
 

@@ -20,11 +20,7 @@ export interface AlertDefinition {
 }
 
 /** Builds the alert props of a definition, applying the overrides and the common labels. */
-export function alertProps(
-  definition: AlertDefinition,
-  config: ResolvedWebterminalAlertsProps,
-  subsystem: string,
-): AlertProps {
+export function alertProps(definition: AlertDefinition, config: ResolvedWebterminalAlertsProps, subsystem: string): AlertProps {
   const override: ThresholdAlertOverride = config.overrides[definition.alert as keyof WebterminalAlertOverrides] ?? {};
   const threshold = override.threshold ?? definition.threshold ?? 0;
   if (override.threshold !== undefined) {
@@ -32,7 +28,9 @@ export function alertProps(
       ? definition.thresholdProblem(override.threshold)
       : 'this alert has no threshold (accepted: no threshold)';
     if (problem !== undefined) {
-      throw new ValidationError(RULES_SUBJECT, [`alert ${JSON.stringify(definition.alert)}: threshold ${override.threshold} is not valid (${problem})`]);
+      throw new ValidationError(RULES_SUBJECT, [
+        `alert ${JSON.stringify(definition.alert)}: threshold ${override.threshold} is not valid (${problem})`,
+      ]);
     }
   }
   return {
@@ -58,7 +56,8 @@ export const RUNBOOK_DIR = join(__dirname, '..', '..', 'docs', 'runbooks');
  */
 export function runbookFirstSteps(alert: string): string {
   const file = join(RUNBOOK_DIR, `${alert}.md`);
-  if (!existsSync(file)) throw new ValidationError(RULES_SUBJECT, [`alert ${JSON.stringify(alert)}: no runbook at ${file} (every alert has docs/runbooks/<alert>.md)`]);
+  if (!existsSync(file))
+    throw new ValidationError(RULES_SUBJECT, [`alert ${JSON.stringify(alert)}: no runbook at ${file} (every alert has docs/runbooks/<alert>.md)`]);
   const sections = readFileSync(file, 'utf8').split(/^## /m).slice(1);
   const first = sections.find((section) => !section.startsWith('What it means')) ?? sections[0];
   if (first === undefined) throw new ValidationError(RULES_SUBJECT, [`alert ${JSON.stringify(alert)}: runbook ${file} has no "## " section`]);

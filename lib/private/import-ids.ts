@@ -3,7 +3,11 @@ import type { TerraformResource } from './cdktf';
 /** The object a typed Kubernetes resource or a `kubernetes_manifest` stands for. */
 interface KubernetesObjectInput {
   readonly metadataInput?: { readonly name?: string };
-  readonly manifestInput?: { readonly apiVersion?: string; readonly kind?: string; readonly metadata?: { readonly name?: string; readonly namespace?: string } };
+  readonly manifestInput?: {
+    readonly apiVersion?: string;
+    readonly kind?: string;
+    readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  };
 }
 
 /**

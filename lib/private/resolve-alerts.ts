@@ -1,5 +1,11 @@
 import { DEFAULT_PROBE_JOB, ProbeLabel } from '../metrics';
-import { DEFAULT_RESTART_GUARD_SELECTOR, PARITY_SOURCES, ResolvedWebterminalAlertsProps, WebterminalAlertName, WebterminalAlertsProps } from '../webterminal-alerts-props';
+import {
+  DEFAULT_RESTART_GUARD_SELECTOR,
+  PARITY_SOURCES,
+  ResolvedWebterminalAlertsProps,
+  WebterminalAlertName,
+  WebterminalAlertsProps,
+} from '../webterminal-alerts-props';
 import { LABEL_NAME, emptyProblem, nameProblems } from './rule-checks';
 import { Problems, RULES_SUBJECT, checkInteger } from './validation';
 

@@ -3,7 +3,6 @@ import { checkPathPrefix } from './validation';
 
 /** Whether a posture puts the Authentik middleware in front of the app. */
 
-
 export function isGated(auth: AuthPosture): boolean {
   return auth === 'required' || auth === 'public';
 }
@@ -20,12 +19,18 @@ export function checkAuthReason(auth: AuthPosture, reason: string | undefined): 
  */
 export function checkShellPosture(auth: AuthPosture): string | undefined {
   if (!AUTH_POSTURES.includes(auth) || isGated(auth)) return undefined;
-  return `auth ${JSON.stringify(auth)} is refused for a shell host: ttyd trusts a header that any client can send, so only Authentik in front keeps the shell closed; use "required" (or "public", where the Authentik middleware still runs)`;
+  return (
+    `auth ${JSON.stringify(auth)} is refused for a shell host: ttyd trusts a header that any client can send, so only Authentik in ` +
+    `front keeps the shell closed; use "required" (or "public", where the Authentik middleware still runs)`
+  );
 }
 
 /** `/api/sessions/` -> `api-sessions`: a stable piece of construct ids and object names. */
 export function routeSlug(path: string): string {
-  return path.replace(/^\/|\/$/g, '').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
+  return path
+    .replace(/^\/|\/$/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .toLowerCase();
 }
 
 /** A problem of one route path in a list: which entry, and the sentence. */
@@ -52,11 +57,18 @@ export function routePathProblems(paths: readonly string[], baseName: string, fi
     const slug = routeSlug(path);
     const other = seen.get(slug);
     if (other === path) return add(`${field(index)} ${JSON.stringify(path)} is given twice`);
-    if (other !== undefined) return add(`${field(index)} ${JSON.stringify(path)} makes the same object names as ${JSON.stringify(other)} (both become "${slug}"); give paths that differ in more than case and punctuation`);
+    if (other !== undefined)
+      return add(
+        `${field(index)} ${JSON.stringify(path)} makes the same object names as ${JSON.stringify(other)} (both become "${slug}"); give ` +
+          `paths that differ in more than case and punctuation`,
+      );
     seen.set(slug, path);
     const longest = `${baseName}-strip-${slug}`;
     if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(longest)) {
-      add(`${field(index)} ${JSON.stringify(path.length > 80 ? `${path.slice(0, 80)}…` : path)} is too long for the object names made from it ("${baseName}-strip-<path>" would have ${longest.length} characters; Kubernetes allows 63)`);
+      add(
+        `${field(index)} ${JSON.stringify(path.length > 80 ? `${path.slice(0, 80)}…` : path)} is too long for the object names made from it ` +
+          `("${baseName}-strip-<path>" would have ${longest.length} characters; Kubernetes allows 63)`,
+      );
     }
   });
   return out;

@@ -44,7 +44,8 @@ function expandField(text: string, spec: (typeof FIELDS)[number]): Field | strin
     const from = all ? min : number(m[2]);
     const to = all ? max : m[3] !== undefined ? number(m[3]) : m[4] !== undefined ? max : from;
     const step = m[4] !== undefined ? Number(m[4]) : 1;
-    if (Number.isNaN(from) || Number.isNaN(to)) return `"${part}" is not a number${names.length > 0 ? ` or a name (${names[0]}-${names[names.length - 1]})` : ''}`;
+    if (Number.isNaN(from) || Number.isNaN(to))
+      return `"${part}" is not a number${names.length > 0 ? ` or a name (${names[0]}-${names[names.length - 1]})` : ''}`;
     if (from < min || to > max || from > to || step < 1) return `"${part}" is outside ${min}-${max}`;
     if (all && step === 1) star = true;
     for (let v = from; v <= to; v += step) values.add(v);
@@ -84,7 +85,11 @@ export function parseCron(field: string, expression: string): CronSchedule | str
   const trimmed = expression.trim();
   const expanded = MACROS[trimmed.toLowerCase()] ?? trimmed;
   const parts = expanded.split(/\s+/);
-  if (parts.length !== 5) return `${field} ${JSON.stringify(expression)} is not a cron schedule (five fields: minute hour day-of-month month day-of-week, like "*/5 * * * *")`;
+  if (parts.length !== 5)
+    return (
+      `${field} ${JSON.stringify(expression)} is not a cron schedule (five fields: minute hour day-of-month month day-of-week, like ` +
+      `"*/5 * * * *")`
+    );
   const fields: Field[] = [];
   for (let i = 0; i < 5; i++) {
     const parsed = expandField(parts[i], FIELDS[i]);
@@ -115,10 +120,15 @@ export function shortestIntervalSeconds(schedule: CronSchedule): number {
  */
 export function unsteadyReason(field: string, schedule: CronSchedule): string | undefined {
   const quoted = JSON.stringify(schedule.expression);
-  if (!schedule.everyDay) return `${field} ${quoted} does not run every day; the staleness alert needs a steady interval and would fire on the days it skips`;
+  if (!schedule.everyDay)
+    return `${field} ${quoted} does not run every day; the staleness alert needs a steady interval and would fire on the days it skips`;
   const m = schedule.minutesOfDay;
   const gaps = new Set<number>([m[0] + 24 * 60 - m[m.length - 1]]);
   for (let i = 1; i < m.length; i++) gaps.add(m[i] - m[i - 1]);
-  if (gaps.size > 1) return `${field} ${quoted} has uneven gaps between runs (${[...gaps].sort((a, b) => a - b).join(', ')} minutes); the staleness alert needs a steady interval`;
+  if (gaps.size > 1)
+    return (
+      `${field} ${quoted} has uneven gaps between runs (${[...gaps].sort((a, b) => a - b).join(', ')} minutes); the staleness alert ` +
+      `needs a steady interval`
+    );
   return undefined;
 }

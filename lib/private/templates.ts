@@ -1,4 +1,3 @@
-
 /**
  * Escapes Terraform's template sequences (`${`, `%{`) in every string, so rule text (a runbook's
  * `curl -w '%{http_code}'`) reaches the cluster as written instead of being read as a template.

@@ -12,7 +12,13 @@ export function middlewareAnnotationValue(ref: MiddlewareRef): string {
 }
 
 /** Creates a Traefik `Middleware` with the given spec as a `kubernetes_manifest`. */
-export function traefikMiddleware(scope: Construct, id: string, ref: MiddlewareRef, spec: Record<string, unknown>, labels: Record<string, string> = {}): Manifest {
+export function traefikMiddleware(
+  scope: Construct,
+  id: string,
+  ref: MiddlewareRef,
+  spec: Record<string, unknown>,
+  labels: Record<string, string> = {},
+): Manifest {
   return new Manifest(scope, id, {
     manifest: {
       apiVersion: TRAEFIK_API_VERSION,
@@ -24,7 +30,13 @@ export function traefikMiddleware(scope: Construct, id: string, ref: MiddlewareR
 }
 
 /** Creates a Traefik `ServersTransport` (TLS settings towards a backend) as a `kubernetes_manifest`. */
-export function traefikServersTransport(scope: Construct, id: string, ref: MiddlewareRef, spec: Record<string, unknown>, labels: Record<string, string> = {}): Manifest {
+export function traefikServersTransport(
+  scope: Construct,
+  id: string,
+  ref: MiddlewareRef,
+  spec: Record<string, unknown>,
+  labels: Record<string, string> = {},
+): Manifest {
   return new Manifest(scope, id, {
     manifest: {
       apiVersion: TRAEFIK_API_VERSION,
@@ -57,7 +69,9 @@ export function resolveTraefikLocation(location: TraefikLocation = {}): Resolved
 export function traefikLocationProblems(field: string, location: ResolvedTraefikLocation): (string | undefined)[] {
   return [
     checkDnsLabel(`${field}.namespace`, location.namespace),
-    Object.keys(location.podSelector).length > 0 ? checkMetadata(`${field}.podSelector`, 'labels', location.podSelector)[0] : `${field}.podSelector must name at least one label (an empty selector matches every pod)`,
+    Object.keys(location.podSelector).length > 0
+      ? checkMetadata(`${field}.podSelector`, 'labels', location.podSelector)[0]
+      : `${field}.podSelector must name at least one label (an empty selector matches every pod)`,
     checkPort(`${field}.websecurePort`, location.websecurePort),
     checkPort(`${field}.apiPort`, location.apiPort),
   ];

@@ -66,7 +66,8 @@ export function checkDnsName(field: string, value: string, purpose: 'host' | 'ob
   if (value.length <= 253 && value.split('.').every((label) => DNS_LABEL.test(label))) return undefined;
   return purpose === 'host'
     ? `${field} ${JSON.stringify(value)} is not a valid DNS name (lowercase letters, digits and '-', in dot-separated labels of 1-63 characters)`
-    : `${field} ${JSON.stringify(value)} is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, 253 characters at most)`;
+    : `${field} ${JSON.stringify(value)} is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending ` +
+        `with a letter or digit, 253 characters at most)`;
 }
 
 const IMAGE_DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?';
@@ -88,7 +89,8 @@ export function checkPinnedImage(field: string, value: string): string | undefin
   const at = value.indexOf('@');
   const nameAndTag = at === -1 ? value : value.slice(0, at);
   const digest = at === -1 ? undefined : value.slice(at + 1);
-  if (digest !== undefined && !IMAGE_DIGEST.test(digest)) return bad(`the digest ${JSON.stringify(digest)} is not sha256: and 64 lowercase hex digits`);
+  if (digest !== undefined && !IMAGE_DIGEST.test(digest))
+    return bad(`the digest ${JSON.stringify(digest)} is not sha256: and 64 lowercase hex digits`);
   const slash = nameAndTag.lastIndexOf('/');
   const colon = nameAndTag.lastIndexOf(':');
   const name = colon > slash ? nameAndTag.slice(0, colon) : nameAndTag;
@@ -107,13 +109,17 @@ export function checkPinnedImage(field: string, value: string): string | undefin
 /** A DNS-1123 label: what Kubernetes accepts as a namespace or Service name. */
 export function checkDnsLabel(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
-  return DNS_LABEL.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not a DNS-1123 label (1-63 lowercase letters, digits or '-', starting and ending with a letter or digit)`;
+  return DNS_LABEL.test(value)
+    ? undefined
+    : `${field} ${JSON.stringify(value)} is not a DNS-1123 label (1-63 lowercase letters, digits or '-', starting and ending with a letter or digit)`;
 }
 
 /** A TCP port, 1-65535. */
 export function checkPort(field: string, value: number): string | undefined {
   if (unresolved(value)) return undefined;
-  return Number.isInteger(value) && value >= 1 && value <= 65535 ? undefined : `${field} ${JSON.stringify(value)} is not a port (an integer from 1 to 65535)`;
+  return Number.isInteger(value) && value >= 1 && value <= 65535
+    ? undefined
+    : `${field} ${JSON.stringify(value)} is not a port (an integer from 1 to 65535)`;
 }
 
 /** An integer within bounds (inclusive). */
@@ -142,8 +148,21 @@ export function checkHostAddress(field: string, value: string): string | undefin
   const notIp = checkIPv4(field, value);
   if (notIp !== undefined || unresolved(value)) return notIp;
   const [a, b] = value.split('.').map(Number);
-  const kind = a === 127 ? 'loopback' : a === 169 && b === 254 ? 'link-local' : a === 0 ? 'unspecified' : a >= 224 && a <= 239 ? 'multicast' : a >= 240 ? 'reserved or broadcast' : undefined;
-  return kind === undefined ? undefined : `${field} ${JSON.stringify(value)} is a ${kind} address; give the address of the ttyd host as the cluster reaches it`;
+  const kind =
+    a === 127
+      ? 'loopback'
+      : a === 169 && b === 254
+        ? 'link-local'
+        : a === 0
+          ? 'unspecified'
+          : a >= 224 && a <= 239
+            ? 'multicast'
+            : a >= 240
+              ? 'reserved or broadcast'
+              : undefined;
+  return kind === undefined
+    ? undefined
+    : `${field} ${JSON.stringify(value)} is a ${kind} address; give the address of the ttyd host as the cluster reaches it`;
 }
 
 /** A DNS name or an IPv4 address. */
@@ -169,6 +188,7 @@ export function redactUrl(value: string): string {
 export function checkHttpUrl(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
   const shown = JSON.stringify(redactUrl(value));
+  // eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${field} ${shown} contains a control character`;
   let url: URL;
   try {
@@ -176,16 +196,21 @@ export function checkHttpUrl(field: string, value: string): string | undefined {
   } catch {
     return `${field} ${shown} is not a URL (like https://terminal.example.com)`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${field} ${shown} is not an http or https URL (scheme ${JSON.stringify(url.protocol)})`;
-  if (url.username || url.password || value.slice(0, value.indexOf(url.host) + 1).includes('@')) return `${field} ${shown} carries credentials in the URL; give them through a Secret`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `${field} ${shown} is not an http or https URL (scheme ${JSON.stringify(url.protocol)})`;
+  if (url.username || url.password || value.slice(0, value.indexOf(url.host) + 1).includes('@'))
+    return `${field} ${shown} carries credentials in the URL; give them through a Secret`;
   return undefined;
 }
 
 /** A URL path prefix for a route: starts and ends with '/'. */
 export function checkPathPrefix(field: string, value: string): string | undefined {
   if (unresolved(value)) return undefined;
-  if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(value)) return `${field} ${JSON.stringify(value)} is not a path prefix (it must start and end with '/', like /clipboard/)`;
-  return value.split('/').some((segment) => segment === '.' || segment === '..') ? `${field} ${JSON.stringify(value)} has a "." or ".." segment, which clients resolve away` : undefined;
+  if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(value))
+    return `${field} ${JSON.stringify(value)} is not a path prefix (it must start and end with '/', like /clipboard/)`;
+  return value.split('/').some((segment) => segment === '.' || segment === '..')
+    ? `${field} ${JSON.stringify(value)} has a "." or ".." segment, which clients resolve away`
+    : undefined;
 }
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -210,7 +235,9 @@ export function checkMetadata(
       }
     } else {
       if (!ANNOTATION_KEY.test(key) || key.length > 316) {
-        return [`${field} key ${JSON.stringify(key)} is not an annotation key (optional DNS prefix and '/', then a name of letters, digits, '-', '_', '.')`];
+        return [
+          `${field} key ${JSON.stringify(key)} is not an annotation key (optional DNS prefix and '/', then a name of letters, digits, '-', '_', '.')`,
+        ];
       }
       if (typeof value !== 'string') return [`${field}.${key} ${JSON.stringify(value)} is not a string`];
     }
