@@ -1,7 +1,7 @@
 /**
  * The Cloudflare provider, loaded only when DNS records are configured: `@cdktf/provider-cloudflare`
  * is an optional peer dependency (about 77 MB), so a stack without DNS needs neither the package nor
- * Cloudflare credentials. Like `lib/cdktf.ts`, this is the one place that names the package.
+ * Cloudflare credentials. Like `lib/private/cdktf.ts`, this is the one place that names the package.
  */
 import type { DnsRecord, DnsRecordConfig } from '@cdktf/provider-cloudflare/lib/dns-record';
 import type { CloudflareProvider, CloudflareProviderConfig } from '@cdktf/provider-cloudflare/lib/provider';
