@@ -4,7 +4,8 @@
  * black hole. Started once per test file; `stop()` ends every process it started.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dnsmasq, Pushgateway } from './daemons';
@@ -16,16 +17,24 @@ import { PROBE_SCRIPT_FILE, probeFiles } from '../../lib/private/probe-files';
 
 /**
  * The probe's folder as the pod mounts it: the ConfigMap's files (script and names), written from the
- * same function that fills the ConfigMap. Made once per test process, removed when it exits.
+ * same function that fills the ConfigMap, in a folder named by their hash. Every test process of the
+ * same bytes shares it, so nothing is left per run; it is written beside and renamed into place.
  */
 function probeFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'probe-configmap-'));
-  for (const [file, text] of Object.entries(probeFiles())) writeFileSync(join(dir, file), text);
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const files = probeFiles();
+  const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `webterminal-probe-configmap-${hash}`);
+  if (existsSync(dir)) return dir;
+  const partial = mkdtempSync(`${dir}.partial-`);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(partial, file), text);
+  try {
+    renameSync(partial, dir);
+  } catch {
+    rmSync(partial, { recursive: true, force: true }); // another process was first
+  }
   return dir;
 }
 
-/** The script as the pod runs it (`/probe/probe-script.mjs`), beside the names file. */
 export const PROBE_SCRIPT = join(probeFolder(), PROBE_SCRIPT_FILE);
 
 export const EDGE_HOST = 'terminal.example.test';

@@ -66,13 +66,12 @@ function canListen(host: string, port: number): Promise<boolean> {
 }
 
 /**
- * Ports handed out to test processes on this machine: one file per port, holding the pid of the
- * process that took it. Jest runs several workers at once, and a port found free here is bound by the
- * daemon only later; the file keeps a second worker from being given the same port in between.
- * Removed when the process exits; a file whose process is gone is taken over.
+ * Ports handed out to test processes: one file per port, holding the pid of the process that took it.
+ * Jest runs several workers at once, and a port found free here is bound by the daemon only later; the
+ * file keeps a second worker from being given the same port in between. The folder is the jest run's
+ * (`support/ports.ts` makes and removes it), else a shared one; a file whose process is gone is taken over.
  */
-const PORT_CLAIMS = join(tmpdir(), 'webterminal-cdktf-test-ports');
-const claimed: string[] = [];
+const PORT_CLAIMS = process.env.WEBTERMINAL_TEST_PORT_CLAIMS ?? join(tmpdir(), 'webterminal-cdktf-test-ports');
 
 function alive(pid: number): boolean {
   try {
@@ -90,8 +89,6 @@ function claim(port: number): boolean {
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       writeFileSync(file, String(process.pid), { flag: 'wx' });
-      if (claimed.length === 0) process.once('exit', () => claimed.forEach((f) => rmSync(f, { force: true })));
-      claimed.push(file);
       return true;
     } catch {
       const holder = Number(readFileSync(file, 'utf8'));
