@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { JsonObject, JsonValue, isJsonObject } from './json-source';
-import { App } from './lib/cdktf';
+import { App } from './lib/private/cdktf';
 import { TerminalStack } from './lib/terminal-stack';
-import { Problems, ValidationError } from './lib/validation';
+import { Problems, ValidationError } from './lib/private/validation';
 import { CONFIG_ENV, CONFIG_JSON_ENV, TerminalConfig, loadTerminalConfig, parseSource } from './config';
 
 /**
@@ -44,7 +44,8 @@ const FOREIGN_ENV = ['TERMINAL_EMULATOR'];
 /** Message of a plan of the example: what it is and how to configure. */
 export const EXAMPLE_GUARD_MESSAGE =
   'This stack was synthesized from the built-in example (host terminal.example.com, ttyd at 192.0.2.10), which is not meant for a cluster. ' +
-  'Configure it first: set "terminal" in the context of cdktf.json (host, ttyd, ...; see the README), or TERMINAL_HOST and TERMINAL_TTYD_ADDRESS, then synthesize again.';
+  'Configure it first: set "terminal" in the context of cdktf.json (host, ttyd, ...; see the README), or TERMINAL_HOST and ' +
+  'TERMINAL_TTYD_ADDRESS, then synthesize again.';
 
 /** The cdktf context: the CLI's CDKTF_CONTEXT_JSON, or the `context` of cdktf.json when run directly. */
 function readContext(env: NodeJS.ProcessEnv, projectDir: string, problems: Problems): JsonObject | undefined {
@@ -99,7 +100,8 @@ function checkOldState(outdir: string, stackName: string, projectDir: string, pr
   const target = path.join(projectDir, `terraform.${stackName}.tfstate`);
   problems.add(
     `found Terraform state at ${old}, where the previous version kept it (a synth could delete it there). ` +
-      `The state now lives in the project root. Move it${fs.existsSync(target) ? ' (a file of that name is already there: compare them first)' : ''}: ` +
+      `The state now lives in the project root. Move ` +
+      `it${fs.existsSync(target) ? ' (a file of that name is already there: compare them first)' : ''}: ` +
       `mv ${JSON.stringify(old)} ${JSON.stringify(target)}`,
   );
 }
@@ -171,7 +173,8 @@ export function runApp(options: AppOptions = {}): AppResult {
   const [command, ruleFile = 'webterminal.rules.yaml'] = options.argv ?? [];
   const out: string[] = [];
   try {
-    if (command !== undefined && command !== 'rules') throw new ValidationError('usage', [`unknown command ${JSON.stringify(command)}; run with no argument to synthesize, or "rules [file]"`]);
+    if (command !== undefined && command !== 'rules')
+      throw new ValidationError('usage', [`unknown command ${JSON.stringify(command)}; run with no argument to synthesize, or "rules [file]"`]);
     const problems = new Problems('config');
     const context = readContext(env, projectDir, problems);
     unknownVariables(env, problems);

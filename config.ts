@@ -1,8 +1,18 @@
-import { PARITY_SOURCES } from './lib/alert-rules';
-import { DNS_MODES, checkDnsOptions } from './lib/dns-records';
-import { AUTH_POSTURES, IngressKind, AuthPosture, checkAnnotations, checkAuthReason, routePathProblems } from './lib/protected-ingress';
-import { StateBackend, SYSTEM_NAMESPACES, TerminalRouteOptions, TerminalStackProps } from './lib/terminal-stack';
-import { TtydBackend } from './lib/ttyd-service';
+import { PARITY_SOURCES } from './lib/webterminal-alerts-props';
+import { DNS_MODES } from './lib/dns-records';
+import { AUTH_POSTURES, IngressKind, AuthPosture, Annotations } from './lib/protected-ingress';
+import {
+  StateBackend,
+  SYSTEM_NAMESPACES,
+  TerminalAlertsOptions,
+  TerminalAlertsRuleOptions,
+  TerminalProbeOptions,
+  TerminalRouteOptions,
+  TerminalStackProps,
+} from './lib/terminal-stack';
+import { TtydBackend, TtydMutualTls } from './lib/ttyd-service';
+import type { DnsOptions } from './lib/dns-records';
+import type { MiddlewareRef } from './lib/traefik';
 import { REMEDIATION_MODES } from './lib/webterminal-probe';
 import {
   Problems,
@@ -10,12 +20,13 @@ import {
   checkDnsName,
   checkHostAddress,
   checkHttpUrl,
-  checkLabels,
+  checkMetadata,
   checkNonEmpty,
-  checkObjectName,
   checkPinnedImage,
-} from './lib/validation';
+} from './lib/private/validation';
 import { JsonObject, JsonValue, SourceNumber, isJsonObject, newObject, parseJson, quote } from './json-source';
+import { checkAuthReason, routePathProblems } from './lib/private/routes';
+import { checkDnsOptions } from './lib/private/dns-checks';
 
 /**
  * The app's configuration: the `terminal` key of the cdktf context (`cdktf.json` or the CLI's
@@ -50,6 +61,7 @@ interface Key {
 type Schema = Readonly<Record<string, Key>>;
 
 const str = (check?: Key['check']): Key => ({ type: 'string', check });
+const checkObjectName = (field: string, value: string): string | undefined => checkDnsName(field, value, 'object');
 const int = (min: number, max: number): Key => ({ type: 'integer', min, max });
 const bool: Key = { type: 'boolean' };
 const oneOf = (values: readonly string[]): Key => ({ type: 'string', oneOf: values });
@@ -66,7 +78,13 @@ const dict = (values: Key): Key => ({ type: 'dict', values });
 export const SCHEMA: Schema = {
   stackName: str(checkDnsLabel),
   host: str(checkDnsName),
-  namespace: str((f, v) => checkDnsLabel(f, v) ?? (SYSTEM_NAMESPACES.includes(v) ? `${f} ${JSON.stringify(v)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give one of its own` : undefined)),
+  namespace: str(
+    (f, v) =>
+      checkDnsLabel(f, v) ??
+      (SYSTEM_NAMESPACES.includes(v)
+        ? `${f} ${JSON.stringify(v)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give one of its own`
+        : undefined),
+  ),
   namespaceLabels: labelMap,
   tlsSecretName: str(checkObjectName),
   ttyd: object({
@@ -107,7 +125,7 @@ export const SCHEMA: Schema = {
     remediation: object({ mode: oneOf(REMEDIATION_MODES), afterRuns: int(1, 100), minIntervalSeconds: int(60, 604800) }),
   }),
   mirror: object({ host: str(checkDnsName), hostPort: port, name: str(checkDnsLabel), tlsSecretName: str(checkObjectName) }),
-  annotations: stringMap(checkAnnotations),
+  annotations: stringMap((f, v) => checkMetadata(f, 'annotations', v, Object.values(Annotations))),
   dns: object({
     provider: oneOf(['cloudflare']),
     zoneId: str(),
@@ -118,7 +136,7 @@ export const SCHEMA: Schema = {
     ttl: int(1, 86400),
     recordIds: dict(object({ CNAME: str(), A: str(), AAAA: str() })),
   }),
-  namespaceIgnoredLabels: strings((f, v) => checkLabels(f, { [v]: '' })),
+  namespaceIgnoredLabels: strings((f, v) => checkMetadata(f, 'labels', { [v]: '' })[0]),
   adopt: bool,
   adoptSkip: strings(checkNonEmpty),
   alerts: object({
@@ -210,6 +228,7 @@ function readValue(key: Key, value: JsonValue, field: string, problems: Problems
     case 'string': {
       if (typeof value !== 'string') return wrong(key.oneOf ? `one of ${key.oneOf.map((v) => JSON.stringify(v)).join(', ')}` : 'a string');
       if (key.oneOf && !key.oneOf.includes(value)) return wrong(`one of ${key.oneOf.map((v) => JSON.stringify(v)).join(', ')}`);
+      // eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
       if (/[\u0000-\u001f\u007f]/.test(value) && key.check !== checkHttpUrl) return wrong('free of control characters');
       const problem = key.check?.(field, value);
       problems.add(problem);
@@ -218,7 +237,8 @@ function readValue(key: Key, value: JsonValue, field: string, problems: Problems
     case 'integer': {
       const n = value instanceof SourceNumber ? value.value : NaN;
       if (!(value instanceof SourceNumber)) return wrong('a number');
-      if (!Number.isSafeInteger(n) || !/^-?\d+$/.test(value.text) || n < key.min! || n > key.max!) return wrong(`an integer from ${key.min} to ${key.max}`);
+      if (!Number.isSafeInteger(n) || !/^-?\d+$/.test(value.text) || n < key.min! || n > key.max!)
+        return wrong(`an integer from ${key.min} to ${key.max}`);
       return n;
     }
     case 'boolean':
@@ -228,9 +248,9 @@ function readValue(key: Key, value: JsonValue, field: string, problems: Problems
       const bad = Object.entries(value).find(([, v]) => typeof v !== 'string');
       if (bad) return wrong(`an object of label names to strings (${JSON.stringify(bad[0])} is ${quote(bad[1])})`);
       const labels = Object.fromEntries(Object.entries(value)) as Record<string, string>;
-      const problem = checkLabels(field, labels);
-      problems.add(problem);
-      return problem === undefined ? labels : undefined;
+      const found = checkMetadata(field, 'labels', labels);
+      problems.addAll(found);
+      return found.length === 0 ? labels : undefined;
     }
     case 'map': {
       if (!isJsonObject(value)) return wrong('an object of names to strings');
@@ -257,7 +277,11 @@ function readValue(key: Key, value: JsonValue, field: string, problems: Problems
       return value.map((item, i) => readValue({ type: 'string', check: key.check }, item, `${field}[${i}]`, problems) ?? '');
     case 'list':
       if (!Array.isArray(value)) return wrong('a list');
-      return value.map((item, i) => (isJsonObject(item) ? readObject(key.keys!, item, `${field}[${i}]`, problems) : wrong(`a list of objects (item ${i} is ${quote(item)})`)) ?? {});
+      return value.map(
+        (item, i) =>
+          (isJsonObject(item) ? readObject(key.keys!, item, `${field}[${i}]`, problems) : wrong(`a list of objects (item ${i} is ${quote(item)})`)) ??
+          {},
+      );
   }
 }
 
@@ -340,38 +364,46 @@ export function loadTerminalConfig(terminalContext: JsonValue | undefined, env: 
   if (example) {
     data = merge(EXAMPLE, envLayer(env, problems)); // only KUBE_* can be set here
   } else {
-    if (terminalContext !== undefined && !isJsonObject(terminalContext)) problems.add(`terminal ${quote(terminalContext)} (the cdktf context key) is not an object`);
+    if (terminalContext !== undefined && !isJsonObject(terminalContext))
+      problems.add(`terminal ${quote(terminalContext)} (the cdktf context key) is not an object`);
     data = merge(isJsonObject(terminalContext) ? terminalContext : newObject(), envLayer(env, problems));
   }
-  const c = readObject(SCHEMA, data, '', problems) as Record<string, any>;
+  const c = readObject(SCHEMA, data, '', problems) as CheckedConfig;
 
   if (!example) {
     if (data.host === undefined) problems.add('host is not set: give the public host name (cdktf.json context "terminal.host", or TERMINAL_HOST)');
     const ttyd = isJsonObject(data.ttyd) ? data.ttyd : undefined;
-    if (ttyd === undefined && data.ttyd === undefined) problems.add('ttyd is not set: give { "mode": "external", "address": ... } (or TERMINAL_TTYD_ADDRESS) or { "mode": "in-cluster" }');
-    else if (ttyd !== undefined && ttyd.mode !== 'in-cluster' && ttyd.address === undefined) problems.add('ttyd.address is not set: give the address of the ttyd host (or TERMINAL_TTYD_ADDRESS), or "mode": "in-cluster"');
+    if (ttyd === undefined && data.ttyd === undefined)
+      problems.add('ttyd is not set: give { "mode": "external", "address": ... } (or TERMINAL_TTYD_ADDRESS) or { "mode": "in-cluster" }');
+    else if (ttyd !== undefined && ttyd.mode !== 'in-cluster' && ttyd.address === undefined)
+      problems.add('ttyd.address is not set: give the address of the ttyd host (or TERMINAL_TTYD_ADDRESS), or "mode": "in-cluster"');
   }
   const ttydMode = c.ttyd?.mode ?? 'external';
   if (ttydMode === 'external') {
-    for (const k of ['image', 'authHeader']) if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} needs ttyd.mode "in-cluster"`);
+    for (const k of ['image', 'authHeader'] as const) if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} needs ttyd.mode "in-cluster"`);
   } else {
-    for (const k of ['address', 'mutualTls']) if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} needs ttyd.mode "external"`);
+    for (const k of ['address', 'mutualTls'] as const) if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} needs ttyd.mode "external"`);
   }
 
-  const routes: Record<string, any>[] = c.routes ?? [];
+  const routes = c.routes ?? [];
   const paths = routes.map((r) => (typeof r.path === 'string' ? r.path : ''));
   routes.forEach((route, i) => {
     if (route.path === undefined) problems.add(`routes[${i}].path is not set`);
-    if ((route.hostPort === undefined) === (route.serviceName === undefined)) problems.add(`routes[${i}] needs exactly one of hostPort (a port on the ttyd host) and serviceName`);
-    if (route.hostPort !== undefined && ttydMode !== 'external') problems.add(`routes[${i}].hostPort needs ttyd.mode "external"; give serviceName and servicePort instead`);
-    if (route.serviceName !== undefined && route.servicePort === undefined) problems.add(`routes[${i}].servicePort is not set (serviceName ${JSON.stringify(route.serviceName)} needs it)`);
+    if ((route.hostPort === undefined) === (route.serviceName === undefined))
+      problems.add(`routes[${i}] needs exactly one of hostPort (a port on the ttyd host) and serviceName`);
+    if (route.hostPort !== undefined && ttydMode !== 'external')
+      problems.add(`routes[${i}].hostPort needs ttyd.mode "external"; give serviceName and servicePort instead`);
+    if (route.serviceName !== undefined && route.servicePort === undefined)
+      problems.add(`routes[${i}].servicePort is not set (serviceName ${JSON.stringify(route.serviceName)} needs it)`);
   });
   for (const p of routePathProblems(paths, 'terminal', (i) => `routes[${i}].path`)) if (routes[p.index].path !== undefined) problems.add(p.message);
   problems.add(checkAuthReason((c.auth ?? 'required') as AuthPosture, c.authReason));
   const probeOn = c.probe?.enabled ?? true;
-  if (c.alerts?.enabled === true && !probeOn) problems.add('alerts.enabled is true with probe.enabled false: the staleness alert would fire forever; turn both on or both off');
+  if (c.alerts?.enabled === true && !probeOn)
+    problems.add('alerts.enabled is true with probe.enabled false: the staleness alert would fire forever; turn both on or both off');
   if (c.stateBackend !== 'pg' && c.pgSchemaName !== undefined) problems.add('pgSchemaName needs stateBackend "pg"');
-  if (c.mirror !== undefined && ttydMode !== 'external') problems.add('mirror needs ttyd.mode "external" (the mirror is a second ttyd on that host, at mirror.hostPort)');
+  if (c.mirror !== undefined && ttydMode !== 'external')
+    problems.add('mirror needs ttyd.mode "external" (the mirror is a second ttyd on that host, at mirror.hostPort)');
   if (isJsonObject(data.mirror)) for (const k of ['host', 'hostPort']) if (data.mirror[k] === undefined) problems.add(`mirror.${k} is not set`);
   if (isJsonObject(data.dns)) for (const k of ['provider', 'zoneId', 'mode']) if (data.dns[k] === undefined) problems.add(`dns.${k} is not set`);
   if (c.dns?.mode !== undefined && c.dns?.zoneId !== undefined) checkDnsOptions(c.dns).forEach((p) => problems.add(p));
@@ -379,30 +411,79 @@ export function loadTerminalConfig(terminalContext: JsonValue | undefined, env: 
   return { example, stackName: c.stackName ?? 'terminal', props: terminalStackProps(c) };
 }
 
+/** The configuration after the schema check: the keys of cdktf.json's `terminal`, each of its declared type. */
+type CheckedConfig = Pick<
+  TerminalStackProps,
+  | 'namespace'
+  | 'namespaceLabels'
+  | 'tlsSecretName'
+  | 'authReason'
+  | 'createAuthMiddleware'
+  | 'authOutpostUrl'
+  | 'authentikOutpost'
+  | 'traefik'
+  | 'mirror'
+  | 'annotations'
+  | 'namespaceIgnoredLabels'
+  | 'adopt'
+  | 'adoptSkip'
+  | 'kubeConfigPath'
+  | 'kubeContext'
+  | 'pgSchemaName'
+> & {
+  readonly stackName?: string;
+  readonly host?: string;
+  readonly ttyd?: {
+    readonly mode?: string;
+    readonly address?: string;
+    readonly port?: number;
+    readonly image?: string;
+    readonly authHeader?: string;
+    readonly mutualTls?: TtydMutualTls;
+  };
+  readonly routes?: readonly {
+    readonly path?: string;
+    readonly hostPort?: number;
+    readonly serviceName?: string;
+    readonly servicePort?: number;
+    readonly stripPrefix?: boolean;
+  }[];
+  readonly probe?: TerminalProbeOptions & { readonly enabled?: boolean };
+  readonly alerts?: TerminalAlertsOptions & TerminalAlertsRuleOptions & { readonly enabled?: boolean };
+  readonly authMiddleware?: Partial<MiddlewareRef>;
+  readonly dns?: DnsOptions & { readonly provider?: string };
+  readonly auth?: string;
+  readonly ingressKind?: string;
+  readonly stateBackend?: string;
+};
+
 /** The stack props a checked configuration stands for. */
-function terminalStackProps(c: Record<string, any>): TerminalStackProps {
+function terminalStackProps(c: CheckedConfig): TerminalStackProps {
   const t = c.ttyd ?? {};
-  const ttyd = t.mode === 'in-cluster'
-    ? TtydBackend.inCluster(defined({ image: t.image, authHeader: t.authHeader, port: t.port }))
-    : TtydBackend.externalHost(defined({ address: t.address ?? '', port: t.port, mutualTls: t.mutualTls }));
-  const routes: TerminalRouteOptions[] = (c.routes ?? []).map((r: Record<string, any>) => defined({
-    path: r.path ?? '',
-    hostPort: r.hostPort,
-    service: r.serviceName !== undefined ? { name: r.serviceName, port: r.servicePort ?? 0 } : undefined,
-    stripPrefix: r.stripPrefix,
-  }));
-  const { enabled: probe, ...probeOptions } = c.probe ?? {};
-  const { enabled: alerts, namespace, labels, prometheusRule, configMap, ...alertsOptions } = c.alerts ?? {};
+  const ttyd =
+    t.mode === 'in-cluster'
+      ? TtydBackend.inCluster(defined({ image: t.image, authHeader: t.authHeader, port: t.port }))
+      : TtydBackend.externalHost(defined({ address: t.address ?? '', port: t.port, mutualTls: t.mutualTls }));
+  const routes: TerminalRouteOptions[] = (c.routes ?? []).map((r) =>
+    defined({
+      path: r.path ?? '',
+      hostPort: r.hostPort,
+      service: r.serviceName !== undefined ? { name: r.serviceName, port: r.servicePort ?? 0 } : undefined,
+      stripPrefix: r.stripPrefix,
+    }),
+  );
+  const { enabled: enableProbe, ...probeOptions } = c.probe ?? {};
+  const { enabled: enableAlerts, namespace, labels, prometheusRule, configMap, ...alertsOptions } = c.alerts ?? {};
   return defined({
     host: c.host ?? '',
-    ttyd,
+    ttydBackend: ttyd,
     namespace: c.namespace,
     namespaceLabels: c.namespaceLabels,
     tlsSecretName: c.tlsSecretName,
     ingressKind: c.ingressKind as IngressKind | undefined,
     auth: c.auth as AuthPosture | undefined,
     authReason: c.authReason,
-    authMiddleware: c.authMiddleware !== undefined ? { namespace: 'traefik', name: 'authentik-forward-auth', ...c.authMiddleware } : undefined,
+    authMiddlewareRef: c.authMiddleware !== undefined ? { namespace: 'traefik', name: 'authentik-forward-auth', ...c.authMiddleware } : undefined,
     createAuthMiddleware: c.createAuthMiddleware,
     authOutpostUrl: c.authOutpostUrl,
     authentikOutpost: c.authentikOutpost,
@@ -418,9 +499,9 @@ function terminalStackProps(c: Record<string, any>): TerminalStackProps {
     kubeContext: c.kubeContext,
     stateBackend: c.stateBackend as StateBackend | undefined,
     pgSchemaName: c.pgSchemaName,
-    probe,
+    enableProbe,
     probeOptions,
-    alerts,
+    enableAlerts,
     alertsOptions,
     alertsRuleOptions: defined({ namespace, labels, prometheusRule, configMap }),
   });

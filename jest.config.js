@@ -4,6 +4,11 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': 'ts-jest' },
-  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
+  globalSetup: '<rootDir>/__tests__/support/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
   testTimeout: 30000,
+  // The real-daemon suites mostly wait on I/O: three workers on two cores finish sooner than jest's
+  // default of one. Ports are claimed across workers (support/processes.ts freePort).
+  maxWorkers: 3,
 };

@@ -10,7 +10,10 @@ export const MAX_DEPTH = 32;
 
 /** A JSON number with the text it was written as. */
 export class SourceNumber {
-  constructor(public readonly value: number, public readonly text: string) {}
+  constructor(
+    public readonly value: number,
+    public readonly text: string,
+  ) {}
 
   public toJSON(): number {
     return this.value;
@@ -43,6 +46,7 @@ export function quote(value: unknown): string {
 }
 
 const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
 
 /** Parses JSON text; throws an Error saying where and what is wrong. */
@@ -111,7 +115,11 @@ export function parseJson(text: string): JsonValue {
       }
     }
     if (c === '"') return string();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
         return v;

@@ -1,3 +1,4 @@
+import type { JsonNode } from './support/synth';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -36,7 +37,7 @@ function cliSynth(outdir: string, env: Record<string, string> = {}) {
   });
 }
 
-function stackOf(outdir: string): Record<string, any> {
+function stackOf(outdir: string): Record<string, JsonNode> {
   return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'terminal', 'cdk.tf.json'), 'utf8'));
 }
 
@@ -105,6 +106,27 @@ describe('the app (main.ts)', () => {
     expect(stackOf(out).locals).toBeUndefined();
   });
 
+  test('the app passes KUBE_CONFIG_PATH to the stack (the stack itself reads no environment)', () => {
+    const outdir = path.join(tmp, 'cdktf.out');
+    const result = runApp({ env: { ...CONFIGURED, KUBE_CONFIG_PATH: '/ci/kubeconfig', CDKTF_OUTDIR: outdir }, cwd: tmp, projectDir: tmp });
+    expect(result.status).toBe(0);
+    expect(stackOf(outdir).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
+  });
+
+  test('CLOUDFLARE_API_TOKEN in the environment appears nowhere in the output (Terraform reads it when it runs)', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    const dns = {
+      provider: 'cloudflare',
+      zoneId: '0123456789abcdef0123456789abcdef',
+      mode: 'proxied',
+      tunnelId: '6ff42ae2-765d-4adf-8112-31c55c1551ef',
+    };
+    const run = synth(out, { ...CONFIGURED, TERMINAL_CONFIG: JSON.stringify({ dns }), CLOUDFLARE_API_TOKEN: 'cf-secret-token-123' });
+    expect(run.status).toBe(0);
+    expect(stackOf(out).provider.cloudflare).toStrictEqual([{}]);
+    for (const text of [run.stdout, run.stderr, ...Object.values(filesOf(out))]) expect(text).not.toContain('cf-secret-token-123');
+  });
+
   test('terraform plan of the example guard fails with the way to configure', () => {
     const which = spawnSync('terraform', ['version'], { encoding: 'utf8' });
     if (which.error !== undefined) {
@@ -117,7 +139,10 @@ describe('the app (main.ts)', () => {
     // Only the guard: the kubernetes provider cannot be downloaded here; terraform_data is built in.
     const dir = path.join(tmp, 'guard');
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ locals: stack.locals, resource: { terraform_data: stack.resource.terraform_data } }));
+    fs.writeFileSync(
+      path.join(dir, 'main.tf.json'),
+      JSON.stringify({ locals: stack.locals, resource: { terraform_data: stack.resource.terraform_data } }),
+    );
     const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
     const init = spawnSync('terraform', ['init', '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
     expect(init.status).toBe(0);
@@ -137,7 +162,13 @@ describe('the app (main.ts)', () => {
       TERMINAL_TTYD_ADDRESS: '10.0.10.999',
       TERMINAL_TTYD_PORT: '-1',
       TERMINAL_AUTH: 'none',
-      TERMINAL_CONFIG: JSON.stringify({ routes: [{ path: '/a/', hostPort: 7683 }, { path: '/a/', hostPort: 7684 }], hots: 1 }),
+      TERMINAL_CONFIG: JSON.stringify({
+        routes: [
+          { path: '/a/', hostPort: 7683 },
+          { path: '/a/', hostPort: 7684 },
+        ],
+        hots: 1,
+      }),
     });
     expect(run.status).toBe(2);
     for (const expected of [
@@ -187,8 +218,11 @@ describe('the app (main.ts)', () => {
     expect(fs.readdirSync(path.dirname(old))).toStrictEqual(['terraform.terminal.tfstate']);
   });
 
-  test("what Terraform keeps in the stack folder survives npm run synth and npx cdktf synth byte for byte", () => {
-    for (const [name, run] of [['npm run synth', synth], ['npx cdktf synth', cliSynth]] as const) {
+  test('what Terraform keeps in the stack folder survives npm run synth and npx cdktf synth byte for byte', () => {
+    for (const [name, run] of [
+      ['npm run synth', synth],
+      ['npx cdktf synth', cliSynth],
+    ] as const) {
       const out = path.join(tmp, name.replace(/\W+/g, '-'));
       expect(run(out, {}).status).toBe(0); // a first synth, as before a deploy
       const stackDir = path.join(out, 'stacks', 'terminal');
@@ -214,7 +248,18 @@ describe('the app (main.ts)', () => {
     const stacks = ['checkout-a', 'somewhere/else/checkout-b'].map((where) => {
       const project = path.join(tmp, where);
       fs.mkdirSync(project, { recursive: true });
-      for (const entry of ['main.ts', 'app.ts', 'config.ts', 'json-source.ts', 'lib', 'scripts', 'docs', 'cdktf.json', 'tsconfig.json', 'package.json']) {
+      for (const entry of [
+        'main.ts',
+        'app.ts',
+        'config.ts',
+        'json-source.ts',
+        'lib',
+        'scripts',
+        'docs',
+        'cdktf.json',
+        'tsconfig.json',
+        'package.json',
+      ]) {
         fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
       }
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
@@ -227,7 +272,13 @@ describe('the app (main.ts)', () => {
   }, 120_000);
 
   test('git ignores what Terraform keeps, as cdktf init does', () => {
-    const files = ['terraform.terminal.tfstate', 'terraform.terminal.tfstate.backup', 'cdktf.out/stacks/terminal/.terraform/x', 'cdktf.log', 'other/.terraform/y'];
+    const files = [
+      'terraform.terminal.tfstate',
+      'terraform.terminal.tfstate.backup',
+      'cdktf.out/stacks/terminal/.terraform/x',
+      'cdktf.log',
+      'other/.terraform/y',
+    ];
     const run = spawnSync('git', ['check-ignore', '--no-index', ...files], { cwd: ROOT, encoding: 'utf8' });
     expect(run.stdout.trim().split('\n')).toStrictEqual(files);
   });
@@ -318,7 +369,11 @@ describe('credentials', () => {
     const outdir = path.join(tmp, 'cdktf.out');
     for (const env of [
       { TERMINAL_CONFIG: JSON.stringify(urlSettings(password)), PG_CONN_STR: `postgres://tf:${password}@db/terraform`, TERMINAL_STATE_BACKEND: 'pg' },
-      { TERMINAL_HOST: 'terminal.lab.example.org', TERMINAL_TTYD_ADDRESS: '10.0.10.10', TERMINAL_PUSHGATEWAY_URL: `http://probe:${password}@pushgateway:9091` },
+      {
+        TERMINAL_HOST: 'terminal.lab.example.org',
+        TERMINAL_TTYD_ADDRESS: '10.0.10.10',
+        TERMINAL_PUSHGATEWAY_URL: `http://probe:${password}@pushgateway:9091`,
+      },
       { ...CONFIGURED, PG_CONN_STR: `postgres://tf:${password}@db/terraform`, TERMINAL_STATE_BACKEND: 'pg' },
     ]) {
       const result = runApp({ env: { ...env, CDKTF_OUTDIR: outdir }, cwd: tmp, projectDir: tmp });

@@ -1,6 +1,6 @@
-import { TerraformStack, Testing } from '../lib/cdktf';
+import { TerraformStack, Testing } from '../lib/private/cdktf';
 import { AuthentikOutpostRoute, AuthentikOutpostRouteProps } from '../lib';
-import { manifestsOf, onlyOf, resourcesOf, synthResources } from './helpers';
+import { manifestsOf, onlyOf, resourcesOf, synthResources } from './support/synth';
 
 const base: AuthentikOutpostRouteProps = { namespace: 'terminal', host: 'terminal.example.com', tlsSecretName: 'terminal-tls' };
 
@@ -24,19 +24,32 @@ describe('AuthentikOutpostRoute', () => {
     expect(ingress.spec.rule).toStrictEqual([
       {
         host: 'terminal.example.com',
-        http: { path: [{ path: '/outpost.goauthentik.io/', path_type: 'Prefix', backend: { service: { name: 'terminal-outpost', port: { number: 9000 } } } }] },
+        http: {
+          path: [
+            { path: '/outpost.goauthentik.io/', path_type: 'Prefix', backend: { service: { name: 'terminal-outpost', port: { number: 9000 } } } },
+          ],
+        },
       },
     ]);
     expect(ingress.spec.tls).toStrictEqual([{ hosts: ['terminal.example.com'], secret_name: 'terminal-tls' }]);
   });
 
   test('as an IngressRoute: one route to the outpost Service in its own namespace, without any middleware', () => {
-    const res = synthResources((scope) => new AuthentikOutpostRoute(scope, 'Outpost', { ...base, kind: 'IngressRoute', outpost: { namespace: 'auth', name: 'ak', port: 9001 } }));
+    const res = synthResources(
+      (scope) =>
+        new AuthentikOutpostRoute(scope, 'Outpost', { ...base, kind: 'IngressRoute', outpost: { namespace: 'auth', name: 'ak', port: 9001 } }),
+    );
     expect(resourcesOf(res, 'kubernetes_service_v1')).toHaveLength(0);
     const [route] = manifestsOf(res, 'IngressRoute');
     expect(route.spec).toStrictEqual({
       entryPoints: ['websecure'],
-      routes: [{ kind: 'Rule', match: 'Host(`terminal.example.com`) && PathPrefix(`/outpost.goauthentik.io/`)', services: [{ name: 'ak', namespace: 'auth', port: 9001 }] }],
+      routes: [
+        {
+          kind: 'Rule',
+          match: 'Host(`terminal.example.com`) && PathPrefix(`/outpost.goauthentik.io/`)',
+          services: [{ name: 'ak', namespace: 'auth', port: 9001 }],
+        },
+      ],
       tls: { secretName: 'terminal-tls' },
     });
   });
@@ -45,7 +58,8 @@ describe('AuthentikOutpostRoute', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     expect(() => new AuthentikOutpostRoute(stack, 'Outpost', { ...base, outpost: { namespace: 'Auth', port: 0 } })).toThrow(
       [
-        'authentik-outpost-route: outpost.namespace "Auth" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit)',
+        'authentik-outpost-route: outpost.namespace "Auth" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ' +
+          'ending with a letter or digit)',
         'authentik-outpost-route: outpost.port 0 is not a port (an integer from 1 to 65535)',
       ].join('\n'),
     );

@@ -1,10 +1,12 @@
+import * as os from 'os';
 /** What a user of the library reads before using it: help, LICENSE, CHANGELOG, the README's examples. */
+import type { JsonNode } from './support/synth';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerminalStack } from '../lib';
 import { configProps } from './support/config-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -47,7 +49,7 @@ describe('licence and changes', () => {
 });
 
 describe('the synthesized stack', () => {
-  test('no string would be read as a Terraform template, except cdktf\'s own references', () => {
+  test("no string would be read as a Terraform template, except cdktf's own references", () => {
     // the original setup (probe script, rules with runbook steps, mirror, DNS, imports): every `${`
     // Terraform sees must be a reference cdktf wrote, every other one escaped (`$${`, `%%{`)
     const config = JSON.parse(read('__tests__/fixtures/original-setup.json')).config;
@@ -67,21 +69,30 @@ describe('README', () => {
     expect(block).not.toBeNull();
     const context = (JSON.parse((block as RegExpMatchArray)[1]) as { context: { terminal: Record<string, unknown> } }).context.terminal;
     const stack = new TerminalStack(Testing.app(), 'terminal', configProps(context, { overExample: false }));
-    const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, any>> };
+    const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, JsonNode>> };
     expect(stack.mirrorHost?.host).toBe('terminal-ro.example.org');
-    expect(Object.values(json.resource.cloudflare_dns_record).map((r) => r.name).sort()).toStrictEqual(['terminal-ro.example.org', 'terminal.example.org']);
+    expect(
+      Object.values(json.resource.cloudflare_dns_record)
+        .map((r) => r.name)
+        .sort(),
+    ).toStrictEqual(['terminal-ro.example.org', 'terminal.example.org']);
   });
 
   test('SYNTH_HCL_OUTPUT=true: the app writes cdk.tf and its message names it', () => {
-    const out = fs.mkdtempSync(path.join(require('os').tmpdir(), 'terminal-hcl-'));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-hcl-'));
     try {
       const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
-        cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CDKTF_OUTDIR: path.join(out, 'cdktf.out'), SYNTH_HCL_OUTPUT: 'true' },
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, CDKTF_OUTDIR: path.join(out, 'cdktf.out'), SYNTH_HCL_OUTPUT: 'true' },
       });
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/stacks\/terminal\/cdk\.tf\b(?!\.json)/);
       expect(fs.readdirSync(path.join(out, 'cdktf.out', 'stacks', 'terminal'))).toContain('cdk.tf');
-      expect(fs.readFileSync(path.join(out, 'cdktf.out', 'stacks', 'terminal', 'cdk.tf'), 'utf8')).toContain('resource "kubernetes_namespace_v1" "Namespace"');
+      expect(fs.readFileSync(path.join(out, 'cdktf.out', 'stacks', 'terminal', 'cdk.tf'), 'utf8')).toContain(
+        'resource "kubernetes_namespace_v1" "Namespace"',
+      );
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }

@@ -11,13 +11,15 @@ jest.mock('@cdktf/provider-cloudflare/lib/dns-record', () => moduleNotFound('@cd
 jest.mock('@cdktf/provider-cloudflare/lib/provider', () => moduleNotFound('@cdktf/provider-cloudflare/lib/provider'));
 jest.mock('@cdktf/provider-cloudflare', () => moduleNotFound('@cdktf/provider-cloudflare'));
 
-import { TerminalStack, ValidationError } from '../lib';
+import { TerminalStack } from '../lib';
 import { configProps } from './support/config-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
+import { ValidationError } from '../lib/private/validation';
 
 describe('without @cdktf/provider-cloudflare installed', () => {
-  test('the package really is absent for this test', () => {
-    expect(() => require('@cdktf/provider-cloudflare/lib/dns-record')).toThrow("Cannot find module '@cdktf/provider-cloudflare/lib/dns-record'");
+  test('the package really is absent for this test', async () => {
+    const absent = '@cdktf/provider-cloudflare/lib/dns-record';
+    await expect(import(absent)).rejects.toThrow(`Cannot find module '${absent}'`);
   });
 
   test('a stack without DNS synthesizes, and so does one with dns mode none', () => {

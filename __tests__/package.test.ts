@@ -1,8 +1,10 @@
+import { defined } from './support/synth';
+import type { JsonNode } from './support/synth';
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { terraformLiteral } from './helpers';
+import { terraformLiteral } from './support/synth';
 
 /**
  * The library as another stack gets it: `npm pack`, install the tarball into a scratch project,
@@ -14,8 +16,14 @@ const ROOT = path.resolve(__dirname, '..');
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 function run(command: string, args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   return result;
 }
 
@@ -35,7 +43,10 @@ function readmeBlocks(section: string): Record<string, string[]> {
 function readmeInstalls(lines: string): Record<string, string> {
   const packages: Record<string, string> = {};
   for (const line of lines.split('\n').filter((l) => l.startsWith('npm install '))) {
-    for (const word of line.split(/\s+/).slice(2).filter((w) => !w.startsWith('-'))) {
+    for (const word of line
+      .split(/\s+/)
+      .slice(2)
+      .filter((w) => !w.startsWith('-'))) {
       const at = word.lastIndexOf('@');
       if (at > 0) packages[word.slice(0, at)] = word.slice(at + 1);
       else packages[word] = '';
@@ -67,7 +78,11 @@ class MonitoringStack extends TerraformStack {
       service: { name: 'grafana', port: 80 },
       tlsSecretName: 'grafana-tls',
     });
-    new WebterminalProbe(this, 'Probe', { namespace: 'monitoring', edgeUrl: 'https://terminal.example.com', originUrl: 'http://terminal.terminal.svc.cluster.local' });
+    new WebterminalProbe(this, 'Probe', {
+      namespace: 'monitoring',
+      edgeUrl: 'https://terminal.example.com',
+      originUrl: 'http://terminal.terminal.svc.cluster.local',
+    });
   }
 }
 
@@ -94,7 +109,17 @@ describe('the packed library', () => {
 
   test('ships the compiled library, its declarations, the probe script and the runbooks, and nothing else', () => {
     const files: string[] = JSON.parse(fs.readFileSync(path.join(tmp, 'files.json'), 'utf8'));
-    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/probe-script.mjs', 'docs/runbooks/WebterminalReplicaRouteMissing.md', 'package.json', 'README.md']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/probe-script.mjs',
+        'dist/probe-names.json',
+        'docs/runbooks/WebterminalReplicaRouteMissing.md',
+        'package.json',
+        'README.md',
+      ]),
+    );
     expect(files.filter((f) => /^(lib|__tests__|bench|cdktf\.out|node_modules)\//.test(f) || f === 'main.ts')).toStrictEqual([]);
     expect(fs.readFileSync(path.join(ROOT, 'dist', 'probe-script.mjs'))).toStrictEqual(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs')));
   });
@@ -102,7 +127,15 @@ describe('the packed library', () => {
   test('the README installs exactly the versions this repository builds and tests with', () => {
     const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
     const installs = readmeInstalls(readmeBlocks('Using it from another stack').sh[0]);
-    expect(Object.keys(installs).sort()).toStrictEqual(['@cdktf/provider-kubernetes', '@types/node', 'cdktf', 'constructs', 'ts-node', 'typescript', 'webterminal-cdktf']);
+    expect(Object.keys(installs).sort()).toStrictEqual([
+      '@cdktf/provider-kubernetes',
+      '@types/node',
+      'cdktf',
+      'constructs',
+      'ts-node',
+      'typescript',
+      'webterminal-cdktf',
+    ]);
     for (const [name, version] of Object.entries(installs)) {
       if (name !== 'webterminal-cdktf') expect({ name, version }).toStrictEqual({ name, version: versions[name] });
     }
@@ -124,7 +157,18 @@ describe('the packed library', () => {
     );
     fs.writeFileSync(
       path.join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'], outDir: 'out' }, files: ['main.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: false,
+          types: ['node'],
+          outDir: 'out',
+        },
+        files: ['main.ts'],
+      }),
     );
     fs.writeFileSync(path.join(project, 'main.ts'), MONITORING_STACK);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], project, 240_000);
@@ -132,18 +176,26 @@ describe('the packed library', () => {
     run(process.execPath, ['out/main.js'], project);
 
     const stack = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
-    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, any>)[0];
-    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('monitoring-grafana-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd');
-    const maps = Object.values(stack.resource.kubernetes_config_map_v1 as Record<string, any>);
-    const script = maps.find((m) => m.metadata.name === 'webterminal-probe');
+    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, JsonNode>)[0];
+    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe(
+      'monitoring-grafana-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
+    );
+    const maps = Object.values(stack.resource.kubernetes_config_map_v1 as Record<string, JsonNode>);
+    const script = defined(
+      maps.find((m) => m.metadata.name === 'webterminal-probe'),
+      'script',
+    );
     // the probe script is found inside the installed package
     expect(terraformLiteral(script.data['probe-script.mjs'])).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs'), 'utf8'));
-    expect(maps.find((m) => m.metadata.name === 'webterminal-rules').data['webterminal.rules.yaml']).toContain('TraefikRouterCountSkew');
+    expect(defined(maps.find((m) => m.metadata.name === 'webterminal-rules')).data['webterminal.rules.yaml']).toContain('TraefikRouterCountSkew');
     const values = JSON.parse(fs.readFileSync(path.join(project, 'values.json'), 'utf8'));
-    expect(values.serverFiles['webterminal.rules.yaml'].groups.map((g: { name: string }) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
+    expect(values.serverFiles['webterminal.rules.yaml'].groups.map((g: { name: string }) => g.name)).toStrictEqual([
+      'Webterminal',
+      'Traefik Router Parity',
+    ]);
   }, 300_000);
 
-  test('the README\'s example runs as written: its tsconfig and main.ts, type-checked and synthesized by ts-node', () => {
+  test("the README's example runs as written: its tsconfig and main.ts, type-checked and synthesized by ts-node", () => {
     const project = path.join(tmp, 'monitoring');
     const readme = path.join(project, 'readme');
     fs.mkdirSync(readme);
@@ -154,7 +206,7 @@ describe('the packed library', () => {
     run(process.execPath, [path.join(project, 'node_modules', 'ts-node', 'dist', 'bin.js'), 'main.ts'], readme);
 
     const stack = JSON.parse(fs.readFileSync(path.join(readme, 'cdktf.out', 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
-    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, any>)[0];
+    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, JsonNode>)[0];
     expect(ingress.spec.rule[0].host).toBe('grafana.example.org');
     const values = JSON.parse(fs.readFileSync(path.join(readme, 'prometheus-values.json'), 'utf8'));
     // the key the prometheus-community chart's default prometheus.yml loads (rule_files: /etc/config/alerting_rules.yml)
@@ -170,8 +222,79 @@ describe('the packed library', () => {
 
   test('a deep import into lib/ is refused: the public entry point is the API', () => {
     const project = path.join(tmp, 'monitoring');
-    const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/validation')"], { cwd: project, encoding: 'utf8' });
+    const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/private/validation')"], { cwd: project, encoding: 'utf8' });
     expect(probe.status).not.toBe(0);
     expect(probe.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+});
+
+/** The values the package entry exports, sorted. */
+const PUBLIC_VALUES = [
+  'AUTHENTIK_HEADERS_REGEX',
+  'AUTHENTIK_OUTPOST_PATH',
+  'AUTHENTIK_RESPONSE_HEADERS',
+  'AUTH_POSTURES',
+  'Alert',
+  'AlertGroup',
+  'AlertRuleSet',
+  'Annotations',
+  'AuthentikForwardAuth',
+  'AuthentikOutpostRoute',
+  'BLOCKED_RESULTS',
+  'DEFAULT_AUTH_MIDDLEWARE',
+  'DEFAULT_DASHBOARD_LABELS',
+  'DEFAULT_PROBE_JOB',
+  'DEFAULT_PROMETHEUS_RULE_LABELS',
+  'DEFAULT_RESTART_GUARD_SELECTOR',
+  'DEFAULT_TTYD_AUTH_HEADER',
+  'DNS_MODES',
+  'DnsRecords',
+  'ImportBlocks',
+  'PARITY_SOURCES',
+  'POD_SECURITY_LABELS',
+  'PROBE_ORIGIN_TLS_DIR',
+  'ProbeCheck',
+  'ProbeLabel',
+  'ProbeMetric',
+  'PrometheusRules',
+  'ProtectedIngress',
+  'PushgatewayMetric',
+  'REMEDIATION_ALERT_GROUP_NAME',
+  'REMEDIATION_GROUP_KIND',
+  'REMEDIATION_METRICS',
+  'REMEDIATION_MODES',
+  'RemediationAlertName',
+  'RemediationResult',
+  'SEVERITIES',
+  'SUCCESS_GROUP_KIND',
+  'SYSTEM_NAMESPACES',
+  'ServiceAnnotations',
+  'TRAEFIK_API_VERSION',
+  'TTYD_HOME',
+  'TerminalHost',
+  'TerminalStack',
+  'TtydBackend',
+  'TtydNetworkPolicy',
+  'TtydService',
+  'ValidationError',
+  'WEBTERMINAL_DASHBOARD',
+  'WebterminalAlertName',
+  'WebterminalDashboard',
+  'WebterminalGroupName',
+  'WebterminalProbe',
+  'WebterminalRuleSet',
+  'remediationAlertGroup',
+  'traefikRouterParityAlertGroup',
+  'webterminalAlertGroup',
+];
+
+describe('the public surface', () => {
+  // Constructs, their props, the rule model and the metric names, with the constants that name their
+  // defaults; no helpers (checks, Problems, route slugs, cron parsing, template escaping, import ids):
+  // those live in lib/private/. A change here is a change of the package's API.
+  test('the package entry exports exactly these values', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require('../lib') as Record<string, unknown>;
+    expect(Object.keys(entry).sort()).toStrictEqual(PUBLIC_VALUES);
   });
 });

@@ -46,7 +46,12 @@ function valueOf(group: PushedGroup | undefined, metric: string, labels: Record<
 function summaryOf(run: ProbeRun): Record<string, string> {
   const line = run.stdout.split('\n').find((candidate) => candidate.startsWith('probe: token='));
   if (line === undefined) throw new Error(`no summary line in:\n${run.stdout}\n${run.stderr}`);
-  return Object.fromEntries(line.slice('probe: '.length).split(' ').map((field) => field.split('=') as [string, string]));
+  return Object.fromEntries(
+    line
+      .slice('probe: '.length)
+      .split(' ')
+      .map((field) => field.split('=') as [string, string]),
+  );
 }
 
 function runGroup(job: string): Promise<PushedGroup | undefined> {
@@ -108,7 +113,7 @@ describe('probe script', () => {
     expect(lastSuccess(success)).toBeGreaterThanOrEqual(Math.floor(startedAt));
     expect(lastSuccess(success)).toBeLessThanOrEqual(finishedAt);
 
-    // Every name in lib/metrics.ts is pushed, and nothing else: a rename on one side fails here.
+    // Every metric name in lib/probe-names.json is pushed, and nothing else: a name the script stops pushing fails here.
     const pushed = new Set([...(group?.metrics.keys() ?? []), ...(success?.metrics.keys() ?? [])]);
     const own = new Set<string>(Object.values(PushgatewayMetric));
     // Remediation's series are pushed only when it is on (remediation.test.ts checks those).
@@ -191,10 +196,9 @@ describe('probe script', () => {
   });
 
   test('ends a run against an edge that never answers by the deadline and still pushes', async () => {
-    const run = await runProbe(
-      fx.env('black-hole', { PROBE_EDGE_URL: fx.blackHoleUrl, PROBE_TIMEOUT_SECONDS: '1', PROBE_DEADLINE_SECONDS: '3' }),
-      { killAfterMs: 10_000 },
-    );
+    const run = await runProbe(fx.env('black-hole', { PROBE_EDGE_URL: fx.blackHoleUrl, PROBE_TIMEOUT_SECONDS: '1', PROBE_DEADLINE_SECONDS: '3' }), {
+      killAfterMs: 10_000,
+    });
 
     expect(run.code).toBe(0);
     expect(run.wallMs).toBeGreaterThanOrEqual(2900);
@@ -318,7 +322,9 @@ describe('probe script', () => {
   });
 
   test('reports every bad variable at once, one line each, and pushes nothing', async () => {
-    const run = await runProbe(fx.env('bad-config-many', { PROBE_SAMPLES: 'six', PROBE_JOB: 'a/b', PROBE_ORIGIN_URL: 'ftp://ttyd.test', PROBE_TRAEFIK_API_PORT: '0' }));
+    const run = await runProbe(
+      fx.env('bad-config-many', { PROBE_SAMPLES: 'six', PROBE_JOB: 'a/b', PROBE_ORIGIN_URL: 'ftp://ttyd.test', PROBE_TRAEFIK_API_PORT: '0' }),
+    );
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split('\n');
     expect(lines.map((line) => /^probe: bad configuration: (PROBE_[A-Z_]+)/.exec(line)?.[1]).sort()).toStrictEqual(
@@ -330,7 +336,10 @@ describe('probe script', () => {
   test.each<{ variable: string; env: Record<string, string> }>([
     { variable: 'PROBE_AUTHENTIK_HOST', env: { PROBE_AUTHENTIK_HOST: 'https://auth.example.test' } },
     { variable: 'PROBE_PUSHGATEWAY_PASSWORD', env: { PROBE_PUSHGATEWAY_USERNAME: 'probe' } },
-    { variable: 'PROBE_PUSHGATEWAY_URL', env: { PROBE_PUSHGATEWAY_URL: 'http://a:b@pushgateway.test', PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: 'x' } },
+    {
+      variable: 'PROBE_PUSHGATEWAY_URL',
+      env: { PROBE_PUSHGATEWAY_URL: 'http://a:b@pushgateway.test', PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: 'x' },
+    },
     { variable: 'PROBE_ORIGIN_CLIENT_CERT_FILE', env: { PROBE_ORIGIN_CLIENT_CERT_FILE: '/nonexistent/tls.crt' } },
     { variable: 'PROBE_ORIGIN_CLIENT_CERT_FILE', env: { PROBE_ORIGIN_CLIENT_CERT_FILE: '/dev/null', PROBE_ORIGIN_CLIENT_KEY_FILE: '/dev/null' } },
   ])('exits 2 naming $variable for the new variables ($env)', async ({ variable, env }) => {
@@ -353,7 +362,9 @@ describe('probe script: redirects judged by where they lead', () => {
       expect(run.code).toBe(0);
       expect(summaryOf(run)).toMatchObject({ token: '302', ws: '302', ok: '0' });
       expect(run.stdout).toContain(`probe: replica=${bad.options.address} token=302 ws=302 routers=119 ok=0`);
-      expect(run.stderr).toContain(`probe: replica ${bad.options.address} edge_token: status 302 ${reason}, want a 3xx to /outpost.goauthentik.io/ on ${EDGE_HOST}`);
+      expect(run.stderr).toContain(
+        `probe: replica ${bad.options.address} edge_token: status 302 ${reason}, want a 3xx to /outpost.goauthentik.io/ on ${EDGE_HOST}`,
+      );
       const group = await runGroup(job);
       for (const replica of REPLICA_ADDRESSES) {
         expect(valueOf(group, ProbeMetric.replicaStatus, { replica, check: ProbeCheck.edgeToken })).toBe(302);
@@ -431,7 +442,13 @@ describe('probe script: the boundary of ttyd', () => {
     });
     await ttyd.start();
     try {
-      const origin = { PROBE_ORIGIN_URL: `https://ttyd.test:${ttyd.port}`, PROBE_INSECURE_TLS: '0', PROBE_EDGE_URL: fx.edgeUrl, PROBE_REPLICAS: '', PROBE_ROUTER_INVENTORY: '0' };
+      const origin = {
+        PROBE_ORIGIN_URL: `https://ttyd.test:${ttyd.port}`,
+        PROBE_INSECURE_TLS: '0',
+        PROBE_EDGE_URL: fx.edgeUrl,
+        PROBE_REPLICAS: '',
+        PROBE_ROUTER_INVENTORY: '0',
+      };
       // The edge's certificate is self-signed; only the origin checks matter here.
       const withCert = await runProbe(
         fx.env('mtls', {
@@ -472,11 +489,15 @@ describe('probe script: credentials', () => {
   });
 
   test('pushes with basic auth from PROBE_PUSHGATEWAY_USERNAME/_PASSWORD and never prints the password', async () => {
-    const good = await runProbe(fx.env('basic-auth', { PROBE_PUSHGATEWAY_URL: proxy.url, PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: MARKER }));
+    const good = await runProbe(
+      fx.env('basic-auth', { PROBE_PUSHGATEWAY_URL: proxy.url, PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: MARKER }),
+    );
     expect(good.code).toBe(0);
     expect(valueOf(await runGroup('basic-auth'), ProbeMetric.tokenStatus)).toBe(302);
 
-    const wrong = await runProbe(fx.env('basic-auth-wrong', { PROBE_PUSHGATEWAY_URL: proxy.url, PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: `${MARKER}x` }));
+    const wrong = await runProbe(
+      fx.env('basic-auth-wrong', { PROBE_PUSHGATEWAY_URL: proxy.url, PROBE_PUSHGATEWAY_USERNAME: 'probe', PROBE_PUSHGATEWAY_PASSWORD: `${MARKER}x` }),
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/push failed: .*status 401/);
 
@@ -503,8 +524,20 @@ describe('probe script: credentials', () => {
     `ftp://probe:Mk9@${host}`,
   ];
   test.each(shapes)('prints nothing of the password in %s', async (url) => {
-    const env = fx.env('shapes', { PROBE_PUSHGATEWAY_URL: url, PROBE_TIMEOUT_SECONDS: '1', PROBE_DEADLINE_SECONDS: '3', PROBE_REPLICAS: '', PROBE_ROUTER_INVENTORY: '0' });
-    const asEdge = fx.env('shapes', { PROBE_EDGE_URL: url.replace('http://', 'https://'), PROBE_TIMEOUT_SECONDS: '1', PROBE_DEADLINE_SECONDS: '3', PROBE_REPLICAS: '', PROBE_ROUTER_INVENTORY: '0' });
+    const env = fx.env('shapes', {
+      PROBE_PUSHGATEWAY_URL: url,
+      PROBE_TIMEOUT_SECONDS: '1',
+      PROBE_DEADLINE_SECONDS: '3',
+      PROBE_REPLICAS: '',
+      PROBE_ROUTER_INVENTORY: '0',
+    });
+    const asEdge = fx.env('shapes', {
+      PROBE_EDGE_URL: url.replace('http://', 'https://'),
+      PROBE_TIMEOUT_SECONDS: '1',
+      PROBE_DEADLINE_SECONDS: '3',
+      PROBE_REPLICAS: '',
+      PROBE_ROUTER_INVENTORY: '0',
+    });
     const [asPushgateway, asEdgeRun] = await Promise.all([runProbe(env), runProbe(asEdge)]);
     // Nothing listens on port 1: the push cannot succeed (2 = refused at parse, 1 = push failed).
     expect(asPushgateway.code).not.toBe(0);
@@ -523,7 +556,11 @@ describe('probe script: name resolution', () => {
     const resolvConf = join(temp.path, 'resolv.conf');
     writeFileSync(resolvConf, `# a pod's resolv.conf\nsearch ${POD_SEARCH.join(' ')}\nnameserver ${fx.dns.server}\noptions ndots:5\n`);
     const run = await runProbe(
-      fx.env('short-name', { PROBE_DNS_SERVERS: '', PROBE_RESOLV_CONF: resolvConf, PROBE_PUSHGATEWAY_URL: `http://pushgateway.monitoring:${fx.pushgateway.port}` }),
+      fx.env('short-name', {
+        PROBE_DNS_SERVERS: '',
+        PROBE_RESOLV_CONF: resolvConf,
+        PROBE_PUSHGATEWAY_URL: `http://pushgateway.monitoring:${fx.pushgateway.port}`,
+      }),
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -533,7 +570,11 @@ describe('probe script: name resolution', () => {
     // The same name without the search list does not resolve: the list is what made it work.
     writeFileSync(resolvConf, `nameserver ${fx.dns.server}\n`);
     const bare = await runProbe(
-      fx.env('short-name-bare', { PROBE_DNS_SERVERS: '', PROBE_RESOLV_CONF: resolvConf, PROBE_PUSHGATEWAY_URL: `http://pushgateway.monitoring:${fx.pushgateway.port}` }),
+      fx.env('short-name-bare', {
+        PROBE_DNS_SERVERS: '',
+        PROBE_RESOLV_CONF: resolvConf,
+        PROBE_PUSHGATEWAY_URL: `http://pushgateway.monitoring:${fx.pushgateway.port}`,
+      }),
     );
     expect(bare.code).toBe(1);
     expect(bare.stderr).toMatch(/push failed: .*(ENOTFOUND|EREFUSED).*pushgateway\.monitoring/);
@@ -576,14 +617,24 @@ describe('probe script: router inventory budget', () => {
     await api.start();
     try {
       const run = await runProbe(
-        fx.env('inventory-budget', { PROBE_REPLICAS: addresses.join(','), PROBE_TRAEFIK_API_PORT: String(api.port), PROBE_TIMEOUT_SECONDS: '3', PROBE_DEADLINE_SECONDS: '10' }),
+        fx.env('inventory-budget', {
+          PROBE_REPLICAS: addresses.join(','),
+          PROBE_TRAEFIK_API_PORT: String(api.port),
+          PROBE_TIMEOUT_SECONDS: '3',
+          PROBE_DEADLINE_SECONDS: '10',
+        }),
         { killAfterMs: 30_000 },
       );
       expect(run.code).toBe(0);
       for (const address of addresses) {
-        expect(run.stderr).toMatch(new RegExp(`replica ${address.replace(/\./g, '\\.')} router inventory: page \\d+: (the run's inventory budget of 4194304 bytes is used up|run deadline reached)`));
+        expect(run.stderr).toMatch(
+          new RegExp(
+            `replica ${address.replace(/\./g, '\\.')} router inventory: page \\d+: (the run's inventory budget of 4194304 bytes is used ` +
+              `up|run deadline reached)`,
+          ),
+        );
       }
-      expect(run.stderr).toContain("inventory budget of 4194304 bytes is used up");
+      expect(run.stderr).toContain('inventory budget of 4194304 bytes is used up');
       // 4 MiB over all replicas at 400 KiB a page: the pages that fit, the one that crosses the budget,
       // and one page per later replica, cut at its first chunk (without the shared budget: 300 pages).
       expect(api.pagesRequested).toBeLessThanOrEqual(Math.ceil((4 * 1024) / 400) + addresses.length);
@@ -649,7 +700,6 @@ describe('probe script: router lists counted as they stream', () => {
     });
   });
 });
-
 
 describe('probe script, read-only mirror (PROBE_MIRROR_EDGE_URL)', () => {
   /** The mirror's check series: those with a `host` label. */

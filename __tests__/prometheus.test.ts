@@ -7,7 +7,8 @@
  * Then every query of the Grafana dashboard is run against what the scenarios left behind.
  */
 import { stringify } from 'yaml';
-import { WebterminalAlertName, WebterminalRuleSet } from '../lib/alert-rules';
+import { WebterminalAlertName } from '../lib/webterminal-alerts-props';
+import { WebterminalRuleSet } from '../lib/webterminal-rule-set';
 import { ProbeCheck, ProbeLabel } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD } from '../lib/webterminal-dashboard';
 import { FastRuleChanges, fastRules } from './support/fast-rules';
@@ -60,7 +61,12 @@ async function probeOnce(env: Record<string, string>): Promise<void> {
  * Runs the probe again and again (as the CronJob would, only faster) until `done` holds for the
  * alerts, bounded by `timeoutMs`; returns the alerts seen last.
  */
-async function probeUntilAlerts(env: Record<string, string>, what: string, done: (alerts: ActiveAlert[]) => boolean, timeoutMs = ALERT_WAIT_MS): Promise<ActiveAlert[]> {
+async function probeUntilAlerts(
+  env: Record<string, string>,
+  what: string,
+  done: (alerts: ActiveAlert[]) => boolean,
+  timeoutMs = ALERT_WAIT_MS,
+): Promise<ActiveAlert[]> {
   const until = Date.now() + timeoutMs;
   let last: ActiveAlert[] = [];
   while (Date.now() < until) {
@@ -68,7 +74,10 @@ async function probeUntilAlerts(env: Record<string, string>, what: string, done:
     last = await prometheus.alerts();
     if (done(last)) return last;
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last alerts: ${JSON.stringify(last.map((a) => ({ ...a.labels, state: a.state })))}\n${prometheus.log}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}; last alerts: ` +
+      `${JSON.stringify(last.map((a) => ({ ...a.labels, state: a.state })))}\n${prometheus.log}`,
+  );
 }
 
 const ofJob = (alerts: ActiveAlert[], job: string) => alerts.filter((alert) => alert.labels.job === job);
@@ -92,7 +101,7 @@ describe('alert rules in a real Prometheus', () => {
     // Until the first push is scraped, the stale alert rightly says "no push": wait for it to clear.
     await prometheus.waitForQuery(`push_time_seconds{job="${JOB.healthy}"}`, 10_000, (result) => result.length === 2);
     await prometheus.waitForAlerts('no alert of the healthy job', 10_000, (alerts) => ofJob(alerts, JOB.healthy).length === 0);
-    // Longer than `for` plus a few evaluations: any alert the healthy stack set off would show, pending at least.
+    // Longer than `for` plus a few evaluations: JsonNode alert the healthy stack set off would show, pending at least.
     const until = Date.now() + 6000;
     while (Date.now() < until) {
       await probeOnce(env);
@@ -107,8 +116,10 @@ describe('alert rules in a real Prometheus', () => {
     const bad = fx.replicas[1];
     await bad.restart({ terminalRoute: false, routers: bad.state.routers });
     try {
-      const alerts = await probeUntilAlerts(probeEnv(JOB.replicaFault), 'WebterminalReplicaRouteMissing firing', (all) =>
-        firing(all, JOB.replicaFault, WebterminalAlertName.replicaRouteMissing).length >= 1,
+      const alerts = await probeUntilAlerts(
+        probeEnv(JOB.replicaFault),
+        'WebterminalReplicaRouteMissing firing',
+        (all) => firing(all, JOB.replicaFault, WebterminalAlertName.replicaRouteMissing).length >= 1,
       );
       const routeMissing = firing(alerts, JOB.replicaFault, WebterminalAlertName.replicaRouteMissing);
       expect(new Set(routeMissing.map((alert) => alert.labels[ProbeLabel.replica]))).toStrictEqual(new Set([bad.options.address]));
@@ -123,8 +134,10 @@ describe('alert rules in a real Prometheus', () => {
   test('fires the WebSocket alert on an edge fault, and no replica alert', async () => {
     await fx.edge.restart({ refuseUpgrades: true });
     try {
-      const alerts = await probeUntilAlerts(probeEnv(JOB.edgeFault), 'WebterminalWebsocketDegraded firing', (all) =>
-        firing(all, JOB.edgeFault, WebterminalAlertName.websocketDegraded).length === 1,
+      const alerts = await probeUntilAlerts(
+        probeEnv(JOB.edgeFault),
+        'WebterminalWebsocketDegraded firing',
+        (all) => firing(all, JOB.edgeFault, WebterminalAlertName.websocketDegraded).length === 1,
       );
       const [degraded] = firing(alerts, JOB.edgeFault, WebterminalAlertName.websocketDegraded);
       expect(degraded.labels).toMatchObject({ check: ProbeCheck.edgeWs, severity: 'critical' });
@@ -135,8 +148,10 @@ describe('alert rules in a real Prometheus', () => {
   }, 45_000);
 
   test('fires the blind-detector alert when the replicas name resolves to nothing', async () => {
-    const alerts = await probeUntilAlerts(probeEnv(JOB.blind, { PROBE_REPLICAS: EMPTY_NAME }), 'WebterminalProbeBlind firing', (all) =>
-      firing(all, JOB.blind, 'WebterminalProbeBlind').length >= 1,
+    const alerts = await probeUntilAlerts(
+      probeEnv(JOB.blind, { PROBE_REPLICAS: EMPTY_NAME }),
+      'WebterminalProbeBlind firing',
+      (all) => firing(all, JOB.blind, 'WebterminalProbeBlind').length >= 1,
     );
     expect(firing(alerts, JOB.blind, 'WebterminalProbeBlind')[0].labels.severity).toBeDefined();
   }, 45_000);
@@ -149,8 +164,10 @@ describe('alert rules in a real Prometheus', () => {
       await plain.waitForQuery(`webterminal_probe_replica_status{exported_job="${JOB.replicaFault}"}`, 10_000, (result) => result.length > 0);
       expect(await plain.query(`webterminal_probe_replica_status{job="${JOB.replicaFault}"}`)).toStrictEqual([]);
       // Worse than silence: the only alert says the probe never pushed.
-      const alerts = await plain.waitForAlerts('WebterminalProbeStale firing', 10_000, (all) =>
-        firing(all, JOB.replicaFault, WebterminalAlertName.probeStale).length === 1,
+      const alerts = await plain.waitForAlerts(
+        'WebterminalProbeStale firing',
+        10_000,
+        (all) => firing(all, JOB.replicaFault, WebterminalAlertName.probeStale).length === 1,
       );
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const later = await plain.alerts();

@@ -1,6 +1,13 @@
-import { AuthentikForwardAuth, AUTHENTIK_HEADERS_REGEX, AUTHENTIK_RESPONSE_HEADERS, AuthPosture, ProtectedIngress, ProtectedIngressProps } from '../lib';
+import {
+  AuthentikForwardAuth,
+  AUTHENTIK_HEADERS_REGEX,
+  AUTHENTIK_RESPONSE_HEADERS,
+  AuthPosture,
+  ProtectedIngress,
+  ProtectedIngressProps,
+} from '../lib';
 import { Construct } from 'constructs';
-import { manifestsOf, onlyOf, resourcesOf, synthResources } from './helpers';
+import { manifestsOf, onlyOf, resourcesOf, synthResources } from './support/synth';
 
 const base: ProtectedIngressProps = {
   namespace: 'terminal',
@@ -39,10 +46,15 @@ describe('ProtectedIngress', () => {
     const res = synthResources((scope) =>
       ingressIn(scope, {
         authMiddleware: { namespace: 'auth', name: 'ak' },
-        middlewares: [{ namespace: 'traefik', name: 'headers' }, { namespace: 'terminal', name: 'ratelimit' }],
+        middlewares: [
+          { namespace: 'traefik', name: 'headers' },
+          { namespace: 'terminal', name: 'ratelimit' },
+        ],
       }),
     );
-    expect(onlyOf(res, 'kubernetes_ingress_v1').metadata.annotations[MIDDLEWARES]).toBe('terminal-terminal-client-headers@kubernetescrd,auth-ak@kubernetescrd,traefik-headers@kubernetescrd,terminal-ratelimit@kubernetescrd');
+    expect(onlyOf(res, 'kubernetes_ingress_v1').metadata.annotations[MIDDLEWARES]).toBe(
+      'terminal-terminal-client-headers@kubernetescrd,auth-ak@kubernetescrd,traefik-headers@kubernetescrd,terminal-ratelimit@kubernetescrd',
+    );
   });
 
   test.each<[AuthPosture, string | undefined]>([
@@ -78,14 +90,18 @@ describe('ProtectedIngress', () => {
     const ingresses = resourcesOf(res, 'kubernetes_ingress_v1');
     const byName = Object.fromEntries(ingresses.map((i) => [i.metadata.name, i]));
     expect(Object.keys(byName).sort()).toStrictEqual(['terminal', 'terminal-api-sessions', 'terminal-clipboard']);
-    expect(byName['terminal-clipboard'].metadata.annotations[MIDDLEWARES]).toBe('terminal-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd,terminal-terminal-strip-clipboard@kubernetescrd');
+    expect(byName['terminal-clipboard'].metadata.annotations[MIDDLEWARES]).toBe(
+      'terminal-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd,terminal-terminal-strip-clipboard@kubernetescrd',
+    );
     expect(byName['terminal-clipboard'].spec.rule[0].http.path[0]).toStrictEqual({
       path: '/clipboard/',
       path_type: 'Prefix',
       backend: { service: { name: 'terminal-clipboard', port: { number: 80 } } },
     });
     expect(byName['terminal-clipboard'].spec.tls).toStrictEqual(byName.terminal.spec.tls);
-    expect(byName['terminal-api-sessions'].metadata.annotations[MIDDLEWARES]).toBe('terminal-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd');
+    expect(byName['terminal-api-sessions'].metadata.annotations[MIDDLEWARES]).toBe(
+      'terminal-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
+    );
     const strips = manifestsOf(res, 'Middleware').filter((m) => m.spec.stripPrefix !== undefined);
     expect(strips).toStrictEqual([
       {
@@ -159,7 +175,8 @@ describe('ProtectedIngress', () => {
   test('fails on a host that is not a DNS name, a bad route path and port, all at once', () => {
     expect(() => synthResources((scope) => ingressIn(scope, { host: 'terminal..example.com', service: { name: 'terminal', port: 0 } }))).toThrow(
       [
-        'protected-ingress: host "terminal..example.com" is not a valid DNS name (lowercase letters, digits and \'-\', in dot-separated labels of 1-63 characters)',
+        'protected-ingress: host "terminal..example.com" is not a valid DNS name (lowercase letters, digits and \'-\', in dot-separated ' +
+          'labels of 1-63 characters)',
         'protected-ingress: service.port 0 is not a port (an integer from 1 to 65535)',
       ].join('\n'),
     );
@@ -174,7 +191,11 @@ describe('ProtectedIngress', () => {
       ingress = ingressIn(scope);
     });
     const [headers] = manifestsOf(res, 'Middleware');
-    expect(headers.metadata).toStrictEqual({ name: 'terminal-client-headers', namespace: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal' } });
+    expect(headers.metadata).toStrictEqual({
+      name: 'terminal-client-headers',
+      namespace: 'terminal',
+      labels: { 'app.kubernetes.io/part-of': 'webterminal' },
+    });
     // Traefik's headers middleware deletes a request header whose customRequestHeaders value is empty.
     expect(headers.spec).toStrictEqual({ headers: { customRequestHeaders: Object.fromEntries(AUTHENTIK_RESPONSE_HEADERS.map((h) => [h, ''])) } });
     expect(headers.spec.headers.customRequestHeaders['X-authentik-username']).toBe('');
@@ -189,7 +210,8 @@ describe('ProtectedIngress', () => {
 
   test.each<AuthPosture>(['app', 'none'])('refuses auth %s for a shell host, even with a reason, and says why', (auth) => {
     expect(() => synthResources((scope) => ingressIn(scope, { auth, authReason: 'ttyd has its own login', servesShell: true }))).toThrow(
-      `protected-ingress: auth "${auth}" is refused for a shell host: ttyd trusts a header that any client can send, so only Authentik in front keeps the shell closed; use "required" (or "public", where the Authentik middleware still runs)`,
+      `protected-ingress: auth "${auth}" is refused for a shell host: ttyd trusts a header that any client can send, so only Authentik in ` +
+        `front keeps the shell closed; use "required" (or "public", where the Authentik middleware still runs)`,
     );
   });
 
@@ -199,8 +221,12 @@ describe('ProtectedIngress', () => {
   });
 
   test('an IngressRoute speaks https through the ServersTransport a TLS service names', () => {
-    const res = synthResources((scope) => ingressIn(scope, { kind: 'IngressRoute', service: { name: 'terminal', port: 80, scheme: 'https', serversTransport: 'terminal' } }));
-    expect(manifestsOf(res, 'IngressRoute')[0].spec.routes[0].services).toStrictEqual([{ name: 'terminal', port: 80, scheme: 'https', serversTransport: 'terminal' }]);
+    const res = synthResources((scope) =>
+      ingressIn(scope, { kind: 'IngressRoute', service: { name: 'terminal', port: 80, scheme: 'https', serversTransport: 'terminal' } }),
+    );
+    expect(manifestsOf(res, 'IngressRoute')[0].spec.routes[0].services).toStrictEqual([
+      { name: 'terminal', port: 80, scheme: 'https', serversTransport: 'terminal' },
+    ]);
   });
 
   test('fails on an unknown auth posture, naming the accepted ones', () => {
@@ -234,7 +260,9 @@ describe('AuthentikForwardAuth', () => {
     ]);
     // Authentik's current documentation lists these twelve, X-authentik-entitlements included.
     expect([...AUTHENTIK_RESPONSE_HEADERS].sort()).toStrictEqual(
-      ['username', 'groups', 'entitlements', 'email', 'name', 'uid', 'jwt', 'meta-jwks', 'meta-outpost', 'meta-provider', 'meta-app', 'meta-version'].map((h) => `X-authentik-${h}`).sort(),
+      ['username', 'groups', 'entitlements', 'email', 'name', 'uid', 'jwt', 'meta-jwks', 'meta-outpost', 'meta-provider', 'meta-app', 'meta-version']
+        .map((h) => `X-authentik-${h}`)
+        .sort(),
     );
   });
 
@@ -243,7 +271,8 @@ describe('AuthentikForwardAuth', () => {
     const canonical = (h: string): string => h.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
     // Go's `(?i)` prefix is JavaScript's `i` flag.
     const regex = new RegExp(AUTHENTIK_HEADERS_REGEX.replace(/^\(\?i\)/, ''), AUTHENTIK_HEADERS_REGEX.startsWith('(?i)') ? 'i' : '');
-    for (const header of [...AUTHENTIK_RESPONSE_HEADERS, 'x-AUTHENTIK-username', 'X-authentik-anything-new']) expect(regex.test(canonical(header))).toBe(true);
+    for (const header of [...AUTHENTIK_RESPONSE_HEADERS, 'x-AUTHENTIK-username', 'X-authentik-anything-new'])
+      expect(regex.test(canonical(header))).toBe(true);
     for (const header of ['X-Forwarded-User', 'Authorization', 'X-Authentikusername']) expect(regex.test(canonical(header))).toBe(false);
     // The regex as often written would match nothing Traefik sees.
     expect(/^X-authentik-/.test(canonical('X-authentik-username'))).toBe(false);

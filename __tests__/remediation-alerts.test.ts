@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AlertRuleSet, REMEDIATION_ALERT_GROUP_NAME, RemediationAlertName, RemediationResult, remediationAlertGroup } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { TerminalStack } from '../lib/terminal-stack';
 
 const TEST_FILE = 'webterminal-remediation.test.yaml';
@@ -64,7 +64,11 @@ describe('remediationAlertGroup', () => {
     expect(group.alerts.map((alert) => alert.name)).toStrictEqual(Object.values(RemediationAlertName));
     for (const alert of group.alerts) {
       const mine = cases.filter((c) => c.alertname === alert.name);
-      expect([alert.name, mine.some((c) => c.exp_alerts.length === 0), mine.some((c) => c.exp_alerts.length > 0)]).toStrictEqual([alert.name, true, true]);
+      expect([alert.name, mine.some((c) => c.exp_alerts.length === 0), mine.some((c) => c.exp_alerts.length > 0)]).toStrictEqual([
+        alert.name,
+        true,
+        true,
+      ]);
       for (const c of mine) for (const expected of c.exp_alerts) expect(expected.exp_labels.severity).toBe(alert.severity);
       expect(existsSync(join(RUNBOOKS, `${alert.name}.md`))).toBe(true);
     }
@@ -72,7 +76,9 @@ describe('remediationAlertGroup', () => {
 
   test('reads the probe job and the results that mean it cannot act', () => {
     const blocked = remediationAlertGroup({ probeJob: 'other-probe' }).findAlert(RemediationAlertName.remediationBlocked);
-    expect(blocked?.expr).toContain('webterminal_probe_remediation{job="other-probe", result=~"blocked_by_budget|failed|rate_limited|no_pod|state_unavailable"}');
+    expect(blocked?.expr).toContain(
+      'webterminal_probe_remediation{job="other-probe", result=~"blocked_by_budget|failed|rate_limited|no_pod|state_unavailable"}',
+    );
     expect(blocked?.expr).not.toContain(RemediationResult.notAlone);
     expect(blocked?.for).toBe('10m');
   });
@@ -85,7 +91,10 @@ describe('remediationAlertGroup', () => {
 describe('TerminalStack remediation alerts', () => {
   function groupsOf(remediation: 'off' | 'on'): string[] {
     const props = EXAMPLE_PROPS;
-    const stack = new TerminalStack(Testing.app(), 'terminal', { ...props, probeOptions: { ...props.probeOptions, remediation: { mode: remediation } } });
+    const stack = new TerminalStack(Testing.app(), 'terminal', {
+      ...props,
+      probeOptions: { ...props.probeOptions, remediation: { mode: remediation } },
+    });
     return stack.alerts?.groups.map((group) => group.name) ?? [];
   }
 

@@ -99,7 +99,15 @@ function decisions(result: ProbeRun): PrintedDecision[] {
   return result.stdout
     .split('\n')
     .filter((line) => line.startsWith('probe: remediation '))
-    .map((line) => Object.fromEntries(line.slice('probe: remediation '.length).split(' ').map((field) => field.split('='))) as PrintedDecision);
+    .map(
+      (line) =>
+        Object.fromEntries(
+          line
+            .slice('probe: remediation '.length)
+            .split(' ')
+            .map((field) => field.split('=')),
+        ) as PrintedDecision,
+    );
 }
 
 function okOf(result: ProbeRun): string | undefined {
@@ -135,7 +143,7 @@ async function establish(job: string): Promise<void> {
 }
 
 describe('probe remediation', () => {
-  test('evicts exactly the bad replica\'s pod on the Nth failing run and not before, through the Eviction API', async () => {
+  test("evicts exactly the bad replica's pod on the Nth failing run and not before, through the Eviction API", async () => {
     const job = 'rem-evict';
     await loseRoute(1);
     const first = await run(job);
@@ -152,7 +160,11 @@ describe('probe remediation', () => {
 
     const evictions = kube.evictions();
     expect(evictions.map((call) => call.path)).toStrictEqual([`/api/v1/namespaces/${NAMESPACE}/pods/${POD_NAMES[1]}/eviction`]);
-    expect(JSON.parse(evictions[0].body)).toStrictEqual({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: POD_NAMES[1], namespace: NAMESPACE } });
+    expect(JSON.parse(evictions[0].body)).toStrictEqual({
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: POD_NAMES[1], namespace: NAMESPACE },
+    });
     // Only the pod lookups and the one eviction; every call carried the token; never a DELETE.
     expect(kube.calls.every((call) => call.authorized)).toBe(true);
     expect(kube.calls.filter((call) => call.method === 'GET').map((call) => call.query)).toStrictEqual(
@@ -182,7 +194,9 @@ describe('probe remediation', () => {
     await run(job);
     expect(series(await runGroup(job), ProbeMetric.replicaConsecutiveFailures)).toStrictEqual([]);
     await loseRoute(2);
-    expect(decisions(await run(job))).toStrictEqual([{ replica: REPLICA_ADDRESSES[2], pod: POD_NAMES[2], consecutive: '1', result: 'not_confirmed' }]);
+    expect(decisions(await run(job))).toStrictEqual([
+      { replica: REPLICA_ADDRESSES[2], pod: POD_NAMES[2], consecutive: '1', result: 'not_confirmed' },
+    ]);
   }, 60_000);
 
   test('does nothing when two replicas fail: the route is likely missing everywhere', async () => {
@@ -229,18 +243,22 @@ describe('probe remediation', () => {
     expect(kube.calls.filter((call) => call.method !== 'GET' && call.method !== 'POST')).toStrictEqual([]);
   }, 60_000);
 
-  test.each([403, 404] as const)('records an eviction answered %i as failed, with no fallback', async (answer) => {
-    const job = `rem-${answer}`;
-    await establish(job);
-    await loseRoute(1);
-    kube.evictionAnswer = answer;
-    const result = await run(job, { PROBE_REMEDIATE_AFTER_RUNS: '1' });
+  test.each([403, 404] as const)(
+    'records an eviction answered %i as failed, with no fallback',
+    async (answer) => {
+      const job = `rem-${answer}`;
+      await establish(job);
+      await loseRoute(1);
+      kube.evictionAnswer = answer;
+      const result = await run(job, { PROBE_REMEDIATE_AFTER_RUNS: '1' });
 
-    expect(decisions(result).map((decision) => decision.result)).toStrictEqual([RemediationResult.failed]);
-    expect(result.stderr).toContain(`status ${answer}`);
-    expect(kube.calls.map((call) => call.method)).toStrictEqual(['GET', 'POST']);
-    expect(await evictionGroup(job)).toBeUndefined();
-  }, 60_000);
+      expect(decisions(result).map((decision) => decision.result)).toStrictEqual([RemediationResult.failed]);
+      expect(result.stderr).toContain(`status ${answer}`);
+      expect(kube.calls.map((call) => call.method)).toStrictEqual(['GET', 'POST']);
+      expect(await evictionGroup(job)).toBeUndefined();
+    },
+    60_000,
+  );
 
   test('a dry run decides and reports but calls no eviction', async () => {
     const job = 'rem-dry';
@@ -248,7 +266,9 @@ describe('probe remediation', () => {
     await loseRoute(1);
     const result = await run(job, { PROBE_REMEDIATE: 'dry-run', PROBE_REMEDIATE_AFTER_RUNS: '1' });
 
-    expect(decisions(result)).toStrictEqual([{ replica: REPLICA_ADDRESSES[1], pod: POD_NAMES[1], consecutive: '1', result: RemediationResult.dryRun }]);
+    expect(decisions(result)).toStrictEqual([
+      { replica: REPLICA_ADDRESSES[1], pod: POD_NAMES[1], consecutive: '1', result: RemediationResult.dryRun },
+    ]);
     expect(result.stderr).toContain(`would evict ${NAMESPACE}/${POD_NAMES[1]}`);
     expect(kube.calls.map((call) => call.method)).toStrictEqual(['GET']);
     expect(series(await runGroup(job), ProbeMetric.remediation)[0]?.labels.result).toBe(RemediationResult.dryRun);
@@ -273,10 +293,14 @@ describe('probe remediation', () => {
     await loseRoute(1);
     kube.pods = standardPods().filter((pod) => pod.name !== POD_NAMES[1]);
     const none = await run(job, { PROBE_REMEDIATE_AFTER_RUNS: '1' });
-    kube.pods = [...standardPods(), { name: 'traefik-twin', namespace: NAMESPACE, labels: { ...SELECTOR }, podIP: REPLICA_ADDRESSES[1], startTime: anHourAgo() }];
+    kube.pods = [
+      ...standardPods(),
+      { name: 'traefik-twin', namespace: NAMESPACE, labels: { ...SELECTOR }, podIP: REPLICA_ADDRESSES[1], startTime: anHourAgo() },
+    ];
     const two = await run(job, { PROBE_REMEDIATE_AFTER_RUNS: '1' });
 
-    for (const result of [none, two]) expect(decisions(result).map((decision) => [decision.pod, decision.result])).toStrictEqual([['?', RemediationResult.noPod]]);
+    for (const result of [none, two])
+      expect(decisions(result).map((decision) => [decision.pod, decision.result])).toStrictEqual([['?', RemediationResult.noPod]]);
     expect(none.stderr).toContain('0 running pods');
     expect(two.stderr).toContain('2 running pods');
     expect(kube.evictions()).toStrictEqual([]);
@@ -292,7 +316,12 @@ describe('probe remediation', () => {
     expect(series(await runGroup(job), ProbeMetric.remediation)[0]?.labels.result).toBe(RemediationResult.failed);
 
     const silent = await runProbe(
-      env(job, { PROBE_REMEDIATE_AFTER_RUNS: '1', PROBE_KUBE_API_URL: `https://127.0.0.1:${fx.blackHole.port}`, PROBE_TIMEOUT_SECONDS: '1', PROBE_DEADLINE_SECONDS: '4' }),
+      env(job, {
+        PROBE_REMEDIATE_AFTER_RUNS: '1',
+        PROBE_KUBE_API_URL: `https://127.0.0.1:${fx.blackHole.port}`,
+        PROBE_TIMEOUT_SECONDS: '1',
+        PROBE_DEADLINE_SECONDS: '4',
+      }),
       { killAfterMs: 15_000 },
     );
     outputs.push(silent.stdout, silent.stderr);
@@ -309,7 +338,13 @@ describe('probe remediation', () => {
     await loseRoute(1);
     // The black-holed edge uses up the whole run deadline; the API server would never answer either.
     const result = await runProbe(
-      env(job, { PROBE_REMEDIATE_AFTER_RUNS: '1', PROBE_EDGE_URL: fx.blackHoleUrl, PROBE_KUBE_API_URL: `https://127.0.0.1:${fx.blackHole.port}`, PROBE_TIMEOUT_SECONDS: '2', PROBE_DEADLINE_SECONDS: '3' }),
+      env(job, {
+        PROBE_REMEDIATE_AFTER_RUNS: '1',
+        PROBE_EDGE_URL: fx.blackHoleUrl,
+        PROBE_KUBE_API_URL: `https://127.0.0.1:${fx.blackHole.port}`,
+        PROBE_TIMEOUT_SECONDS: '2',
+        PROBE_DEADLINE_SECONDS: '3',
+      }),
       { killAfterMs: 15_000 },
     );
     outputs.push(result.stdout, result.stderr);
@@ -406,7 +441,9 @@ describe('probe remediation', () => {
     kube.onEvict = async (pod) => {
       // What the ReplicaSet does after an eviction: a new pod with a full routing table (here on the same address).
       const index = POD_NAMES.indexOf(pod.name);
-      kube.pods = kube.pods.map((candidate) => (candidate.name === pod.name ? { ...candidate, name: `${pod.name}-new`, startTime: new Date().toISOString() } : candidate));
+      kube.pods = kube.pods.map((candidate) =>
+        candidate.name === pod.name ? { ...candidate, name: `${pod.name}-new`, startTime: new Date().toISOString() } : candidate,
+      );
       await fx.replicas[index].restart({ terminalRoute: true, routers: 119 });
     };
     const timeline: Array<[number, string, string]> = [];
@@ -414,7 +451,13 @@ describe('probe remediation', () => {
       for (let i = 0; i < runs; i += 1) {
         const started = Date.now();
         const result = await run(job);
-        timeline.push([timeline.length, okOf(result) ?? '?', decisions(result).map((decision) => decision.result).join(',') || '-']);
+        timeline.push([
+          timeline.length,
+          okOf(result) ?? '?',
+          decisions(result)
+            .map((decision) => decision.result)
+            .join(',') || '-',
+        ]);
         await sleep(Math.max(0, intervalMs - (Date.now() - started)));
       }
     };
@@ -435,10 +478,15 @@ describe('probe remediation', () => {
 
   test('the token appears in no output and in nothing pushed', async () => {
     const pushed = await new Promise<string>((resolve, reject) => {
-      http.get(`${fx.pushgateway.url}/metrics`, (response) => {
-        let body = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve(body));
-      }).on('error', reject);
+      http
+        .get(`${fx.pushgateway.url}/metrics`, (response) => {
+          let body = '';
+          response
+            .setEncoding('utf8')
+            .on('data', (chunk: string) => (body += chunk))
+            .on('end', () => resolve(body));
+        })
+        .on('error', reject);
     });
     expect(outputs.length).toBeGreaterThan(20);
     expect(pushed).toContain(ProbeMetric.remediation);

@@ -1,4 +1,4 @@
-import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from '../lib/schedule';
+import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from '../lib/private/schedule';
 
 function parsed(expression: string): CronSchedule {
   const result = parseCron('schedule', expression);

@@ -2,21 +2,17 @@
  * Issue 11: the read-only mirror (one TerminalHost construct used twice), extra annotations,
  * Cloudflare DNS, ignored namespace labels, and adopting the original stack's objects.
  */
+import { defined } from './support/synth';
+import type { JsonNode } from './support/synth';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  DnsRecords,
-  TerminalHost,
-  TerminalStack,
-  TerminalStackProps,
-  TtydBackend,
-  ValidationError,
-} from '../lib';
+import { DnsRecords, TerminalHost, TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { configProps } from './support/config-props';
-import { Testing } from '../lib/cdktf';
-import { synthResources } from './helpers';
+import { Testing } from '../lib/private/cdktf';
+import { synthResources } from './support/synth';
+import { ValidationError } from '../lib/private/validation';
 
 const ROOT = path.resolve(__dirname, '..');
 const ORIGINAL = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'original-setup.json'), 'utf8')) as {
@@ -36,20 +32,22 @@ function stackOf(props: Partial<TerminalStackProps> = {}): TerminalStack {
   return new TerminalStack(Testing.app(), 'terminal', { ...configProps(), ...props });
 }
 
-type Json = Record<string, any>;
+type Json = Record<string, JsonNode>;
 
 function synthStack(props: Partial<TerminalStackProps> = {}): Json {
   return JSON.parse(Testing.synth(stackOf(props))) as Json;
 }
 
 function resourceKeys(json: Json): string[] {
-  return Object.entries(json.resource as Json).flatMap(([type, byId]) => Object.keys(byId as Json).map((id) => `${type}.${id}`)).sort();
+  return Object.entries(json.resource as Json)
+    .flatMap(([type, byId]) => Object.keys(byId as Json).map((id) => `${type}.${id}`))
+    .sort();
 }
 
 /** The Terraform addresses of the example configuration before issue 11: adopt and upgrades rely on them. */
 const EXAMPLE_ADDRESSES = [
   'kubernetes_config_map_v1.Dashboard_9E4231ED',
-      'kubernetes_config_map_v1.Probe_Script_129EE375',
+  'kubernetes_config_map_v1.Probe_Script_129EE375',
   'kubernetes_cron_job_v1.Probe_B22986FB',
   'kubernetes_endpoints_v1.Route-api-sessions_Endpoints_60028BD2',
   'kubernetes_endpoints_v1.Route-clipboard_Endpoints_F7C4E022',
@@ -59,7 +57,7 @@ const EXAMPLE_ADDRESSES = [
   'kubernetes_ingress_v1.Ingress_Route-clipboard_8B8FF89A',
   'kubernetes_manifest.Alerts_91F83244',
   'kubernetes_manifest.Ingress_ClientHeaders_206FB72D',
-      'kubernetes_manifest.Ingress_Strip-api-sessions_26916EA0',
+  'kubernetes_manifest.Ingress_Strip-api-sessions_26916EA0',
   'kubernetes_manifest.Ingress_Strip-clipboard_DD3622E3',
   'kubernetes_namespace_v1.Namespace',
   'kubernetes_service_v1.Probe_Replicas_9CD93F0D',
@@ -87,12 +85,20 @@ describe('TerminalHost', () => {
   test('makes Service, Endpoints and a protected ingress for one host, on its own', () => {
     const resources = synthResources((scope) => {
       new TerminalHost(scope, 'Mirror', {
-        namespace: 'terminal', host: 'terminal-ro.example.org', name: 'terminal-ro', tlsSecretName: 'terminal-ro-tls',
+        namespace: 'terminal',
+        host: 'terminal-ro.example.org',
+        name: 'terminal-ro',
+        tlsSecretName: 'terminal-ro-tls',
         backend: TtydBackend.externalHost({ address: '10.0.10.10', port: 7682 }),
       });
     });
     // kubernetes_manifest: the headers middleware that removes client-sent X-authentik-* before auth
-    expect(Object.keys(resources).sort()).toStrictEqual(['kubernetes_endpoints_v1', 'kubernetes_ingress_v1', 'kubernetes_manifest', 'kubernetes_service_v1']);
+    expect(Object.keys(resources).sort()).toStrictEqual([
+      'kubernetes_endpoints_v1',
+      'kubernetes_ingress_v1',
+      'kubernetes_manifest',
+      'kubernetes_service_v1',
+    ]);
     const [ingress] = Object.values(resources.kubernetes_ingress_v1);
     expect(ingress.spec.tls).toStrictEqual([{ hosts: ['terminal-ro.example.org'], secret_name: 'terminal-ro-tls' }]);
     const [endpoints] = Object.values(resources.kubernetes_endpoints_v1);
@@ -111,15 +117,21 @@ describe('TerminalStack: the read-only mirror', () => {
   test('gets its own Service and Endpoints on the ttyd host, and an ingress with TLS, posture and annotations like the main host', () => {
     const json = synthStack(props);
     const ingresses = Object.values(json.resource.kubernetes_ingress_v1 as Json);
-    const main = ingresses.find((i) => i.metadata.name === 'terminal');
-    const mirror = ingresses.find((i) => i.metadata.name === 'terminal-ro');
+    const main = defined(
+      ingresses.find((i) => i.metadata.name === 'terminal'),
+      'main',
+    );
+    const mirror = defined(
+      ingresses.find((i) => i.metadata.name === 'terminal-ro'),
+      'mirror',
+    );
     expect(mirror.spec.rule[0].host).toBe('terminal-ro.example.org');
     expect(mirror.spec.rule[0].http.path[0].backend.service).toStrictEqual({ name: 'terminal-ro', port: { number: 80 } });
     expect(mirror.spec.tls).toStrictEqual([{ hosts: ['terminal-ro.example.org'], secret_name: 'terminal-ro-tls' }]);
     // everything but the host-specific parts is the same as on the main host
     const middlewares = 'traefik.ingress.kubernetes.io/router.middlewares';
-    const { [middlewares]: mirrorChain, ...mirrorRest } = mirror.metadata.annotations;
-    const { [middlewares]: mainChain, ...mainRest } = main.metadata.annotations;
+    const { [middlewares]: mirrorChain, ...mirrorRest } = mirror.metadata.annotations as Record<string, string>;
+    const { [middlewares]: mainChain, ...mainRest } = main.metadata.annotations as Record<string, string>;
     expect(mirrorRest).toStrictEqual(mainRest);
     // the same chain, with the mirror's own client-headers middleware first
     expect(mirrorChain).toBe(mainChain.replace('-terminal-client-headers@', '-terminal-ro-client-headers@'));
@@ -127,9 +139,13 @@ describe('TerminalStack: the read-only mirror', () => {
       'gethomepage.dev/enabled': 'true',
       'gethomepage.dev/name': 'Terminal',
       'webterminal.dev/auth-posture': 'public',
-      'traefik.ingress.kubernetes.io/router.middlewares': '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-ro-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
+      'traefik.ingress.kubernetes.io/router.middlewares':
+        '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-ro-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
     });
-    const endpoints = Object.values(json.resource.kubernetes_endpoints_v1 as Json).find((e) => e.metadata.name === 'terminal-ro');
+    const endpoints = defined(
+      Object.values(json.resource.kubernetes_endpoints_v1 as Json).find((e) => e.metadata.name === 'terminal-ro'),
+      'endpoints',
+    );
     expect(endpoints.subset[0].address).toStrictEqual([{ ip: '192.0.2.10' }]);
     expect(endpoints.subset[0].port[0].port).toBe(7682);
   });
@@ -143,7 +159,9 @@ describe('TerminalStack: the read-only mirror', () => {
 
   test('annotations go on every ingress object, IngressRoute included, and cannot replace ours', () => {
     const json = synthStack({ ...props, ingressKind: 'IngressRoute', routes: [] });
-    const routes = Object.values(json.resource.kubernetes_manifest as Json).map((m) => m.manifest).filter((m) => m.kind === 'IngressRoute');
+    const routes = Object.values(json.resource.kubernetes_manifest as Json)
+      .map((m) => m.manifest)
+      .filter((m) => m.kind === 'IngressRoute');
     expect(routes.map((r) => r.metadata.annotations['gethomepage.dev/name'])).toStrictEqual(['Terminal', 'Terminal']);
     expect(() => stackOf({ annotations: { 'webterminal.dev/auth-posture': 'none', 'bad key!': 'x' } })).toThrow(
       'protected-ingress: annotations key "webterminal.dev/auth-posture" is written by this library; it cannot be set\n' +
@@ -152,14 +170,14 @@ describe('TerminalStack: the read-only mirror', () => {
   });
 
   test('needs ttyd on an external host', () => {
-    expect(() => stackOf({ ...props, ttyd: TtydBackend.inCluster(), routes: [] })).toThrow(
+    expect(() => stackOf({ ...props, ttydBackend: TtydBackend.inCluster(), routes: [] })).toThrow(
       'terminal-stack: mirror.hostPort 7682 needs ttyd on an external host',
     );
   });
 });
 
 describe('TerminalStack: ignored namespace labels', () => {
-  test('become lifecycle.ignore_changes on the namespace, in the provider\'s address syntax', () => {
+  test("become lifecycle.ignore_changes on the namespace, in the provider's address syntax", () => {
     const json = synthStack({ namespaceIgnoredLabels: ['goldilocks.fairwinds.com/vpa-update-mode'] });
     expect(json.resource.kubernetes_namespace_v1.Namespace.lifecycle).toStrictEqual({
       ignore_changes: ['metadata[0].labels["goldilocks.fairwinds.com/vpa-update-mode"]'],
@@ -177,22 +195,33 @@ describe('DnsRecords', () => {
   const tunnelId = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
 
   function records(props: Partial<ConstructorParameters<typeof DnsRecords>[2]>): Json {
-    const json = JSON.parse(Testing.synthScope((scope) => {
-      new DnsRecords(scope, 'Dns', { host: 'terminal.example.org', zoneId, mode: 'proxied', tunnelId, ...props });
-    })) as Json;
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        new DnsRecords(scope, 'Dns', { host: 'terminal.example.org', zoneId, mode: 'proxied', tunnelId, ...props });
+      }),
+    ) as Json;
     return json;
   }
 
   test('proxied: one proxied CNAME to the tunnel, ttl 1 (automatic)', () => {
     const json = records({});
     expect(Object.values(json.resource.cloudflare_dns_record)).toStrictEqual([
-      expect.objectContaining({ zone_id: zoneId, name: 'terminal.example.org', type: 'CNAME', content: `${tunnelId}.cfargotunnel.com`, proxied: true, ttl: 1 }),
+      expect.objectContaining({
+        zone_id: zoneId,
+        name: 'terminal.example.org',
+        type: 'CNAME',
+        content: `${tunnelId}.cfargotunnel.com`,
+        proxied: true,
+        ttl: 1,
+      }),
     ]);
   });
 
   test('non-proxied: A and AAAA to the public addresses, not proxied, with a ttl', () => {
     const json = records({ mode: 'non-proxied', tunnelId: undefined, publicIp: '203.0.113.7', publicIpv6: '2001:db8::7' });
-    const made = Object.values(json.resource.cloudflare_dns_record as Json).map((r) => [r.type, r.content, r.proxied, r.ttl]).sort();
+    const made = Object.values(json.resource.cloudflare_dns_record as Json)
+      .map((r) => [r.type, r.content, r.proxied, r.ttl])
+      .sort();
     expect(made).toStrictEqual([
       ['A', '203.0.113.7', false, 300],
       ['AAAA', '2001:db8::7', false, 300],
@@ -205,20 +234,13 @@ describe('DnsRecords', () => {
     expect(json.provider).toBeUndefined();
   });
 
-  test('the API token comes from CLOUDFLARE_API_TOKEN when Terraform runs, never from the synthesized JSON', () => {
-    const saved = process.env.CLOUDFLARE_API_TOKEN;
-    process.env.CLOUDFLARE_API_TOKEN = 'cf-secret-token-123';
-    try {
-      const text = Testing.synth(stackOf({ dns: { zoneId, mode: 'proxied', tunnelId } }));
-      const json = JSON.parse(text) as Json;
-      expect(json.provider.cloudflare).toStrictEqual([{}]);
-      expect(json.terraform.required_providers.cloudflare.source).toBe('cloudflare/cloudflare');
-      expect(text).not.toContain('cf-secret-token-123');
-      expect(text).not.toContain('api_token');
-    } finally {
-      if (saved === undefined) delete process.env.CLOUDFLARE_API_TOKEN;
-      else process.env.CLOUDFLARE_API_TOKEN = saved;
-    }
+  // That CLOUDFLARE_API_TOKEN in the environment reaches no output is the app's test (app.test.ts).
+  test('the provider has no API token in the synthesized JSON: Terraform reads CLOUDFLARE_API_TOKEN when it runs', () => {
+    const text = Testing.synth(stackOf({ dns: { zoneId, mode: 'proxied', tunnelId } }));
+    const json = JSON.parse(text) as Json;
+    expect(json.provider.cloudflare).toStrictEqual([{}]);
+    expect(json.terraform.required_providers.cloudflare.source).toBe('cloudflare/cloudflare');
+    expect(text).not.toContain('api_token');
   });
 
   test('bad settings: every problem at once, naming field and value', () => {
@@ -241,7 +263,7 @@ describe('DnsRecords', () => {
 });
 
 describe('configuration: the issue-11 keys', () => {
-  test('the issue\'s JSON synthesizes: mirror, annotations, DNS for both hosts, ignored labels', () => {
+  test("the issue's JSON synthesizes: mirror, annotations, DNS for both hosts, ignored labels", () => {
     const stack = new TerminalStack(Testing.app(), 'terminal', configProps(ISSUE_JSON));
     const json = JSON.parse(Testing.synth(stack)) as Json;
     const dns = Object.values(json.resource.cloudflare_dns_record as Json).map((r) => [r.name, r.type, r.content, r.proxied]);
@@ -250,7 +272,9 @@ describe('configuration: the issue-11 keys', () => {
       ['terminal-ro.example.org', 'CNAME', '6ff42ae2-765d-4adf-8112-31c55c1551ef.cfargotunnel.com', true],
     ]);
     expect(json.resource.kubernetes_namespace_v1.Namespace.lifecycle.ignore_changes).toHaveLength(1);
-    expect(Object.values(json.resource.kubernetes_ingress_v1 as Json).every((i) => i.metadata.annotations['gethomepage.dev/enabled'] === 'true')).toBe(true);
+    expect(
+      Object.values(json.resource.kubernetes_ingress_v1 as Json).every((i) => i.metadata.annotations['gethomepage.dev/enabled'] === 'true'),
+    ).toBe(true);
     expect(stack.mirrorHost?.host).toBe('terminal-ro.example.org');
     expect(json.import).toBeUndefined();
   });
@@ -270,24 +294,32 @@ describe('configuration: the issue-11 keys', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).problems).toEqual(expect.arrayContaining([
-      'mirror.extra: unknown key; did you mean "host"?',
-      'mirror.host "ro..example.org" is not a valid DNS name (lowercase letters, digits and \'-\', in dot-separated labels of 1-63 characters)',
-      'mirror.hostPort 0 is not an integer from 1 to 65535',
-      'annotations {"gethomepage.dev/enabled":true} is not an object of names to strings ("gethomepage.dev/enabled" is true)',
-      'dns.provider "route53" is not one of "cloudflare"',
-      'dns.recordIds.terminal.example.com.MX: unknown key; did you mean "A"?',
-      'namespaceIgnoredLabels[0] 3 is not a string',
-      'adopt "yes" is not true or false',
-    ]));
+    expect((error as ValidationError).problems).toEqual(
+      expect.arrayContaining([
+        'mirror.extra: unknown key; did you mean "host"?',
+        'mirror.host "ro..example.org" is not a valid DNS name (lowercase letters, digits and \'-\', in dot-separated labels of 1-63 characters)',
+        'mirror.hostPort 0 is not an integer from 1 to 65535',
+        'annotations {"gethomepage.dev/enabled":true} is not an object of names to strings ("gethomepage.dev/enabled" is true)',
+        'dns.provider "route53" is not one of "cloudflare"',
+        'dns.recordIds.terminal.example.com.MX: unknown key; did you mean "A"?',
+        'namespaceIgnoredLabels[0] 3 is not a string',
+        'adopt "yes" is not true or false',
+      ]),
+    );
   });
 
   test('dns needs a mode and a provider: a missing setting is an error', () => {
-    expect(() => configProps({ dns: { zoneId: '0123456789abcdef0123456789abcdef' } })).toThrow('config: dns.provider is not set\nconfig: dns.mode is not set');
+    expect(() => configProps({ dns: { zoneId: '0123456789abcdef0123456789abcdef' } })).toThrow(
+      'config: dns.provider is not set\nconfig: dns.mode is not set',
+    );
   });
 
   test('bad DNS values are named with the value', () => {
-    expect(() => configProps({ dns: { provider: 'cloudflare', zoneId: 'x', mode: 'proxied', tunnelId: 'y', recordIds: { 'terminal.example.com': { CNAME: 'z' } } } })).toThrow(
+    expect(() =>
+      configProps({
+        dns: { provider: 'cloudflare', zoneId: 'x', mode: 'proxied', tunnelId: 'y', recordIds: { 'terminal.example.com': { CNAME: 'z' } } },
+      }),
+    ).toThrow(
       [
         'config: dns.zoneId "x" is not a Cloudflare zone id (32 lowercase hex digits)',
         'config: dns.tunnelId "y" is not a Cloudflare tunnel id (a lowercase UUID); mode "proxied" needs it',
@@ -322,24 +354,28 @@ describe('adopt', () => {
     DNSRecord: 'cloudflare_dns_record',
   };
 
-  test('imports every object the original has, with the provider\'s id format per kind, into the resource that stands for it', () => {
+  test("imports every object the original has, with the provider's id format per kind, into the resource that stands for it", () => {
     const json = originalStack();
-    const imports = json.import as { id: string; to: string }[];
+    const imports = json.import;
     expect(imports.map((i) => i.id).sort()).toStrictEqual(ORIGINAL.originalObjects.map(expectedId).sort());
     for (const object of ORIGINAL.originalObjects) {
-      const block = imports.find((i) => i.id === expectedId(object) && i.to.startsWith(`${RESOURCE_TYPE[object.kind]}.`));
+      const block = defined(
+        imports.find((i) => i.id === expectedId(object) && i.to.startsWith(`${RESOURCE_TYPE[object.kind]}.`)),
+        'block',
+      );
       expect({ object, block }).toStrictEqual({ object, block: expect.anything() });
       // the import target exists and is the object of that name
-      const [type, id] = (block as { to: string }).to.split('.');
+      const [type, id] = block.to.split('.');
       const resource = json.resource[type][id];
-      const name = type === 'kubernetes_manifest' ? resource.manifest.metadata.name : type === 'cloudflare_dns_record' ? resource.name : resource.metadata.name;
+      const name =
+        type === 'kubernetes_manifest' ? resource.manifest.metadata.name : type === 'cloudflare_dns_record' ? resource.name : resource.metadata.name;
       expect(name).toBe(object.name);
     }
   });
 
   test('leaves out what the original did not have: the probe script ConfigMap, the replica Service, the PrometheusRule', () => {
     const json = originalStack();
-    const targets = (json.import as { to: string }[]).map((i) => i.to);
+    const targets = json.import.map((i) => i.to);
     expect(targets.filter((t) => t.startsWith('kubernetes_config_map_v1.') || t.includes('Replicas') || t.includes('Alerts'))).toStrictEqual([]);
     expect(Object.keys(json.resource.kubernetes_config_map_v1).sort()).toStrictEqual(['Dashboard_9E4231ED', 'Probe_Script_129EE375']);
   });
@@ -347,24 +383,34 @@ describe('adopt', () => {
   test('adopts DNS records only when their ids are given', () => {
     const withoutIds = configProps({ ...ORIGINAL.config, dns: { ...(ORIGINAL.config.dns as Json), recordIds: undefined } });
     const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', withoutIds))) as Json;
-    expect((json.import as { to: string }[]).filter((i) => i.to.startsWith('cloudflare_dns_record.'))).toStrictEqual([]);
+    expect(json.import.filter((i) => i.to.startsWith('cloudflare_dns_record.'))).toStrictEqual([]);
     expect(Object.keys(json.resource.cloudflare_dns_record)).toHaveLength(2);
   });
 
   test('a record id for a host the stack does not have is an error', () => {
-    expect(() => stackOf({ dns: { zoneId: '0123456789abcdef0123456789abcdef', mode: 'proxied', tunnelId: '6ff42ae2-765d-4adf-8112-31c55c1551ef', recordIds: { 'other.example.org': { CNAME: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' } } } })).toThrow(
-      'terminal-stack: dns.recordIds host "other.example.org" is not one of this stack\'s hosts ("terminal.example.com")',
-    );
+    expect(() =>
+      stackOf({
+        dns: {
+          zoneId: '0123456789abcdef0123456789abcdef',
+          mode: 'proxied',
+          tunnelId: '6ff42ae2-765d-4adf-8112-31c55c1551ef',
+          recordIds: { 'other.example.org': { CNAME: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' } },
+        },
+      }),
+    ).toThrow('terminal-stack: dns.recordIds host "other.example.org" is not one of this stack\'s hosts ("terminal.example.com")');
   });
 
   test('adoptSkip leaves out imports of objects the original has under another kind; an unknown id is an error', () => {
     const skip = ['kubernetes_ingress_v1 terminal/terminal-clipboard', 'kubernetes_ingress_v1 terminal/terminal-api-sessions'];
     const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', { ...config, adoptSkip: skip }))) as Json;
-    const imports = json.import as { id: string; to: string }[];
+    const imports = json.import;
     // the Services and Endpoints of those names are still adopted; only the Ingresses are left out
     const sameNames = imports.filter((i) => ['terminal/terminal-clipboard', 'terminal/terminal-api-sessions'].includes(i.id));
     expect(sameNames.map((i) => i.to.split('.')[0]).sort()).toStrictEqual([
-      'kubernetes_endpoints_v1', 'kubernetes_endpoints_v1', 'kubernetes_service_v1', 'kubernetes_service_v1',
+      'kubernetes_endpoints_v1',
+      'kubernetes_endpoints_v1',
+      'kubernetes_service_v1',
+      'kubernetes_service_v1',
     ]);
     expect(imports).toHaveLength(ORIGINAL.originalObjects.length - 2);
     expect(() => new TerminalStack(Testing.app(), 'terminal', { ...config, adoptSkip: ['kubernetes_ingress_v1 terminal/nope'] })).toThrow(
@@ -385,9 +431,13 @@ describe('adopt', () => {
       const env = { ...process.env, PATH: bin, TERMINAL_CONFIG: JSON.stringify(ORIGINAL.config), CHECKPOINT_DISABLE: '1' };
       // the test's PATH really hides terraform (this machine has one in /usr/local/bin)
       expect(spawnSync('terraform', ['version'], { env }).error).toMatchObject({ code: 'ENOENT' });
-      const run = (extra: Record<string, string>) => spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
-        cwd: ROOT, env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000,
-      });
+      const run = (extra: Record<string, string>) =>
+        spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
+          cwd: ROOT,
+          env: { ...env, ...extra },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
       const json = run({ CDKTF_OUTDIR: path.join(tmp, 'json') });
       expect(json.stderr).toBe('');
       expect(json.status).toBe(0);

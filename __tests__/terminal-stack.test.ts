@@ -1,57 +1,59 @@
-import { Testing } from '../lib/cdktf';
+import { defined } from './support/synth';
+import type { JsonNode } from './support/synth';
+import { Testing, IngressV1, NamespaceV1 } from '../lib/private/cdktf';
 import { AUTHENTIK_RESPONSE_HEADERS, POD_SECURITY_LABELS, TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
-import { IngressV1 } from '../lib/cdktf';
-import { NamespaceV1 } from '../lib/cdktf';
 
-function stackJson(props: Partial<TerminalStackProps> = {}, env: Record<string, string | undefined> = {}): string {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const stack = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
-    return Testing.synth(stack);
-  } finally {
-    process.env = saved;
-  }
+function stackJson(props: Partial<TerminalStackProps> = {}): string {
+  return Testing.synth(new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props }));
 }
 
 describe('TerminalStack', () => {
   test('composes the namespace, the ttyd service and the protected ingress', () => {
     const json = stackJson();
-    expect(json).toHaveResourceWithProperties(NamespaceV1, { metadata: { name: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal', ...POD_SECURITY_LABELS } } });
+    expect(json).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: { name: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal', ...POD_SECURITY_LABELS } },
+    });
     expect(json).toHaveResourceWithProperties(IngressV1, {
       metadata: expect.objectContaining({
         name: 'terminal',
         namespace: '${kubernetes_namespace_v1.Namespace.metadata[0].name}',
         annotations: expect.objectContaining({
-          'traefik.ingress.kubernetes.io/router.middlewares': '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
+          'traefik.ingress.kubernetes.io/router.middlewares':
+            '${kubernetes_namespace_v1.Namespace.metadata[0].name}-terminal-client-headers@kubernetescrd,' +
+            'traefik-authentik-forward-auth@kubernetescrd',
         }),
       }),
     });
     const resources = JSON.parse(json).resource;
-    const services = Object.values(resources.kubernetes_service_v1 as Record<string, any>).map((s) => s.metadata.name).sort();
+    const services = Object.values(resources.kubernetes_service_v1 as Record<string, JsonNode>)
+      .map((s) => s.metadata.name)
+      .sort();
     expect(services).toStrictEqual(['terminal', 'terminal-api-sessions', 'terminal-clipboard', 'traefik-replicas']);
-    const endpointPorts = Object.values(resources.kubernetes_endpoints_v1 as Record<string, any>).map((e) => e.subset[0].port[0].port).sort();
+    const endpointPorts = Object.values(resources.kubernetes_endpoints_v1 as Record<string, JsonNode>)
+      .map((e) => e.subset[0].port[0].port)
+      .sort();
     expect(endpointPorts).toStrictEqual([7681, 7683, 7684]);
   });
 
-  test('configures the provider from KUBE_CONFIG_PATH, else ~/.kube/config, and the context', () => {
-    expect(JSON.parse(stackJson({}, { KUBE_CONFIG_PATH: undefined })).provider.kubernetes).toStrictEqual([{ config_path: '~/.kube/config' }]);
-    expect(JSON.parse(stackJson({}, { KUBE_CONFIG_PATH: '/ci/kubeconfig' })).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
-    expect(JSON.parse(stackJson({ kubeConfigPath: '/k', kubeContext: 'prod' })).provider.kubernetes).toStrictEqual([{ config_path: '/k', config_context: 'prod' }]);
+  test('configures the provider from kubeConfigPath, else ~/.kube/config, and the context', () => {
+    expect(JSON.parse(stackJson()).provider.kubernetes).toStrictEqual([{ config_path: '~/.kube/config' }]);
+    expect(JSON.parse(stackJson({ kubeConfigPath: '/ci/kubeconfig' })).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
+    expect(JSON.parse(stackJson({ kubeConfigPath: '/k', kubeContext: 'prod' })).provider.kubernetes).toStrictEqual([
+      { config_path: '/k', config_context: 'prod' },
+    ]);
   });
 
-  test('uses the pg backend, one schema per stack, without ever writing the connection string', () => {
-    const secret = 'postgres://tf:hunter2@db.example.com/terraform';
-    const json = stackJson({ stateBackend: 'pg' }, { PG_CONN_STR: secret });
+  // PG_CONN_STR in the environment reaching no output is the app's test (app.test.ts, passwords).
+  test('uses the pg backend, one schema per stack, without a connection string', () => {
+    const json = stackJson({ stateBackend: 'pg' });
     expect(JSON.parse(json).terraform.backend).toStrictEqual({ pg: { schema_name: 'terminal' } });
-    expect(json).not.toContain('hunter2');
     expect(json).not.toContain('conn_str');
   });
 
   test('runs ttyd in the cluster when asked, with the routes to existing services', () => {
     const json = JSON.parse(
-      stackJson({ ttyd: TtydBackend.inCluster(), routes: [{ path: '/clipboard/', service: { name: 'clipboard', port: 8080 } }] }),
+      stackJson({ ttydBackend: TtydBackend.inCluster(), routes: [{ path: '/clipboard/', service: { name: 'clipboard', port: 8080 } }] }),
     );
     expect(Object.keys(json.resource.kubernetes_deployment_v1)).toHaveLength(1);
     expect(json.resource.kubernetes_endpoints_v1).toBeUndefined();
@@ -59,7 +61,9 @@ describe('TerminalStack', () => {
 
   test('creates the Authentik middleware when the cluster lacks it', () => {
     const json = JSON.parse(stackJson({ createAuthMiddleware: true }));
-    const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).filter((m) => m.spec.forwardAuth);
+    const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>)
+      .map((m) => m.manifest)
+      .filter((m) => m.spec.forwardAuth);
     expect(middlewares.map((m) => [m.metadata.namespace, m.metadata.name])).toStrictEqual([['traefik', 'authentik-forward-auth']]);
   });
 
@@ -73,13 +77,20 @@ describe('TerminalStack', () => {
     expect(stack.alerts?.config.probeIntervalSeconds).toBe(600);
     expect(stack.alerts?.config.paritySource).toBe('inventory');
     const json = JSON.parse(Testing.synth(stack));
-    const [cronJob] = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, any>);
-    const env = cronJob.spec.job_template.spec.template.spec.container[0].env as { name: string; value: string }[];
-    expect(env.find((e) => e.name === 'PROBE_ORIGIN_URL')?.value).toBe('http://terminal.${kubernetes_namespace_v1.Namespace.metadata[0].name}.svc.cluster.local');
-    const rule = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest).find((m) => m.kind === 'PrometheusRule');
+    const [cronJob] = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>);
+    const env = cronJob.spec.job_template.spec.template.spec.container[0].env;
+    expect(env.find((e) => e.name === 'PROBE_ORIGIN_URL')?.value).toBe(
+      'http://terminal.${kubernetes_namespace_v1.Namespace.metadata[0].name}.svc.cluster.local',
+    );
+    const rule = defined(
+      Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>)
+        .map((m) => m.manifest)
+        .find((m) => m.kind === 'PrometheusRule'),
+      'rule',
+    );
     expect(rule.metadata).toStrictEqual({ name: 'webterminal', namespace: 'monitoring', labels: { release: 'prometheus' } });
-    expect(rule.spec.groups.map((g: { name: string }) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
-    const exprs = rule.spec.groups.flatMap((g: { rules: { alert: string; expr: string }[] }) => g.rules.map((r) => [r.alert, r.expr]));
+    expect(rule.spec.groups.map((g) => g.name)).toStrictEqual(['Webterminal', 'Traefik Router Parity']);
+    const exprs = rule.spec.groups.flatMap((g) => g.rules.map((r) => [r.alert, r.expr]));
     for (const [, expr] of exprs) expect(expr).toContain('job="term-probe"');
     // stale after two intervals of the */10 schedule
     expect(Object.fromEntries(exprs).WebterminalProbeStale).toContain('> 1200');
@@ -91,21 +102,23 @@ describe('TerminalStack', () => {
   });
 
   test('without the probe there are no alerts; asking for them anyway is refused', () => {
-    const noProbe = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, probe: false });
+    const noProbe = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, enableProbe: false });
     expect(noProbe.probe).toBeUndefined();
     expect(noProbe.alerts).toBeUndefined();
     expect(Testing.synth(noProbe)).not.toContain('kubernetes_cron_job_v1');
-    expect(() => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, probe: false, alerts: true })).toThrow(
-      'terminal-stack: alerts is on with the probe off: the staleness alert would fire forever',
+    expect(() => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, enableProbe: false, enableAlerts: true })).toThrow(
+      'terminal-stack: enableAlerts is on with enableProbe off: the staleness alert would fire forever',
     );
   });
 
   test('can deliver the rules as a ConfigMap only, for a Prometheus without the operator', () => {
     const stack = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, alertsRuleOptions: { prometheusRule: false, configMap: true } });
     const json = JSON.parse(Testing.synth(stack));
-    const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, any>).map((m) => m.manifest.kind);
+    const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest.kind);
     expect(kinds).not.toContain('PrometheusRule');
-    const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, any>).map((m) => m.metadata.name).sort();
+    const maps = Object.values(json.resource.kubernetes_config_map_v1 as Record<string, JsonNode>)
+      .map((m) => m.metadata.name)
+      .sort();
     expect(maps).toStrictEqual(['webterminal-dashboard', 'webterminal-probe', 'webterminal-rules']);
   });
 
@@ -120,13 +133,19 @@ describe('TerminalStack', () => {
 
   test('names the route path, not a derived object name, when routes collide or are too long', () => {
     const long = `/${'x'.repeat(60)}/`;
-    expect(() => stackJson({ routes: [{ path: '/a.b/', hostPort: 1 }, { path: '/a-b/', hostPort: 2 }, { path: long, hostPort: 3 }] })).toThrow(
-      /route path "\/a-b\/" makes the same object names as "\/a.b\/"[\s\S]*route path "\/x{60}\/" is too long/,
-    );
+    expect(() =>
+      stackJson({
+        routes: [
+          { path: '/a.b/', hostPort: 1 },
+          { path: '/a-b/', hostPort: 2 },
+          { path: long, hostPort: 3 },
+        ],
+      }),
+    ).toThrow(/route path "\/a-b\/" makes the same object names as "\/a.b\/"[\s\S]*route path "\/x{60}\/" is too long/);
   });
 
   test('fails on a host-port route when ttyd runs in the cluster', () => {
-    expect(() => stackJson({ ttyd: TtydBackend.inCluster() })).toThrow(
+    expect(() => stackJson({ ttydBackend: TtydBackend.inCluster() })).toThrow(
       'terminal-stack: route "/clipboard/" has hostPort 7683, which needs ttyd on an external host; give service instead',
     );
   });
@@ -134,15 +153,17 @@ describe('TerminalStack', () => {
 
 const NS = '${kubernetes_namespace_v1.Namespace.metadata[0].name}';
 
-function resources(props: Partial<TerminalStackProps> = {}): Record<string, Record<string, any>> {
+function resources(props: Partial<TerminalStackProps> = {}): Record<string, Record<string, JsonNode>> {
   return JSON.parse(stackJson(props)).resource;
 }
 
-function manifests(res: Record<string, Record<string, any>>, kind: string): Record<string, any>[] {
-  return Object.values(res.kubernetes_manifest ?? {}).map((m) => m.manifest).filter((m) => m.kind === kind);
+function manifests(res: Record<string, Record<string, JsonNode>>, kind: string): Record<string, JsonNode>[] {
+  return Object.values(res.kubernetes_manifest ?? {})
+    .map((m) => m.manifest)
+    .filter((m) => m.kind === kind);
 }
 
-const IN_CLUSTER: Partial<TerminalStackProps> = { ttyd: TtydBackend.inCluster(), routes: [] };
+const IN_CLUSTER: Partial<TerminalStackProps> = { ttydBackend: TtydBackend.inCluster(), routes: [] };
 
 describe('TerminalStack: a shell only through Authentik', () => {
   test('the namespace enforces Pod Security "restricted", and namespaceLabels cannot weaken it', () => {
@@ -163,7 +184,10 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('with an existing auth middleware, every route removes the client-sent Authentik headers before it', () => {
     const res = resources();
-    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    const headers = defined(
+      manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined),
+      'headers',
+    );
     expect(headers?.metadata.name).toBe('terminal-client-headers');
     expect(Object.keys(headers?.spec.headers.customRequestHeaders).sort()).toStrictEqual([...AUTHENTIK_RESPONSE_HEADERS].sort());
     for (const ingress of Object.values(res.kubernetes_ingress_v1)) {
@@ -173,8 +197,11 @@ describe('TerminalStack: a shell only through Authentik', () => {
   });
 
   test('removes a custom ttyd auth header too', () => {
-    const res = resources({ ...IN_CLUSTER, ttyd: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
-    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    const res = resources({ ...IN_CLUSTER, ttydBackend: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
+    const headers = defined(
+      manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined),
+      'headers',
+    );
     expect(headers?.spec.headers.customRequestHeaders['X-Remote-User']).toBe('');
   });
 
@@ -188,14 +215,17 @@ describe('TerminalStack: a shell only through Authentik', () => {
   });
 
   test('with a created auth middleware and a ttyd header outside X-authentik-*, that header is still removed first', () => {
-    const res = resources({ ...IN_CLUSTER, createAuthMiddleware: true, ttyd: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
-    const headers = manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined);
+    const res = resources({ ...IN_CLUSTER, createAuthMiddleware: true, ttydBackend: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
+    const headers = defined(
+      manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined),
+      'headers',
+    );
     expect(headers?.spec.headers.customRequestHeaders).toStrictEqual({ 'X-Remote-User': '' });
     const chain = Object.values(res.kubernetes_ingress_v1)[0].metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares'].split(',');
     expect(chain).toStrictEqual([`${NS}-terminal-client-headers@kubernetescrd`, 'traefik-authentik-forward-auth@kubernetescrd']);
   });
 
-  test('in-cluster ttyd: a NetworkPolicy admits only the Traefik pods and the probe pods, on ttyd\'s port', () => {
+  test("in-cluster ttyd: a NetworkPolicy admits only the Traefik pods and the probe pods, on ttyd's port", () => {
     const res = resources(IN_CLUSTER);
     const [policy] = Object.values(res.kubernetes_network_policy_v1);
     const [deployment] = Object.values(res.kubernetes_deployment_v1);
@@ -205,10 +235,18 @@ describe('TerminalStack: a shell only through Authentik', () => {
     const ports = [{ port: '7681', protocol: 'TCP' }];
     expect(policy.spec.ingress).toStrictEqual([
       {
-        from: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'traefik' } }, pod_selector: { match_labels: { 'app.kubernetes.io/name': 'traefik' } } }],
+        from: [
+          {
+            namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'traefik' } },
+            pod_selector: { match_labels: { 'app.kubernetes.io/name': 'traefik' } },
+          },
+        ],
         ports,
       },
-      { from: [{ pod_selector: { match_labels: Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.metadata.labels } }], ports },
+      {
+        from: [{ pod_selector: { match_labels: Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.metadata.labels } }],
+        ports,
+      },
     ]);
   });
 
@@ -216,7 +254,10 @@ describe('TerminalStack: a shell only through Authentik', () => {
     const res = resources({ ...IN_CLUSTER, traefik: { namespace: 'kube-system' } });
     const [policy] = Object.values(res.kubernetes_network_policy_v1);
     expect(policy.spec.ingress[0].from[0].namespace_selector).toStrictEqual({ match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } });
-    const replicas = Object.values(res.kubernetes_service_v1).find((s) => s.metadata.name === 'traefik-replicas');
+    const replicas = defined(
+      Object.values(res.kubernetes_service_v1).find((s) => s.metadata.name === 'traefik-replicas'),
+      'replicas',
+    );
     expect(replicas.metadata.namespace).toBe('kube-system');
   });
 
@@ -225,13 +266,17 @@ describe('TerminalStack: a shell only through Authentik', () => {
   });
 
   test('external ttyd with mutual TLS: ttyd and its sibling routes use the client certificate, and the probe carries it', () => {
-    const res = resources({ ttyd: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }) });
+    const res = resources({ ttydBackend: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }) });
     const services = Object.values(res.kubernetes_service_v1).filter((s) => s.metadata.name.startsWith('terminal'));
     expect(services).toHaveLength(3);
     for (const service of services) expect(service.metadata.annotations['traefik.ingress.kubernetes.io/service.serversscheme']).toBe('https');
-    expect(manifests(res, 'ServersTransport').map((t) => t.spec.certificatesSecrets)).toStrictEqual([['ttyd-client'], ['ttyd-client'], ['ttyd-client']]);
+    expect(manifests(res, 'ServersTransport').map((t) => t.spec.certificatesSecrets)).toStrictEqual([
+      ['ttyd-client'],
+      ['ttyd-client'],
+      ['ttyd-client'],
+    ]);
     const pod = Object.values(res.kubernetes_cron_job_v1)[0].spec.job_template.spec.template.spec;
-    const env = Object.fromEntries(pod.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    const env = Object.fromEntries(pod.container[0].env.map((e) => [e.name, e.value]));
     expect(env.PROBE_ORIGIN_URL).toBe(`https://terminal.${NS}.svc.cluster.local:80`);
     expect(env.PROBE_ORIGIN_CLIENT_CERT_FILE).toBe('/etc/webterminal/origin-tls/tls.crt');
     expect(env.PROBE_ORIGIN_CLIENT_KEY_FILE).toBe('/etc/webterminal/origin-tls/tls.key');
@@ -241,7 +286,10 @@ describe('TerminalStack: a shell only through Authentik', () => {
 
   test('routes the Authentik outpost path when the outpost is named, without forward-auth', () => {
     const res = resources({ authentikOutpost: { namespace: 'auth', name: 'ak-outpost', port: 9000 } });
-    const outpost = Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-outpost');
+    const outpost = defined(
+      Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-outpost'),
+      'outpost',
+    );
     expect(outpost.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBeUndefined();
     expect(outpost.spec.rule[0].http.path[0].path).toBe('/outpost.goauthentik.io/');
   });
@@ -249,7 +297,8 @@ describe('TerminalStack: a shell only through Authentik', () => {
   test('fails on a bad Traefik location, naming each field', () => {
     expect(() => stackJson({ traefik: { namespace: 'Kube System', podSelector: {}, websecurePort: 0 } })).toThrow(
       [
-        'terminal-stack: traefik.namespace "Kube System" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit)',
+        'terminal-stack: traefik.namespace "Kube System" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ' +
+          'ending with a letter or digit)',
         'terminal-stack: traefik.podSelector must name at least one label (an empty selector matches every pod)',
         'terminal-stack: traefik.websecurePort 0 is not a port (an integer from 1 to 65535)',
       ].join('\n'),

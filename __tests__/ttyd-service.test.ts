@@ -1,5 +1,5 @@
-import { TerraformStack, Testing } from '../lib/cdktf';
-import { manifestsOf, onlyOf as only, synthResources as synth } from './helpers';
+import { TerraformStack, Testing } from '../lib/private/cdktf';
+import { manifestsOf, onlyOf as only, synthResources as synth } from './support/synth';
 import { TtydBackend, TtydService } from '../lib';
 
 describe('TtydService', () => {
@@ -29,13 +29,28 @@ describe('TtydService', () => {
     // args replaces the image's CMD (`ttyd bash`) and leaves its ENTRYPOINT (tini) as PID 1.
     expect(container.command).toBeUndefined();
     expect(container.args).toStrictEqual(['ttyd', '--port', '7681', '--auth-header', 'X-authentik-username', '--check-origin', '--writable', 'bash']);
-    expect(container.readiness_probe.http_get).toStrictEqual({ path: '/token', port: '7681', http_header: [{ name: 'X-authentik-username', value: 'kubelet-readiness' }] });
+    expect(container.readiness_probe.http_get).toStrictEqual({
+      path: '/token',
+      port: '7681',
+      http_header: [{ name: 'X-authentik-username', value: 'kubelet-readiness' }],
+    });
     expect(container.resources).toStrictEqual({
       requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '64Mi' },
       limits: { cpu: '1', memory: '512Mi', 'ephemeral-storage': '1Gi' },
     });
-    expect(container.security_context).toStrictEqual({ read_only_root_filesystem: true, allow_privilege_escalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
-    expect(pod.security_context).toStrictEqual({ run_as_non_root: true, run_as_user: '1000', run_as_group: '1000', fs_group: '1000', seccomp_profile: { type: 'RuntimeDefault' } });
+    expect(container.security_context).toStrictEqual({
+      read_only_root_filesystem: true,
+      allow_privilege_escalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod.security_context).toStrictEqual({
+      run_as_non_root: true,
+      run_as_user: '1000',
+      run_as_group: '1000',
+      fs_group: '1000',
+      seccomp_profile: { type: 'RuntimeDefault' },
+    });
     expect(pod.automount_service_account_token).toBe(false);
     expect(pod.enable_service_links).toBe(false);
     // The root filesystem is read-only: HOME and /tmp are emptyDirs, and HOME points at its volume.
@@ -54,27 +69,35 @@ describe('TtydService', () => {
 
   test('in-cluster: the auth header and image can be changed', () => {
     const res = synth((scope) => {
-      new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ authHeader: 'X-Forwarded-User', image: 'registry.example.com/ttyd@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }) });
+      new TtydService(scope, 'Ttyd', {
+        namespace: 'terminal',
+        backend: TtydBackend.inCluster({
+          authHeader: 'X-Forwarded-User',
+          image: 'registry.example.com/ttyd@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        }),
+      });
     });
     const container = only(res, 'kubernetes_deployment_v1').spec.template.spec.container[0];
     expect(container.image).toBe('registry.example.com/ttyd@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
     expect(container.args.slice(3, 5)).toStrictEqual(['--auth-header', 'X-Forwarded-User']);
   });
 
-  test.each([
-    'tsl0922/ttyd:1.7.7@sha256:' + 'a'.repeat(64),
-    'tsl0922/ttyd@sha256:' + 'b'.repeat(64),
-    'registry.example.com:5000/tools/ttyd:1.7.7',
-  ])('in-cluster: accepts the pinned image %s', (image) => {
-    const res = synth((scope) => {
-      new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ image }) });
-    });
-    expect(only(res, 'kubernetes_deployment_v1').spec.template.spec.container[0].image).toBe(image);
-  });
+  test.each(['tsl0922/ttyd:1.7.7@sha256:' + 'a'.repeat(64), 'tsl0922/ttyd@sha256:' + 'b'.repeat(64), 'registry.example.com:5000/tools/ttyd:1.7.7'])(
+    'in-cluster: accepts the pinned image %s',
+    (image) => {
+      const res = synth((scope) => {
+        new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ image }) });
+      });
+      expect(only(res, 'kubernetes_deployment_v1').spec.template.spec.container[0].image).toBe(image);
+    },
+  );
 
   test('in-cluster: runAsGroup and ephemeral storage can be set', () => {
     const res = synth((scope) => {
-      new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ runAsUser: 2000, runAsGroup: 3000, ephemeralStorageLimit: '2Gi' }) });
+      new TtydService(scope, 'Ttyd', {
+        namespace: 'terminal',
+        backend: TtydBackend.inCluster({ runAsUser: 2000, runAsGroup: 3000, ephemeralStorageLimit: '2Gi' }),
+      });
     });
     const pod = only(res, 'kubernetes_deployment_v1').spec.template.spec;
     expect(pod.security_context.run_as_group).toBe('3000');
@@ -121,14 +144,20 @@ describe('TtydService', () => {
       synth((scope) => {
         new TtydService(scope, 'Ttyd', {
           namespace: 'terminal',
-          backend: TtydBackend.externalHost({ address: '10.0.10.10', authHeader: 'X User', mutualTls: { clientCertSecret: 'Client_Cert', serverName: 'ttyd..example' } }),
+          backend: TtydBackend.externalHost({
+            address: '10.0.10.10',
+            authHeader: 'X User',
+            mutualTls: { clientCertSecret: 'Client_Cert', serverName: 'ttyd..example' },
+          }),
         });
       }),
     ).toThrow(
       [
         'ttyd-service: authHeader "X User" is not an HTTP header name',
-        'ttyd-service: mutualTls.clientCertSecret "Client_Cert" is not a valid Kubernetes object name (lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, 253 characters at most)',
-        'ttyd-service: mutualTls.serverName "ttyd..example" is not a valid DNS name (lowercase letters, digits and \'-\', in dot-separated labels of 1-63 characters)',
+        'ttyd-service: mutualTls.clientCertSecret "Client_Cert" is not a valid Kubernetes object name (lowercase letters, digits, \'-\' and ' +
+          "'.', starting and ending with a letter or digit, 253 characters at most)",
+        'ttyd-service: mutualTls.serverName "ttyd..example" is not a valid DNS name (lowercase letters, digits and \'-\', in dot-separated ' +
+          'labels of 1-63 characters)',
       ].join('\n'),
     );
   });
@@ -147,7 +176,8 @@ describe('TtydService', () => {
       }),
     ).toThrow(
       [
-        'ttyd-service: namespace "Terminal_NS" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit)',
+        'ttyd-service: namespace "Terminal_NS" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ending with a ' +
+          'letter or digit)',
         'ttyd-service: address "10.0.10.300" is not an IPv4 address (like 192.0.2.10)',
         'ttyd-service: port 70000 is not a port (an integer from 1 to 65535)',
       ].join('\n'),

@@ -1,17 +1,21 @@
+import type { JsonNode } from './support/synth';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { TerminalStack } from '../lib';
 import { EXAMPLE_PROPS } from './support/example-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { ProbeMetric, PushgatewayMetric } from '../lib/metrics';
 import { WEBTERMINAL_DASHBOARD, WebterminalDashboard, WebterminalDashboardProps } from '../lib/webterminal-dashboard';
 import { DASHBOARD_JSON, buildWebterminalDashboard } from '../dashboards/webterminal-dashboard';
 import { dashboardQueries } from './support/dashboard-queries';
-import { onlyOf, synthResources, terraformLiteral } from './helpers';
+import { onlyOf, synthResources, terraformLiteral } from './support/synth';
 
-function configMapOf(props: WebterminalDashboardProps = {}): Record<string, any> {
-  return onlyOf(synthResources((scope: Construct) => new WebterminalDashboard(scope, 'Dashboard', props)), 'kubernetes_config_map_v1');
+function configMapOf(props: WebterminalDashboardProps = {}): Record<string, JsonNode> {
+  return onlyOf(
+    synthResources((scope: Construct) => new WebterminalDashboard(scope, 'Dashboard', props)),
+    'kubernetes_config_map_v1',
+  );
 }
 
 function jobVariable(dashboard: { templating: { list: readonly { name: string; current?: unknown }[] } }) {
@@ -21,16 +25,35 @@ function jobVariable(dashboard: { templating: { list: readonly { name: string; c
 describe('WebterminalDashboard', () => {
   test('ships the dashboard in a ConfigMap the kube-prometheus-stack sidecar picks up', () => {
     const map = configMapOf();
-    expect(map.metadata).toStrictEqual({ name: 'webterminal-dashboard', namespace: 'monitoring', labels: { grafana_dashboard: '1' }, annotations: {} });
+    expect(map.metadata).toStrictEqual({
+      name: 'webterminal-dashboard',
+      namespace: 'monitoring',
+      labels: { grafana_dashboard: '1' },
+      annotations: {},
+    });
     const shipped = JSON.parse(terraformLiteral(map.data[WebterminalDashboard.KEY]));
     expect(shipped).toStrictEqual(WEBTERMINAL_DASHBOARD);
     expect(shipped.uid).toBe('webterminal-probe');
   });
 
   test('takes namespace, name, sidecar labels, annotations, and starts the job variable on the probe job', () => {
-    const map = configMapOf({ namespace: 'grafana', name: 'terminal', labels: { dashboards: 'webterminal' }, annotations: { grafana_folder: 'Terminal' }, probeJob: 'probe-b' });
-    expect(map.metadata).toStrictEqual({ name: 'terminal', namespace: 'grafana', labels: { dashboards: 'webterminal' }, annotations: { grafana_folder: 'Terminal' } });
-    expect(jobVariable(JSON.parse(terraformLiteral(map.data[WebterminalDashboard.KEY])))?.current).toStrictEqual({ text: 'probe-b', value: 'probe-b' });
+    const map = configMapOf({
+      namespace: 'grafana',
+      name: 'terminal',
+      labels: { dashboards: 'webterminal' },
+      annotations: { grafana_folder: 'Terminal' },
+      probeJob: 'probe-b',
+    });
+    expect(map.metadata).toStrictEqual({
+      name: 'terminal',
+      namespace: 'grafana',
+      labels: { dashboards: 'webterminal' },
+      annotations: { grafana_folder: 'Terminal' },
+    });
+    expect(jobVariable(JSON.parse(terraformLiteral(map.data[WebterminalDashboard.KEY])))?.current).toStrictEqual({
+      text: 'probe-b',
+      value: 'probe-b',
+    });
   });
 
   test('reports every bad prop at once, before anything is made', () => {
@@ -50,7 +73,13 @@ describe('WebterminalDashboard', () => {
     const queries = dashboardQueries(WEBTERMINAL_DASHBOARD);
     const used = queries.flatMap((query) => query.expr.match(/\b(?:webterminal_probe_|push_)\w+/g) ?? []);
     expect(used.filter((name) => !known.has(name))).toStrictEqual([]);
-    for (const name of [ProbeMetric.replicaStatus, ProbeMetric.replicaRouters, ProbeMetric.checkFailures, ProbeMetric.durationSeconds, ProbeMetric.lastSuccessTimestamp]) {
+    for (const name of [
+      ProbeMetric.replicaStatus,
+      ProbeMetric.replicaRouters,
+      ProbeMetric.checkFailures,
+      ProbeMetric.durationSeconds,
+      ProbeMetric.lastSuccessTimestamp,
+    ]) {
       expect(used).toContain(name);
     }
     expect(queries.some((query) => query.expr.includes('ALERTS{'))).toBe(true);
@@ -70,11 +99,11 @@ describe('TerminalStack dashboard', () => {
     const stack = stackWith({ probeOptions: { job: 'probe-c' }, dashboardOptions: { namespace: 'grafana' } });
     expect(stack.dashboard?.probeJob).toBe('probe-c');
     expect(stack.dashboard?.namespace).toBe('grafana');
-    expect(stackWith({ probe: false }).dashboard).toBeUndefined();
+    expect(stackWith({ enableProbe: false }).dashboard).toBeUndefined();
   });
 
   test('can be turned off, or on without the probe', () => {
     expect(stackWith({ enableDashboard: false }).dashboard).toBeUndefined();
-    expect(stackWith({ probe: false, enableDashboard: true }).dashboard?.probeJob).toBe('webterminal-probe');
+    expect(stackWith({ enableProbe: false, enableDashboard: true }).dashboard?.probeJob).toBe('webterminal-probe');
   });
 });

@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { WebterminalProbe, WebterminalProbeProps, parseCron, shortestIntervalSeconds } from '../lib';
-import { CronSchedule } from '../lib/schedule';
-import { onlyOf, synthResources, terraformLiteral } from './helpers';
+import { WebterminalProbe, WebterminalProbeProps } from '../lib';
+import { CronSchedule, parseCron, shortestIntervalSeconds } from '../lib/private/schedule';
+import { onlyOf, synthResources, terraformLiteral } from './support/synth';
 
 const base: WebterminalProbeProps = {
   namespace: 'terminal',
@@ -16,14 +16,16 @@ function probeResources(props: Partial<WebterminalProbeProps> = {}) {
 }
 
 const SCRIPT = fs.readFileSync(path.join(__dirname, '..', 'lib', 'probe-script.mjs'), 'utf8');
+const NAMES = fs.readFileSync(path.join(__dirname, '..', 'lib', 'probe-names.json'), 'utf8');
 
 describe('WebterminalProbe', () => {
-  test('the ConfigMap carries the script file byte for byte, and the pod is annotated with its hash', () => {
+  test('the ConfigMap carries the script and the names file byte for byte, and the pod is annotated with the script hash', () => {
     const res = probeResources();
     const configMap = onlyOf(res, 'kubernetes_config_map_v1');
-    expect(Object.keys(configMap.data)).toStrictEqual(['probe-script.mjs']);
+    expect(Object.keys(configMap.data).sort()).toStrictEqual(['probe-names.json', 'probe-script.mjs']);
     // escaped for Terraform in cdk.tf.json; what Terraform hands the cluster is the file, byte for byte
     expect(terraformLiteral(configMap.data['probe-script.mjs'])).toBe(SCRIPT);
+    expect(terraformLiteral(configMap.data['probe-names.json'])).toBe(NAMES);
     const pod = onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template;
     expect(pod.metadata.annotations['webterminal.dev/probe-script-sha256']).toBe(createHash('sha256').update(SCRIPT).digest('hex'));
   });
@@ -46,11 +48,21 @@ describe('WebterminalProbe', () => {
   test('runs the stock pinned node image, non-root, read-only, without privileges or token', () => {
     const pod = onlyOf(probeResources(), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
     expect(pod.automount_service_account_token).toBe(false);
-    expect(pod.security_context).toStrictEqual({ run_as_non_root: true, run_as_user: '1000', run_as_group: '1000', seccomp_profile: { type: 'RuntimeDefault' } });
+    expect(pod.security_context).toStrictEqual({
+      run_as_non_root: true,
+      run_as_user: '1000',
+      run_as_group: '1000',
+      seccomp_profile: { type: 'RuntimeDefault' },
+    });
     const [container] = pod.container;
     expect(container.image).toMatch(/^node:\d+\.\d+\.\d+-alpine[\d.]+$/);
     expect(container.command).toStrictEqual(['node', '/probe/probe-script.mjs']);
-    expect(container.security_context).toStrictEqual({ read_only_root_filesystem: true, allow_privilege_escalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
+    expect(container.security_context).toStrictEqual({
+      read_only_root_filesystem: true,
+      allow_privilege_escalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(container.volume_mount).toStrictEqual([{ name: 'script', mount_path: '/probe', read_only: true }]);
     expect(container.resources.requests.memory).toBeDefined();
     expect(container.resources.limits.memory).toBeDefined();
@@ -58,8 +70,9 @@ describe('WebterminalProbe', () => {
   });
 
   test('passes its settings to the script through the PROBE_ environment', () => {
-    const env = onlyOf(probeResources({ samples: 9, routerInventory: true, createReplicaService: true }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env;
-    expect(Object.fromEntries(env.map((e: { name: string; value: string }) => [e.name, e.value]))).toStrictEqual({
+    const env = onlyOf(probeResources({ samples: 9, routerInventory: true, createReplicaService: true }), 'kubernetes_cron_job_v1').spec.job_template
+      .spec.template.spec.container[0].env;
+    expect(Object.fromEntries(env.map((e) => [e.name, e.value]))).toStrictEqual({
       PROBE_EDGE_URL: 'https://terminal.example.com',
       PROBE_ORIGIN_URL: 'http://terminal.terminal.svc.cluster.local',
       PROBE_PUSHGATEWAY_URL: 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091',
@@ -79,14 +92,17 @@ describe('WebterminalProbe', () => {
 
   test('authentikHost becomes PROBE_AUTHENTIK_HOST, and only when given', () => {
     const envOf = (props: Partial<WebterminalProbeProps>) =>
-      onlyOf(probeResources(props), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env as { name: string; value: string }[];
+      onlyOf(probeResources(props), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env;
     expect(envOf({ authentikHost: 'auth.example.com' })).toContainEqual({ name: 'PROBE_AUTHENTIK_HOST', value: 'auth.example.com' });
     expect(envOf({}).map((e) => e.name)).not.toContain('PROBE_AUTHENTIK_HOST');
-    expect(() => probeResources({ authentikHost: 'https://auth.example.com' })).toThrow('authentikHost "https://auth.example.com" is not a valid DNS name');
+    expect(() => probeResources({ authentikHost: 'https://auth.example.com' })).toThrow(
+      'authentikHost "https://auth.example.com" is not a valid DNS name',
+    );
   });
 
   test('every variable the construct sets is one the script reads', () => {
-    const env = onlyOf(probeResources({ authentikHost: 'auth.example.com' }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env as { name: string }[];
+    const env = onlyOf(probeResources({ authentikHost: 'auth.example.com' }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec
+      .container[0].env;
     for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
   });
 
@@ -103,11 +119,27 @@ describe('WebterminalProbe', () => {
 
   test.each<[string, Partial<WebterminalProbeProps>, string]>([
     ['a bad cron', { schedule: '*/5 * * *' }, 'webterminal-probe: schedule "*/5 * * *" is not a cron schedule (five fields'],
-    ['a cron value out of range', { schedule: '*/5 25 * * *' }, 'webterminal-probe: schedule "*/5 25 * * *" is not a cron schedule: hour "25" is outside 0-23'],
-    ['a deadline not below the interval', { schedule: '* * * * *', deadlineSeconds: 60 }, 'webterminal-probe: deadlineSeconds 60 (plus timeoutSeconds 10 for the push) is not below the schedule\'s interval of 60 s ("* * * * *")'],
+    [
+      'a cron value out of range',
+      { schedule: '*/5 25 * * *' },
+      'webterminal-probe: schedule "*/5 25 * * *" is not a cron schedule: hour "25" is outside 0-23',
+    ],
+    [
+      'a deadline not below the interval',
+      { schedule: '* * * * *', deadlineSeconds: 60 },
+      'webterminal-probe: deadlineSeconds 60 (plus timeoutSeconds 10 for the push) is not below the schedule\'s interval of 60 s ("* * * * *")',
+    ],
     ['samples < 1', { samples: 0 }, 'webterminal-probe: samples 0 is not an integer from 1 to 100'],
-    ['a bad edge URL', { edgeUrl: 'terminal.example.com' }, 'webterminal-probe: edgeUrl "terminal.example.com" is not a URL (like https://terminal.example.com)'],
-    ['credentials in the Pushgateway URL', { pushgatewayUrl: 'http://user:pw@pgw:9091' }, 'webterminal-probe: pushgatewayUrl "http://***@pgw:9091" carries credentials in the URL; give them through a Secret'],
+    [
+      'a bad edge URL',
+      { edgeUrl: 'terminal.example.com' },
+      'webterminal-probe: edgeUrl "terminal.example.com" is not a URL (like https://terminal.example.com)',
+    ],
+    [
+      'credentials in the Pushgateway URL',
+      { pushgatewayUrl: 'http://user:pw@pgw:9091' },
+      'webterminal-probe: pushgatewayUrl "http://***@pgw:9091" carries credentials in the URL; give them through a Secret',
+    ],
     ['a timeout above the deadline', { timeoutSeconds: 90 }, 'webterminal-probe: timeoutSeconds 90 is above deadlineSeconds 60'],
     ['an unpinned image', { image: 'node:latest' }, 'webterminal-probe: image "node:latest" is not pinned (give a version tag or a digest)'],
     ['inventory without replicas', { routerInventory: true }, 'webterminal-probe: routerInventory needs replicas'],
@@ -118,20 +150,34 @@ describe('WebterminalProbe', () => {
 
 describe('WebterminalProbe and issue 9', () => {
   const envOf = (res: ReturnType<typeof probeResources>): Record<string, string> =>
-    Object.fromEntries(onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    Object.fromEntries(onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env.map((e) => [e.name, e.value]));
 
-  test('takes the replica Service\'s namespace and selector and the Traefik ports from the Traefik location', () => {
-    const res = probeResources({ createReplicaService: true, traefik: { namespace: 'kube-system', podSelector: { app: 'traefik' }, websecurePort: 9443, apiPort: 9000 } });
+  test("takes the replica Service's namespace and selector and the Traefik ports from the Traefik location", () => {
+    const res = probeResources({
+      createReplicaService: true,
+      traefik: { namespace: 'kube-system', podSelector: { app: 'traefik' }, websecurePort: 9443, apiPort: 9000 },
+    });
     const service = onlyOf(res, 'kubernetes_service_v1');
     expect(service.metadata.namespace).toBe('kube-system');
     expect(service.spec.selector).toStrictEqual({ app: 'traefik' });
     expect(service.spec.port[0].port).toBe(9443);
     const env = envOf(res);
-    expect([env.PROBE_REPLICAS, env.PROBE_REPLICA_PORT, env.PROBE_TRAEFIK_API_PORT]).toStrictEqual(['traefik-replicas.kube-system.svc.cluster.local', '9443', '9000']);
+    expect([env.PROBE_REPLICAS, env.PROBE_REPLICA_PORT, env.PROBE_TRAEFIK_API_PORT]).toStrictEqual([
+      'traefik-replicas.kube-system.svc.cluster.local',
+      '9443',
+      '9000',
+    ]);
   });
 
   test('the older single props still win over the Traefik location', () => {
-    const env = envOf(probeResources({ createReplicaService: true, replicaServiceNamespace: 'edge', replicaPort: 443, traefik: { namespace: 'kube-system', websecurePort: 9443 } }));
+    const env = envOf(
+      probeResources({
+        createReplicaService: true,
+        replicaServiceNamespace: 'edge',
+        replicaPort: 443,
+        traefik: { namespace: 'kube-system', websecurePort: 9443 },
+      }),
+    );
     expect([env.PROBE_REPLICAS, env.PROBE_REPLICA_PORT]).toStrictEqual(['traefik-replicas.edge.svc.cluster.local', '443']);
   });
 
@@ -151,7 +197,7 @@ describe('WebterminalProbe and issue 9', () => {
   test('without a client certificate: no TLS volume and no TLS variables', () => {
     const res = probeResources();
     const pod = onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
-    expect(pod.volume.map((v: { name: string }) => v.name)).toStrictEqual(['script']);
+    expect(pod.volume.map((v) => v.name)).toStrictEqual(['script']);
     expect(Object.keys(envOf(res)).filter((k) => k.startsWith('PROBE_ORIGIN_C'))).toStrictEqual([]);
   });
 
@@ -170,11 +216,12 @@ describe('WebterminalProbe remediation', () => {
 
   test('off by default: no ServiceAccount, no RBAC, no token in the pod, no PROBE_REMEDIATE variables', () => {
     const res = probeResources({ createReplicaService: true });
-    for (const type of ['kubernetes_service_account_v1', 'kubernetes_role_v1', 'kubernetes_role_binding_v1', 'kubernetes_cluster_role_v1']) expect(res[type]).toBeUndefined();
+    for (const type of ['kubernetes_service_account_v1', 'kubernetes_role_v1', 'kubernetes_role_binding_v1', 'kubernetes_cluster_role_v1'])
+      expect(res[type]).toBeUndefined();
     const pod = podSpec(res);
     expect(pod.automount_service_account_token).toBe(false);
     expect(pod.service_account_name).toBeUndefined();
-    expect(pod.container[0].env.map((e: { name: string }) => e.name).filter((name: string) => name.includes('REMEDIATE'))).toStrictEqual([]);
+    expect(pod.container[0].env.map((e) => e.name).filter((name: string) => name.includes('REMEDIATE'))).toStrictEqual([]);
   });
 
   test('on: a namespaced Role in the Traefik namespace with only get/list pods and create pods/eviction, bound to its ServiceAccount', () => {
@@ -199,7 +246,13 @@ describe('WebterminalProbe remediation', () => {
   });
 
   test('passes mode, runs, interval and the Traefik location to the script, and the script reads them all', () => {
-    const env = podSpec(probeResources({ ...on, remediation: { mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 }, replicaServiceSelector: { app: 'traefik', tier: 'edge' } })).container[0].env as { name: string; value: string }[];
+    const env = podSpec(
+      probeResources({
+        ...on,
+        remediation: { mode: 'dry-run', afterRuns: 4, minIntervalSeconds: 7200 },
+        replicaServiceSelector: { app: 'traefik', tier: 'edge' },
+      }),
+    ).container[0].env;
     const byName = Object.fromEntries(env.map((e) => [e.name, e.value]));
     expect(byName).toMatchObject({
       PROBE_REMEDIATE: 'dry-run',
@@ -218,9 +271,21 @@ describe('WebterminalProbe remediation', () => {
   });
 
   test.each<[string, Partial<WebterminalProbeProps>, string]>([
-    ['an unknown mode', { createReplicaService: true, remediation: { mode: 'yes' as never } }, 'remediation.mode "yes" is not one of "off", "dry-run", "on"'],
-    ['afterRuns 0', { createReplicaService: true, remediation: { mode: 'on', afterRuns: 0 } }, 'remediation.afterRuns 0 is not an integer from 1 to 100'],
-    ['minIntervalSeconds below a minute', { createReplicaService: true, remediation: { mode: 'on', minIntervalSeconds: 30 } }, 'remediation.minIntervalSeconds 30 is not an integer from 60 to 604800'],
+    [
+      'an unknown mode',
+      { createReplicaService: true, remediation: { mode: 'yes' as never } },
+      'remediation.mode "yes" is not one of "off", "dry-run", "on"',
+    ],
+    [
+      'afterRuns 0',
+      { createReplicaService: true, remediation: { mode: 'on', afterRuns: 0 } },
+      'remediation.afterRuns 0 is not an integer from 1 to 100',
+    ],
+    [
+      'minIntervalSeconds below a minute',
+      { createReplicaService: true, remediation: { mode: 'on', minIntervalSeconds: 30 } },
+      'remediation.minIntervalSeconds 30 is not an integer from 60 to 604800',
+    ],
     ['remediation without per-replica checks', { remediation: { mode: 'on' } }, 'remediation.mode "on" needs replicas (or createReplicaService)'],
     ['an empty selector', { replicas: '10.0.0.1', remediation: { mode: 'on' }, replicaServiceSelector: {} }, 'replicaServiceSelector is empty'],
   ])('fails on %s', (_name, props, message) => {

@@ -125,9 +125,13 @@ describe('Woodpecker pipeline', () => {
   const deploy = steps.find((s) => s.name === 'deploy');
   // Compiling the schema is most of this suite's time: once.
   const validate = validator();
-  const secretVars = allSteps.flatMap((s) => Object.entries(s.environment ?? {}).filter(([, v]) => isFromSecret(v)).map(([k]) => k));
+  const secretVars = allSteps.flatMap((s) =>
+    Object.entries(s.environment ?? {})
+      .filter(([, v]) => isFromSecret(v))
+      .map(([k]) => k),
+  );
 
-  test('validates against Woodpecker\'s JSON Schema', () => {
+  test("validates against Woodpecker's JSON Schema", () => {
     const ok = validate(pipeline);
     if (!ok) throw new Error(`${PIPELINE_FILE} does not match the schema:\n${describeErrors(validate.errors)}`);
   });
@@ -170,7 +174,7 @@ describe('Woodpecker pipeline', () => {
     }
   });
 
-  test('the test step runs exactly the README\'s test command', () => {
+  test("the test step runs exactly the README's test command", () => {
     const test = steps.find((s) => s.name === 'test');
     expect(test).toBeDefined();
     expect(commandsOf(test!)).toStrictEqual([readmeTestCommand()]);
@@ -201,7 +205,9 @@ describe('Woodpecker pipeline', () => {
     ];
     // Comments too: a credential pasted into a comment is as public as one in a value.
     const raw = readFileSync(PIPELINE_FILE, 'utf8').split('\n');
-    const hits = [...stringsIn(pipeline), ...raw.map((l, i): [string, string] => [`line ${i + 1}`, l])].filter(([, s]) => credential.some((re) => re.test(s)));
+    const hits = [...stringsIn(pipeline), ...raw.map((l, i): [string, string] => [`line ${i + 1}`, l])].filter(([, s]) =>
+      credential.some((re) => re.test(s)),
+    );
     expect(hits).toStrictEqual([]);
   });
 
@@ -243,7 +249,7 @@ describe('Woodpecker pipeline', () => {
     }
   });
 
-  test('escapes shell variables from Woodpecker\'s pre-processing', () => {
+  test("escapes shell variables from Woodpecker's pre-processing", () => {
     // Woodpecker substitutes $NAME / ${NAME} before the step runs; only its own CI_ variables may be
     // left for it, everything meant for the shell is written $$.
     const unescaped = allSteps.flatMap((s) => commandsOf(s)).filter((c) => /\$(?!\{?CI_)/.test(c.replace(/\$\$/g, '')));

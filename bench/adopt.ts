@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerminalStack } from '../lib';
 import { configProps } from '../__tests__/support/config-props';
-import { Testing } from '../lib/cdktf';
+import { Testing } from '../lib/private/cdktf';
 import { median } from './timing';
 
 /**
@@ -11,7 +11,9 @@ import { median } from './timing';
  * one process, with and without import blocks, alternating, 21 times each after a warm-up.
  * In-process, so the figure is the construct work and not Node's start-up. Prints; asserts nothing.
  */
-const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '__tests__', 'fixtures', 'original-setup.json'), 'utf8')) as { config: Record<string, unknown> };
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '__tests__', 'fixtures', 'original-setup.json'), 'utf8')) as {
+  config: Record<string, unknown>;
+};
 
 let importBlocks = 0;
 
@@ -25,7 +27,10 @@ function synthMs(adopt: boolean): number {
   return ms;
 }
 
-for (let i = 0; i < 3; i++) { synthMs(true); synthMs(false); }
+for (let i = 0; i < 3; i++) {
+  synthMs(true);
+  synthMs(false);
+}
 const times: Record<'with' | 'without', number[]> = { with: [], without: [] };
 for (let i = 0; i < 21; i++) {
   times.without.push(synthMs(false));
@@ -33,4 +38,7 @@ for (let i = 0; i < 21; i++) {
 }
 console.log(`adopt benchmark on ${os.cpus().length} cores, node ${process.version}: build + synth of the original setup, median of 21`);
 console.log(`without adopt  ${median(times.without).toFixed(1)} ms`);
-console.log(`with adopt     ${median(times.with).toFixed(1)} ms  (${(median(times.with) - median(times.without)).toFixed(1)} ms for ${importBlocks} import blocks)`);
+console.log(
+  `with adopt     ${median(times.with).toFixed(1)} ms  (${(median(times.with) - median(times.without)).toFixed(1)} ms for ${importBlocks} ` +
+    `import blocks)`,
+);

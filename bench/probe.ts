@@ -40,7 +40,6 @@ const DNS_DEADLINE_SECONDS = 2;
 /** Printed on stderr at exit; the probe calls process.exit, which still runs `exit` listeners. */
 const RSS_HOOK = `process.on('exit', () => { require('node:fs').writeSync(2, '\\n${RSS_MARKER}' + process.resourceUsage().maxRSS + '\\n'); });\n`;
 
-
 function peakRssMiB(run: ProbeRun): number {
   const match = new RegExp(`${RSS_MARKER}(\\d+)`).exec(run.stderr);
   if (match === null) throw new Error(`no RSS figure in the probe's stderr:\n${run.stderr}`);
@@ -93,8 +92,10 @@ async function main(): Promise<void> {
         }
         const rss = runs.map(peakRssMiB);
         drillLines.push(
-          `endless inventory, ${(pageBytes / 1048576).toFixed(2)} MiB pages x 3 replicas: peak RSS median ${median(rss).toFixed(1)} MiB, max ${Math.max(...rss).toFixed(1)} MiB, ` +
-            `wall median ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms, pages served ${api.pagesRequested} over ${DRILL_RUNS} runs, target < ${TARGET_RSS_MIB} MiB: ${verdict(Math.max(...rss) < TARGET_RSS_MIB)}`,
+          `endless inventory, ${(pageBytes / 1048576).toFixed(2)} MiB pages x 3 replicas: peak RSS median ${median(rss).toFixed(1)} MiB, ` +
+            `max ${Math.max(...rss).toFixed(1)} MiB, ` +
+            `wall median ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms, pages served ${api.pagesRequested} over ${DRILL_RUNS} runs, ` +
+            `target < ${TARGET_RSS_MIB} MiB: ${verdict(Math.max(...rss) < TARGET_RSS_MIB)}`,
         );
       } finally {
         await api.stop();
@@ -126,7 +127,8 @@ async function main(): Promise<void> {
     const dnsWall = median(dnsRuns.map((run) => run.wallMs));
     const dnsTargetMs = (DNS_DEADLINE_SECONDS + DNS_TIMEOUT_SECONDS) * 1000;
     drillLines.push(
-      `black-holed DNS (timeout ${DNS_TIMEOUT_SECONDS}s, deadline ${DNS_DEADLINE_SECONDS}s): wall median ${dnsWall.toFixed(0)} ms (runs: ${dnsRuns.map((r) => r.wallMs.toFixed(0)).join(', ')}), ` +
+      `black-holed DNS (timeout ${DNS_TIMEOUT_SECONDS}s, deadline ${DNS_DEADLINE_SECONDS}s): wall median ${dnsWall.toFixed(0)} ms (runs: ` +
+        `${dnsRuns.map((r) => r.wallMs.toFixed(0)).join(', ')}), ` +
         `target <= deadline + timeout = ${dnsTargetMs} ms: ${verdict(Math.max(...dnsRuns.map((r) => r.wallMs)) <= dnsTargetMs)}`,
     );
 
@@ -136,10 +138,14 @@ async function main(): Promise<void> {
     const blackHoleRss = blackHole.map(peakRssMiB);
     const blackHoleTargetMs = (BLACK_HOLE_DEADLINE_SECONDS + 2) * 1000;
     const lines = [
-      `node ${process.version}, ${HEALTHY_RUNS} healthy runs (6 samples, 3 replicas, inventory on), ${BLACK_HOLE_RUNS} black-hole runs (timeout ${BLACK_HOLE_TIMEOUT_SECONDS}s, deadline ${BLACK_HOLE_DEADLINE_SECONDS}s)`,
-      `healthy     wall median ${healthyWall.toFixed(0)} ms (runs: ${healthy.map((r) => r.wallMs.toFixed(0)).join(', ')}), target <= ${TARGET_WALL_MS} ms: ${verdict(healthyWall <= TARGET_WALL_MS)}`,
-      `healthy     peak RSS median ${median(healthyRss).toFixed(1)} MiB, max ${Math.max(...healthyRss).toFixed(1)} MiB, target <= ${TARGET_RSS_MIB} MiB: ${verdict(Math.max(...healthyRss) <= TARGET_RSS_MIB)}`,
-      `black hole  wall median ${blackHoleWall.toFixed(0)} ms (runs: ${blackHole.map((r) => r.wallMs.toFixed(0)).join(', ')}), target <= ${blackHoleTargetMs} ms: ${verdict(blackHoleWall <= blackHoleTargetMs)}`,
+      `node ${process.version}, ${HEALTHY_RUNS} healthy runs (6 samples, 3 replicas, inventory on), ${BLACK_HOLE_RUNS} black-hole runs ` +
+        `(timeout ${BLACK_HOLE_TIMEOUT_SECONDS}s, deadline ${BLACK_HOLE_DEADLINE_SECONDS}s)`,
+      `healthy     wall median ${healthyWall.toFixed(0)} ms (runs: ${healthy.map((r) => r.wallMs.toFixed(0)).join(', ')}), target <= ` +
+        `${TARGET_WALL_MS} ms: ${verdict(healthyWall <= TARGET_WALL_MS)}`,
+      `healthy     peak RSS median ${median(healthyRss).toFixed(1)} MiB, max ${Math.max(...healthyRss).toFixed(1)} MiB, target <= ` +
+        `${TARGET_RSS_MIB} MiB: ${verdict(Math.max(...healthyRss) <= TARGET_RSS_MIB)}`,
+      `black hole  wall median ${blackHoleWall.toFixed(0)} ms (runs: ${blackHole.map((r) => r.wallMs.toFixed(0)).join(', ')}), target <= ` +
+        `${blackHoleTargetMs} ms: ${verdict(blackHoleWall <= blackHoleTargetMs)}`,
       `black hole  peak RSS median ${median(blackHoleRss).toFixed(1)} MiB, max ${Math.max(...blackHoleRss).toFixed(1)} MiB`,
       ...drillLines,
     ];

@@ -10,4 +10,7 @@ const root = path.resolve(__dirname, '..');
 process.chdir(root);
 console.log(`real-Prometheus suite benchmark on ${os.cpus().length} cores, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`);
 const jest = path.join('node_modules', 'jest', 'bin', 'jest.js');
-report('jest __tests__/prometheus.test.ts', measureCommand(process.execPath, [jest, '__tests__/prometheus.test.ts'], 3, process.env), { seconds: 60, peakMiB: 1024 });
+report('jest __tests__/prometheus.test.ts', measureCommand(process.execPath, [jest, '__tests__/prometheus.test.ts'], 3, process.env), {
+  seconds: 60,
+  peakMiB: 1024,
+});

@@ -34,12 +34,23 @@ async function main(): Promise<void> {
   await kube.start();
   try {
     kube.pods = REPLICA_ADDRESSES.map((podIP, i) => ({
-      name: `traefik-${i}`, namespace: 'traefik', labels: { app: 'traefik' }, podIP, startTime: new Date(Date.now() - 3600_000).toISOString(),
+      name: `traefik-${i}`,
+      namespace: 'traefik',
+      labels: { app: 'traefik' },
+      podIP,
+      startTime: new Date(Date.now() - 3600_000).toISOString(),
     }));
     await fx.replicas[1].restart({ terminalRoute: false, routers: 118 });
     const remediation = (job: string, afterRuns: string) => ({
-      PROBE_ROUTER_INVENTORY: '0', PROBE_REMEDIATE: 'on', PROBE_REMEDIATE_AFTER_RUNS: afterRuns, PROBE_REPLICA_NAMESPACE: 'traefik',
-      PROBE_REPLICA_SELECTOR: 'app=traefik', PROBE_KUBE_API_URL: kube.url, PROBE_KUBE_TOKEN_FILE: join(temp.path, 'token'), PROBE_KUBE_CA_FILE: kube.caPath, PROBE_JOB: job,
+      PROBE_ROUTER_INVENTORY: '0',
+      PROBE_REMEDIATE: 'on',
+      PROBE_REMEDIATE_AFTER_RUNS: afterRuns,
+      PROBE_REPLICA_NAMESPACE: 'traefik',
+      PROBE_REPLICA_SELECTOR: 'app=traefik',
+      PROBE_KUBE_API_URL: kube.url,
+      PROBE_KUBE_TOKEN_FILE: join(temp.path, 'token'),
+      PROBE_KUBE_CA_FILE: kube.caPath,
+      PROBE_JOB: job,
     });
     const scenarios: Array<[string, (i: number) => Record<string, string>, RegExp]> = [
       ['off', () => ({ PROBE_ROUTER_INVENTORY: '0' }), /^(?![\s\S]*remediation)/],
@@ -56,7 +67,11 @@ async function main(): Promise<void> {
         runs.push(run);
       }
       const rss = runs.map(peakRssMiB);
-      lines.push(`${name.padEnd(16)} wall median ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms (runs: ${runs.map((r) => r.wallMs.toFixed(0)).join(', ')}), peak RSS median ${median(rss).toFixed(1)} MiB, max ${Math.max(...rss).toFixed(1)} MiB`);
+      lines.push(
+        `${name.padEnd(16)} wall median ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms (runs: ` +
+          `${runs.map((r) => r.wallMs.toFixed(0)).join(', ')}), ` +
+          `peak RSS median ${median(rss).toFixed(1)} MiB, max ${Math.max(...rss).toFixed(1)} MiB`,
+      );
     }
     lines.push(`evictions sent: ${kube.evictions().length}`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -83,15 +83,27 @@ export function buildWebterminalDashboard(): Dashboard {
     .withPanel(
       new StateTimelinePanelBuilder()
         .title('Route status per replica')
-        .description('HTTP status each Traefik replica gave the terminal host (3xx = the auth redirect, healthy; 404 = the route is missing; 0 = no answer), and whether every check on the replica was healthy.')
+        .description(
+          'HTTP status each Traefik replica gave the terminal host (3xx = the auth redirect, healthy; 404 = the route is missing; 0 = no ' +
+            'answer), and whether every check on the replica was healthy.',
+        )
         .datasource(DATASOURCE)
         .height(8)
         .span(24)
-        .withTarget(query(`max by (${ProbeLabel.replica}, ${ProbeLabel.check}) (${sel(ProbeMetric.replicaStatus)})`, `{{${ProbeLabel.replica}}} {{${ProbeLabel.check}}}`))
+        .withTarget(
+          query(
+            `max by (${ProbeLabel.replica}, ${ProbeLabel.check}) (${sel(ProbeMetric.replicaStatus)})`,
+            `{{${ProbeLabel.replica}}} {{${ProbeLabel.check}}}`,
+          ),
+        )
         .withTarget(query(`max by (${ProbeLabel.replica}) (${sel(ProbeMetric.replicaOk)})`, `{{${ProbeLabel.replica}}} ok`, 'B')),
     )
     .withPanel(
-      timeseries('Routers per replica', 'Routers each replica’s Traefik API lists (router inventory); replicas that disagree miss routes. Inventory ok: 1 = the count is trustworthy.')
+      timeseries(
+        'Routers per replica',
+        'Routers each replica’s Traefik API lists (router inventory); replicas that disagree miss routes. Inventory ok: 1 = the count is ' +
+          'trustworthy.',
+      )
         .withTarget(query(`max by (${ProbeLabel.replica}) (${sel(ProbeMetric.replicaRouters)})`, `{{${ProbeLabel.replica}}}`))
         .withTarget(query(`max by (${ProbeLabel.replica}) (${sel(ProbeMetric.routerInventoryOk)})`, `{{${ProbeLabel.replica}}} inventory ok`, 'B'))
         .showPoints(VisibilityMode.Auto),
@@ -110,7 +122,10 @@ export function buildWebterminalDashboard(): Dashboard {
         .max(1),
     )
     .withPanel(
-      timeseries('Origin failure rate', 'Share of failed samples of the in-cluster checks of ttyd, and whether ttyd answered without the auth header (1 = open).')
+      timeseries(
+        'Origin failure rate',
+        'Share of failed samples of the in-cluster checks of ttyd, and whether ttyd answered without the auth header (1 = open).',
+      )
         .withTarget(query(failureShare(ProbeCheck.originToken, ProbeCheck.originWs), '{{job}} {{check}}'))
         .withTarget(query(`max by (job) (${sel(ProbeMetric.ttydOpen)})`, '{{job}} ttyd open', 'B'))
         .unit('percentunit')
@@ -133,7 +148,9 @@ export function buildWebterminalDashboard(): Dashboard {
         .unit('s')
         .colorMode(BigValueColorMode.Value)
         .graphMode(BigValueGraphMode.Area)
-        .withTarget(query(`time() - max by (job) (${sel(ProbeMetric.lastSuccessTimestamp, `${ProbeLabel.kind}="${SUCCESS_GROUP_KIND}"`)})`, '{{job}} success'))
+        .withTarget(
+          query(`time() - max by (job) (${sel(ProbeMetric.lastSuccessTimestamp, `${ProbeLabel.kind}="${SUCCESS_GROUP_KIND}"`)})`, '{{job}} success'),
+        )
         .withTarget(query(`time() - max by (job) (${sel(PushgatewayMetric.pushTime, `${ProbeLabel.kind}=""`)})`, '{{job}} push', 'B')),
     )
     .withPanel(
@@ -143,7 +160,12 @@ export function buildWebterminalDashboard(): Dashboard {
         .datasource(DATASOURCE)
         .height(8)
         .span(24)
-        .withTarget(query('max by (alertname, alertstate, replica, check) (ALERTS{alertname=~"Webterminal.*|TraefikRouter.*"})', '{{alertname}} {{alertstate}} {{replica}} {{check}}')),
+        .withTarget(
+          query(
+            'max by (alertname, alertstate, replica, check) (ALERTS{alertname=~"Webterminal.*|TraefikRouter.*"})',
+            '{{alertname}} {{alertstate}} {{replica}} {{check}}',
+          ),
+        ),
     )
     .build();
 }

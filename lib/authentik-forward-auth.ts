@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { Manifest } from './cdktf';
-import { MiddlewareRef, traefikMiddleware } from './traefik';
-import { Problems, checkDnsLabel, checkHttpUrl } from './validation';
+import { Manifest } from './private/cdktf';
+import { MiddlewareRef } from './traefik';
+import { Problems, checkDnsLabel, checkHttpUrl } from './private/validation';
+import { traefikMiddleware } from './private/traefik';
 
 /**
  * The headers Authentik's outpost returns and Traefik copies onto the request (the list in
@@ -29,11 +30,6 @@ export const AUTHENTIK_RESPONSE_HEADERS: readonly string[] = [
  * name, so the match must ignore case: `^X-authentik-` alone would match nothing.
  */
 export const AUTHENTIK_HEADERS_REGEX = '(?i)^x-authentik-';
-
-/** Whether Traefik's {@link AUTHENTIK_HEADERS_REGEX} (Go's `(?i)` is JavaScript's `i` flag) matches a header name. */
-export function isAuthentikHeader(name: string): boolean {
-  return new RegExp(AUTHENTIK_HEADERS_REGEX.replace(/^\(\?i\)/, ''), 'i').test(name);
-}
 
 /** Props of {@link AuthentikForwardAuth}. */
 export interface AuthentikForwardAuthProps {
@@ -68,7 +64,8 @@ export interface AuthentikForwardAuthProps {
 /**
  * The Traefik `forwardAuth` Middleware that sends every request to Authentik's outpost first, for
  * clusters that do not have it yet. No client-sent `X-authentik-*` header passes it: the listed
- * ones and every one matching {@link AUTHENTIK_HEADERS_REGEX} are replaced by the outpost's answer. Pass {@link AuthentikForwardAuth.ref} to a protected ingress.
+ * ones and every one matching {@link AUTHENTIK_HEADERS_REGEX} are replaced by the outpost's answer.
+ * Pass {@link AuthentikForwardAuth.ref} to a protected ingress.
  */
 export class AuthentikForwardAuth extends Construct {
   /** Reference for ingresses that use this middleware. */
@@ -85,7 +82,8 @@ export class AuthentikForwardAuth extends Construct {
   constructor(scope: Construct, id: string, props: AuthentikForwardAuthProps = {}) {
     super(scope, id);
     this.ref = { namespace: props.namespace ?? 'traefik', name: props.name ?? 'authentik-forward-auth' };
-    this.outpostUrl = props.outpostUrl ?? 'http://ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik';
+    this.outpostUrl =
+      props.outpostUrl ?? 'http://ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik';
     this.trustForwardHeader = props.trustForwardHeader ?? true;
     this.authResponseHeaders = props.authResponseHeaders ?? AUTHENTIK_RESPONSE_HEADERS;
 

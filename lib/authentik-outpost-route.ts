@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { IngressV1, Manifest, ServiceV1 } from './cdktf';
+import { IngressV1, Manifest, ServiceV1 } from './private/cdktf';
 import { Annotations, IngressKind } from './protected-ingress';
 import { TRAEFIK_API_VERSION } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkLabels, checkObjectName, checkPort } from './validation';
+import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
 
 /** The path Authentik's outpost serves on every host it protects (login start, callback, sign-out). */
 export const AUTHENTIK_OUTPOST_PATH = '/outpost.goauthentik.io/';
@@ -72,7 +72,7 @@ export interface AuthentikOutpostRouteProps {
  * the outpost, never the app.
  */
 export class AuthentikOutpostRoute extends Construct {
-  /** Object name. */
+  /** Name of the route object (and of its Service reference). */
   public readonly name: string;
   /** Effective outpost Service. */
   public readonly outpost: Required<AuthentikOutpostService>;
@@ -99,12 +99,16 @@ export class AuthentikOutpostRoute extends Construct {
     problems.add(checkDnsLabel('name', this.name));
     problems.add(checkDnsLabel('namespace', props.namespace));
     problems.add(checkDnsName('host', props.host));
-    problems.add(checkObjectName('tlsSecretName', props.tlsSecretName));
+    problems.add(checkDnsName('tlsSecretName', props.tlsSecretName, 'object'));
     problems.add(checkDnsLabel('outpost.namespace', this.outpost.namespace));
     problems.add(checkDnsLabel('outpost.name', this.outpost.name));
     problems.add(checkPort('outpost.port', this.outpost.port));
-    problems.add(this.kind === 'Ingress' || this.kind === 'IngressRoute' ? undefined : `kind ${JSON.stringify(this.kind)} is not one of "Ingress", "IngressRoute"`);
-    problems.add(checkLabels('labels', labels));
+    problems.add(
+      this.kind === 'Ingress' || this.kind === 'IngressRoute'
+        ? undefined
+        : `kind ${JSON.stringify(this.kind)} is not one of "Ingress", "IngressRoute"`,
+    );
+    problems.addAll(checkMetadata('labels', 'labels', labels));
     problems.throwIfAny();
 
     const annotations = {
@@ -153,7 +157,11 @@ export class AuthentikOutpostRoute extends Construct {
         rule: [
           {
             host: props.host,
-            http: { path: [{ path: AUTHENTIK_OUTPOST_PATH, pathType: 'Prefix', backend: { service: { name: this.name, port: { number: this.outpost.port } } } }] },
+            http: {
+              path: [
+                { path: AUTHENTIK_OUTPOST_PATH, pathType: 'Prefix', backend: { service: { name: this.name, port: { number: this.outpost.port } } } },
+              ],
+            },
           },
         ],
       },

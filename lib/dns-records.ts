@@ -1,8 +1,8 @@
-import { isIPv6 } from 'net';
 import { Construct } from 'constructs';
-import { TerraformResource, TerraformStack } from './cdktf';
-import { loadCloudflare } from './cloudflare';
-import { Problems, checkDnsName, checkIPv4, checkInteger } from './validation';
+import { TerraformResource, TerraformStack } from './private/cdktf';
+import { loadCloudflare } from './private/cloudflare';
+import { Problems, checkDnsName, checkInteger } from './private/validation';
+import { checkDnsOptions } from './private/dns-checks';
 
 /**
  * How a host is published in DNS.
@@ -60,7 +60,7 @@ export interface DnsRecordsProps extends DnsOptions {
 
 /** A record as made: its type, content and resource. */
 export interface DnsRecordEntry {
-  /** Record type. */
+  /** `CNAME` to the tunnel when proxied; `A` / `AAAA` to the public address otherwise. */
   readonly type: DnsRecordType;
   /** Record content (tunnel host name or address). */
   readonly content: string;
@@ -69,10 +69,6 @@ export interface DnsRecordEntry {
   /** The id of the existing record to adopt, if one was given. */
   readonly recordId?: string;
 }
-
-const ZONE_ID = /^[0-9a-f]{32}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const RECORD_ID = /^[0-9a-f]{32}$/;
 
 /** Construct id of the stack's Cloudflare provider: one per stack, shared by every host. */
 const PROVIDER_ID = 'Cloudflare';
@@ -83,9 +79,9 @@ const PROVIDER_ID = 'Cloudflare';
  * `@cdktf/provider-cloudflare` is loaded only when this construct makes records.
  */
 export class DnsRecords extends Construct {
-  /** Host name. */
+  /** The host the records are for (the record name). */
   public readonly host: string;
-  /** Mode. */
+  /** `proxied`, `non-proxied` or `none` (no records, no provider). */
   public readonly mode: DnsMode;
   /** Effective TTL. */
   public readonly ttl: number;
@@ -142,35 +138,8 @@ export class DnsRecords extends Construct {
   private static check(props: DnsRecordsProps, ttl: number, problems: Problems): void {
     problems.add(checkDnsName('host', props.host));
     for (const p of checkDnsOptions(props, 'dns.')) problems.add(p);
-    if (props.mode === 'proxied') problems.add(ttl === 1 ? undefined : `dns.ttl ${ttl} is not allowed for proxied records: Cloudflare requires 1 (automatic)`);
+    if (props.mode === 'proxied')
+      problems.add(ttl === 1 ? undefined : `dns.ttl ${ttl} is not allowed for proxied records: Cloudflare requires 1 (automatic)`);
     else problems.add(checkInteger('dns.ttl', ttl, 60, 86400));
   }
-}
-
-/** Problems of DNS options without a host: used by the construct and by the configuration reader. */
-export function checkDnsOptions(options: DnsOptions, prefix = 'dns.'): string[] {
-  const list: string[] = [];
-  const add = (p: string | undefined): void => {
-    if (p !== undefined) list.push(p);
-  };
-  add(DNS_MODES.includes(options.mode) ? undefined : `${prefix}mode ${JSON.stringify(options.mode)} is not one of ${DNS_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
-  if (options.mode === 'none') return list;
-  add(ZONE_ID.test(options.zoneId ?? '') ? undefined : `${prefix}zoneId ${JSON.stringify(options.zoneId)} is not a Cloudflare zone id (32 lowercase hex digits)`);
-  if (options.mode === 'proxied') {
-    add(UUID.test(options.tunnelId ?? '') ? undefined : `${prefix}tunnelId ${JSON.stringify(options.tunnelId)} is not a Cloudflare tunnel id (a lowercase UUID); mode "proxied" needs it`);
-    add(options.publicIp === undefined && options.publicIpv6 === undefined ? undefined : `${prefix}publicIp/publicIpv6 are for mode "non-proxied"; mode "proxied" points at the tunnel`);
-  }
-  if (options.mode === 'non-proxied') {
-    add(options.publicIp === undefined && options.publicIpv6 === undefined ? `${prefix}mode "non-proxied" needs publicIp and/or publicIpv6` : undefined);
-    if (options.publicIp !== undefined) add(checkIPv4(`${prefix}publicIp`, options.publicIp));
-    if (options.publicIpv6 !== undefined) add(isIPv6(options.publicIpv6) ? undefined : `${prefix}publicIpv6 ${JSON.stringify(options.publicIpv6)} is not an IPv6 address`);
-    add(options.tunnelId === undefined ? undefined : `${prefix}tunnelId is for mode "proxied"; mode "non-proxied" makes A/AAAA records`);
-  }
-  for (const [host, ids] of Object.entries(options.recordIds ?? {})) {
-    for (const [type, recordId] of Object.entries(ids)) {
-      add(['CNAME', 'A', 'AAAA'].includes(type) ? undefined : `${prefix}recordIds.${host}: record type ${JSON.stringify(type)} is not one of "CNAME", "A", "AAAA"`);
-      add(RECORD_ID.test(recordId ?? '') ? undefined : `${prefix}recordIds.${host}.${type} ${JSON.stringify(recordId)} is not a Cloudflare record id (32 lowercase hex digits)`);
-    }
-  }
-  return list;
 }

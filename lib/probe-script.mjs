@@ -106,36 +106,17 @@ import https from 'node:https';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-/** Metric names: the same strings as `ProbeMetric` in lib/metrics.ts (tests compare them). */
-const METRIC = {
-  tokenStatus: 'webterminal_probe_token_status',
-  wsStatus: 'webterminal_probe_ws_status',
-  ttydStatus: 'webterminal_probe_ttyd_status',
-  ttydWsStatus: 'webterminal_probe_ttyd_ws_status',
-  lastSuccessTimestamp: 'webterminal_probe_last_success_timestamp',
-  checkSamples: 'webterminal_probe_check_samples',
-  checkFailures: 'webterminal_probe_check_failures',
-  replicaStatus: 'webterminal_probe_replica_status',
-  replicas: 'webterminal_probe_replicas',
-  replicaRouters: 'webterminal_probe_replica_routers',
-  durationSeconds: 'webterminal_probe_duration_seconds',
-  replicaOk: 'webterminal_probe_replica_ok',
-  routerInventoryOk: 'webterminal_probe_router_inventory_ok',
-  ttydOpen: 'webterminal_probe_ttyd_open',
-};
-
-/** Values of the `check` label: the same strings as `ProbeCheck` in lib/metrics.ts. */
-const CHECK = {
-  edgeToken: 'edge_token',
-  edgeWs: 'edge_ws',
-  originToken: 'origin_token',
-  originWs: 'origin_ws',
-  originOpenToken: 'origin_open_token',
-  originOpenWs: 'origin_open_ws',
-};
-
-const DEFAULT_JOB = 'webterminal-probe';
-const SUCCESS_GROUP_KIND = 'success';
+/**
+ * Metric, label and check names: `probe-names.json` beside this file (the ConfigMap carries both; the
+ * library reads the same file in lib/metrics.ts), so the names are written once. Read from the folder
+ * of the script as run (`node /probe/probe-script.mjs`); a missing file stops the run with exit 1.
+ * @type {typeof import('./probe-names.json')}
+ */
+const NAMES = JSON.parse(fs.readFileSync(`${process.argv[1].slice(0, process.argv[1].lastIndexOf('/') + 1)}probe-names.json`, 'utf8'));
+const METRIC = NAMES.metric;
+const CHECK = NAMES.check;
+const DEFAULT_JOB = NAMES.defaultJob;
+const SUCCESS_GROUP_KIND = NAMES.successGroupKind;
 /** Where Authentik's outpost sends an unauthenticated browser; any redirect there means "auth is in place". */
 const OUTPOST_PATH = '/outpost.goauthentik.io/';
 /** RFC 6455 section 1.3. */
@@ -360,7 +341,10 @@ function pushgatewayAuthorization(env, url) {
     throw new ConfigError('PROBE_PUSHGATEWAY_URL has userinfo and PROBE_PUSHGATEWAY_USERNAME/_PASSWORD are set too; give the credentials one way');
   }
   if (username === '' || password === '') {
-    throw new ConfigError(`PROBE_PUSHGATEWAY_${username === '' ? 'USERNAME' : 'PASSWORD'} is empty while PROBE_PUSHGATEWAY_${username === '' ? 'PASSWORD' : 'USERNAME'} is set; give both`);
+    throw new ConfigError(
+      `PROBE_PUSHGATEWAY_${username === '' ? 'USERNAME' : 'PASSWORD'} is empty while ` +
+        `PROBE_PUSHGATEWAY_${username === '' ? 'PASSWORD' : 'USERNAME'} is set; give both`,
+    );
   }
   if (username.includes(':')) throw new ConfigError('PROBE_PUSHGATEWAY_USERNAME holds ":", which basic auth cannot carry (value not shown)');
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
@@ -469,7 +453,13 @@ function parseConfig(env) {
   const dnsServers = get(() => dnsServersVar(env), undefined);
   const traefikApiPort = get(() => integerVar(env, 'PROBE_TRAEFIK_API_PORT', 8080, 1, 65535), 0);
 
-  if (problems.length > 0 || originUrl === undefined || pushgatewayUrl === undefined || timeoutSeconds === undefined || deadlineSeconds === undefined) {
+  if (
+    problems.length > 0 ||
+    originUrl === undefined ||
+    pushgatewayUrl === undefined ||
+    timeoutSeconds === undefined ||
+    deadlineSeconds === undefined
+  ) {
     throw new ConfigError(problems.join('\nprobe: bad configuration: '));
   }
   return {
@@ -530,13 +520,19 @@ function readResolvConf(path) {
   /** @type {ResolverSettings} */
   const settings = { servers: [], search: [], ndots: 1 };
   for (const raw of text.split('\n')) {
-    const words = raw.replace(/[#;].*$/, '').trim().split(/\s+/);
+    const words = raw
+      .replace(/[#;].*$/, '')
+      .trim()
+      .split(/\s+/);
     if (words[0] === 'nameserver' && words[1] !== undefined) {
       const server = words[1].replace(/%.*$/, '');
       const bare = /^\[(.*)\](?::[0-9]+)?$/.exec(server)?.[1] ?? /^([0-9.]+):[0-9]+$/.exec(server)?.[1] ?? server;
       if (net.isIP(bare) !== 0) settings.servers.push(server);
     } else if (words[0] === 'search' || words[0] === 'domain') {
-      settings.search = words.slice(1).map((domain) => domain.replace(/\.$/, '')).filter((domain) => domain !== '');
+      settings.search = words
+        .slice(1)
+        .map((domain) => domain.replace(/\.$/, ''))
+        .filter((domain) => domain !== '');
     } else if (words[0] === 'options') {
       for (const option of words.slice(1)) {
         const ndots = /^ndots:([0-9]+)$/.exec(option);
@@ -618,7 +614,10 @@ function createResolution(settings, timeoutMs) {
         if (addresses.length === 0) {
           callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
         } else if (options.all) {
-          callback(null, addresses.map((address) => ({ address, family: net.isIP(address) })));
+          callback(
+            null,
+            addresses.map((address) => ({ address, family: net.isIP(address) })),
+          );
         } else {
           callback(null, addresses[0], net.isIP(addresses[0]));
         }
@@ -841,7 +840,10 @@ function newWebSocketKey() {
 
 /** @param {string} key */
 function expectedAccept(key) {
-  return crypto.createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+  return crypto
+    .createHash('sha1')
+    .update(key + WEBSOCKET_GUID)
+    .digest('base64');
 }
 
 /**
@@ -937,9 +939,7 @@ async function originTokenSample(config, ctx) {
   if (answer.status !== 200) {
     return { status: answer.status, healthy: false, reason: answer.error ?? `status ${answer.status}, want 200` };
   }
-  return hasTokenKey(answer.body)
-    ? { status: 200, healthy: true }
-    : { status: 200, healthy: false, reason: 'body is not JSON with a "token" key' };
+  return hasTokenKey(answer.body) ? { status: 200, healthy: true } : { status: 200, healthy: false, reason: 'body is not JSON with a "token" key' };
 }
 
 /** @param {string} body */
@@ -1362,10 +1362,13 @@ function summarize(report) {
     return { address, entry, healthy };
   });
   /** The mirror's edge checks, apart from `checks`: their series carry a `host` label. */
-  const mirrorChecks = report.mirrorToken.length === 0 ? {} : {
-    [CHECK.edgeToken]: summarizeCheck(report.mirrorToken),
-    [CHECK.edgeWs]: summarizeCheck(report.mirrorWs),
-  };
+  const mirrorChecks =
+    report.mirrorToken.length === 0
+      ? {}
+      : {
+          [CHECK.edgeToken]: summarizeCheck(report.mirrorToken),
+          [CHECK.edgeWs]: summarizeCheck(report.mirrorWs),
+        };
   const checksHealthy = [...Object.values(checks), ...Object.values(mirrorChecks)].every((check) => check.failures === 0);
   const replicasHealthy = !report.replicasEnabled || (replicas.length > 0 && replicas.every((replica) => replica.healthy));
   return { checks, mirrorChecks, replicas, ttydOpen, ok: checksHealthy && replicasHealthy };
@@ -1414,16 +1417,32 @@ function renderRunMetrics(summary, report, durationSeconds, config) {
     gauge(METRIC.wsStatus, [[{}, checks[CHECK.edgeWs].status]]),
     gauge(METRIC.ttydStatus, [[{}, checks[CHECK.originToken].status]]),
     gauge(METRIC.ttydWsStatus, [[{}, checks[CHECK.originWs].status]]),
-    gauge(METRIC.checkSamples, [...checkNames.map((check) => /** @type {[Record<string, string>, number]} */ ([{ check }, checks[check].samples])), ...mirrorSeries('samples')]),
-    gauge(METRIC.checkFailures, [...checkNames.map((check) => /** @type {[Record<string, string>, number]} */ ([{ check }, checks[check].failures])), ...mirrorSeries('failures')]),
+    gauge(METRIC.checkSamples, [
+      ...checkNames.map((check) => /** @type {[Record<string, string>, number]} */ ([{ check }, checks[check].samples])),
+      ...mirrorSeries('samples'),
+    ]),
+    gauge(METRIC.checkFailures, [
+      ...checkNames.map((check) => /** @type {[Record<string, string>, number]} */ ([{ check }, checks[check].failures])),
+      ...mirrorSeries('failures'),
+    ]),
     gauge(METRIC.ttydOpen, [[{}, summary.ttydOpen ? 1 : 0]]),
   ];
   if (report.replicasEnabled) {
     families.push(gauge(METRIC.replicas, [[{}, summary.replicas.length]]));
     if (summary.replicas.length > 0) {
-      families.push(gauge(METRIC.replicaOk, summary.replicas.map(({ address, healthy }) => [{ replica: address }, healthy ? 1 : 0])));
+      families.push(
+        gauge(
+          METRIC.replicaOk,
+          summary.replicas.map(({ address, healthy }) => [{ replica: address }, healthy ? 1 : 0]),
+        ),
+      );
       if (report.routerInventory) {
-        families.push(gauge(METRIC.routerInventoryOk, summary.replicas.map(({ address, entry }) => [{ replica: address }, entry?.routers !== undefined ? 1 : 0])));
+        families.push(
+          gauge(
+            METRIC.routerInventoryOk,
+            summary.replicas.map(({ address, entry }) => [{ replica: address }, entry?.routers !== undefined ? 1 : 0]),
+          ),
+        );
       }
       families.push(
         gauge(
@@ -1466,7 +1485,12 @@ function printReport(summary, config, durationSeconds) {
     `ttyd_open=${summary.ttydOpen ? 1 : 0}`,
     ...(config.replicas.kind === 'off' ? [] : [`replicas=${summary.replicas.length}`]),
     `edge_failures=${edge}/${edgeSamples}`,
-    ...Object.keys(summary.mirrorChecks).length === 0 ? [] : [`mirror_failures=${Object.values(summary.mirrorChecks).reduce((n, c) => n + c.failures, 0)}/${Object.values(summary.mirrorChecks).reduce((n, c) => n + c.samples, 0)}`],
+    ...(Object.keys(summary.mirrorChecks).length === 0
+      ? []
+      : [
+          `mirror_failures=${Object.values(summary.mirrorChecks).reduce((n, c) => n + c.failures, 0)}/` +
+            `${Object.values(summary.mirrorChecks).reduce((n, c) => n + c.samples, 0)}`,
+        ]),
     `origin_failures=${origin}/${originSamples}`,
     `duration=${durationSeconds.toFixed(3)}s`,
   ];
@@ -1492,7 +1516,10 @@ function printProblems(summary, report) {
   }
   if (report.replicasProblem !== undefined) process.stderr.write(`probe: ${report.replicasProblem}\n`);
   for (const { address, entry } of summary.replicas) {
-    for (const [check, outcome] of [[CHECK.edgeToken, entry?.token], [CHECK.edgeWs, entry?.ws]]) {
+    for (const [check, outcome] of [
+      [CHECK.edgeToken, entry?.token],
+      [CHECK.edgeWs, entry?.ws],
+    ]) {
       const result = /** @type {Outcome | undefined} */ (outcome);
       if (result?.healthy !== true) process.stderr.write(`probe: replica ${address} ${check}: ${result?.reason ?? 'cut off by the run deadline'}\n`);
     }
@@ -1554,26 +1581,9 @@ async function pushGroup(config, ctx, grouping, body) {
 // Authorization header to the API server, and never printed.
 
 const REMEDIATION_MODES = ['off', 'dry-run', 'on'];
-const EVICTION_GROUP_KIND = 'remediation';
+const EVICTION_GROUP_KIND = NAMES.remediationGroupKind;
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-/** Results of the remediation decision: the `result` label's values (lib/metrics.ts RemediationResult). */
-const RESULT = {
-  evicted: 'evicted',
-  dryRun: 'dry_run',
-  blockedByBudget: 'blocked_by_budget',
-  failed: 'failed',
-  notConfirmed: 'not_confirmed',
-  tooYoung: 'too_young',
-  notAlone: 'not_alone',
-  rateLimited: 'rate_limited',
-  noPod: 'no_pod',
-  stateUnavailable: 'state_unavailable',
-};
-const REMEDIATION_METRIC = {
-  remediation: 'webterminal_probe_remediation',
-  lastEvictionTimestamp: 'webterminal_probe_remediation_last_eviction_timestamp',
-  consecutiveFailures: 'webterminal_probe_replica_consecutive_failures',
-};
+const RESULT = NAMES.remediationResult;
 
 /**
  * @typedef {object} RemediationConfig
@@ -1599,19 +1609,34 @@ function parseRemediationConfig(env, replicas) {
   }
   const afterRuns = integerVar(env, 'PROBE_REMEDIATE_AFTER_RUNS', 3, 1, 100);
   const minIntervalSeconds = integerVar(env, 'PROBE_REMEDIATE_MIN_INTERVAL_SECONDS', 3600, 60, 7 * 86400);
-  const off = /** @type {RemediationConfig} */ ({ mode: 'off', afterRuns, minIntervalSeconds, namespace: '', selector: [], apiUrl: undefined, tokenFile: '', caFile: '' });
+  const off = /** @type {RemediationConfig} */ ({
+    mode: 'off',
+    afterRuns,
+    minIntervalSeconds,
+    namespace: '',
+    selector: [],
+    apiUrl: undefined,
+    tokenFile: '',
+    caFile: '',
+  });
   if (mode === 'off') return off;
-  if (replicas.kind === 'off') throw new ConfigError(`PROBE_REMEDIATE=${mode} needs PROBE_REPLICAS (the per-replica checks name the replica to evict)`);
+  if (replicas.kind === 'off')
+    throw new ConfigError(`PROBE_REMEDIATE=${mode} needs PROBE_REPLICAS (the per-replica checks name the replica to evict)`);
   const namespace = readVar(env, 'PROBE_REPLICA_NAMESPACE');
   if (namespace === undefined || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
-    throw new ConfigError(`PROBE_REPLICA_NAMESPACE=${JSON.stringify(namespace ?? '')} must be the Traefik namespace (a DNS label) when PROBE_REMEDIATE=${mode}`);
+    throw new ConfigError(
+      `PROBE_REPLICA_NAMESPACE=${JSON.stringify(namespace ?? '')} must be the Traefik namespace (a DNS label) when PROBE_REMEDIATE=${mode}`,
+    );
   }
   const rawSelector = readVar(env, 'PROBE_REPLICA_SELECTOR');
   const selector = (rawSelector ?? '').split(',').map((item) => /** @type {[string, string]} */ (item.trim().split('=')));
   const labelKey = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
   const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
   if (rawSelector === undefined || selector.some((pair) => pair.length !== 2 || !labelKey.test(pair[0]) || !labelValue.test(pair[1]))) {
-    throw new ConfigError(`PROBE_REPLICA_SELECTOR=${JSON.stringify(rawSelector ?? '')} must be key=value[,key=value...] (the Traefik pods' labels) when PROBE_REMEDIATE=${mode}`);
+    throw new ConfigError(
+      `PROBE_REPLICA_SELECTOR=${JSON.stringify(rawSelector ?? '')} must be key=value[,key=value...] (the Traefik pods' labels) when ` +
+        `PROBE_REMEDIATE=${mode}`,
+    );
   }
   const explicit = readVar(env, 'PROBE_KUBE_API_URL');
   let apiUrl;
@@ -1621,7 +1646,8 @@ function parseRemediationConfig(env, replicas) {
   } else {
     const host = readVar(env, 'KUBERNETES_SERVICE_HOST');
     const port = readVar(env, 'KUBERNETES_SERVICE_PORT') ?? '443';
-    if (host === undefined) throw new ConfigError(`PROBE_REMEDIATE=${mode} needs the API server: KUBERNETES_SERVICE_HOST (set in every pod) or PROBE_KUBE_API_URL`);
+    if (host === undefined)
+      throw new ConfigError(`PROBE_REMEDIATE=${mode} needs the API server: KUBERNETES_SERVICE_HOST (set in every pod) or PROBE_KUBE_API_URL`);
     try {
       apiUrl = new URL(`https://${net.isIPv6(host) ? `[${host}]` : host}:${port}/`);
     } catch {
@@ -1693,13 +1719,17 @@ async function readRemediationState(config, ctx) {
   const eviction = groups.find((group) => isGroup(group, EVICTION_GROUP_KIND));
   /** @type {Map<string, number>} */
   const consecutive = new Map();
-  for (const sample of samples(run, REMEDIATION_METRIC.consecutiveFailures)) {
+  for (const sample of samples(run, METRIC.replicaConsecutiveFailures)) {
     const count = Number(sample.value);
     if (Number.isInteger(count) && count > 0) consecutive.set(`${sample.labels.replica} ${sample.labels.pod}`, count);
   }
-  const last = Number(samples(eviction, REMEDIATION_METRIC.lastEvictionTimestamp)[0]?.value);
+  const last = Number(samples(eviction, METRIC.remediationLastEvictionTimestamp)[0]?.value);
   const pushed = Number(samples(run, 'push_time_seconds')[0]?.value);
-  return { consecutive, lastEviction: Number.isFinite(last) ? last : undefined, previousRun: Number.isFinite(pushed) && pushed > 0 ? pushed : undefined };
+  return {
+    consecutive,
+    lastEviction: Number.isFinite(last) ? last : undefined,
+    previousRun: Number.isFinite(pushed) && pushed > 0 ? pushed : undefined,
+  };
 }
 
 /**
@@ -1726,7 +1756,10 @@ async function kubeCall(rc, credentials, ctx, method, pathAndQuery, body) {
     parsed = undefined;
   }
   const where = `${method} ${url.pathname}`;
-  const problem = answer.status === 0 ? `${where}: ${answer.error}` : `${where}: status ${answer.status}${typeof parsed?.message === 'string' ? ` ${parsed.message.slice(0, 200)}` : ''}`;
+  const problem =
+    answer.status === 0
+      ? `${where}: ${answer.error}`
+      : `${where}: status ${answer.status}${typeof parsed?.message === 'string' ? ` ${parsed.message.slice(0, 200)}` : ''}`;
   return { status: answer.status, json: parsed, problem };
 }
 
@@ -1742,7 +1775,8 @@ async function findPod(rc, credentials, ctx, address) {
   const labelSelector = rc.selector.map(([key, value]) => `${key}=${value}`).join(',');
   const query = new URLSearchParams({ labelSelector, fieldSelector: `status.podIP=${address}` });
   const answer = await kubeCall(rc, credentials, ctx, 'GET', `api/v1/namespaces/${encodeURIComponent(rc.namespace)}/pods?${query}`);
-  if (answer.status !== 200 || !Array.isArray(answer.json?.items)) return { result: RESULT.failed, reason: answer.status === 200 ? 'pod list: not a PodList' : answer.problem };
+  if (answer.status !== 200 || !Array.isArray(answer.json?.items))
+    return { result: RESULT.failed, reason: answer.status === 200 ? 'pod list: not a PodList' : answer.problem };
   // The API server filtered already; the probe checks again, because the Role would allow more.
   /** @type {Array<any>} */
   const items = answer.json.items;
@@ -1754,7 +1788,10 @@ async function findPod(rc, credentials, ctx, address) {
       (pod?.metadata?.namespace ?? rc.namespace) === rc.namespace,
   );
   if (matching.length !== 1) {
-    return { result: RESULT.noPod, reason: `${matching.length} running pods in ${rc.namespace} match ${labelSelector} with IP ${address}; want exactly 1` };
+    return {
+      result: RESULT.noPod,
+      reason: `${matching.length} running pods in ${rc.namespace} match ${labelSelector} with IP ${address}; want exactly 1`,
+    };
   }
   const name = String(matching[0].metadata?.name ?? '');
   const startTime = Date.parse(matching[0].status?.startTime ?? '') / 1000;
@@ -1818,9 +1855,16 @@ async function remediate(config, replicas, startedMs, baseCtx) {
       } else if (consecutive < rc.afterRuns) {
         decide(RESULT.notConfirmed, `failed ${consecutive} of ${rc.afterRuns} runs in a row`);
       } else if (interval === undefined || !(now - startTime > rc.afterRuns * interval)) {
-        decide(RESULT.tooYoung, `pod started ${Number.isFinite(startTime) ? `${Math.round(now - startTime)}s` : 'at an unknown time'} ago, want over ${rc.afterRuns} intervals (${Math.round(rc.afterRuns * (interval ?? NaN))}s)`);
+        decide(
+          RESULT.tooYoung,
+          `pod started ${Number.isFinite(startTime) ? `${Math.round(now - startTime)}s` : 'at an unknown time'} ago, want over ` +
+            `${rc.afterRuns} intervals (${Math.round(rc.afterRuns * (interval ?? NaN))}s)`,
+        );
       } else if (state.lastEviction !== undefined && now - state.lastEviction < rc.minIntervalSeconds) {
-        decide(RESULT.rateLimited, `last eviction ${Math.round(now - state.lastEviction)}s ago, at most one per ${rc.minIntervalSeconds}s: the fault recurs`);
+        decide(
+          RESULT.rateLimited,
+          `last eviction ${Math.round(now - state.lastEviction)}s ago, at most one per ${rc.minIntervalSeconds}s: the fault recurs`,
+        );
       } else if (rc.mode === 'dry-run') {
         decide(RESULT.dryRun, `would evict ${rc.namespace}/${name}`);
       } else {
@@ -1851,9 +1895,20 @@ async function remediate(config, replicas, startedMs, baseCtx) {
  * @param {Decision[]} decisions
  */
 function renderRemediation(decisions) {
-  const families = [gauge(REMEDIATION_METRIC.remediation, decisions.map(({ replica, pod, result }) => [{ replica, pod, result }, 1]))];
+  const families = [
+    gauge(
+      METRIC.remediation,
+      decisions.map(({ replica, pod, result }) => [{ replica, pod, result }, 1]),
+    ),
+  ];
   const counted = decisions.filter((decision) => decision.consecutive > 0 && decision.result !== RESULT.evicted);
-  if (counted.length > 0) families.push(gauge(REMEDIATION_METRIC.consecutiveFailures, counted.map(({ replica, pod, consecutive }) => [{ replica, pod }, consecutive])));
+  if (counted.length > 0)
+    families.push(
+      gauge(
+        METRIC.replicaConsecutiveFailures,
+        counted.map(({ replica, pod, consecutive }) => [{ replica, pod }, consecutive]),
+      ),
+    );
   return `${families.join('\n')}\n`;
 }
 
@@ -1876,7 +1931,7 @@ function printRemediation(decisions) {
  * @param {number} evictedAt
  */
 function pushEviction(config, ctx, evictedAt) {
-  const metric = REMEDIATION_METRIC.lastEvictionTimestamp;
+  const metric = METRIC.remediationLastEvictionTimestamp;
   return pushGroup(config, ctx, ['kind', EVICTION_GROUP_KIND], `# TYPE ${metric} gauge\n${metric} ${evictedAt.toFixed(3)}\n`);
 }
 
@@ -1923,7 +1978,14 @@ async function main(env) {
   if (remediation.evictedAt !== undefined) pushes.push(pushEviction(config, pushCtx, remediation.evictedAt));
   if (summary.ok) {
     const now = (Date.now() / 1000).toFixed(3);
-    pushes.push(pushGroup(config, pushCtx, ['kind', SUCCESS_GROUP_KIND], `# TYPE ${METRIC.lastSuccessTimestamp} gauge\n${METRIC.lastSuccessTimestamp} ${now}\n`));
+    pushes.push(
+      pushGroup(
+        config,
+        pushCtx,
+        ['kind', SUCCESS_GROUP_KIND],
+        `# TYPE ${METRIC.lastSuccessTimestamp} gauge\n${METRIC.lastSuccessTimestamp} ${now}\n`,
+      ),
+    );
   }
   const failures = (await Promise.all(pushes)).filter((failure) => failure !== undefined);
   for (const failure of failures) process.stderr.write(`probe: push failed: ${failure}\n`);

@@ -3,9 +3,10 @@
  * plain rule file in a ConfigMap for Prometheus servers that load rule files (no operator).
  */
 import { Construct } from 'constructs';
-import type { AlertRuleSet, RuleFile } from './alert-rules';
-import { ConfigMapV1, Lazy, Manifest } from './cdktf';
-import { Problems, checkDnsLabel, checkLabels, checkObjectName } from './validation';
+import type { AlertRuleSet, RuleFile } from './alert-model';
+import { ConfigMapV1, Lazy, Manifest } from './private/cdktf';
+import { Problems, checkDnsLabel, checkDnsName, checkMetadata } from './private/validation';
+import { escapeTemplates } from './private/templates';
 
 /** Labels the prometheus-operator selects rules by in a kube-prometheus-stack release named `prometheus`. */
 export const DEFAULT_PROMETHEUS_RULE_LABELS: Readonly<Record<string, string>> = { release: 'prometheus' };
@@ -92,23 +93,30 @@ export class PrometheusRules extends Construct {
     this.configMapKey = props.configMapKey ?? `${this.name}.rules.yaml`;
     const problems = new Problems('prometheus-rules');
     problems.add(checkDnsLabel('namespace', this.namespace));
-    problems.add(checkObjectName('name', this.name));
-    problems.add(checkLabels('labels', this.labels));
-    problems.add(/^[-._a-zA-Z0-9]{1,253}$/.test(this.configMapKey) ? undefined : `configMapKey ${JSON.stringify(this.configMapKey)} is not a valid ConfigMap key (letters, digits, '-', '_' and '.')`);
+    problems.add(checkDnsName('name', this.name, 'object'));
+    problems.addAll(checkMetadata('labels', 'labels', this.labels));
+    problems.add(
+      /^[-._a-zA-Z0-9]{1,253}$/.test(this.configMapKey)
+        ? undefined
+        : `configMapKey ${JSON.stringify(this.configMapKey)} is not a valid ConfigMap key (letters, digits, '-', '_' and '.')`,
+    );
     problems.throwIfAny();
     // Judged once the tree is complete: alerts may still be added to the set after this.
-    this.node.addValidation({ validate: () => (this.ruleSet.alerts.length === 0 ? ['prometheus-rules: ruleSet has no alerts (give a rule set with at least one alert)'] : []) });
+    this.node.addValidation({
+      validate: () => (this.ruleSet.alerts.length === 0 ? ['prometheus-rules: ruleSet has no alerts (give a rule set with at least one alert)'] : []),
+    });
 
-    this.resource = (props.prometheusRule ?? true)
-      ? new Manifest(this, 'Resource', {
-          manifest: {
-            apiVersion: 'monitoring.coreos.com/v1',
-            kind: 'PrometheusRule',
-            metadata: { name: this.name, namespace: this.namespace, labels: { ...this.labels } },
-            spec: Lazy.anyValue({ produce: () => escapeTemplates(this.ruleFile) }),
-          },
-        })
-      : undefined;
+    this.resource =
+      (props.prometheusRule ?? true)
+        ? new Manifest(this, 'Resource', {
+            manifest: {
+              apiVersion: 'monitoring.coreos.com/v1',
+              kind: 'PrometheusRule',
+              metadata: { name: this.name, namespace: this.namespace, labels: { ...this.labels } },
+              spec: Lazy.anyValue({ produce: () => escapeTemplates(this.ruleFile) }),
+            },
+          })
+        : undefined;
 
     this.configMap = props.configMap
       ? new ConfigMapV1(this, 'ConfigMap', {
@@ -117,17 +125,4 @@ export class PrometheusRules extends Construct {
         })
       : undefined;
   }
-}
-
-/**
- * Escapes Terraform's template sequences (`${`, `%{`) in every string, so rule text (a runbook's
- * `curl -w '%{http_code}'`) reaches the cluster as written instead of being read as a template.
- */
-export function escapeTemplates<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/([$%])\{/g, '$1$1{') as T;
-  if (Array.isArray(value)) return value.map((v) => escapeTemplates(v)) as T;
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeTemplates(v)])) as T;
-  }
-  return value;
 }

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { AUTHENTIK_RESPONSE_HEADERS } from './authentik-forward-auth';
-import { IngressV1, Lazy, Manifest } from './cdktf';
-import { MiddlewareRef, TRAEFIK_API_VERSION, middlewareAnnotationValue, traefikMiddleware } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkLabels, checkObjectName, checkPathPrefix, checkPort } from './validation';
+import { IngressV1, Lazy, Manifest } from './private/cdktf';
+import { MiddlewareRef, TRAEFIK_API_VERSION } from './traefik';
+import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
+import { checkAnnotationSize, checkAuthReason, checkShellPosture, isGated, routePathProblems, routeSlug } from './private/routes';
+import { middlewareAnnotationValue, traefikMiddleware } from './private/traefik';
 
 /**
  * Who authenticates requests to an ingress.
@@ -18,34 +20,14 @@ export type AuthPosture = 'required' | 'public' | 'app' | 'none';
 /** The accepted postures, for validation and docs. */
 export const AUTH_POSTURES: readonly AuthPosture[] = ['required', 'public', 'app', 'none'];
 
-/** Whether a posture puts the Authentik middleware in front of the app. */
-export function isGated(auth: AuthPosture): boolean {
-  return auth === 'required' || auth === 'public';
-}
-
-/** The one rule for an ungated posture: it must come with a written reason. */
-export function checkAuthReason(auth: AuthPosture, reason: string | undefined): string | undefined {
-  if (!AUTH_POSTURES.includes(auth) || isGated(auth) || (reason?.trim() ?? '') !== '') return undefined;
-  return `auth ${JSON.stringify(auth)} leaves the host without Authentik: give authReason to say why`;
-}
-
-/**
- * The rule for a host that serves a shell trusting a header (ttyd): only the gated postures. ttyd's
- * only check is a header any client can send, so without the Authentik middleware anyone gets a shell.
- */
-export function checkShellPosture(auth: AuthPosture): string | undefined {
-  if (!AUTH_POSTURES.includes(auth) || isGated(auth)) return undefined;
-  return `auth ${JSON.stringify(auth)} is refused for a shell host: ttyd trusts a header that any client can send, so only Authentik in front keeps the shell closed; use "required" (or "public", where the Authentik middleware still runs)`;
-}
-
 /** How the routing is expressed to Traefik. */
 export type IngressKind = 'Ingress' | 'IngressRoute';
 
 /** A Service and port in the ingress's namespace. */
 export interface ServiceTarget {
-  /** Service name. */
+  /** Name of a Service in the ingress's namespace. */
   readonly name: string;
-  /** Service port. */
+  /** The Service's port (not the pod's). */
   readonly port: number;
   /**
    * How Traefik speaks to the service (`https` for a TLS backend such as ttyd with mutual TLS).
@@ -75,9 +57,9 @@ export interface RouteOptions {
 
 /** A route as it was added: the effective options and the Terraform resources it made. */
 export interface Route {
-  /** Path prefix. */
+  /** Path prefix, starting and ending with '/'. */
   readonly path: string;
-  /** Target service. */
+  /** The Service the path is routed to. */
   readonly service: ServiceTarget;
   /** Whether the prefix is stripped. */
   readonly stripPrefix: boolean;
@@ -184,19 +166,6 @@ export interface ProtectedIngressProps {
   readonly annotations?: Record<string, string>;
 }
 
-const ANNOTATION_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-/** Problems of user annotations: malformed keys, and keys this library writes itself. */
-export function checkAnnotations(field: string, annotations: Readonly<Record<string, string>>): string[] {
-  const ours: readonly string[] = Object.values(Annotations);
-  return Object.entries(annotations).flatMap(([key, value]) => {
-    if (!ANNOTATION_KEY.test(key) || key.length > 316) return [`${field} key ${JSON.stringify(key)} is not an annotation key (optional DNS prefix and '/', then a name of letters, digits, '-', '_', '.')`];
-    if (ours.includes(key)) return [`${field} key ${JSON.stringify(key)} is written by this library; it cannot be set`];
-    if (typeof value !== 'string') return [`${field}.${key} ${JSON.stringify(value)} is not a string`];
-    return [];
-  });
-}
-
 /**
  * Routing for one host on Traefik behind Authentik forward-auth: the main route to a service, and
  * sibling path routes behind the same auth.
@@ -207,9 +176,9 @@ export function checkAnnotations(field: string, annotations: Readonly<Record<str
 export class ProtectedIngress extends Construct {
   /** Main object name. */
   public readonly name: string;
-  /** Namespace. */
+  /** Namespace of the routing objects and of the services they name. */
   public readonly namespace: string;
-  /** Host. */
+  /** The host the router matches (and the TLS certificate is for). */
   public readonly host: string;
   /** Kind of the routing objects. */
   public readonly kind: IngressKind;
@@ -221,9 +190,9 @@ export class ProtectedIngress extends Construct {
   public readonly removedClientHeaders: readonly string[];
   /** Middlewares of the main route, in order (header removal, then auth, then the rest). */
   public readonly middlewares: readonly MiddlewareRef[];
-  /** Entrypoint. */
+  /** Traefik entrypoint the routers listen on. */
   public readonly entryPoint: string;
-  /** Ingress class. */
+  /** `ingressClassName` of the Ingress objects. */
   public readonly ingressClassName: string;
   /** TLS Secret name. */
   public readonly tlsSecretName: string;
@@ -266,14 +235,24 @@ export class ProtectedIngress extends Construct {
     problems.add(checkDnsName('host', this.host));
     problems.add(checkDnsLabel('service.name', props.service.name));
     problems.add(checkPort('service.port', props.service.port));
-    problems.add(checkObjectName('tlsSecretName', this.tlsSecretName));
-    problems.add(checkLabels('labels', this.labels));
-    checkAnnotations('annotations', this.extraAnnotations).forEach((p) => problems.add(p));
-    problems.add(props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute' ? undefined : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`);
-    problems.add(AUTH_POSTURES.includes(this.auth) ? undefined : `auth ${JSON.stringify(this.auth)} is not one of ${AUTH_POSTURES.map((p) => JSON.stringify(p)).join(', ')}`);
+    problems.add(checkDnsName('tlsSecretName', this.tlsSecretName, 'object'));
+    problems.addAll(checkMetadata('labels', 'labels', this.labels));
+    problems.addAll(checkMetadata('annotations', 'annotations', this.extraAnnotations, Object.values(Annotations)));
+    problems.add(
+      props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute'
+        ? undefined
+        : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`,
+    );
+    problems.add(
+      AUTH_POSTURES.includes(this.auth)
+        ? undefined
+        : `auth ${JSON.stringify(this.auth)} is not one of ${AUTH_POSTURES.map((p) => JSON.stringify(p)).join(', ')}`,
+    );
     problems.add(checkAuthReason(this.auth, this.authReason));
     if (props.servesShell ?? false) problems.add(checkShellPosture(this.auth));
-    this.removedClientHeaders.forEach((h, i) => problems.add(/^[A-Za-z0-9-]+$/.test(h) ? undefined : `removeClientHeaders[${i}] ${JSON.stringify(h)} is not an HTTP header name`));
+    this.removedClientHeaders.forEach((h, i) =>
+      problems.add(/^[A-Za-z0-9-]+$/.test(h) ? undefined : `removeClientHeaders[${i}] ${JSON.stringify(h)} is not an HTTP header name`),
+    );
     this.middlewares.forEach((m, i) => {
       problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));
@@ -359,7 +338,14 @@ export class ProtectedIngress extends Construct {
       kind: 'Rule',
       match,
       middlewares: middlewares.map((m) => ({ name: m.name, namespace: m.namespace })),
-      services: [{ name: service.name, port: service.port, ...(service.scheme === 'https' ? { scheme: 'https' } : {}), ...(service.serversTransport !== undefined ? { serversTransport: service.serversTransport } : {}) }],
+      services: [
+        {
+          name: service.name,
+          port: service.port,
+          ...(service.scheme === 'https' ? { scheme: 'https' } : {}),
+          ...(service.serversTransport !== undefined ? { serversTransport: service.serversTransport } : {}),
+        },
+      ],
     };
   }
 
@@ -380,55 +366,4 @@ export class ProtectedIngress extends Construct {
       },
     });
   }
-}
-
-/** `/api/sessions/` -> `api-sessions`: a stable piece of construct ids and object names. */
-export function routeSlug(path: string): string {
-  return path.replace(/^\/|\/$/g, '').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
-}
-
-/** A problem of one route path in a list: which entry, and the sentence. */
-export interface RoutePathProblem {
-  /** Index of the path in the list. */
-  readonly index: number;
-  /** The sentence, naming the route path. */
-  readonly message: string;
-}
-
-/**
- * Problems of route paths as sources of object names: each a prefix other than `/`, no two the
- * same or turned into the same name (`/A/` and `/a/`, `/a.b/` and `/a-b/`), and the names made
- * from them (`<base>-<slug>`, `<base>-strip-<slug>`) within Kubernetes' 63 characters.
- */
-export function routePathProblems(paths: readonly string[], baseName: string, field = (_index: number) => 'route path'): RoutePathProblem[] {
-  const out: RoutePathProblem[] = [];
-  const seen = new Map<string, string>();
-  paths.forEach((path, index) => {
-    const add = (message: string): void => void out.push({ index, message });
-    const bad = checkPathPrefix(field(index), path);
-    if (bad !== undefined) return add(bad);
-    if (path === '/') return add(`${field(index)} "/" is the main route; give a longer prefix`);
-    const slug = routeSlug(path);
-    const other = seen.get(slug);
-    if (other === path) return add(`${field(index)} ${JSON.stringify(path)} is given twice`);
-    if (other !== undefined) return add(`${field(index)} ${JSON.stringify(path)} makes the same object names as ${JSON.stringify(other)} (both become "${slug}"); give paths that differ in more than case and punctuation`);
-    seen.set(slug, path);
-    const longest = `${baseName}-strip-${slug}`;
-    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(longest)) {
-      add(`${field(index)} ${JSON.stringify(path.length > 80 ? `${path.slice(0, 80)}…` : path)} is too long for the object names made from it ("${baseName}-strip-<path>" would have ${longest.length} characters; Kubernetes allows 63)`);
-    }
-  });
-  return out;
-}
-
-/** Kubernetes' limit on the total size of an object's annotations (keys and values). */
-export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
-
-/** Annotations within {@link MAX_ANNOTATIONS_BYTES} in all. */
-export function checkAnnotationSize(field: string, annotations: Readonly<Record<string, string>>): string | undefined {
-  const sizes = Object.entries(annotations).map(([k, v]) => [k, Buffer.byteLength(k) + Buffer.byteLength(v)] as const);
-  const total = sizes.reduce((sum, [, n]) => sum + n, 0);
-  if (total <= MAX_ANNOTATIONS_BYTES) return undefined;
-  const [largest] = [...sizes].sort((a, b) => b[1] - a[1])[0];
-  return `${field} total ${total} bytes, above Kubernetes' limit of ${MAX_ANNOTATIONS_BYTES} (262144); the largest is ${JSON.stringify(largest)}`;
 }

@@ -3,9 +3,11 @@
  * cannot act. Read from `webterminal_probe_remediation{replica,pod,result}`, which a probe run pushes
  * only for replicas failing the per-replica checks (a healthy run removes the series).
  */
-import { AlertGroup, AlertProps, formatDuration, runbookFirstSteps } from './alert-rules';
+import { AlertGroup, AlertProps } from './alert-model';
+import { runbookFirstSteps } from './private/alert-definitions';
+import { formatDuration } from './private/promql';
 import { DEFAULT_PROBE_JOB, ProbeLabel, ProbeMetric, RemediationResult } from './metrics';
-import { Problems, checkInteger, checkLabels, checkNonEmpty } from './validation';
+import { Problems, checkInteger, checkNonEmpty, checkMetadata } from './private/validation';
 
 /** Names of the group's alerts (also the runbook file names under `docs/runbooks/`). */
 export const RemediationAlertName = {
@@ -72,7 +74,7 @@ export function remediationAlertGroup(props: RemediationAlertsProps = {}): Alert
   problems.add(checkNonEmpty('probeJob', job));
   problems.add(checkInteger('probeIntervalSeconds', interval, 60));
   problems.add(checkInteger('evictedNoticeSeconds', notice, 60));
-  problems.add(checkLabels('labels', labels));
+  problems.addAll(checkMetadata('labels', 'labels', labels));
   problems.throwIfAny();
 
   const by = `job, ${ProbeLabel.replica}, ${ProbeLabel.pod}, ${ProbeLabel.result}`;
@@ -95,7 +97,8 @@ export function remediationAlertGroup(props: RemediationAlertsProps = {}): Alert
         expr: `max by (${by}) (\n  max_over_time(${series([RemediationResult.evicted, RemediationResult.dryRun])}[${formatDuration(notice)}])\n) > 0`,
         summary: 'The probe replaced a Traefik replica that lost the web terminal route.',
         description:
-          `{{ if eq $labels.${ProbeLabel.result} "${RemediationResult.dryRun}" }}Dry run: the probe would have evicted{{ else }}The probe evicted{{ end }} ` +
+          `{{ if eq $labels.${ProbeLabel.result} "${RemediationResult.dryRun}" }}Dry run: the probe would have evicted{{ else }}The probe ` +
+          `evicted{{ end }} ` +
           `Traefik pod {{ $labels.${ProbeLabel.pod} }} ({{ $labels.${ProbeLabel.replica} }}), the only replica failing the route checks, ` +
           `within the last ${formatDuration(notice)}.`,
       }),

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { AUTHENTIK_RESPONSE_HEADERS, isAuthentikHeader } from './authentik-forward-auth';
+import { AUTHENTIK_RESPONSE_HEADERS } from './authentik-forward-auth';
 import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
 import { DnsOptions, DnsRecords } from './dns-records';
 import { AuthPosture, IngressKind, ProtectedIngress } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
 import { TtydBackend, TtydService } from './ttyd-service';
+import { isAuthentikHeader } from './private/authentik';
 
 /** Props of {@link TerminalHost}. */
 export interface TerminalHostProps {
@@ -82,7 +83,7 @@ export class TerminalHost extends Construct {
   public readonly host: string;
   /** The ttyd Service. */
   public readonly ttyd: TtydService;
-  /** The ingress. */
+  /** The protected ingress of the host (and of its routes). */
   public readonly ingress: ProtectedIngress;
   /** The DNS records, when `dns` is given. */
   public readonly dns?: DnsRecords;
@@ -96,9 +97,10 @@ export class TerminalHost extends Construct {
     // A created middleware removes every X-authentik-* itself (authResponseHeadersRegex), so only a
     // ttyd header outside that pattern is left to remove; an existing middleware is unknown, so a
     // headers middleware before it removes them all, the one ttyd trusts included.
-    const removeClientHeaders = (props.authMiddlewareCreated ?? false)
-      ? [this.ttyd.authHeader].filter((h) => !isAuthentikHeader(h))
-      : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
+    const removeClientHeaders =
+      (props.authMiddlewareCreated ?? false)
+        ? [this.ttyd.authHeader].filter((h) => !isAuthentikHeader(h))
+        : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
     this.ingress = new ProtectedIngress(this, 'Ingress', {
       name: props.name,
       namespace: props.namespace,

@@ -1,20 +1,24 @@
 import { Construct } from 'constructs';
-import { WebterminalAlertsProps, WebterminalRuleSet } from './alert-rules';
+import { WebterminalAlertsProps } from './webterminal-alerts-props';
+import { WebterminalRuleSet } from './webterminal-rule-set';
 import { AuthentikForwardAuth } from './authentik-forward-auth';
 import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
-import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformResource, TerraformStack } from './cdktf';
+import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformResource, TerraformStack } from './private/cdktf';
 import { DnsOptions } from './dns-records';
-import { ImportBlocks, kubernetesImportId } from './import-blocks';
+import { ImportBlocks } from './import-blocks';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
-import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget, checkShellPosture, routePathProblems, routeSlug } from './protected-ingress';
+import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget } from './protected-ingress';
 import { remediationAlertGroup } from './remediation-alerts';
 import { TerminalHost } from './terminal-host';
-import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation, resolveTraefikLocation, traefikLocationProblems } from './traefik';
+import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation } from './traefik';
 import { TtydNetworkPolicy } from './ttyd-network-policy';
 import { TtydBackend, TtydService } from './ttyd-service';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
-import { Problems, ValidationError, checkDnsLabel, checkLabels, checkNonEmpty } from './validation';
+import { Problems, ValidationError, checkDnsLabel, checkNonEmpty, checkMetadata } from './private/validation';
+import { kubernetesImportId } from './private/import-ids';
+import { checkShellPosture, routePathProblems, routeSlug } from './private/routes';
+import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
 
 /**
  * A sibling path on the terminal host: to an existing Service, or to another port on the host that
@@ -75,7 +79,7 @@ export interface TerminalStackProps {
   /** Public host name of the terminal (`terminal.example.com`). */
   readonly host: string;
   /** Where ttyd runs: `TtydBackend.externalHost({...})` or `TtydBackend.inCluster({...})`. */
-  readonly ttyd: TtydBackend;
+  readonly ttydBackend: TtydBackend;
   /**
    * Namespace created for the stack.
    * @default "terminal"
@@ -149,7 +153,7 @@ export interface TerminalStackProps {
    * The Authentik forward-auth middleware the ingress uses.
    * @default DEFAULT_AUTH_MIDDLEWARE (traefik/authentik-forward-auth)
    */
-  readonly authMiddleware?: MiddlewareRef;
+  readonly authMiddlewareRef?: MiddlewareRef;
   /**
    * Create the Authentik forward-auth Middleware (named by `authMiddleware`), for clusters that
    * lack it.
@@ -185,7 +189,7 @@ export interface TerminalStackProps {
   readonly routes?: TerminalRouteOptions[];
   /**
    * Kubeconfig file for the provider.
-   * @default - `$KUBE_CONFIG_PATH`, else `~/.kube/config`
+   * @default "~/.kube/config" (the app passes `KUBE_CONFIG_PATH` here)
    */
   readonly kubeConfigPath?: string;
   /**
@@ -215,7 +219,7 @@ export interface TerminalStackProps {
    * Run the probe CronJob in the namespace (public path, in-cluster ttyd, every Traefik replica).
    * @default true
    */
-  readonly probe?: boolean;
+  readonly enableProbe?: boolean;
   /**
    * Further probe settings; namespace, edge and origin URLs come from the stack.
    * @default - WebterminalProbe's defaults
@@ -224,9 +228,9 @@ export interface TerminalStackProps {
   /**
    * Install the alert groups (`Webterminal`, `Traefik Router Parity`) with the probe, so they live
    * and die with it: the Pushgateway never forgets a retired probe's series.
-   * @default - the same as `probe`
+   * @default - the same as `enableProbe`
    */
-  readonly alerts?: boolean;
+  readonly enableAlerts?: boolean;
   /**
    * Alert settings; the probe's job and interval come from the probe. The parity source defaults to
    * the probe's router inventory when it is on, else the Traefik v3 metrics.
@@ -241,7 +245,7 @@ export interface TerminalStackProps {
   /**
    * Ship the Grafana dashboard (a ConfigMap for Grafana's dashboard sidecar) with the probe: it
    * charts nothing without the probe's series.
-   * @default - the same as `probe`
+   * @default - the same as `enableProbe`
    */
   readonly enableDashboard?: boolean;
   /**
@@ -282,15 +286,15 @@ export class TerminalStack extends TerraformStack {
   public readonly mirrorHost?: TerminalHost;
   /** The ttyd Service. */
   public readonly ttyd: TtydService;
-  /** The ingress. */
+  /** The main host's protected ingress, where routes are added. */
   public readonly ingress: ProtectedIngress;
   /** The import blocks, when `adopt` is set. */
   public readonly imports?: ImportBlocks;
-  /** The probe, unless `probe` is false. */
+  /** The probe, unless `enableProbe` is false. */
   public readonly probe?: WebterminalProbe;
-  /** The alert groups, unless `alerts` is false. */
+  /** The alert groups, unless `enableAlerts` is false. */
   public readonly alerts?: WebterminalRuleSet;
-  /** The rules' Kubernetes objects, unless `alerts` is false. */
+  /** The rules' Kubernetes objects, unless `enableAlerts` is false. */
   public readonly alertRules?: PrometheusRules;
   /** The Grafana dashboard's ConfigMap, unless `enableDashboard` is false. */
   public readonly dashboard?: WebterminalDashboard;
@@ -307,89 +311,46 @@ export class TerminalStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: TerminalStackProps) {
     super(scope, id);
+    // Resolve
     this.namespace = props.namespace ?? 'terminal';
     this.stateBackend = props.stateBackend ?? 'local';
-    this.kubeConfigPath = props.kubeConfigPath ?? process.env.KUBE_CONFIG_PATH ?? '~/.kube/config';
+    this.kubeConfigPath = props.kubeConfigPath ?? '~/.kube/config';
     this.traefik = resolveTraefikLocation(props.traefik);
     // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
     const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
 
-    const problems = new Problems('terminal-stack');
-    problems.add(checkDnsLabel('namespace', this.namespace));
-    problems.add(checkLabels('namespaceLabels', labels));
-    problems.add(checkNonEmpty('kubeConfigPath', this.kubeConfigPath));
-    problems.add(this.stateBackend === 'local' || this.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`);
-    problems.add(SYSTEM_NAMESPACES.includes(this.namespace) ? `namespace ${JSON.stringify(this.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give one of its own` : undefined);
-    problems.add(props.alerts === true && props.probe === false ? 'alerts is on with the probe off: the staleness alert would fire forever; turn both on or both off' : undefined);
-    for (const p of routePathProblems((props.routes ?? []).map((r) => r.path), 'terminal')) problems.add(p.message);
-    problems.add(checkShellPosture(props.auth ?? 'required'));
-    for (const problem of traefikLocationProblems('traefik', this.traefik)) problems.add(problem);
-    (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.add(checkLabels(`namespaceIgnoredLabels[${i}]`, { [key]: '' })));
-    const dnsHosts = [props.host, ...(props.mirror !== undefined ? [props.mirror.host] : [])];
-    for (const host of Object.keys(props.dns?.recordIds ?? {})) {
-      problems.add(dnsHosts.includes(host) ? undefined : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`);
-    }
-    if (props.mirror !== undefined && props.ttyd.externalAddress === undefined) {
-      problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
-    }
-    problems.throwIfAny();
+    // Validate: every problem at once, before anything is made
+    validateStackProps(props, {
+      namespace: this.namespace,
+      stateBackend: this.stateBackend,
+      kubeConfigPath: this.kubeConfigPath,
+      traefik: this.traefik,
+      labels,
+    });
 
+    // Provider, state and namespace
     new KubernetesProvider(this, 'Kubernetes', { configPath: this.kubeConfigPath, configContext: props.kubeContext });
     this.useStateBackend(id, props.pgSchemaName, props.localStatePath);
-
     const ignoreChanges = (props.namespaceIgnoredLabels ?? []).map((key) => `metadata[0].labels[${JSON.stringify(key)}]`);
     this.namespaceResource = new NamespaceV1(this, 'Namespace', {
       metadata: { name: this.namespace, labels },
       lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
     });
-    const authMiddlewareRef = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
-    if (props.createAuthMiddleware ?? false) {
-      this.authMiddleware = new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl });
-    }
     // Namespaced objects name the namespace through the resource, so Terraform creates it first.
     const namespace = this.namespaceResource.metadata.name;
-    const hostProps = {
-      namespace,
-      ingressKind: props.ingressKind,
-      auth: props.auth,
-      authReason: props.authReason,
-      authMiddleware: authMiddlewareRef,
-      middlewares: props.middlewares,
-      annotations: props.annotations,
-      dns: props.dns,
-      authentikOutpost: props.authentikOutpost,
-      authMiddlewareCreated: this.authMiddleware !== undefined,
-    };
-    // Id `Default` keeps the main host's resources at the Terraform addresses they always had.
-    this.mainHost = new TerminalHost(this, 'Default', { ...hostProps, host: props.host, backend: props.ttyd, tlsSecretName: props.tlsSecretName ?? 'terminal-tls' });
+
+    // The hosts: ttyd, ingress, DNS, and the routes beside ttyd
+    const hosts = this.makeHosts(props, namespace);
+    this.authMiddleware = hosts.authMiddleware;
+    this.mainHost = hosts.mainHost;
+    this.mirrorHost = hosts.mirrorHost;
     this.ttyd = this.mainHost.ttyd;
     this.ingress = this.mainHost.ingress;
     this.outpostRoute = this.mainHost.outpostRoute;
-    if (props.mirror !== undefined && props.ttyd.externalAddress !== undefined) {
-      const name = props.mirror.name ?? `${this.ttyd.name}-ro`;
-      this.mirrorHost = new TerminalHost(this, 'Mirror', {
-        ...hostProps,
-        name,
-        host: props.mirror.host,
-        // The mirror is a second ttyd on the same host: the same boundary (mutual TLS) applies.
-        backend: TtydBackend.externalHost({ address: props.ttyd.externalAddress, port: props.mirror.hostPort, mutualTls: this.ttyd.mutualTls }),
-        tlsSecretName: props.mirror.tlsSecretName ?? `${name}-tls`,
-      });
-    }
-    for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
+    for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttydBackend, namespace));
 
-    if (props.probe ?? true) {
-      this.probe = new WebterminalProbe(this, 'Probe', {
-        ...props.probeOptions,
-        namespace,
-        edgeUrl: `https://${props.host}`,
-        originUrl: this.ttyd.url,
-        traefik: props.probeOptions?.traefik ?? props.traefik,
-        originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret ?? props.probeOptions?.originClientCertSecret,
-        mirrorEdgeUrl: this.mirrorHost !== undefined ? `https://${this.mirrorHost.host}` : undefined,
-      });
-    }
-
+    // Watching: the probe, the boundary it is allowed through, alerts and dashboard
+    if (props.enableProbe ?? true) this.probe = this.makeProbe(props, namespace);
     if (this.ttyd.podSelector !== undefined) {
       this.networkPolicy = new TtydNetworkPolicy(this, 'NetworkPolicy', {
         namespace,
@@ -400,26 +361,96 @@ export class TerminalStack extends TerraformStack {
         allowPods: this.probe !== undefined ? [{ ...this.probe.podLabels }] : [],
       });
     }
-
-    if (props.alerts ?? this.probe !== undefined) {
-      const options = props.alertsOptions ?? {};
-      this.alerts = new WebterminalRuleSet({
-        ...options,
-        probeJob: this.probe?.job,
-        probeIntervalSeconds: this.probe?.intervalSeconds,
-        paritySource: options.paritySource ?? (this.probe?.routerInventory ? 'inventory' : 'traefik-v3'),
-      });
-      if (this.probe !== undefined && this.probe.remediationMode !== 'off') {
-        this.alerts.addGroup(remediationAlertGroup({ probeJob: this.probe.job, probeIntervalSeconds: this.probe.intervalSeconds, runbookBaseUrl: options.runbookBaseUrl, labels: options.labels }));
-      }
+    if (props.enableAlerts ?? this.probe !== undefined) {
+      this.alerts = this.makeRuleSet(props.alertsOptions ?? {});
       this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
     }
-
     if (props.enableDashboard ?? this.probe !== undefined) {
       this.dashboard = new WebterminalDashboard(this, 'Dashboard', { ...props.dashboardOptions, probeJob: this.probe?.job });
     }
 
+    // Adoption of the original stack's objects
     if (props.adopt ?? false) this.imports = this.adoptOriginalObjects(props.adoptSkip ?? []);
+  }
+
+  /** The Authentik middleware (when created), the terminal's host and the mirror's. */
+  private makeHosts(
+    props: TerminalStackProps,
+    namespace: string,
+  ): { authMiddleware?: AuthentikForwardAuth; mainHost: TerminalHost; mirrorHost?: TerminalHost } {
+    const authMiddlewareRef = props.authMiddlewareRef ?? DEFAULT_AUTH_MIDDLEWARE;
+    const authMiddleware =
+      (props.createAuthMiddleware ?? false)
+        ? new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl })
+        : undefined;
+    const hostProps = {
+      namespace,
+      ingressKind: props.ingressKind,
+      auth: props.auth,
+      authReason: props.authReason,
+      authMiddleware: authMiddlewareRef,
+      middlewares: props.middlewares,
+      annotations: props.annotations,
+      dns: props.dns,
+      authentikOutpost: props.authentikOutpost,
+      authMiddlewareCreated: authMiddleware !== undefined,
+    };
+    // Id `Default` keeps the main host's resources at the Terraform addresses they always had.
+    const mainHost = new TerminalHost(this, 'Default', {
+      ...hostProps,
+      host: props.host,
+      backend: props.ttydBackend,
+      tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
+    });
+    if (props.mirror === undefined || props.ttydBackend.externalAddress === undefined) return { authMiddleware, mainHost };
+    const name = props.mirror.name ?? `${mainHost.ttyd.name}-ro`;
+    const mirrorHost = new TerminalHost(this, 'Mirror', {
+      ...hostProps,
+      name,
+      host: props.mirror.host,
+      // The mirror is a second ttyd on the same host: the same boundary (mutual TLS) applies.
+      backend: TtydBackend.externalHost({
+        address: props.ttydBackend.externalAddress,
+        port: props.mirror.hostPort,
+        mutualTls: mainHost.ttyd.mutualTls,
+      }),
+      tlsSecretName: props.mirror.tlsSecretName ?? `${name}-tls`,
+    });
+    return { authMiddleware, mainHost, mirrorHost };
+  }
+
+  /** The probe, pointed at this stack's hosts and ttyd. */
+  private makeProbe(props: TerminalStackProps, namespace: string): WebterminalProbe {
+    return new WebterminalProbe(this, 'Probe', {
+      ...props.probeOptions,
+      namespace,
+      edgeUrl: `https://${props.host}`,
+      originUrl: this.ttyd.url,
+      traefik: props.probeOptions?.traefik ?? props.traefik,
+      originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret ?? props.probeOptions?.originClientCertSecret,
+      mirrorEdgeUrl: this.mirrorHost !== undefined ? `https://${this.mirrorHost.host}` : undefined,
+    });
+  }
+
+  /** The alert groups, reading the probe's job and interval; remediation's group when it is on. */
+  private makeRuleSet(options: TerminalAlertsOptions): WebterminalRuleSet {
+    const ruleSet = new WebterminalRuleSet({
+      ...options,
+      probeJob: this.probe?.job,
+      probeIntervalSeconds: this.probe?.intervalSeconds,
+      paritySource: options.paritySource ?? (this.probe?.routerInventory ? 'inventory' : 'traefik-v3'),
+    });
+    if (this.probe !== undefined && this.probe.remediationMode !== 'off') {
+      ruleSet.addGroup(
+        remediationAlertGroup({
+          probeJob: this.probe.job,
+          probeIntervalSeconds: this.probe.intervalSeconds,
+          runbookBaseUrl: options.runbookBaseUrl,
+          labels: options.labels,
+        }),
+      );
+    }
+    return ruleSet;
   }
 
   /**
@@ -455,7 +486,12 @@ export class TerminalStack extends TerraformStack {
     const keys = wanted.map(key);
     const unknown = skip.filter((entry) => !keys.includes(entry));
     if (unknown.length > 0) {
-      throw new ValidationError('terminal-stack', unknown.map((entry) => `adoptSkip ${JSON.stringify(entry)} is not an import of this stack (accepted: ${keys.map((k) => JSON.stringify(k)).join(', ')})`));
+      throw new ValidationError(
+        'terminal-stack',
+        unknown.map(
+          (entry) => `adoptSkip ${JSON.stringify(entry)} is not an import of this stack (accepted: ${keys.map((k) => JSON.stringify(k)).join(', ')})`,
+        ),
+      );
     }
     for (const entry of wanted) if (!skip.includes(key(entry))) imports.add(...entry);
     return imports;
@@ -470,7 +506,9 @@ export class TerminalStack extends TerraformStack {
     if (service !== undefined) return { path, service, stripPrefix };
     const address = ttyd.externalAddress;
     if (address === undefined) {
-      throw new ValidationError('terminal-stack', [`route ${JSON.stringify(path)} has hostPort ${hostPort}, which needs ttyd on an external host; give service instead`]);
+      throw new ValidationError('terminal-stack', [
+        `route ${JSON.stringify(path)} has hostPort ${hostPort}, which needs ttyd on an external host; give service instead`,
+      ]);
     }
     const slug = routeSlug(path);
     const sibling = new TtydService(this, `Route-${slug}`, {
@@ -497,4 +535,55 @@ export class TerminalStack extends TerraformStack {
 
 function isResource(c: unknown): c is TerraformResource {
   return TerraformResource.isTerraformResource(c);
+}
+
+/** What the stack resolved before it validates. */
+interface ResolvedStackProps {
+  readonly namespace: string;
+  readonly stateBackend: StateBackend;
+  readonly kubeConfigPath: string;
+  readonly traefik: ResolvedTraefikLocation;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Throws one {@link ValidationError} with every problem of the stack's own props (the constructs check theirs). */
+function validateStackProps(props: TerminalStackProps, r: ResolvedStackProps): void {
+  const problems = new Problems('terminal-stack');
+  problems.add(checkDnsLabel('namespace', r.namespace));
+  problems.addAll(checkMetadata('namespaceLabels', 'labels', r.labels));
+  problems.add(checkNonEmpty('kubeConfigPath', r.kubeConfigPath));
+  problems.add(
+    r.stateBackend === 'local' || r.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(r.stateBackend)} is not one of "local", "pg"`,
+  );
+  problems.add(
+    SYSTEM_NAMESPACES.includes(r.namespace)
+      ? `namespace ${JSON.stringify(r.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give ` +
+          `one of its own`
+      : undefined,
+  );
+  problems.add(
+    props.enableAlerts === true && props.enableProbe === false
+      ? 'enableAlerts is on with enableProbe off: the staleness alert would fire forever; turn both on or both off'
+      : undefined,
+  );
+  for (const p of routePathProblems(
+    (props.routes ?? []).map((route) => route.path),
+    'terminal',
+  ))
+    problems.add(p.message);
+  problems.add(checkShellPosture(props.auth ?? 'required'));
+  problems.addAll(traefikLocationProblems('traefik', r.traefik));
+  (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.addAll(checkMetadata(`namespaceIgnoredLabels[${i}]`, 'labels', { [key]: '' })));
+  const dnsHosts = [props.host, ...(props.mirror !== undefined ? [props.mirror.host] : [])];
+  for (const host of Object.keys(props.dns?.recordIds ?? {})) {
+    problems.add(
+      dnsHosts.includes(host)
+        ? undefined
+        : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`,
+    );
+  }
+  if (props.mirror !== undefined && props.ttydBackend.externalAddress === undefined) {
+    problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
+  }
+  problems.throwIfAny();
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { Lazy, NetworkPolicyV1 } from './cdktf';
-import { ResolvedTraefikLocation, TraefikLocation, resolveTraefikLocation, traefikLocationProblems } from './traefik';
-import { Problems, checkDnsLabel, checkLabels, checkPort } from './validation';
+import { Lazy, NetworkPolicyV1 } from './private/cdktf';
+import { ResolvedTraefikLocation, TraefikLocation } from './traefik';
+import { Problems, checkDnsLabel, checkPort, checkMetadata } from './private/validation';
+import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
 
 /** Props of {@link TtydNetworkPolicy}. */
 export interface TtydNetworkPolicyProps {
@@ -41,7 +42,7 @@ export interface TtydNetworkPolicyProps {
  * flannel). The kubelet's readiness probe comes from the node and is not subject to it on common CNIs.
  */
 export class TtydNetworkPolicy extends Construct {
-  /** Policy name. */
+  /** Name of the NetworkPolicy. */
   public readonly name: string;
   /** Where Traefik runs, as admitted. */
   public readonly traefik: ResolvedTraefikLocation;
@@ -64,11 +65,15 @@ export class TtydNetworkPolicy extends Construct {
     const problems = new Problems('ttyd-network-policy');
     problems.add(checkDnsLabel('name', this.name));
     problems.add(checkDnsLabel('namespace', this.namespace));
-    problems.add(Object.keys(props.podSelector).length > 0 ? checkLabels('podSelector', props.podSelector) : 'podSelector must name at least one label (an empty selector would cover every pod in the namespace)');
+    problems.add(
+      Object.keys(props.podSelector).length > 0
+        ? checkMetadata('podSelector', 'labels', props.podSelector)[0]
+        : 'podSelector must name at least one label (an empty selector would cover every pod in the namespace)',
+    );
     problems.add(this.ports.length > 0 ? undefined : 'ports must name at least one port');
     this.ports.forEach((p, i) => problems.add(checkPort(`ports[${i}]`, p)));
     for (const problem of traefikLocationProblems('traefik', this.traefik)) problems.add(problem);
-    problems.add(checkLabels('labels', labels));
+    problems.addAll(checkMetadata('labels', 'labels', labels));
     problems.throwIfAny();
 
     this.resource = new NetworkPolicyV1(this, 'Resource', {
@@ -90,9 +95,15 @@ export class TtydNetworkPolicy extends Construct {
    */
   public allowPods(podSelector: Record<string, string>): Record<string, string> {
     const problems = new Problems('ttyd-network-policy');
-    problems.add(Object.keys(podSelector).length > 0 ? checkLabels('allowPods', podSelector) : 'allowPods must name at least one label (an empty selector admits every pod in the namespace)');
+    problems.add(
+      Object.keys(podSelector).length > 0
+        ? checkMetadata('allowPods', 'labels', podSelector)[0]
+        : 'allowPods must name at least one label (an empty selector admits every pod in the namespace)',
+    );
     const key = JSON.stringify(Object.entries(podSelector).sort());
-    problems.add(this.pods.some((p) => JSON.stringify(Object.entries(p).sort()) === key) ? `allowPods ${JSON.stringify(podSelector)} is given twice` : undefined);
+    problems.add(
+      this.pods.some((p) => JSON.stringify(Object.entries(p).sort()) === key) ? `allowPods ${JSON.stringify(podSelector)} is given twice` : undefined,
+    );
     problems.throwIfAny();
     this.pods.push({ ...podSelector });
     return podSelector;

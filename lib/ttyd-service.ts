@@ -1,7 +1,17 @@
 import { Construct } from 'constructs';
-import { DeploymentV1, EndpointsV1, ServiceV1 } from './cdktf';
-import { ServiceAnnotations, middlewareAnnotationValue, traefikServersTransport } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkHostAddress, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort } from './validation';
+import { DeploymentV1, EndpointsV1, ServiceV1 } from './private/cdktf';
+import { ServiceAnnotations } from './traefik';
+import {
+  Problems,
+  checkDnsLabel,
+  checkDnsName,
+  checkHostAddress,
+  checkInteger,
+  checkPinnedImage,
+  checkPort,
+  checkMetadata,
+} from './private/validation';
+import { middlewareAnnotationValue, traefikServersTransport } from './private/traefik';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -179,7 +189,7 @@ class ExternalTtyd extends TtydBackend {
     problems.add(checkPort('port', this.targetPort));
     problems.add(checkHeaderName('authHeader', this.authHeader));
     if (this.mutualTls !== undefined) {
-      problems.add(checkObjectName('mutualTls.clientCertSecret', this.mutualTls.clientCertSecret));
+      problems.add(checkDnsName('mutualTls.clientCertSecret', this.mutualTls.clientCertSecret, 'object'));
       if (this.mutualTls.serverName !== undefined) problems.add(checkDnsName('mutualTls.serverName', this.mutualTls.serverName));
     }
   }
@@ -195,11 +205,17 @@ class ExternalTtyd extends TtydBackend {
     // Traefik checks ttyd's certificate against the CA and presents the client certificate; both come
     // from the one Secret (`certificatesSecrets` reads tls.crt/tls.key, `rootCAsSecrets` ca.crt).
     const ref = { namespace: scope.namespace, name: scope.name };
-    traefikServersTransport(scope, 'ServersTransport', ref, {
-      serverName: this.mutualTls.serverName ?? `${scope.name}.${scope.namespace}.svc.cluster.local`,
-      certificatesSecrets: [this.mutualTls.clientCertSecret],
-      rootCAsSecrets: [this.mutualTls.clientCertSecret],
-    }, scope.labels);
+    traefikServersTransport(
+      scope,
+      'ServersTransport',
+      ref,
+      {
+        serverName: this.mutualTls.serverName ?? `${scope.name}.${scope.namespace}.svc.cluster.local`,
+        certificatesSecrets: [this.mutualTls.clientCertSecret],
+        rootCAsSecrets: [this.mutualTls.clientCertSecret],
+      },
+      scope.labels,
+    );
     return {
       annotations: { [ServiceAnnotations.serversScheme]: 'https', [ServiceAnnotations.serversTransport]: middlewareAnnotationValue(ref) },
       serversTransport: ref.name,
@@ -232,7 +248,11 @@ class InClusterTtyd extends TtydBackend {
     this.runAsUser = options.runAsUser ?? 1000;
     this.runAsGroup = options.runAsGroup ?? this.runAsUser;
     this.resources = {
-      requests: { cpu: options.cpuRequest ?? '50m', memory: options.memoryRequest ?? '64Mi', 'ephemeral-storage': options.ephemeralStorageRequest ?? '64Mi' },
+      requests: {
+        cpu: options.cpuRequest ?? '50m',
+        memory: options.memoryRequest ?? '64Mi',
+        'ephemeral-storage': options.ephemeralStorageRequest ?? '64Mi',
+      },
       limits: { cpu: options.cpuLimit ?? '1', memory: options.memoryLimit ?? '512Mi', 'ephemeral-storage': options.ephemeralStorageLimit ?? '1Gi' },
     };
   }
@@ -287,7 +307,12 @@ class InClusterTtyd extends TtydBackend {
                   timeoutSeconds: 2,
                 },
                 resources: this.resources,
-                securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } },
+                securityContext: {
+                  readOnlyRootFilesystem: true,
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  capabilities: { drop: ['ALL'] },
+                },
                 volumeMount: [
                   { name: 'home', mountPath: TTYD_HOME },
                   { name: 'tmp', mountPath: '/tmp' },
@@ -331,9 +356,9 @@ export interface TtydServiceProps {
 
 /** The Kubernetes Service in front of ttyd, with the Endpoints or the Deployment behind it. */
 export class TtydService extends Construct {
-  /** Service name. */
+  /** Name of the Service (and of the Endpoints or Deployment behind it). */
   public readonly name: string;
-  /** Namespace. */
+  /** Namespace of every object this construct makes. */
   public readonly namespace: string;
   /** Port the Service exposes. */
   public readonly port: number;
@@ -371,7 +396,7 @@ export class TtydService extends Construct {
     problems.add(checkDnsLabel('name', this.name));
     problems.add(checkDnsLabel('namespace', this.namespace));
     problems.add(checkPort('port', this.port));
-    problems.add(checkLabels('labels', this.labels));
+    problems.addAll(checkMetadata('labels', 'labels', this.labels));
     props.backend._problems(problems);
     problems.throwIfAny();
 

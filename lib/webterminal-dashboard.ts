@@ -7,13 +7,13 @@
  * `npm run dashboard` (`dashboards/webterminal-dashboard.ts`) and committed; the SDK is a build-time
  * tool only, so nothing here loads it.
  */
-import { escapeTemplates } from './prometheus-rules';
 import { Construct } from 'constructs';
-import { ConfigMapV1, Token } from './cdktf';
+import { ConfigMapV1, Token } from './private/cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
-import { Problems, checkDnsLabel, checkLabels, checkNonEmpty, checkObjectName } from './validation';
+import { Problems, checkDnsLabel, checkNonEmpty, checkDnsName, checkMetadata } from './private/validation';
 // Not `webterminal-dashboard.json`: Node (and ts-node) would load that instead of this module for './webterminal-dashboard'.
 import dashboardJson from './webterminal-dashboard.grafana.json';
+import { escapeTemplates } from './private/templates';
 
 /** The dashboard as Grafana's JSON model (what `npm run dashboard` writes). */
 export const WEBTERMINAL_DASHBOARD: Readonly<GrafanaDashboardJson> = dashboardJson as GrafanaDashboardJson;
@@ -147,9 +147,13 @@ export class WebterminalDashboard extends Construct {
 
     const problems = new Problems('webterminal-dashboard');
     problems.add(checkDnsLabel('namespace', this.namespace));
-    problems.add(checkObjectName('name', this.name));
-    problems.add(checkLabels('labels', this.labels));
-    problems.add(Object.keys(this.labels).length === 0 ? 'labels {} is empty (the sidecar finds dashboards by a label; give at least one, e.g. { grafana_dashboard: "1" })' : undefined);
+    problems.add(checkDnsName('name', this.name, 'object'));
+    problems.addAll(checkMetadata('labels', 'labels', this.labels));
+    problems.add(
+      Object.keys(this.labels).length === 0
+        ? 'labels {} is empty (the sidecar finds dashboards by a label; give at least one, e.g. { grafana_dashboard: "1" })'
+        : undefined,
+    );
     problems.add(Token.isUnresolved(this.probeJob) ? undefined : checkNonEmpty('probeJob', this.probeJob));
     problems.throwIfAny();
 
@@ -164,6 +168,8 @@ export class WebterminalDashboard extends Construct {
 
 /** The dashboard with its `job` variable starting on `job`. */
 function dashboardForJob(dashboard: GrafanaDashboardJson, job: string): GrafanaDashboardJson {
-  const list = dashboard.templating.list.map((variable) => (variable.name === 'job' ? { ...variable, current: { text: job, value: job } } : variable));
+  const list = dashboard.templating.list.map((variable) =>
+    variable.name === 'job' ? { ...variable, current: { text: job, value: job } } : variable,
+  );
   return { ...dashboard, templating: { ...dashboard.templating, list } };
 }

@@ -1,24 +1,24 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { Construct } from 'constructs';
-import { ConfigMapV1, CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1 } from './cdktf';
+import { ConfigMapV1, CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1 } from './private/cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
-import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './schedule';
-import { TraefikLocation, resolveTraefikLocation } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkHostNameOrAddress, checkHttpUrl, checkInteger, checkLabels, checkObjectName, checkPinnedImage, checkPort, redactUrl } from './validation';
-import { escapeTemplates } from './prometheus-rules';
-
-/** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
-export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
-
-/**
- * The probe script's bytes, read from beside this module: `lib/` in the source tree, `dist/lib/`
- * in the installed package (the build copies it there). The tests execute the same file.
- */
-export function probeScriptSource(): string {
-  return fs.readFileSync(path.join(__dirname, PROBE_SCRIPT_FILE), 'utf8');
-}
+import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './private/schedule';
+import { TraefikLocation } from './traefik';
+import {
+  Problems,
+  checkDnsLabel,
+  checkDnsName,
+  checkHostNameOrAddress,
+  checkHttpUrl,
+  checkInteger,
+  checkPinnedImage,
+  checkPort,
+  redactUrl,
+  checkMetadata,
+} from './private/validation';
+import { PROBE_SCRIPT_FILE, probeFiles } from './private/probe-files';
+import { escapeTemplates } from './private/templates';
+import { resolveTraefikLocation } from './private/traefik';
 
 /** What the probe does about a Traefik replica that lost the route: nothing, report, or evict it. */
 export type RemediationMode = 'off' | 'dry-run' | 'on';
@@ -234,21 +234,21 @@ export const PROBE_ORIGIN_TLS_DIR = '/etc/webterminal/origin-tls';
  * retired probe's series).
  */
 export class WebterminalProbe extends Construct {
-  /** Object name. */
+  /** Name of the CronJob, its ConfigMap and (with remediation) its ServiceAccount and Role. */
   public readonly name: string;
-  /** Namespace. */
+  /** Namespace the probe runs in. */
   public readonly namespace: string;
-  /** Pushgateway job. */
+  /** Pushgateway job the probe pushes under (the alerts select it). */
   public readonly job: string;
-  /** Cron schedule. */
+  /** The CronJob's schedule; it must fire at a steady interval. */
   public readonly schedule: string;
   /** Shortest time between runs, seconds (the alert rules' notion of an interval). */
   public readonly intervalSeconds: number;
   /** Samples per edge check. */
   public readonly samples: number;
-  /** Per-request timeout. */
+  /** Timeout of each request, seconds (the push's too). */
   public readonly timeoutSeconds: number;
-  /** Run deadline. */
+  /** Seconds a run may take before it stops checking and pushes what it has. */
   public readonly deadlineSeconds: number;
   /** Job deadline: above the run deadline plus the push's timeout, below the interval. */
   public readonly activeDeadlineSeconds: number;
@@ -268,7 +268,7 @@ export class WebterminalProbe extends Construct {
   public readonly replicaService?: ServiceV1;
   /** Labels of the probe's pods (what a NetworkPolicy admits). */
   public readonly podLabels: Readonly<Record<string, string>>;
-  /** Remediation mode. */
+  /** `off`, `dry-run` (decide and report) or `on` (evict). */
   public readonly remediationMode: RemediationMode;
   /** Failing runs in a row before an eviction. */
   public readonly remediationAfterRuns: number;
@@ -283,233 +283,362 @@ export class WebterminalProbe extends Construct {
 
   constructor(scope: Construct, id: string, props: WebterminalProbeProps) {
     super(scope, id);
-    this.name = props.name ?? 'webterminal-probe';
-    this.namespace = props.namespace;
-    this.job = props.job ?? DEFAULT_PROBE_JOB;
-    this.schedule = props.schedule ?? '*/5 * * * *';
-    this.samples = props.samples ?? 6;
-    this.timeoutSeconds = props.timeoutSeconds ?? 10;
-    this.deadlineSeconds = props.deadlineSeconds ?? 60;
-    this.routerInventory = props.routerInventory ?? false;
-    const pushgatewayUrl = props.pushgatewayUrl ?? 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091';
-    const traefik = resolveTraefikLocation(props.traefik);
-    const replicaPort = props.replicaPort ?? traefik.websecurePort;
-    const apiPort = props.traefikApiPort ?? traefik.apiPort;
-    const createReplicaService = props.createReplicaService ?? false;
-    const replicaServiceName = props.replicaServiceName ?? 'traefik-replicas';
-    const replicaServiceNamespace = props.replicaServiceNamespace ?? traefik.namespace;
-    const replicaServiceSelector = props.replicaServiceSelector ?? traefik.podSelector;
-    this.replicas = props.replicas ?? (createReplicaService ? `${replicaServiceName}.${replicaServiceNamespace}.svc.cluster.local` : '');
-    const image = props.image ?? 'node:20.18.1-alpine3.20';
-    const runAsUser = props.runAsUser ?? 1000;
-    const labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal', 'app.kubernetes.io/component': 'probe' };
-    this.podLabels = labels;
-    const originTls = props.originClientCertSecret;
-    this.remediationMode = props.remediation?.mode ?? 'off';
-    this.remediationAfterRuns = props.remediation?.afterRuns ?? 3;
-    this.remediationMinIntervalSeconds = props.remediation?.minIntervalSeconds ?? 3600;
-    const remediating = this.remediationMode !== 'off';
+    const r = resolveProbeProps(props);
+    validateProbeProps(r);
+    this.name = r.name;
+    this.namespace = r.namespace;
+    this.job = r.job;
+    this.schedule = r.schedule;
+    this.samples = r.samples;
+    this.timeoutSeconds = r.timeoutSeconds;
+    this.deadlineSeconds = r.deadlineSeconds;
+    this.routerInventory = r.routerInventory;
+    this.replicas = r.replicas;
+    this.podLabels = r.labels;
+    this.remediationMode = r.remediationMode;
+    this.remediationAfterRuns = r.remediationAfterRuns;
+    this.remediationMinIntervalSeconds = r.remediationMinIntervalSeconds;
+    this.intervalSeconds = r.intervalSeconds;
+    this.activeDeadlineSeconds = r.activeDeadlineSeconds;
+    this.environment = probeEnvironment(r);
 
-    const problems = new Problems('webterminal-probe');
-    problems.add(checkDnsLabel('name', this.name));
-    problems.add(checkDnsLabel('namespace', this.namespace));
-    problems.add(checkHttpUrl('edgeUrl', props.edgeUrl));
-    problems.add(checkHttpUrl('originUrl', props.originUrl));
-    if (props.mirrorEdgeUrl !== undefined) problems.add(checkHttpUrl('mirrorEdgeUrl', props.mirrorEdgeUrl));
-    problems.add(checkHttpUrl('pushgatewayUrl', pushgatewayUrl));
-    if (checkHttpUrl('pushgatewayUrl', pushgatewayUrl) === undefined && !/^https?:\/\/[^/]+\/?$/.test(pushgatewayUrl)) {
-      problems.add(`pushgatewayUrl ${JSON.stringify(redactUrl(pushgatewayUrl))} has a path, query or fragment; give the base URL (the probe adds /metrics/job/...)`);
-    }
-    const credentials = props.pushgatewayCredentialsSecret;
-    if (credentials !== undefined) {
-      problems.add(checkObjectName('pushgatewayCredentialsSecret.name', credentials.name));
-      problems.add(checkSecretKey('pushgatewayCredentialsSecret.usernameKey', credentials.usernameKey ?? 'username'));
-      problems.add(checkSecretKey('pushgatewayCredentialsSecret.passwordKey', credentials.passwordKey ?? 'password'));
-    }
-    if (props.replicas !== undefined && props.replicas !== '') {
-      props.replicas.split(',').forEach((entry, i) => problems.add(checkHostNameOrAddress(`replicas[${i}]`, entry.trim())));
-    }
-    problems.add(/^[A-Za-z0-9_.:-]+$/.test(this.job) ? undefined : `job ${JSON.stringify(this.job)} is not a Pushgateway job name (letters, digits, '_', '.', ':', '-')`);
-    problems.add(checkInteger('samples', this.samples, 1, 100));
-    problems.add(checkInteger('timeoutSeconds', this.timeoutSeconds, 1));
-    problems.add(checkInteger('deadlineSeconds', this.deadlineSeconds, 1));
-    problems.add(checkPort('replicaPort', replicaPort));
-    problems.add(checkPort('traefikApiPort', apiPort));
-    problems.add(checkPinnedImage('image', image));
-    problems.add(checkInteger('runAsUser', runAsUser, 1));
-    problems.add(checkLabels('labels', labels));
-    if (originTls !== undefined) problems.add(checkObjectName('originClientCertSecret', originTls));
-    if (props.authentikHost !== undefined) problems.add(checkDnsName('authentikHost', props.authentikHost));
-    if (this.routerInventory && this.replicas === '') problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
-    if (!REMEDIATION_MODES.includes(this.remediationMode)) {
-      problems.add(`remediation.mode ${JSON.stringify(this.remediationMode)} is not one of ${REMEDIATION_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
-    }
-    problems.add(checkInteger('remediation.afterRuns', this.remediationAfterRuns, 1, 100));
-    problems.add(checkInteger('remediation.minIntervalSeconds', this.remediationMinIntervalSeconds, 60, 7 * 86400));
-    if (remediating && this.replicas === '') problems.add(`remediation.mode "${this.remediationMode}" needs replicas (or createReplicaService): the per-replica checks name the replica to evict`);
-    if (remediating && !createReplicaService) {
-      problems.add(checkDnsLabel('replicaServiceNamespace', replicaServiceNamespace));
-      problems.add(checkLabels('replicaServiceSelector', replicaServiceSelector));
-    }
-    if (remediating && Object.keys(replicaServiceSelector).length === 0) problems.add('replicaServiceSelector is empty: remediation would match every pod in the namespace');
-    if (createReplicaService) {
-      problems.add(checkDnsLabel('replicaServiceName', replicaServiceName));
-      problems.add(checkDnsLabel('replicaServiceNamespace', replicaServiceNamespace));
-      problems.add(checkLabels('replicaServiceSelector', replicaServiceSelector));
-    }
-    if (this.timeoutSeconds > this.deadlineSeconds) problems.add(`timeoutSeconds ${this.timeoutSeconds} is above deadlineSeconds ${this.deadlineSeconds}`);
-    const parsed = parseCron('schedule', this.schedule);
-    if (typeof parsed === 'string') problems.add(parsed);
-    else problems.add(unsteadyReason('schedule', parsed));
-    this.intervalSeconds = typeof parsed === 'string' ? 0 : shortestIntervalSeconds(parsed as CronSchedule);
-    // Worst case a run lasts its deadline plus the push's timeout; the Job gets a margin above that
-    // and must be over before the next run is due, or Forbid would skip it.
-    const worstRun = this.deadlineSeconds + this.timeoutSeconds;
-    this.activeDeadlineSeconds = worstRun + Math.min(30, Math.floor((this.intervalSeconds - worstRun) / 2));
-    if (typeof parsed !== 'string' && worstRun + 2 > this.intervalSeconds) {
-      problems.add(`deadlineSeconds ${this.deadlineSeconds} (plus timeoutSeconds ${this.timeoutSeconds} for the push) is not below the schedule's interval of ${this.intervalSeconds} s ("${this.schedule}")`);
-    }
-    problems.throwIfAny();
-
-    this.environment = {
-      PROBE_EDGE_URL: props.edgeUrl,
-      PROBE_ORIGIN_URL: props.originUrl,
-      PROBE_PUSHGATEWAY_URL: pushgatewayUrl,
-      PROBE_JOB: this.job,
-      PROBE_REPLICAS: this.replicas,
-      PROBE_REPLICA_PORT: String(replicaPort),
-      PROBE_SAMPLES: String(this.samples),
-      PROBE_TIMEOUT_SECONDS: String(this.timeoutSeconds),
-      PROBE_DEADLINE_SECONDS: String(this.deadlineSeconds),
-      PROBE_AUTH_HEADER: props.authHeader ?? 'X-authentik-username',
-      PROBE_AUTH_USER: props.authUser ?? 'probe',
-      PROBE_INSECURE_TLS: props.insecureTls ? '1' : '0',
-      PROBE_ROUTER_INVENTORY: this.routerInventory ? '1' : '0',
-      PROBE_TRAEFIK_API_PORT: String(apiPort),
-      ...(originTls !== undefined
-        ? {
-            PROBE_ORIGIN_CLIENT_CERT_FILE: `${PROBE_ORIGIN_TLS_DIR}/tls.crt`,
-            PROBE_ORIGIN_CLIENT_KEY_FILE: `${PROBE_ORIGIN_TLS_DIR}/tls.key`,
-            PROBE_ORIGIN_CA_FILE: `${PROBE_ORIGIN_TLS_DIR}/ca.crt`,
-          }
-        : {}),
-      ...(props.authentikHost !== undefined ? { PROBE_AUTHENTIK_HOST: props.authentikHost } : {}),
-      ...(remediating
-        ? {
-            PROBE_REMEDIATE: this.remediationMode,
-            PROBE_REMEDIATE_AFTER_RUNS: String(this.remediationAfterRuns),
-            PROBE_REMEDIATE_MIN_INTERVAL_SECONDS: String(this.remediationMinIntervalSeconds),
-            PROBE_REPLICA_NAMESPACE: replicaServiceNamespace,
-            PROBE_REPLICA_SELECTOR: Object.entries(replicaServiceSelector).map(([key, value]) => `${key}=${value}`).join(','),
-          }
-        : {}),
-      ...(props.mirrorEdgeUrl !== undefined ? { PROBE_MIRROR_EDGE_URL: props.mirrorEdgeUrl } : {}),
-    };
-
-    const script = probeScriptSource();
-    this.scriptSha256 = createHash('sha256').update(script).digest('hex');
+    const files = probeFiles();
+    this.scriptSha256 = createHash('sha256').update(files[PROBE_SCRIPT_FILE]).digest('hex');
     this.configMap = new ConfigMapV1(this, 'Script', {
-      metadata: { name: this.name, namespace: this.namespace, labels },
+      metadata: { name: r.name, namespace: r.namespace, labels: r.labels },
       // Escaped for Terraform, which would read the script's `${…}` as interpolation; the ConfigMap gets the bytes as written.
-      data: { [PROBE_SCRIPT_FILE]: escapeTemplates(script) },
+      data: escapeTemplates({ ...files }),
     });
 
-    if (createReplicaService) {
+    if (r.createReplicaService) {
       this.replicaService = new ServiceV1(this, 'Replicas', {
-        metadata: { name: replicaServiceName, namespace: replicaServiceNamespace, labels },
+        metadata: { name: r.replicaServiceName, namespace: r.replicaServiceNamespace, labels: r.labels },
         spec: {
           clusterIp: 'None',
-          selector: replicaServiceSelector,
-          port: [{ name: 'websecure', port: replicaPort, targetPort: String(replicaPort), protocol: 'TCP' }],
+          selector: r.replicaServiceSelector,
+          port: [{ name: 'websecure', port: r.replicaPort, targetPort: String(r.replicaPort), protocol: 'TCP' }],
         },
       });
     }
 
-    if (remediating) {
+    if (r.remediating) {
       // Namespaced only: nothing cluster-wide. RBAC cannot narrow evictions to labels, so the script
       // checks the selector itself before it evicts.
       this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
-        metadata: { name: this.name, namespace: this.namespace, labels },
+        metadata: { name: r.name, namespace: r.namespace, labels: r.labels },
         automountServiceAccountToken: false,
       });
       this.remediationRole = new RoleV1(this, 'RemediationRole', {
-        metadata: { name: this.name, namespace: replicaServiceNamespace, labels },
+        metadata: { name: r.name, namespace: r.replicaServiceNamespace, labels: r.labels },
         rule: [
           { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
           { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
         ],
       });
       this.remediationRoleBinding = new RoleBindingV1(this, 'RemediationRoleBinding', {
-        metadata: { name: this.name, namespace: replicaServiceNamespace, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-        subject: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+        metadata: { name: r.name, namespace: r.replicaServiceNamespace, labels: r.labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: r.name },
+        subject: [{ kind: 'ServiceAccount', name: r.name, namespace: r.namespace }],
       });
     }
 
     this.resource = new CronJobV1(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels },
+      metadata: { name: r.name, namespace: r.namespace, labels: r.labels },
       spec: {
-        schedule: this.schedule,
+        schedule: r.schedule,
         concurrencyPolicy: 'Forbid',
-        startingDeadlineSeconds: Math.min(60, Math.floor(this.intervalSeconds / 2)),
+        startingDeadlineSeconds: Math.min(60, Math.floor(r.intervalSeconds / 2)),
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,
         jobTemplate: {
-          metadata: { labels },
+          metadata: { labels: r.labels },
           spec: {
             backoffLimit: 0,
-            activeDeadlineSeconds: this.activeDeadlineSeconds,
+            activeDeadlineSeconds: r.activeDeadlineSeconds,
             ttlSecondsAfterFinished: String(6 * 3600),
             template: {
-              metadata: { labels, annotations: { 'webterminal.dev/probe-script-sha256': this.scriptSha256 } },
-              spec: {
-                restartPolicy: 'Never',
-                // The API token is in the pod only when remediation needs it.
-                ...(this.serviceAccount ? { serviceAccountName: this.serviceAccount.metadata.name } : {}),
-                automountServiceAccountToken: remediating,
-                enableServiceLinks: false,
-                securityContext: { runAsNonRoot: true, runAsUser: String(runAsUser), runAsGroup: String(runAsUser), seccompProfile: { type: 'RuntimeDefault' } },
-                container: [
-                  {
-                    name: 'probe',
-                    image,
-                    command: ['node', `/probe/${PROBE_SCRIPT_FILE}`],
-                    env: [
-                      ...Object.entries(this.environment).map(([name, value]) => ({ name, value })),
-                      ...(credentials === undefined
-                        ? []
-                        : [
-                            { name: 'PROBE_PUSHGATEWAY_USERNAME', valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.usernameKey ?? 'username' } } },
-                            { name: 'PROBE_PUSHGATEWAY_PASSWORD', valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.passwordKey ?? 'password' } } },
-                          ]),
-                    ],
-                    // Measured peak RSS of a run: 52 MiB (healthy, 3 replicas, inventory on) and 52 MiB
-                    // against a black hole; an empty node process is 40 MiB (bench/probe.ts, node 20).
-                    // The request covers the peak; the limit leaves room for musl and slow networks.
-                    // The probe writes nothing (read-only root); the ephemeral-storage limit bounds its logs.
-                    resources: { requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '64Mi' } },
-                    securityContext: {
-                      readOnlyRootFilesystem: true,
-                      allowPrivilegeEscalation: false,
-                      privileged: false,
-                      capabilities: { drop: ['ALL'] },
-                    },
-                    volumeMount: [
-                      { name: 'script', mountPath: '/probe', readOnly: true },
-                      ...(originTls !== undefined ? [{ name: 'origin-tls', mountPath: PROBE_ORIGIN_TLS_DIR, readOnly: true }] : []),
-                    ],
-                  },
-                ],
-                volume: [
-                  { name: 'script', configMap: { name: this.configMap.metadata.name, defaultMode: '0444' } },
-                  // Files are owned by root; 0444 lets the probe's non-root user read them (it is the pod's only user).
-                  ...(originTls !== undefined ? [{ name: 'origin-tls', secret: { secretName: originTls, defaultMode: '0444' } }] : []),
-                ],
-              },
+              metadata: { labels: r.labels, annotations: { 'webterminal.dev/probe-script-sha256': this.scriptSha256 } },
+              spec: probePodSpec(r, this.environment, this.configMap.metadata.name, this.serviceAccount?.metadata.name),
             },
           },
         },
       },
     });
   }
+}
+
+/** {@link WebterminalProbeProps} with every default filled in and the schedule parsed. */
+interface ResolvedProbeProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly job: string;
+  readonly schedule: string;
+  readonly samples: number;
+  readonly timeoutSeconds: number;
+  readonly deadlineSeconds: number;
+  readonly routerInventory: boolean;
+  readonly edgeUrl: string;
+  readonly originUrl: string;
+  readonly mirrorEdgeUrl?: string;
+  readonly pushgatewayUrl: string;
+  readonly credentials?: PushgatewayCredentialsSecret;
+  readonly explicitReplicas?: string;
+  readonly replicas: string;
+  readonly replicaPort: number;
+  readonly apiPort: number;
+  readonly createReplicaService: boolean;
+  readonly replicaServiceName: string;
+  readonly replicaServiceNamespace: string;
+  readonly replicaServiceSelector: Readonly<Record<string, string>>;
+  readonly image: string;
+  readonly runAsUser: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly originTls?: string;
+  readonly authentikHost?: string;
+  readonly authHeader: string;
+  readonly authUser: string;
+  readonly insecureTls: boolean;
+  readonly remediationMode: RemediationMode;
+  readonly remediationAfterRuns: number;
+  readonly remediationMinIntervalSeconds: number;
+  readonly remediating: boolean;
+  /** The parsed schedule, or the problem with it. */
+  readonly parsedSchedule: CronSchedule | string;
+  /** Shortest time between runs, 0 when the schedule does not parse. */
+  readonly intervalSeconds: number;
+  readonly worstRunSeconds: number;
+  readonly activeDeadlineSeconds: number;
+}
+
+function resolveProbeProps(props: WebterminalProbeProps): ResolvedProbeProps {
+  const traefik = resolveTraefikLocation(props.traefik);
+  const createReplicaService = props.createReplicaService ?? false;
+  const replicaServiceName = props.replicaServiceName ?? 'traefik-replicas';
+  const replicaServiceNamespace = props.replicaServiceNamespace ?? traefik.namespace;
+  const schedule = props.schedule ?? '*/5 * * * *';
+  const parsedSchedule = parseCron('schedule', schedule);
+  const intervalSeconds = typeof parsedSchedule === 'string' ? 0 : shortestIntervalSeconds(parsedSchedule);
+  const timeoutSeconds = props.timeoutSeconds ?? 10;
+  const deadlineSeconds = props.deadlineSeconds ?? 60;
+  // Worst case a run lasts its deadline plus the push's timeout; the Job gets a margin above that
+  // and must be over before the next run is due, or Forbid would skip it.
+  const worstRunSeconds = deadlineSeconds + timeoutSeconds;
+  const remediationMode = props.remediation?.mode ?? 'off';
+  return {
+    name: props.name ?? 'webterminal-probe',
+    namespace: props.namespace,
+    job: props.job ?? DEFAULT_PROBE_JOB,
+    schedule,
+    samples: props.samples ?? 6,
+    timeoutSeconds,
+    deadlineSeconds,
+    routerInventory: props.routerInventory ?? false,
+    edgeUrl: props.edgeUrl,
+    originUrl: props.originUrl,
+    mirrorEdgeUrl: props.mirrorEdgeUrl,
+    pushgatewayUrl: props.pushgatewayUrl ?? 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091',
+    credentials: props.pushgatewayCredentialsSecret,
+    explicitReplicas: props.replicas,
+    replicas: props.replicas ?? (createReplicaService ? `${replicaServiceName}.${replicaServiceNamespace}.svc.cluster.local` : ''),
+    replicaPort: props.replicaPort ?? traefik.websecurePort,
+    apiPort: props.traefikApiPort ?? traefik.apiPort,
+    createReplicaService,
+    replicaServiceName,
+    replicaServiceNamespace,
+    replicaServiceSelector: props.replicaServiceSelector ?? traefik.podSelector,
+    image: props.image ?? 'node:20.18.1-alpine3.20',
+    runAsUser: props.runAsUser ?? 1000,
+    labels: props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal', 'app.kubernetes.io/component': 'probe' },
+    originTls: props.originClientCertSecret,
+    authentikHost: props.authentikHost,
+    authHeader: props.authHeader ?? 'X-authentik-username',
+    authUser: props.authUser ?? 'probe',
+    insecureTls: props.insecureTls ?? false,
+    remediationMode,
+    remediationAfterRuns: props.remediation?.afterRuns ?? 3,
+    remediationMinIntervalSeconds: props.remediation?.minIntervalSeconds ?? 3600,
+    remediating: remediationMode !== 'off',
+    parsedSchedule,
+    intervalSeconds,
+    worstRunSeconds,
+    activeDeadlineSeconds: worstRunSeconds + Math.min(30, Math.floor((intervalSeconds - worstRunSeconds) / 2)),
+  };
+}
+
+/** Throws one {@link ValidationError} with every problem of the resolved props. */
+function validateProbeProps(r: ResolvedProbeProps): void {
+  const problems = new Problems('webterminal-probe');
+  problems.add(checkDnsLabel('name', r.name));
+  problems.add(checkDnsLabel('namespace', r.namespace));
+  problems.add(checkHttpUrl('edgeUrl', r.edgeUrl));
+  problems.add(checkHttpUrl('originUrl', r.originUrl));
+  if (r.mirrorEdgeUrl !== undefined) problems.add(checkHttpUrl('mirrorEdgeUrl', r.mirrorEdgeUrl));
+  problems.add(checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl));
+  if (checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl) === undefined && !/^https?:\/\/[^/]+\/?$/.test(r.pushgatewayUrl)) {
+    problems.add(
+      `pushgatewayUrl ${JSON.stringify(redactUrl(r.pushgatewayUrl))} has a path, query or fragment; give the base URL (the probe adds ` +
+        `/metrics/job/...)`,
+    );
+  }
+  if (r.credentials !== undefined) {
+    problems.add(checkDnsName('pushgatewayCredentialsSecret.name', r.credentials.name, 'object'));
+    problems.add(checkSecretKey('pushgatewayCredentialsSecret.usernameKey', r.credentials.usernameKey ?? 'username'));
+    problems.add(checkSecretKey('pushgatewayCredentialsSecret.passwordKey', r.credentials.passwordKey ?? 'password'));
+  }
+  if (r.explicitReplicas !== undefined && r.explicitReplicas !== '') {
+    r.explicitReplicas.split(',').forEach((entry, i) => problems.add(checkHostNameOrAddress(`replicas[${i}]`, entry.trim())));
+  }
+  problems.add(
+    /^[A-Za-z0-9_.:-]+$/.test(r.job) ? undefined : `job ${JSON.stringify(r.job)} is not a Pushgateway job name (letters, digits, '_', '.', ':', '-')`,
+  );
+  problems.add(checkInteger('samples', r.samples, 1, 100));
+  problems.add(checkInteger('timeoutSeconds', r.timeoutSeconds, 1));
+  problems.add(checkInteger('deadlineSeconds', r.deadlineSeconds, 1));
+  problems.add(checkPort('replicaPort', r.replicaPort));
+  problems.add(checkPort('traefikApiPort', r.apiPort));
+  problems.add(checkPinnedImage('image', r.image));
+  problems.add(checkInteger('runAsUser', r.runAsUser, 1));
+  problems.addAll(checkMetadata('labels', 'labels', r.labels));
+  if (r.originTls !== undefined) problems.add(checkDnsName('originClientCertSecret', r.originTls, 'object'));
+  if (r.authentikHost !== undefined) problems.add(checkDnsName('authentikHost', r.authentikHost));
+  if (r.routerInventory && r.replicas === '')
+    problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
+  if (!REMEDIATION_MODES.includes(r.remediationMode)) {
+    problems.add(`remediation.mode ${JSON.stringify(r.remediationMode)} is not one of ${REMEDIATION_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
+  }
+  problems.add(checkInteger('remediation.afterRuns', r.remediationAfterRuns, 1, 100));
+  problems.add(checkInteger('remediation.minIntervalSeconds', r.remediationMinIntervalSeconds, 60, 7 * 86400));
+  if (r.remediating && r.replicas === '')
+    problems.add(
+      `remediation.mode "${r.remediationMode}" needs replicas (or createReplicaService): the per-replica checks name the replica to evict`,
+    );
+  if (r.remediating && !r.createReplicaService) {
+    problems.add(checkDnsLabel('replicaServiceNamespace', r.replicaServiceNamespace));
+    problems.addAll(checkMetadata('replicaServiceSelector', 'labels', r.replicaServiceSelector));
+  }
+  if (r.remediating && Object.keys(r.replicaServiceSelector).length === 0)
+    problems.add('replicaServiceSelector is empty: remediation would match every pod in the namespace');
+  if (r.createReplicaService) {
+    problems.add(checkDnsLabel('replicaServiceName', r.replicaServiceName));
+    problems.add(checkDnsLabel('replicaServiceNamespace', r.replicaServiceNamespace));
+    problems.addAll(checkMetadata('replicaServiceSelector', 'labels', r.replicaServiceSelector));
+  }
+  if (r.timeoutSeconds > r.deadlineSeconds) problems.add(`timeoutSeconds ${r.timeoutSeconds} is above deadlineSeconds ${r.deadlineSeconds}`);
+  if (typeof r.parsedSchedule === 'string') problems.add(r.parsedSchedule);
+  else problems.add(unsteadyReason('schedule', r.parsedSchedule));
+  if (typeof r.parsedSchedule !== 'string' && r.worstRunSeconds + 2 > r.intervalSeconds) {
+    problems.add(
+      `deadlineSeconds ${r.deadlineSeconds} (plus timeoutSeconds ${r.timeoutSeconds} for the push) is not below the schedule's interval of ` +
+        `${r.intervalSeconds} s ("${r.schedule}")`,
+    );
+  }
+  problems.throwIfAny();
+}
+
+/** The script's environment (the Pushgateway credentials come from a Secret, in {@link probePodSpec}). */
+function probeEnvironment(r: ResolvedProbeProps): Record<string, string> {
+  return {
+    PROBE_EDGE_URL: r.edgeUrl,
+    PROBE_ORIGIN_URL: r.originUrl,
+    PROBE_PUSHGATEWAY_URL: r.pushgatewayUrl,
+    PROBE_JOB: r.job,
+    PROBE_REPLICAS: r.replicas,
+    PROBE_REPLICA_PORT: String(r.replicaPort),
+    PROBE_SAMPLES: String(r.samples),
+    PROBE_TIMEOUT_SECONDS: String(r.timeoutSeconds),
+    PROBE_DEADLINE_SECONDS: String(r.deadlineSeconds),
+    PROBE_AUTH_HEADER: r.authHeader,
+    PROBE_AUTH_USER: r.authUser,
+    PROBE_INSECURE_TLS: r.insecureTls ? '1' : '0',
+    PROBE_ROUTER_INVENTORY: r.routerInventory ? '1' : '0',
+    PROBE_TRAEFIK_API_PORT: String(r.apiPort),
+    ...(r.originTls !== undefined
+      ? {
+          PROBE_ORIGIN_CLIENT_CERT_FILE: `${PROBE_ORIGIN_TLS_DIR}/tls.crt`,
+          PROBE_ORIGIN_CLIENT_KEY_FILE: `${PROBE_ORIGIN_TLS_DIR}/tls.key`,
+          PROBE_ORIGIN_CA_FILE: `${PROBE_ORIGIN_TLS_DIR}/ca.crt`,
+        }
+      : {}),
+    ...(r.authentikHost !== undefined ? { PROBE_AUTHENTIK_HOST: r.authentikHost } : {}),
+    ...(r.remediating
+      ? {
+          PROBE_REMEDIATE: r.remediationMode,
+          PROBE_REMEDIATE_AFTER_RUNS: String(r.remediationAfterRuns),
+          PROBE_REMEDIATE_MIN_INTERVAL_SECONDS: String(r.remediationMinIntervalSeconds),
+          PROBE_REPLICA_NAMESPACE: r.replicaServiceNamespace,
+          PROBE_REPLICA_SELECTOR: Object.entries(r.replicaServiceSelector)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(','),
+        }
+      : {}),
+    ...(r.mirrorEdgeUrl !== undefined ? { PROBE_MIRROR_EDGE_URL: r.mirrorEdgeUrl } : {}),
+  };
+}
+
+/** The probe pod: one read-only, non-root container running the script from the ConfigMap. */
+function probePodSpec(
+  r: ResolvedProbeProps,
+  environment: Readonly<Record<string, string>>,
+  configMapName: string,
+  serviceAccountName: string | undefined,
+) {
+  const credentials = r.credentials;
+  return {
+    restartPolicy: 'Never',
+    // The API token is in the pod only when remediation needs it.
+    ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
+    automountServiceAccountToken: r.remediating,
+    enableServiceLinks: false,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: String(r.runAsUser),
+      runAsGroup: String(r.runAsUser),
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    container: [
+      {
+        name: 'probe',
+        image: r.image,
+        command: ['node', `/probe/${PROBE_SCRIPT_FILE}`],
+        env: [
+          ...Object.entries(environment).map(([name, value]) => ({ name, value })),
+          ...(credentials === undefined
+            ? []
+            : [
+                {
+                  name: 'PROBE_PUSHGATEWAY_USERNAME',
+                  valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.usernameKey ?? 'username' } },
+                },
+                {
+                  name: 'PROBE_PUSHGATEWAY_PASSWORD',
+                  valueFrom: { secretKeyRef: { name: credentials.name, key: credentials.passwordKey ?? 'password' } },
+                },
+              ]),
+        ],
+        // Measured peak RSS of a run: 52 MiB (healthy, 3 replicas, inventory on) and 52 MiB
+        // against a black hole; an empty node process is 40 MiB (bench/probe.ts, node 20).
+        // The request covers the peak; the limit leaves room for musl and slow networks.
+        // The probe writes nothing (read-only root); the ephemeral-storage limit bounds its logs.
+        resources: {
+          requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' },
+          limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+        },
+        securityContext: {
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          capabilities: { drop: ['ALL'] },
+        },
+        volumeMount: [
+          { name: 'script', mountPath: '/probe', readOnly: true },
+          ...(r.originTls !== undefined ? [{ name: 'origin-tls', mountPath: PROBE_ORIGIN_TLS_DIR, readOnly: true }] : []),
+        ],
+      },
+    ],
+    volume: [
+      { name: 'script', configMap: { name: configMapName, defaultMode: '0444' } },
+      // Files are owned by root; 0444 lets the probe's non-root user read them (it is the pod's only user).
+      ...(r.originTls !== undefined ? [{ name: 'origin-tls', secret: { secretName: r.originTls, defaultMode: '0444' } }] : []),
+    ],
+  };
 }

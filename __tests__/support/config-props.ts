@@ -1,6 +1,7 @@
 import { EXAMPLE, loadTerminalConfig } from '../../config';
 import { isJsonObject, newObject, parseJson } from '../../json-source';
-import { Problems, TerminalStackProps } from '../../lib';
+import { TerminalStackProps } from '../../lib';
+import { Problems } from '../../lib/private/validation';
 
 /**
  * The stack props the app's configuration reader makes of `terminal` (the cdktf context key), laid

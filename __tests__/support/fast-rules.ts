@@ -15,7 +15,7 @@
  * least 60 and `for` is an override per alert, so a test-only `fastForTests` option would be the one
  * place this could move to.
  */
-import type { AlertRule, RuleFile, RuleGroup } from '../../lib/alert-rules';
+import type { AlertRule, RuleFile, RuleGroup } from '../../lib/alert-model';
 
 export interface FastRuleOptions {
   /** `for` of every alert. */

@@ -4,15 +4,38 @@
  * black hole. Started once per test file; `stop()` ends every process it started.
  */
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Dnsmasq, Pushgateway } from './daemons';
 import { EdgeProxy, TraefikReplica } from './nginx';
 import { freePort, makeTempDir, requireBinaries } from './processes';
 import { BlackHole, TtydStandIn } from './servers';
 import { selfSignedCertificate } from './tls';
+import { PROBE_SCRIPT_FILE, probeFiles } from '../../lib/private/probe-files';
 
-/** The bytes the ConfigMap carries. */
-export const PROBE_SCRIPT = resolve(__dirname, '..', '..', 'lib', 'probe-script.mjs');
+/**
+ * The probe's folder as the pod mounts it: the ConfigMap's files (script and names), written from the
+ * same function that fills the ConfigMap, in a folder named by their hash. Every test process of the
+ * same bytes shares it, so nothing is left per run; it is written beside and renamed into place.
+ */
+function probeFolder(): string {
+  const files = probeFiles();
+  const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `webterminal-probe-configmap-${hash}`);
+  if (existsSync(dir)) return dir;
+  const partial = mkdtempSync(`${dir}.partial-`);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(partial, file), text);
+  try {
+    renameSync(partial, dir);
+  } catch {
+    rmSync(partial, { recursive: true, force: true }); // another process was first
+  }
+  return dir;
+}
+
+export const PROBE_SCRIPT = join(probeFolder(), PROBE_SCRIPT_FILE);
 
 export const EDGE_HOST = 'terminal.example.test';
 export const REPLICAS_NAME = 'traefik-replicas.test';

@@ -55,9 +55,7 @@ class NginxInstance {
     mkdirSync(join(this.dir, 'tmp'), { recursive: true });
     const confPath = join(this.dir, 'nginx.conf');
     writeFileSync(confPath, config);
-    this.process = ManagedProcess.start(this.name, 'nginx', [
-      '-p', this.dir, '-e', join(this.dir, 'error.log'), '-c', confPath, '-g', 'daemon off;',
-    ]);
+    this.process = ManagedProcess.start(this.name, 'nginx', ['-p', this.dir, '-e', join(this.dir, 'error.log'), '-c', confPath, '-g', 'daemon off;']);
     await this.process.waitUntilReady(`listening on ${listens.map(([h, p]) => `${h}:${p}`).join(', ')}`, 10_000, async () =>
       (await Promise.all(listens.map(([host, port]) => acceptsTcp(host, port)))).every(Boolean),
     );

@@ -3,7 +3,7 @@
  * Every wait is bounded; every process started here is stopped by its handle.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,7 @@ for (const dir of ['/usr/sbin', '/sbin']) {
   if (!(process.env.PATH ?? '').split(':').includes(dir)) process.env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:${dir}`;
 }
 
-export const INSTALL_HINT =
-  'apt-get install -y --no-install-recommends prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl';
+export const INSTALL_HINT = 'apt-get install -y --no-install-recommends prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl';
 
 /** Fails with the install command when a program the tests need is missing. */
 export function requireBinaries(...names: string[]): void {
@@ -67,8 +66,43 @@ function canListen(host: string, port: number): Promise<boolean> {
 }
 
 /**
+ * Ports handed out to test processes: one file per port, holding the pid of the process that took it.
+ * Jest runs several workers at once, and a port found free here is bound by the daemon only later; the
+ * file keeps a second worker from being given the same port in between. The folder is the jest run's
+ * (`support/ports.ts` makes and removes it), else a shared one; a file whose process is gone is taken over.
+ */
+const PORT_CLAIMS = process.env.WEBTERMINAL_TEST_PORT_CLAIMS ?? join(tmpdir(), 'webterminal-cdktf-test-ports');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Claims `port` for this process; false when a live process holds it. */
+function claim(port: number): boolean {
+  mkdirSync(PORT_CLAIMS, { recursive: true });
+  const file = join(PORT_CLAIMS, String(port));
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      const holder = Number(readFileSync(file, 'utf8'));
+      if (holder === process.pid || (Number.isInteger(holder) && holder > 0 && alive(holder))) return false;
+      rmSync(file, { force: true }); // its process is gone
+    }
+  }
+  return false;
+}
+
+/**
  * A TCP port free on every given loopback address (one port for all Traefik replicas, as one
- * PROBE_REPLICA_PORT serves them all). The kernel picks it on the first address.
+ * PROBE_REPLICA_PORT serves them all), claimed for this process so no other test worker gets it.
+ * The kernel picks it on the first address.
  */
 export async function freePort(hosts: string[] = ['127.0.0.1']): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
@@ -81,7 +115,7 @@ export async function freePort(hosts: string[] = ['127.0.0.1']): Promise<number>
       });
     });
     const free = await Promise.all(hosts.slice(1).map((host) => canListen(host, port)));
-    if (free.every(Boolean)) return port;
+    if (free.every(Boolean) && claim(port)) return port;
   }
   throw new Error(`no TCP port free on all of ${hosts.join(', ')}`);
 }
@@ -127,7 +161,7 @@ export class ManagedProcess {
       });
     } catch (error) {
       await this.stop();
-      throw new Error(`${this.name} did not become ready (${what}): ${(error as Error).message}\n${this.output}`);
+      throw new Error(`${this.name} did not become ready (${what}): ${(error as Error).message}\n${this.output}`, { cause: error });
     }
   }
 

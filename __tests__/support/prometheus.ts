@@ -75,7 +75,13 @@ function request(url: string, timeoutMs = 5000): Promise<{ status: number; body:
 }
 
 /** The Prometheus config the test server runs with: itself and the Pushgateway, nothing else. */
-export function prometheusConfig(options: { port: number; pushgatewayUrl: string; ruleFiles: string[]; honorLabels: boolean; interval: string }): string {
+export function prometheusConfig(options: {
+  port: number;
+  pushgatewayUrl: string;
+  ruleFiles: string[];
+  honorLabels: boolean;
+  interval: string;
+}): string {
   const pushgateway = new URL(options.pushgatewayUrl);
   return stringify({
     global: { scrape_interval: options.interval, scrape_timeout: options.interval, evaluation_interval: options.interval },
@@ -211,7 +217,10 @@ export class Prometheus {
         return false;
       });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nlast alerts: ${JSON.stringify(last.map((a) => ({ ...a.labels, state: a.state })))}\n${this.log}`);
+      throw new Error(
+        `${(error as Error).message}\nlast alerts: ` + `${JSON.stringify(last.map((a) => ({ ...a.labels, state: a.state })))}\n${this.log}`,
+        { cause: error },
+      );
     }
     return last;
   }
@@ -227,7 +236,7 @@ export class Prometheus {
         return false;
       });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nlast result: ${JSON.stringify(last)}\n${this.log}`);
+      throw new Error(`${(error as Error).message}\nlast result: ${JSON.stringify(last)}\n${this.log}`, { cause: error });
     }
     return last;
   }

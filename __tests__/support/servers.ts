@@ -95,18 +95,28 @@ export class TtydStandIn extends LoopbackServer {
   private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
     const path = (request.url ?? '').split('?')[0];
-    const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
     const key = request.headers['sec-websocket-key'];
     if (!this.authenticated(request)) {
       // Real ttyd (libwebsockets) drops the connection without writing an HTTP answer.
       setTimeout(() => socket.destroy(), 10);
       return;
     }
-    if (this.refuseUpgrades || path !== '/ws' || !protocols.includes('tty') || typeof key !== 'string' || request.headers['sec-websocket-version'] !== '13') {
+    if (
+      this.refuseUpgrades ||
+      path !== '/ws' ||
+      !protocols.includes('tty') ||
+      typeof key !== 'string' ||
+      request.headers['sec-websocket-version'] !== '13'
+    ) {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    const accept = createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+    const accept = createHash('sha1')
+      .update(key + WEBSOCKET_GUID)
+      .digest('base64');
     socket.write(
       'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
         `Sec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: tty\r\n\r\n`,

@@ -1,0 +1,6 @@
+import { AUTHENTIK_HEADERS_REGEX } from '../authentik-forward-auth';
+
+/** Whether Traefik's {@link AUTHENTIK_HEADERS_REGEX} (Go's `(?i)` is JavaScript's `i` flag) matches a header name. */
+export function isAuthentikHeader(name: string): boolean {
+  return new RegExp(AUTHENTIK_HEADERS_REGEX.replace(/^\(\?i\)/, ''), 'i').test(name);
+}

@@ -1,0 +1,58 @@
+import { DEFAULT_PROBE_JOB, ProbeLabel } from '../metrics';
+import {
+  DEFAULT_RESTART_GUARD_SELECTOR,
+  PARITY_SOURCES,
+  ResolvedWebterminalAlertsProps,
+  WebterminalAlertName,
+  WebterminalAlertsProps,
+} from '../webterminal-alerts-props';
+import { LABEL_NAME, emptyProblem, nameProblems } from './rule-checks';
+import { Problems, RULES_SUBJECT, checkInteger } from './validation';
+
+/** Fills in defaults and validates; throws every problem at once, naming the prop, the value and what is accepted. */
+export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}): ResolvedWebterminalAlertsProps {
+  const problems = new Problems(RULES_SUBJECT);
+  const paritySource = props.paritySource ?? 'inventory';
+  if (!PARITY_SOURCES.includes(paritySource)) {
+    problems.add(`paritySource ${JSON.stringify(paritySource)} is not valid (accepted: ${PARITY_SOURCES.join(', ')})`);
+  }
+  const resolved: ResolvedWebterminalAlertsProps = {
+    probeJob: props.probeJob ?? DEFAULT_PROBE_JOB,
+    probeIntervalSeconds: props.probeIntervalSeconds ?? 300,
+    // Do the obvious thing rather than build "…/runbooksWebtermina…" from a base without a slash.
+    runbookBaseUrl: props.runbookBaseUrl === undefined ? undefined : withTrailingSlash(props.runbookBaseUrl),
+    restartGuard: props.restartGuard ?? true,
+    restartGuardSelector: props.restartGuardSelector ?? DEFAULT_RESTART_GUARD_SELECTOR,
+    restartGuardSeconds: props.restartGuardSeconds ?? 900,
+    paritySource,
+    parityReplicaLabel: props.parityReplicaLabel ?? (paritySource === 'inventory' ? ProbeLabel.replica : 'pod'),
+    labels: { ...(props.labels ?? {}) },
+    overrides: props.overrides ?? {},
+  };
+  problems.add(emptyProblem('props', 'probeJob', resolved.probeJob));
+  problems.add(wholeSecondsProblem('probeIntervalSeconds', resolved.probeIntervalSeconds, 60));
+  problems.add(wholeSecondsProblem('restartGuardSeconds', resolved.restartGuardSeconds, 1));
+  problems.add(emptyProblem('props', 'restartGuardSelector', resolved.restartGuardSelector));
+  if (!LABEL_NAME.test(resolved.parityReplicaLabel)) {
+    problems.add(
+      `parityReplicaLabel ${JSON.stringify(resolved.parityReplicaLabel)} is not a label name ` +
+        '(accepted: letters, digits and _, not starting with a digit)',
+    );
+  }
+  problems.addAll(nameProblems('props', 'label', resolved.labels));
+  const known: readonly string[] = Object.values(WebterminalAlertName);
+  for (const key of Object.keys(resolved.overrides)) {
+    if (!known.includes(key)) problems.add(`overrides key ${JSON.stringify(key)} is not an alert (accepted: ${known.join(', ')})`);
+  }
+  problems.throwIfAny();
+  return resolved;
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function wholeSecondsProblem(prop: string, value: number, minimum: number): string | undefined {
+  const problem = checkInteger(prop, value, minimum);
+  return problem === undefined ? undefined : `${problem} (seconds)`;
+}

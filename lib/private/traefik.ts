@@ -1,0 +1,78 @@
+import { Construct } from 'constructs';
+import { Manifest } from './cdktf';
+import { MiddlewareRef, ResolvedTraefikLocation, TRAEFIK_API_VERSION, TraefikLocation } from '../traefik';
+import { checkDnsLabel, checkPort, checkMetadata } from './validation';
+
+/**
+ * How an Ingress annotation names a Middleware: `<namespace>-<name>@kubernetescrd`
+ * (`traefik.ingress.kubernetes.io/router.middlewares`).
+ */
+export function middlewareAnnotationValue(ref: MiddlewareRef): string {
+  return `${ref.namespace}-${ref.name}@kubernetescrd`;
+}
+
+/** Creates a Traefik `Middleware` with the given spec as a `kubernetes_manifest`. */
+export function traefikMiddleware(
+  scope: Construct,
+  id: string,
+  ref: MiddlewareRef,
+  spec: Record<string, unknown>,
+  labels: Record<string, string> = {},
+): Manifest {
+  return new Manifest(scope, id, {
+    manifest: {
+      apiVersion: TRAEFIK_API_VERSION,
+      kind: 'Middleware',
+      metadata: { name: ref.name, namespace: ref.namespace, labels },
+      spec,
+    },
+  });
+}
+
+/** Creates a Traefik `ServersTransport` (TLS settings towards a backend) as a `kubernetes_manifest`. */
+export function traefikServersTransport(
+  scope: Construct,
+  id: string,
+  ref: MiddlewareRef,
+  spec: Record<string, unknown>,
+  labels: Record<string, string> = {},
+): Manifest {
+  return new Manifest(scope, id, {
+    manifest: {
+      apiVersion: TRAEFIK_API_VERSION,
+      kind: 'ServersTransport',
+      metadata: { name: ref.name, namespace: ref.namespace, labels },
+      spec,
+    },
+  });
+}
+
+/** The Traefik Helm chart's defaults. */
+export const DEFAULT_TRAEFIK_LOCATION: ResolvedTraefikLocation = {
+  namespace: 'traefik',
+  podSelector: { 'app.kubernetes.io/name': 'traefik' },
+  websecurePort: 8443,
+  apiPort: 8080,
+};
+
+/** Fills in the defaults of a {@link TraefikLocation}. */
+export function resolveTraefikLocation(location: TraefikLocation = {}): ResolvedTraefikLocation {
+  return {
+    namespace: location.namespace ?? DEFAULT_TRAEFIK_LOCATION.namespace,
+    podSelector: location.podSelector ?? { ...DEFAULT_TRAEFIK_LOCATION.podSelector },
+    websecurePort: location.websecurePort ?? DEFAULT_TRAEFIK_LOCATION.websecurePort,
+    apiPort: location.apiPort ?? DEFAULT_TRAEFIK_LOCATION.apiPort,
+  };
+}
+
+/** Problems of a resolved {@link TraefikLocation}, each naming `<field>.<key>`. */
+export function traefikLocationProblems(field: string, location: ResolvedTraefikLocation): (string | undefined)[] {
+  return [
+    checkDnsLabel(`${field}.namespace`, location.namespace),
+    Object.keys(location.podSelector).length > 0
+      ? checkMetadata(`${field}.podSelector`, 'labels', location.podSelector)[0]
+      : `${field}.podSelector must name at least one label (an empty selector matches every pod)`,
+    checkPort(`${field}.websecurePort`, location.websecurePort),
+    checkPort(`${field}.apiPort`, location.apiPort),
+  ];
+}

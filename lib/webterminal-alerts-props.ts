@@ -1,0 +1,211 @@
+/** What configures the web terminal's alert groups: alert and group names, props, overrides, and their defaults. */
+import type { Severity } from './alert-model';
+
+/** Names of the alerts the factories make (also the runbook file names under `docs/runbooks/`). */
+export const WebterminalAlertName = {
+  /** The public `/token` request fails in most recent probe runs (warning). */
+  tokenDegraded: 'WebterminalTokenDegraded',
+  /** The public WebSocket upgrade fails in most recent probe runs (critical). */
+  websocketDegraded: 'WebterminalWebsocketDegraded',
+  /** The in-cluster checks of ttyd fail in most recent probe runs (critical). */
+  ttydUnreachable: 'WebterminalTtydUnreachable',
+  /** A Traefik replica does not answer the terminal host with the auth redirect to the outpost (critical). */
+  replicaRouteMissing: 'WebterminalReplicaRouteMissing',
+  /** Per-replica checks are configured but the probe found no replica: the detector is blind (warning). */
+  probeBlind: 'WebterminalProbeBlind',
+  /** ttyd answered without the auth header: anyone who reaches it gets a shell (critical). */
+  ttydOpen: 'WebterminalTtydOpen',
+  /** The probe has not pushed for too long, or never did (warning). */
+  probeStale: 'WebterminalProbeStale',
+  /** Traefik replicas disagree on how many routers they have (warning). */
+  traefikRouterCountSkew: 'TraefikRouterCountSkew',
+  /** The probe's router inventory fails on a replica: the parity alert is blind there (warning). */
+  traefikRouterInventoryFailing: 'TraefikRouterInventoryFailing',
+} as const;
+
+/** Group names the factories use. */
+export const WebterminalGroupName = {
+  /** The group of {@link webterminalAlertGroup}. */
+  webterminal: 'Webterminal',
+  /** The group of {@link traefikRouterParityAlertGroup}. */
+  traefikRouterParity: 'Traefik Router Parity',
+} as const;
+
+/**
+ * Where `TraefikRouterCountSkew` gets the router count of each Traefik replica.
+ * - `inventory`: the probe's `webterminal_probe_replica_routers{replica}`, read from each replica's
+ *   Traefik API. Counts configured routers, so it works on Traefik v3 and without traffic; needs the
+ *   probe's router inventory switched on.
+ * - `traefik-v2`: distinct `router` values of `traefik_router_open_connections` per replica (the
+ *   original rule). The metric exists in Traefik v2.5–v2.11 only, and a router has a series only
+ *   once it has served traffic on that replica.
+ * - `traefik-v3`: distinct `router` values of `traefik_router_requests_total` per replica. Needs
+ *   `addRoutersLabels: true`. Caveat: a router appears on a replica only after that replica served it
+ *   a request, and the series stay until the replica restarts, so a fresh or idle replica counts
+ *   fewer routers than it has; use a `for` longer than the time every router needs to see traffic.
+ */
+export type ParitySource = 'inventory' | 'traefik-v2' | 'traefik-v3';
+
+/** The accepted {@link ParitySource} values. */
+export const PARITY_SOURCES: readonly ParitySource[] = ['inventory', 'traefik-v2', 'traefik-v3'];
+
+/** Overrides for one alert of the factories. */
+export interface AlertOverride {
+  /**
+   * `for` of the alert (a Prometheus duration).
+   * @default - the alert's own (see {@link WebterminalAlertName})
+   */
+  readonly for?: string;
+  /**
+   * Severity of the alert.
+   * @default - the alert's own
+   */
+  readonly severity?: Severity;
+  /**
+   * Labels added to this alert (after the labels for all alerts).
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Overrides for an alert that compares against a threshold. */
+export interface ThresholdAlertOverride extends AlertOverride {
+  /**
+   * The alert's threshold; what it means is documented per alert in {@link WebterminalAlertOverrides}.
+   * @default - the alert's own
+   */
+  readonly threshold?: number;
+}
+
+/** Per-alert overrides, keyed by alert name. */
+export interface WebterminalAlertOverrides {
+  /**
+   * Threshold: share of the window (0 < x ≤ 1) during which the latest run had edge `/token` failures.
+   * @default - warning, for 5m, threshold 0.5
+   */
+  readonly WebterminalTokenDegraded?: ThresholdAlertOverride;
+  /**
+   * Threshold: as for the token alert, for the edge WebSocket check.
+   * @default - critical, for 5m, threshold 0.5
+   */
+  readonly WebterminalWebsocketDegraded?: ThresholdAlertOverride;
+  /**
+   * Threshold: as for the token alert, for the in-cluster ttyd checks.
+   * @default - critical, for 5m, threshold 0.5
+   */
+  readonly WebterminalTtydUnreachable?: ThresholdAlertOverride;
+  /**
+   * No threshold: a replica whose latest run was not healthy (wrong status or a redirect elsewhere).
+   * @default - critical, for 10m
+   */
+  readonly WebterminalReplicaRouteMissing?: AlertOverride;
+  /**
+   * No threshold: per-replica checks on, no replica found.
+   * @default - warning, for 10m
+   */
+  readonly WebterminalProbeBlind?: AlertOverride;
+  /**
+   * No threshold: ttyd answered without the auth header.
+   * @default - critical, for 1m
+   */
+  readonly WebterminalTtydOpen?: AlertOverride;
+  /**
+   * No threshold: a replica's router inventory failed.
+   * @default - warning, for 15m
+   */
+  readonly TraefikRouterInventoryFailing?: AlertOverride;
+  /**
+   * Threshold: seconds since the probe's last push.
+   * @default - warning, for 15m, threshold 2 probe intervals
+   */
+  readonly WebterminalProbeStale?: ThresholdAlertOverride;
+  /**
+   * Threshold: routers a replica may lack compared with the replica that has most.
+   * @default - warning, for 10m, threshold 0
+   */
+  readonly TraefikRouterCountSkew?: ThresholdAlertOverride;
+}
+
+/** Configuration of the web terminal's alert groups. Every prop is optional. */
+export interface WebterminalAlertsProps {
+  /**
+   * Pushgateway job name the probe pushes under.
+   * @default "webterminal-probe"
+   */
+  readonly probeJob?: string;
+  /**
+   * Seconds between probe runs. Windows scale with it: the probe is stale after 2 intervals, and the
+   * degraded alerts look at the last 3.
+   * @default 300
+   */
+  readonly probeIntervalSeconds?: number;
+  /**
+   * Base of every `runbook_url` (where `docs/runbooks/` is published); the alert name and `.md` are
+   * appended.
+   * @default - no `runbook_url`: each alert carries its runbook's first steps in `runbook_first_steps`
+   */
+  readonly runbookBaseUrl?: string;
+  /**
+   * Keep the token, WebSocket and ttyd alerts quiet while Prometheus has been up for less than
+   * {@link restartGuardSeconds}, as the original rules did.
+   * @default true
+   */
+  readonly restartGuard?: boolean;
+  /**
+   * Label matchers that select the Prometheus server's own `process_start_time_seconds`.
+   * @default 'job="prometheus"'
+   */
+  readonly restartGuardSelector?: string;
+  /**
+   * How long after a Prometheus start the guarded alerts stay quiet.
+   * @default 900
+   */
+  readonly restartGuardSeconds?: number;
+  /**
+   * Where `TraefikRouterCountSkew` gets router counts; see {@link ParitySource}.
+   * @default "inventory"
+   */
+  readonly paritySource?: ParitySource;
+  /**
+   * The label that tells Traefik replicas apart in the router counts.
+   * @default - "replica" (the probe's label) for the inventory, "pod" for the Traefik metrics
+   */
+  readonly parityReplicaLabel?: string;
+  /**
+   * Labels added to every alert; `subsystem` here replaces the per-group default.
+   * @default - subsystem "webterminal" on the Webterminal group, "traefik" on the parity group
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Per-alert `for`, severity, labels and threshold.
+   * @default {}
+   */
+  readonly overrides?: WebterminalAlertOverrides;
+}
+
+/** {@link WebterminalAlertsProps} with every default filled in. */
+export interface ResolvedWebterminalAlertsProps {
+  /** Pushgateway job name the probe pushes under. */
+  readonly probeJob: string;
+  /** Seconds between probe runs (at least 60). */
+  readonly probeIntervalSeconds: number;
+  /** Base of every `runbook_url`, always ending in `/`; undefined: first steps instead. */
+  readonly runbookBaseUrl: string | undefined;
+  /** Whether the token, WebSocket and ttyd alerts stay quiet after a Prometheus start. */
+  readonly restartGuard: boolean;
+  /** Label matchers that select the Prometheus server's own `process_start_time_seconds`. */
+  readonly restartGuardSelector: string;
+  /** Seconds after a Prometheus start during which the guarded alerts stay quiet. */
+  readonly restartGuardSeconds: number;
+  /** Where `TraefikRouterCountSkew` gets router counts. */
+  readonly paritySource: ParitySource;
+  /** The label that tells Traefik replicas apart in the router counts. */
+  readonly parityReplicaLabel: string;
+  /** Labels added to every alert. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Per-alert overrides (validated: keys are alert names). */
+  readonly overrides: WebterminalAlertOverrides;
+}
+
+/** Default matchers of the Prometheus server's own metrics (prometheus-community chart). */
+export const DEFAULT_RESTART_GUARD_SELECTOR = 'job="prometheus"';
