@@ -12,6 +12,7 @@ import {
   checkMetadata,
 } from './private/validation';
 import { middlewareAnnotationValue, traefikServersTransport } from './private/traefik';
+import { restrictedContainerSecurity } from './private/pod-security';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -307,12 +308,7 @@ class InClusterTtyd extends TtydBackend {
                   timeoutSeconds: 2,
                 },
                 resources: this.resources,
-                securityContext: {
-                  readOnlyRootFilesystem: true,
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  capabilities: { drop: ['ALL'] },
-                },
+                securityContext: restrictedContainerSecurity(),
                 volumeMount: [
                   { name: 'home', mountPath: TTYD_HOME },
                   { name: 'tmp', mountPath: '/tmp' },

@@ -19,6 +19,7 @@ import {
 import { PROBE_SCRIPT_FILE, probeFiles } from './private/probe-files';
 import { escapeTemplates } from './private/templates';
 import { resolveTraefikLocation } from './private/traefik';
+import { restrictedContainerSecurity } from './private/pod-security';
 
 /** What the probe does about a Traefik replica that lost the route: nothing, report, or evict it. */
 export type RemediationMode = 'off' | 'dry-run' | 'on';
@@ -623,12 +624,7 @@ function probePodSpec(
           requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' },
           limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
         },
-        securityContext: {
-          readOnlyRootFilesystem: true,
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          capabilities: { drop: ['ALL'] },
-        },
+        securityContext: restrictedContainerSecurity(),
         volumeMount: [
           { name: 'script', mountPath: '/probe', readOnly: true },
           ...(r.originTls !== undefined ? [{ name: 'origin-tls', mountPath: PROBE_ORIGIN_TLS_DIR, readOnly: true }] : []),

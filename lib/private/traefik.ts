@@ -11,7 +11,21 @@ export function middlewareAnnotationValue(ref: MiddlewareRef): string {
   return `${ref.namespace}-${ref.name}@kubernetescrd`;
 }
 
-/** Creates a Traefik `Middleware` with the given spec as a `kubernetes_manifest`. */
+/** Creates a Traefik CRD object (`Middleware`, `ServersTransport`) with the given spec as a `kubernetes_manifest`. */
+function traefikObject(
+  scope: Construct,
+  id: string,
+  kind: 'Middleware' | 'ServersTransport',
+  ref: MiddlewareRef,
+  spec: Record<string, unknown>,
+  labels: Record<string, string>,
+): Manifest {
+  return new Manifest(scope, id, {
+    manifest: { apiVersion: TRAEFIK_API_VERSION, kind, metadata: { name: ref.name, namespace: ref.namespace, labels }, spec },
+  });
+}
+
+/** Creates a Traefik `Middleware` with the given spec. */
 export function traefikMiddleware(
   scope: Construct,
   id: string,
@@ -19,17 +33,10 @@ export function traefikMiddleware(
   spec: Record<string, unknown>,
   labels: Record<string, string> = {},
 ): Manifest {
-  return new Manifest(scope, id, {
-    manifest: {
-      apiVersion: TRAEFIK_API_VERSION,
-      kind: 'Middleware',
-      metadata: { name: ref.name, namespace: ref.namespace, labels },
-      spec,
-    },
-  });
+  return traefikObject(scope, id, 'Middleware', ref, spec, labels);
 }
 
-/** Creates a Traefik `ServersTransport` (TLS settings towards a backend) as a `kubernetes_manifest`. */
+/** Creates a Traefik `ServersTransport` (TLS settings towards a backend). */
 export function traefikServersTransport(
   scope: Construct,
   id: string,
@@ -37,14 +44,7 @@ export function traefikServersTransport(
   spec: Record<string, unknown>,
   labels: Record<string, string> = {},
 ): Manifest {
-  return new Manifest(scope, id, {
-    manifest: {
-      apiVersion: TRAEFIK_API_VERSION,
-      kind: 'ServersTransport',
-      metadata: { name: ref.name, namespace: ref.namespace, labels },
-      spec,
-    },
-  });
+  return traefikObject(scope, id, 'ServersTransport', ref, spec, labels);
 }
 
 /** The Traefik Helm chart's defaults. */
