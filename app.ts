@@ -42,7 +42,7 @@ export interface AppOptions {
 const FOREIGN_ENV = ['TERMINAL_EMULATOR'];
 
 /** Message of a plan of the example: what it is and how to configure. */
-export const EXAMPLE_GUARD_MESSAGE =
+const EXAMPLE_GUARD_MESSAGE =
   'This stack was synthesized from the built-in example (host terminal.example.com, ttyd at 192.0.2.10), which is not meant for a cluster. ' +
   'Configure it first: set "terminal" in the context of cdktf.json (host, ttyd, ...; see the README), or TERMINAL_HOST and ' +
   'TERMINAL_TTYD_ADDRESS, then synthesize again.';

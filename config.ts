@@ -75,7 +75,7 @@ const stringMap = (checkMap: Key['checkMap']): Key => ({ type: 'map', checkMap }
 const dict = (values: Key): Key => ({ type: 'dict', values });
 
 /** Every key the configuration knows, by level. Add a key here and read it in {@link terminalStackProps}. */
-export const SCHEMA: Schema = {
+const SCHEMA: Schema = {
   stackName: str(checkDnsLabel),
   host: str(checkDnsName),
   namespace: str(
@@ -349,7 +349,7 @@ export function parseSource(source: string, text: string, problems: Problems): J
 }
 
 /** Whether any configuration is given: the `terminal` context key, or a `TERMINAL_*` variable the app reads. */
-export function isConfigured(terminalContext: JsonValue | undefined, env: NodeJS.ProcessEnv): boolean {
+function isConfigured(terminalContext: JsonValue | undefined, env: NodeJS.ProcessEnv): boolean {
   const variables = [...Object.keys(CONFIG_ENV).filter((name) => name.startsWith('TERMINAL_')), CONFIG_JSON_ENV];
   return terminalContext !== undefined || variables.some((name) => env[name] !== undefined && env[name] !== '');
 }

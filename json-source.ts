@@ -6,7 +6,7 @@
  */
 
 /** The deepest nesting accepted; real configurations are a handful of levels deep. */
-export const MAX_DEPTH = 32;
+const MAX_DEPTH = 32;
 
 /** A JSON number with the text it was written as. */
 export class SourceNumber {

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runApp } from '../app';
+import { filesUnder } from './support/processes';
 
 const ROOT = path.resolve(__dirname, '..');
 const CONFIGURED = { TERMINAL_HOST: 'terminal.lab.example.org', TERMINAL_TTYD_ADDRESS: '10.0.10.10' };
@@ -39,17 +40,6 @@ function cliSynth(outdir: string, env: Record<string, string> = {}) {
 
 function stackOf(outdir: string): Record<string, JsonNode> {
   return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'terminal', 'cdk.tf.json'), 'utf8'));
-}
-
-/** Every file under `dir` with its bytes. */
-function filesOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!fs.existsSync(dir)) return out;
-  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
-    const p = path.join(dir, f);
-    if (fs.statSync(p).isFile()) out[f] = fs.readFileSync(p, 'latin1');
-  }
-  return out;
 }
 
 /** What Terraform leaves in a stack folder, planted to see it survive. */
@@ -124,7 +114,7 @@ describe('the app (main.ts)', () => {
     const run = synth(out, { ...CONFIGURED, TERMINAL_CONFIG: JSON.stringify({ dns }), CLOUDFLARE_API_TOKEN: 'cf-secret-token-123' });
     expect(run.status).toBe(0);
     expect(stackOf(out).provider.cloudflare).toStrictEqual([{}]);
-    for (const text of [run.stdout, run.stderr, ...Object.values(filesOf(out))]) expect(text).not.toContain('cf-secret-token-123');
+    for (const text of [run.stdout, run.stderr, ...Object.values(filesUnder(out))]) expect(text).not.toContain('cf-secret-token-123');
   });
 
   test('terraform plan of the example guard fails with the way to configure', () => {
@@ -229,7 +219,7 @@ describe('the app (main.ts)', () => {
       const planted = plantTerraformFiles(stackDir);
       const second = run(out, {});
       expect(second.status).toBe(0);
-      const after = filesOf(stackDir);
+      const after = filesUnder(stackDir);
       for (const [file, text] of Object.entries(planted)) expect([name, file, after[file]]).toStrictEqual([name, file, text]);
       expect(Object.keys(after).sort()).toStrictEqual([...Object.keys(planted), 'cdk.tf.json'].sort());
     }
@@ -296,7 +286,7 @@ describe('the app (main.ts)', () => {
     const run = synth(out, { ...CONFIGURED, TERMINAL_STATE_BACKEND: 'pg', PG_CONN_STR: 'postgres://tf:s3cret-pw@db/terraform' });
     expect(run.status).toBe(0);
     expect(stackOf(out).terraform.backend).toStrictEqual({ pg: { schema_name: 'terminal' } });
-    for (const text of Object.values(filesOf(out))) expect(text).not.toContain('s3cret-pw');
+    for (const text of Object.values(filesUnder(out))) expect(text).not.toContain('s3cret-pw');
   });
 
   test('npm run rules writes the configured alert groups as a rule file promtool accepts', () => {
@@ -379,7 +369,7 @@ describe('credentials', () => {
       const result = runApp({ env: { ...env, CDKTF_OUTDIR: outdir }, cwd: tmp, projectDir: tmp });
       expect(result.stdout).not.toContain(MARKER);
       expect(result.stderr).not.toContain(MARKER);
-      for (const text of Object.values(filesOf(tmp))) expect(text).not.toContain(MARKER);
+      for (const text of Object.values(filesUnder(tmp))) expect(text).not.toContain(MARKER);
       if (env.TERMINAL_CONFIG !== undefined || env.TERMINAL_PUSHGATEWAY_URL !== undefined) {
         expect(result.status).toBe(2);
         expect(result.stderr).toMatch(/pushgatewayUrl "https?:\/\/\*\*\*@pushgateway:9091/);

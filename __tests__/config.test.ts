@@ -1,10 +1,10 @@
-import { defined } from './support/synth';
-import type { JsonNode } from './support/synth';
+import { defined, type JsonNode } from './support/synth';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runApp } from '../app';
 import { parseJson, SourceNumber } from '../json-source';
+import { filesUnder } from './support/processes';
 
 /**
  * The app's configuration, run in process through the same function `main.ts` calls: every bad
@@ -409,17 +409,6 @@ const CASES: Case[] = [
   },
 ];
 
-/** Every file under `dir` with its bytes, to compare before and after. */
-function snapshot(dir: string): Record<string, string> {
-  if (!fs.existsSync(dir)) return {};
-  const out: Record<string, string> = {};
-  for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
-    const p = path.join(dir, f);
-    out[f] = fs.statSync(p).isFile() ? fs.readFileSync(p, 'latin1') : '<dir>';
-  }
-  return out;
-}
-
 describe('the configuration: bad input', () => {
   let tmp: string;
   beforeEach(() => {
@@ -449,7 +438,7 @@ describe('the configuration: bad input', () => {
       fs.mkdirSync(outdir, { recursive: true });
       fs.writeFileSync(path.join(outdir, 'previous.txt'), 'keep me');
     }
-    const before = snapshot(tmp);
+    const before = filesUnder(tmp, { folders: true });
     const { ARGV, ...env } = c.env ?? {};
     const result = runApp({ argv: ARGV ? [ARGV] : [], env: { ...env, CDKTF_OUTDIR: outdir }, cwd: tmp, projectDir: project });
     expect(result.stderr).toContain(c.expect);
@@ -457,7 +446,7 @@ describe('the configuration: bad input', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/nothing was written\.\n$/);
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(snapshot(tmp)).toStrictEqual(before);
+    expect(filesUnder(tmp, { folders: true })).toStrictEqual(before);
   });
 });
 

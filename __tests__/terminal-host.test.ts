@@ -380,6 +380,26 @@ describe('adopt', () => {
     expect(Object.keys(json.resource.kubernetes_config_map_v1).sort()).toStrictEqual(['Dashboard_9E4231ED', 'Probe_Script_129EE375']);
   });
 
+  test("creates, never imports, what this version adds: the client-headers Middlewares and mutual TLS's ServersTransports", () => {
+    const config = ORIGINAL.config as Json;
+    const props = configProps({ ...config, ttyd: { ...(config.ttyd as Json), mutualTls: { clientCertSecret: 'ttyd-client' } } });
+    const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', props))) as Json;
+    const kinds = Object.fromEntries(Object.entries(json.resource.kubernetes_manifest).map(([id, m]) => [`kubernetes_manifest.${id}`, m.manifest]));
+    const added = Object.entries(kinds).filter(([, m]) => m.kind === 'ServersTransport' || m.metadata.name.endsWith('-client-headers'));
+    expect(added.map(([, m]) => m.kind).sort()).toStrictEqual([
+      'Middleware',
+      'Middleware',
+      'ServersTransport',
+      'ServersTransport',
+      'ServersTransport',
+      'ServersTransport',
+    ]);
+    const targets = json.import.map((i) => i.to);
+    for (const [address] of added) expect(targets).not.toContain(address);
+    // what the original had is still imported
+    expect(targets.filter((t) => t.startsWith('kubernetes_manifest.') && kinds[t].metadata.name.includes('-strip-'))).toHaveLength(2);
+  });
+
   test('adopts DNS records only when their ids are given', () => {
     const withoutIds = configProps({ ...ORIGINAL.config, dns: { ...(ORIGINAL.config.dns as Json), recordIds: undefined } });
     const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', withoutIds))) as Json;

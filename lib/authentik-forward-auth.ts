@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Manifest } from './private/cdktf';
 import { MiddlewareRef } from './traefik';
 import { Problems, checkDnsLabel, checkHttpUrl } from './private/validation';
-import { traefikMiddleware } from './private/traefik';
+import { traefikObject } from './private/traefik';
 
 /**
  * The headers Authentik's outpost returns and Traefik copies onto the request (the list in
@@ -93,7 +93,7 @@ export class AuthentikForwardAuth extends Construct {
     problems.add(checkHttpUrl('outpostUrl', this.outpostUrl));
     problems.throwIfAny();
 
-    this.resource = traefikMiddleware(this, 'Resource', this.ref, {
+    this.resource = traefikObject(this, 'Resource', 'Middleware', this.ref, {
       forwardAuth: {
         address: this.outpostUrl,
         trustForwardHeader: this.trustForwardHeader,

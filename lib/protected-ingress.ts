@@ -4,7 +4,7 @@ import { IngressV1, Lazy, Manifest } from './private/cdktf';
 import { MiddlewareRef, TRAEFIK_API_VERSION } from './traefik';
 import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
 import { checkAnnotationSize, checkAuthReason, checkShellPosture, isGated, routePathProblems, routeSlug } from './private/routes';
-import { middlewareAnnotationValue, traefikMiddleware } from './private/traefik';
+import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 
 /**
  * Who authenticates requests to an ingress.
@@ -202,6 +202,8 @@ export class ProtectedIngress extends Construct {
   public readonly extraAnnotations: Readonly<Record<string, string>>;
   /** The main `kubernetes_ingress_v1` or IngressRoute `kubernetes_manifest`. */
   public readonly resource: IngressV1 | Manifest;
+  /** The `headers` Middleware that removes client-sent auth headers, when there is one. */
+  public readonly clientHeadersMiddleware: Manifest | undefined;
 
   private readonly authMiddlewares: readonly MiddlewareRef[];
   private readonly extraMiddlewares: readonly MiddlewareRef[];
@@ -260,10 +262,11 @@ export class ProtectedIngress extends Construct {
     problems.add(checkAnnotationSize('annotations', this.annotations(this.middlewares)));
     problems.throwIfAny();
 
-    if (removal.length > 0) {
-      const blank = Object.fromEntries(this.removedClientHeaders.map((h) => [h, '']));
-      traefikMiddleware(this, 'ClientHeaders', headersRef, { headers: { customRequestHeaders: blank } }, this.labels);
-    }
+    const blank = Object.fromEntries(this.removedClientHeaders.map((h) => [h, '']));
+    this.clientHeadersMiddleware =
+      removal.length > 0
+        ? traefikObject(this, 'ClientHeaders', 'Middleware', headersRef, { headers: { customRequestHeaders: blank } }, this.labels)
+        : undefined;
     this.resource = this.kind === 'Ingress' ? this.ingress('Resource', this.name, '/', props.service, this.middlewares) : this.ingressRoute();
     if (this.kind === 'IngressRoute') this.routeRules.push(this.routeRule('/', props.service, this.middlewares));
     for (const route of props.routes ?? []) this.addRoute(route);
@@ -292,7 +295,7 @@ export class ProtectedIngress extends Construct {
     if (stripPrefix) {
       const ref = { namespace: this.namespace, name: `${this.name}-strip-${slug}` };
       // Traefik strips the prefix without its trailing '/', so '/clipboard/x' reaches the service as '/x'.
-      traefikMiddleware(this, `Strip-${slug}`, ref, { stripPrefix: { prefixes: [options.path.replace(/\/$/, '')] } }, this.labels);
+      traefikObject(this, `Strip-${slug}`, 'Middleware', ref, { stripPrefix: { prefixes: [options.path.replace(/\/$/, '')] } }, this.labels);
       strip.push(ref);
     }
     const middlewares = [...this.authMiddlewares, ...strip, ...this.extraMiddlewares];

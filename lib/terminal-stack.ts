@@ -468,9 +468,14 @@ export class TerminalStack extends TerraformStack {
     const adoptedTypes = ['kubernetes_service_v1', 'kubernetes_endpoints_v1', 'kubernetes_ingress_v1', 'kubernetes_manifest'];
     const scopes = [this.mainHost.ttyd, this.mainHost.ingress, ...this.routeServices];
     if (this.mirrorHost !== undefined) scopes.push(this.mirrorHost.ttyd, this.mirrorHost.ingress);
-    // The client-headers middleware is this version's (the original had none): importing an object
-    // that does not exist would fail the plan, so it is created instead.
-    const isNew = (resource: TerraformResource): boolean => resource.node.id === 'ClientHeaders';
+    // Objects of this version the original never had (the client-headers Middleware, the mutual-TLS
+    // ServersTransport): importing an object that does not exist would fail the plan, so they are created.
+    const hosts = [this.mainHost, this.mirrorHost].filter((h): h is TerminalHost => h !== undefined);
+    const created = new Set<TerraformResource | undefined>([
+      ...hosts.flatMap((h) => [h.ingress.clientHeadersMiddleware, h.ttyd.serversTransportResource]),
+      ...this.routeServices.map((s) => s.serversTransportResource),
+    ]);
+    const isNew = (resource: TerraformResource): boolean => created.has(resource);
     for (const scope of scopes) {
       for (const resource of scope.node.findAll().filter(isResource)) {
         if (adoptedTypes.includes(resource.terraformResourceType) && !isNew(resource)) add(resource, kubernetesImportId(resource, this.namespace));

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DeploymentV1, EndpointsV1, ServiceV1 } from './private/cdktf';
+import { DeploymentV1, EndpointsV1, Manifest, ServiceV1 } from './private/cdktf';
 import { ServiceAnnotations } from './traefik';
 import {
   Problems,
@@ -11,7 +11,7 @@ import {
   checkPort,
   checkMetadata,
 } from './private/validation';
-import { middlewareAnnotationValue, traefikServersTransport } from './private/traefik';
+import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 import { restrictedContainerSecurity } from './private/pod-security';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
@@ -53,6 +53,7 @@ export interface TtydBinding {
   readonly selector?: Record<string, string>;
   readonly annotations?: Record<string, string>;
   readonly serversTransport?: string;
+  readonly serversTransportResource?: Manifest;
 }
 
 /**
@@ -206,8 +207,9 @@ class ExternalTtyd extends TtydBackend {
     // Traefik checks ttyd's certificate against the CA and presents the client certificate; both come
     // from the one Secret (`certificatesSecrets` reads tls.crt/tls.key, `rootCAsSecrets` ca.crt).
     const ref = { namespace: scope.namespace, name: scope.name };
-    traefikServersTransport(
+    const resource = traefikObject(
       scope,
+      'ServersTransport',
       'ServersTransport',
       ref,
       {
@@ -220,6 +222,7 @@ class ExternalTtyd extends TtydBackend {
     return {
       annotations: { [ServiceAnnotations.serversScheme]: 'https', [ServiceAnnotations.serversTransport]: middlewareAnnotationValue(ref) },
       serversTransport: ref.name,
+      serversTransportResource: resource,
     };
   }
 }
@@ -368,6 +371,8 @@ export class TtydService extends Construct {
   public readonly scheme: 'http' | 'https';
   /** The `ServersTransport` name an `IngressRoute` uses for this Service, with mutual TLS. */
   public readonly serversTransport: string | undefined;
+  /** The `ServersTransport` object, with mutual TLS (not in the original stack: `adopt` creates it). */
+  public readonly serversTransportResource: Manifest | undefined;
   /** Mutual TLS settings, when ttyd requires a client certificate. */
   public readonly mutualTls: TtydMutualTls | undefined;
   /** The header ttyd trusts. */
@@ -399,6 +404,7 @@ export class TtydService extends Construct {
     const binding = props.backend._bind(this);
     this.podSelector = binding.selector;
     this.serversTransport = binding.serversTransport;
+    this.serversTransportResource = binding.serversTransportResource;
     this.resource = new ServiceV1(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations: binding.annotations },
       spec: {

@@ -21,7 +21,8 @@ interface ApiFamily {
   metrics: Array<{ labels: Record<string, string>; value: string }>;
 }
 
-function getText(url: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
+/** GET `url` on loopback; the whole answer as text, bounded by `timeoutMs`. */
+export function getText(url: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = http.get(url, { timeout: timeoutMs }, (response) => {
       let body = '';
@@ -29,7 +30,7 @@ function getText(url: string, timeoutMs = 3000): Promise<{ status: number; body:
       response.on('data', (chunk: string) => (body += chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
     });
-    request.on('timeout', () => request.destroy(new Error(`GET ${url}: timeout`)));
+    request.on('timeout', () => request.destroy(new Error(`GET ${url}: timeout after ${timeoutMs} ms`)));
     request.on('error', reject);
   });
 }

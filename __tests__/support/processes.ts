@@ -3,7 +3,7 @@
  * Every wait is bounded; every process started here is stopped by its handle.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,4 +186,20 @@ export class ManagedProcess {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Every file under `dir` (recursively) with its bytes, keyed by relative path: what a test compares
+ * before and after, or searches for a secret. With `folders`, folders are listed too (as `<dir>`), so
+ * an empty folder left behind shows.
+ */
+export function filesUnder(dir: string, options: { readonly folders?: boolean } = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    const p = join(dir, f);
+    if (statSync(p).isFile()) out[f] = readFileSync(p, 'latin1');
+    else if (options.folders) out[f] = '<dir>';
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
  * fire in seconds. Every wait is bounded; `stop()` ends the process and removes the temp folder.
  */
 import { writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { getText } from './daemons';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ManagedProcess, freePort, makeTempDir, requireBinaries, sleep, waitFor } from './processes';
@@ -59,19 +59,6 @@ interface ApiAnswer<T> {
   data: T;
   errorType?: string;
   error?: string;
-}
-
-function request(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout after ${timeoutMs} ms`)));
-    req.on('error', reject);
-  });
 }
 
 /** The Prometheus config the test server runs with: itself and the Pushgateway, nothing else. */
@@ -151,7 +138,7 @@ export class Prometheus {
       `--web.listen-address=127.0.0.1:${this.port}`,
       '--log.level=warn',
     ]);
-    await this.process.waitUntilReady('/-/ready', 20_000, async () => (await request(`${this.url}/-/ready`, 500)).status === 200);
+    await this.process.waitUntilReady('/-/ready', 20_000, async () => (await getText(`${this.url}/-/ready`, 500)).status === 200);
     await this.process.waitUntilReady('both scrape targets up', 20_000, async () => {
       const up = await this.query('up == 1');
       return [SELF_SCRAPE_JOB, PUSHGATEWAY_SCRAPE_JOB].every((job) => up.some((series) => series.metric.job === job));
@@ -166,7 +153,7 @@ export class Prometheus {
   private async api<T>(path: string, params: Record<string, string> = {}): Promise<T> {
     const url = new URL(path, this.url);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-    const { status, body } = await request(url.toString());
+    const { status, body } = await getText(url.toString());
     const answer = JSON.parse(body) as ApiAnswer<T>;
     if (status !== 200 || answer.status !== 'success') {
       throw new Error(`prometheus ${path} ${JSON.stringify(params)}: status ${status}, ${answer.errorType ?? ''} ${answer.error ?? body}`);

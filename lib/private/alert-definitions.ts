@@ -48,7 +48,7 @@ export function alertProps(definition: AlertDefinition, config: ResolvedWebtermi
 }
 
 /** Where the runbooks are, from `lib/private/` and from the packed `dist/private/` alike. */
-export const RUNBOOK_DIR = join(__dirname, '..', '..', 'docs', 'runbooks');
+const RUNBOOK_DIR = join(__dirname, '..', '..', 'docs', 'runbooks');
 
 /**
  * The first steps of an alert's runbook: its first section after "What it means" (the "Confirm"

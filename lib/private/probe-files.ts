@@ -5,7 +5,7 @@ import * as path from 'path';
 export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
 
 /** File name of the metric, label and check names the script reads from beside itself. */
-export const PROBE_NAMES_FILE = 'probe-names.json';
+const PROBE_NAMES_FILE = 'probe-names.json';
 
 /**
  * The files of the probe's ConfigMap (script and names), read from this module's parent folder: `lib/` in

@@ -68,6 +68,6 @@ export function failingShare(config: ResolvedWebterminalAlertsProps, checks: rea
   return `avg_over_time(\n  (max by (job, ${ProbeLabel.check}) (${metric}) > bool 0)[${window}:${step}]\n)`;
 }
 
-export function checkMatcher(checks: readonly string[]): string {
+function checkMatcher(checks: readonly string[]): string {
   return checks.length === 1 ? eq(ProbeLabel.check, checks[0]) : oneOf(ProbeLabel.check, checks);
 }

@@ -75,7 +75,7 @@ export function routePathProblems(paths: readonly string[], baseName: string, fi
 }
 
 /** Kubernetes' limit on the total size of an object's annotations (keys and values). */
-export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
 /** Annotations within {@link MAX_ANNOTATIONS_BYTES} in all. */
 export function checkAnnotationSize(field: string, annotations: Readonly<Record<string, string>>): string | undefined {

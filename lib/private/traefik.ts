@@ -11,40 +11,21 @@ export function middlewareAnnotationValue(ref: MiddlewareRef): string {
   return `${ref.namespace}-${ref.name}@kubernetescrd`;
 }
 
-/** Creates a Traefik CRD object (`Middleware`, `ServersTransport`) with the given spec as a `kubernetes_manifest`. */
-function traefikObject(
+/**
+ * Creates a Traefik CRD object as a `kubernetes_manifest` (Traefik's CRDs have no typed Terraform
+ * resource): a `Middleware`, or a `ServersTransport` (TLS settings towards a backend).
+ */
+export function traefikObject(
   scope: Construct,
   id: string,
   kind: 'Middleware' | 'ServersTransport',
   ref: MiddlewareRef,
   spec: Record<string, unknown>,
-  labels: Record<string, string>,
+  labels: Record<string, string> = {},
 ): Manifest {
   return new Manifest(scope, id, {
     manifest: { apiVersion: TRAEFIK_API_VERSION, kind, metadata: { name: ref.name, namespace: ref.namespace, labels }, spec },
   });
-}
-
-/** Creates a Traefik `Middleware` with the given spec. */
-export function traefikMiddleware(
-  scope: Construct,
-  id: string,
-  ref: MiddlewareRef,
-  spec: Record<string, unknown>,
-  labels: Record<string, string> = {},
-): Manifest {
-  return traefikObject(scope, id, 'Middleware', ref, spec, labels);
-}
-
-/** Creates a Traefik `ServersTransport` (TLS settings towards a backend). */
-export function traefikServersTransport(
-  scope: Construct,
-  id: string,
-  ref: MiddlewareRef,
-  spec: Record<string, unknown>,
-  labels: Record<string, string> = {},
-): Manifest {
-  return traefikObject(scope, id, 'ServersTransport', ref, spec, labels);
 }
 
 /** The Traefik Helm chart's defaults. */
