@@ -197,23 +197,31 @@ export const EXAMPLE: JsonObject = parseJson(
   }),
 ) as JsonObject;
 
-/** Levenshtein distance, for "did you mean". */
+/** Levenshtein distance, ignoring case, for "did you mean". */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  const row = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i++) {
     let diagonal = row[0];
     row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
+    for (let j = 1; j <= y.length; j++) {
       const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] === y[j - 1] ? 0 : 1));
       diagonal = above;
     }
   }
-  return row[b.length];
+  return row[y.length];
 }
 
+/** The known key nearest to `key`; of equally near ones, the first. */
 function closest(key: string, known: readonly string[]): string {
-  return [...known].sort((x, y) => distance(key, x) - distance(key, y))[0];
+  let best = known[0];
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = distance(key, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
 }
 
 type Plain = string | number | boolean | Plain[] | { [key: string]: Plain };

@@ -81,7 +81,7 @@ describe('README', () => {
   test('SYNTH_HCL_OUTPUT=true: the app writes cdk.tf and its message names it', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-hcl-'));
     try {
-      const run = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
+      const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), '--bundle', 'main.ts'] /* as npm run synth */, {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 60_000,

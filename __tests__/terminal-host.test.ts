@@ -452,7 +452,7 @@ describe('adopt', () => {
       // the test's PATH really hides terraform (this machine has one in /usr/local/bin)
       expect(spawnSync('terraform', ['version'], { env }).error).toMatchObject({ code: 'ENOENT' });
       const run = (extra: Record<string, string>) =>
-        spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], {
+        spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), '--bundle', 'main.ts'] /* as npm run synth */, {
           cwd: ROOT,
           env: { ...env, ...extra },
           encoding: 'utf8',

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DeploymentV1, EndpointsV1, Manifest, ServiceV1 } from './private/cdktf';
+import { EndpointsV1, Manifest, ServiceV1, loadDeploymentV1 } from './private/cdktf';
 import { ServiceAnnotations } from './traefik';
 import {
   Problems,
@@ -279,6 +279,7 @@ class InClusterTtyd extends TtydBackend {
 
   public _bind(scope: TtydService): TtydBinding {
     const selector = { 'app.kubernetes.io/name': 'ttyd', 'app.kubernetes.io/instance': scope.name };
+    const DeploymentV1 = loadDeploymentV1(); // loaded here, on first use (lib/private/cdktf.ts)
     new DeploymentV1(scope, 'Deployment', {
       metadata: { name: scope.name, namespace: scope.namespace, labels: { ...scope.labels, ...selector } },
       spec: {

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { ConfigMapV1, CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1 } from './private/cdktf';
+import { ConfigMapV1, type CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1, loadCronJobV1 } from './private/cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './private/schedule';
 import { TraefikLocation } from './traefik';
@@ -343,6 +343,7 @@ export class WebterminalProbe extends Construct {
       });
     }
 
+    const CronJobV1 = loadCronJobV1(); // loaded here, on first use (lib/private/cdktf.ts)
     this.resource = new CronJobV1(this, 'Resource', {
       metadata: { name: r.name, namespace: r.namespace, labels: r.labels },
       spec: {

@@ -22,18 +22,17 @@ export { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 /*
  * CronJobV1 and DeploymentV1 are loaded on first use: each module is about 5 MB of JavaScript (with
  * both, a synth loads 13.9 MB; without DeploymentV1, 9.1 MB and a fifth less CPU), and a stack without
- * the probe, or without ttyd in the cluster, never needs it. `exports.X` is a getter that requires the
- * module; the declarations give it its type.
+ * the probe, or without ttyd in the cluster, never needs it. The require names the module literally,
+ * so the synth's bundle (scripts/run-ts.cjs --bundle) still carries it, as code that runs when called.
  */
 import type * as cronJobV1 from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import type * as deploymentV1 from '@cdktf/provider-kubernetes/lib/deployment-v1';
-export declare const CronJobV1: typeof cronJobV1.CronJobV1;
 export type CronJobV1 = cronJobV1.CronJobV1;
-export declare const DeploymentV1: typeof deploymentV1.DeploymentV1;
 export type DeploymentV1 = deploymentV1.DeploymentV1;
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- an import would load it at once, which is what this avoids
-const providerModule = (name: string): unknown => require(`@cdktf/provider-kubernetes/lib/${name}`);
-Object.defineProperties(exports, {
-  CronJobV1: { enumerable: true, get: () => (providerModule('cron-job-v1') as typeof cronJobV1).CronJobV1 },
-  DeploymentV1: { enumerable: true, get: () => (providerModule('deployment-v1') as typeof deploymentV1).DeploymentV1 },
-});
+/* eslint-disable @typescript-eslint/no-require-imports -- an import would load the module at once, which is what these avoid */
+/** The CronJobV1 class, its module loaded on the first call. */
+export const loadCronJobV1 = (): typeof cronJobV1.CronJobV1 => (require('@cdktf/provider-kubernetes/lib/cron-job-v1') as typeof cronJobV1).CronJobV1;
+/** The DeploymentV1 class, its module loaded on the first call. */
+export const loadDeploymentV1 = (): typeof deploymentV1.DeploymentV1 =>
+  (require('@cdktf/provider-kubernetes/lib/deployment-v1') as typeof deploymentV1).DeploymentV1;
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -17,12 +17,15 @@ export interface CloudflareModules {
   readonly CloudflareProvider: new (scope: Construct, id: string, config?: CloudflareProviderConfig) => CloudflareProvider;
 }
 
-/** Loads the provider classes from their own modules (not the 77 MB package index). */
+/**
+ * Loads the provider classes from their own modules (not the 77 MB package index). The names are
+ * literal so that the synth's bundle (scripts/run-ts.cjs --bundle) carries them when installed.
+ */
 export function loadCloudflare(): CloudflareModules {
   try {
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const dnsRecord = require(`${CLOUDFLARE_PROVIDER_PACKAGE}/lib/dns-record`) as { DnsRecord: CloudflareModules['DnsRecord'] };
-    const provider = require(`${CLOUDFLARE_PROVIDER_PACKAGE}/lib/provider`) as { CloudflareProvider: CloudflareModules['CloudflareProvider'] };
+    const dnsRecord = require('@cdktf/provider-cloudflare/lib/dns-record') as { DnsRecord: CloudflareModules['DnsRecord'] };
+    const provider = require('@cdktf/provider-cloudflare/lib/provider') as { CloudflareProvider: CloudflareModules['CloudflareProvider'] };
     /* eslint-enable @typescript-eslint/no-require-imports */
     return { DnsRecord: dnsRecord.DnsRecord, CloudflareProvider: provider.CloudflareProvider };
   } catch (e) {
