@@ -1,29 +1,36 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as fs from 'fs';
-import { measureCommand, report } from './timing';
+import { Run, measureCommand, report } from './timing';
 
 /**
- * Synth time and peak RSS, median of 5 runs each: `npm run synth`, the same app without npm
- * (`node scripts/run-ts.cjs main.ts`, what cdktf.json's `app` runs) and the cdktf CLI's
- * `npx cdktf synth`; and, for comparison under the same load, the app run by ts-node --swc as it was
- * before the launcher. One unmeasured run first, so `.build/` is current (a cold run transpiles with
- * swc first). Prints figures; asserts nothing.
+ * Synth time and peak RSS, median of 7 runs each: `npm run synth` (the bundle), the same without
+ * npm (`node scripts/run-ts.cjs --bundle main.ts`, what cdktf.json's `app` runs), the launcher's
+ * per-file mode, ts-node --swc as the app ran before the launcher, and the cdktf CLI's
+ * `npx cdktf synth`. The commands take turns, round by round, so that a slower minute of the
+ * machine weighs on all of them alike. One unmeasured run of each mode first, so that `.build/`
+ * is current (a cold run bundles or transpiles first). Prints figures; asserts nothing.
  */
-const RUNS = 5;
+const RUNS = 7;
 const root = path.resolve(__dirname, '..');
 process.chdir(root);
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
 try {
   const env = { ...process.env, CDKTF_OUTDIR: path.join(out, 'direct'), CHECKPOINT_DISABLE: '1' };
-  const app = [path.join('scripts', 'run-ts.cjs'), 'main.ts'];
-  console.log(`synth benchmark on ${os.cpus().length} cores, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`);
-  measureCommand(process.execPath, app, 1, env);
-  report('npm run synth', measureCommand('npm', ['run', '--silent', 'synth'], RUNS, env), { seconds: 0.6, peakMiB: 150 });
-  report('node scripts/run-ts.cjs main.ts', measureCommand(process.execPath, app, RUNS, env));
-  report('ts-node --swc main.ts (before)', measureCommand(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], RUNS, env));
   const cliEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', DISABLE_VERSION_CHECK: 'true' };
-  report('npx cdktf synth', measureCommand('npx', ['cdktf', 'synth', '--output', path.join(out, 'cli')], RUNS, cliEnv));
+  const launcher = path.join('scripts', 'run-ts.cjs');
+  const commands: { label: string; command: string; args: string[]; env: NodeJS.ProcessEnv; target?: { seconds: number; peakMiB: number } }[] = [
+    { label: 'npm run synth', command: 'npm', args: ['run', '--silent', 'synth'], env, target: { seconds: 0.6, peakMiB: 150 } },
+    { label: 'node scripts/run-ts.cjs --bundle main.ts', command: process.execPath, args: [launcher, '--bundle', 'main.ts'], env },
+    { label: 'node scripts/run-ts.cjs main.ts', command: process.execPath, args: [launcher, 'main.ts'], env },
+    { label: 'ts-node --swc main.ts (before)', command: process.execPath, args: [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], env },
+    { label: 'npx cdktf synth', command: 'npx', args: ['cdktf', 'synth', '--output', path.join(out, 'cli')], env: cliEnv },
+  ];
+  console.log(`synth benchmark on ${os.cpus().length} cores, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`);
+  for (const c of commands.slice(1, 3)) measureCommand(c.command, c.args, 1, c.env);
+  const runs: Run[][] = commands.map(() => []);
+  for (let round = 0; round < RUNS; round++) commands.forEach((c, i) => runs[i].push(...measureCommand(c.command, c.args, 1, c.env)));
+  commands.forEach((c, i) => report(c.label, runs[i], c.target));
 } finally {
   fs.rmSync(out, { recursive: true, force: true });
 }

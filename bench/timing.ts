@@ -53,6 +53,6 @@ export function report(label: string, runs: Run[], target?: { seconds: number; p
     ? `  target <= ${target.seconds} s, <= ${target.peakMiB} MiB: ${seconds <= target.seconds && peak <= target.peakMiB ? 'met' : 'MISSED'}`
     : '';
   console.log(
-    `${label.padEnd(34)} median ${seconds.toFixed(2)} s (cpu ${cpu.toFixed(2)} s), peak RSS ${peak.toFixed(0)} MiB  (runs: ${each})${verdict}`,
+    `${label.padEnd(42)} median ${seconds.toFixed(2)} s (cpu ${cpu.toFixed(2)} s), peak RSS ${peak.toFixed(0)} MiB  (runs: ${each})${verdict}`,
   );
 }

@@ -307,7 +307,7 @@ export class WebterminalProbe extends Construct {
     this.scriptSha256 = createHash('sha256').update(files[PROBE_SCRIPT_FILE]).digest('hex');
     this.configMap = new ConfigMapV1(this, 'Script', {
       metadata: { name: r.name, namespace: r.namespace, labels: r.labels },
-      // Escaped for Terraform, which would read the script's `${…}` as interpolation; the ConfigMap gets the bytes as written.
+      // Escaped for Terraform, which would read the script's `${...}` as interpolation; the ConfigMap gets the bytes as written.
       data: escapeTemplates({ ...files }),
     });
 

@@ -23,6 +23,7 @@
  * functions' real names; the per-file mode names the sources. An entry that asks `require.main ===
  * module` belongs in the per-file mode.
  */
+const { isAscii } = require('buffer');
 const { createHash } = require('crypto');
 const fs = require('fs');
 const Module = require('module');
@@ -142,6 +143,15 @@ const sourcePaths = {
   },
 };
 
+/**
+ * A bundle's text. esbuild escapes what is not ASCII in strings, templates and names, but copies the
+ * comments it keeps as they are: an ASCII bundle reads as Latin-1, several times faster than UTF-8.
+ */
+function readCode(file) {
+  const bytes = fs.readFileSync(file);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 /** The current bundle of `entry` named in its manifest, or undefined when an input changed since. */
 function freshBundle(manifestFile, key) {
   try {
@@ -150,7 +160,7 @@ function freshBundle(manifestFile, key) {
     for (const [input, expected] of Object.entries(manifest.inputs)) if (signature(input) !== expected) return undefined;
     const file = path.join(path.dirname(manifestFile), manifest.bundle);
     if (signature(file) !== manifest.bundleSignature) return undefined; // altered since: V8's cache would not notice
-    return { file, code: fs.readFileSync(file, 'utf8') };
+    return { file, code: readCode(file) };
   } catch {
     return undefined; // no manifest yet, an input gone, a bundle removed by a parallel rebuild: build
   }

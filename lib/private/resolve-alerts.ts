@@ -19,7 +19,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
   const resolved: ResolvedWebterminalAlertsProps = {
     probeJob: props.probeJob ?? DEFAULT_PROBE_JOB,
     probeIntervalSeconds: props.probeIntervalSeconds ?? 300,
-    // Do the obvious thing rather than build "…/runbooksWebtermina…" from a base without a slash.
+    // Do the obvious thing rather than build ".../runbooksWebtermina..." from a base without a slash.
     runbookBaseUrl: props.runbookBaseUrl === undefined ? undefined : withTrailingSlash(props.runbookBaseUrl),
     restartGuard: props.restartGuard ?? true,
     restartGuardSelector: props.restartGuardSelector ?? DEFAULT_RESTART_GUARD_SELECTOR,
