@@ -25,6 +25,7 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
   globalSetup: '<rootDir>/__tests__/support/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
+  testSequencer: '<rootDir>/__tests__/support/sequencer.js',
   testTimeout: 30000,
   // The real-daemon suites mostly wait on I/O: three workers on two cores finish sooner than jest's
   // default of one. Ports are claimed across workers (support/processes.ts freePort).

@@ -52,9 +52,18 @@ function probeEnv(job: string, overrides: Record<string, string> = {}): Record<s
   return fx.env(job, { PROBE_SAMPLES: '3', PROBE_TIMEOUT_SECONDS: '3', PROBE_DEADLINE_SECONDS: '10', ...overrides });
 }
 
+/**
+ * At most one probe run per second, Prometheus' scrape interval here: it sees only the last push
+ * before each scrape, so running more often adds nothing it can see, only CPU on a 2-core machine.
+ */
+const PROBE_PERIOD_MS = 1000;
+
 async function probeOnce(env: Record<string, string>): Promise<void> {
+  const started = Date.now();
   const run = await runProbe(env);
   if (run.code !== 0) throw new Error(`probe exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+  const rest = started + PROBE_PERIOD_MS - Date.now();
+  if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
 }
 
 /**
