@@ -91,6 +91,8 @@ describe('scripts/run-ts.cjs', () => {
   describe('--bundle', () => {
     const bundleDir = () => path.join(project, '.build', 'bundle');
     const bundles = () => fs.readdirSync(bundleDir()).filter((f) => /^main\.ts\.[0-9a-f]{16}\.js$/.test(f));
+    const caches = (bundle: string) =>
+      fs.readdirSync(bundleDir()).filter((f) => f.startsWith(bundle.replace(/js$/, '')) && /\.[0-9a-f]{8}\.v8$/.test(f));
     const report = (args: string[] = []) => {
       const result = run('--bundle', 'main.ts', ...args);
       expect(result.stderr).toBe('');
@@ -111,7 +113,9 @@ describe('scripts/run-ts.cjs', () => {
     test('writes the code cache on the first run, reuses bundle and cache while nothing changed, and rebuilds an altered bundle', () => {
       report();
       const [bundle] = bundles();
-      const cache = path.join(bundleDir(), bundle.replace(/\.js$/, '.v8'));
+      const [cacheName, ...others] = caches(bundle);
+      expect(others).toStrictEqual([]);
+      const cache = path.join(bundleDir(), cacheName);
       expect(fs.statSync(cache).size).toBeGreaterThan(0);
       const cacheBytes = fs.readFileSync(cache);
 
@@ -136,7 +140,26 @@ describe('scripts/run-ts.cjs', () => {
       const [after, ...more] = bundles();
       expect(more).toStrictEqual([]);
       expect(after).not.toBe(before);
-      expect(fs.readdirSync(bundleDir()).sort()).toStrictEqual([after, after.replace(/\.js$/, '.v8'), 'main.ts.json'].sort());
+      expect(fs.readdirSync(bundleDir()).sort()).toStrictEqual([after, ...caches(after), 'main.ts.json'].sort());
+      expect(caches(after)).toHaveLength(1);
+    });
+
+    test('keeps one code cache per set of node options (the cdktf CLI sets NODE_OPTIONS), and each one stays', () => {
+      report();
+      const [bundle] = bundles();
+      const [plain] = caches(bundle);
+      const plainBytes = fs.readFileSync(path.join(bundleDir(), plain));
+      const withOptions = (extra: Record<string, string>) =>
+        spawnSync(process.execPath, [path.join(project, 'scripts', 'run-ts.cjs'), '--bundle', 'main.ts'], {
+          cwd: project,
+          encoding: 'utf8',
+          timeout: 30_000,
+          env: { ...process.env, ...extra },
+        });
+      expect(withOptions({ NODE_OPTIONS: '--max-old-space-size=16384' }).status).toBe(0);
+      expect(caches(bundle)).toHaveLength(2);
+      expect(report().answer).toBe(42);
+      expect(fs.readFileSync(path.join(bundleDir(), plain))).toStrictEqual(plainBytes); // not taken in turns
     });
 
     test('rebuilds when a file under node_modules changes', () => {
