@@ -153,6 +153,16 @@ describe('Woodpecker pipeline', () => {
     for (const c of conditions) expect(c.path).toBeDefined();
   });
 
+  test('the test step runs on a change to any file npm test reads: all but LICENSE, CHANGELOG.md and .ci/', () => {
+    const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
+    for (const c of conditionsOf(pipeline.when)) {
+      const include = (c.path as { include: string[] }).include;
+      const covered = (file: string) => include.some((glob) => (glob.endsWith('/**') ? file.startsWith(glob.slice(0, -2)) : file === glob));
+      const uncovered = tracked.filter((file) => !covered(file) && !['LICENSE', 'CHANGELOG.md'].includes(file) && !file.startsWith('.ci/'));
+      expect(uncovered).toStrictEqual([]);
+    }
+  });
+
   test('deploys only on push to the default branch', () => {
     expect(deploy).toBeDefined();
     const conditions = conditionsOf(deploy!.when);
