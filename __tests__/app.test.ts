@@ -227,6 +227,53 @@ describe('the app (main.ts)', () => {
     expect(stackOf(outs[1])).toStrictEqual(stackOf(outs[0]));
   }, 240_000);
 
+  test('the bundle (npm run synth) and the per-file mode write the same bytes, print the same and exit the same', () => {
+    const original = JSON.parse(fs.readFileSync(path.join(ROOT, '__tests__', 'fixtures', 'original-setup.json'), 'utf8')).config;
+    const { mirror: _mirror, adopt: _adopt, ...withoutMirror } = original;
+    const { recordIds: _recordIds, ...dns } = original.dns;
+    const inCluster = {
+      ...withoutMirror,
+      dns,
+      ttyd: { mode: 'in-cluster' },
+      routes: [{ path: '/clipboard/', serviceName: 'clipboard', servicePort: 80 }],
+    };
+    const configs: Record<string, string>[] = [
+      {}, // the example
+      { TERMINAL_CONFIG: JSON.stringify(original) }, // external ttyd, mirror, DNS (the Cloudflare modules), adopt
+      { TERMINAL_CONFIG: JSON.stringify(inCluster), SYNTH_HCL_OUTPUT: 'true' }, // the Deployment; HCL
+      { TERMINAL_CONFIG: JSON.stringify({ ...original, ttyd: { mode: 'nope' } }) }, // refused
+    ];
+    for (const [i, env] of configs.entries()) {
+      const outs = ['bundle', 'files'].map((mode) => {
+        const outdir = path.join(tmp, `${mode}-${i}`);
+        const args = mode === 'bundle' ? ['--bundle', 'main.ts'] : ['main.ts'];
+        const run = spawnSync(process.execPath, [RUN_TS, ...args], {
+          cwd: ROOT,
+          env: cleanEnv({ CDKTF_OUTDIR: outdir, PG_CONN_STR: 'postgres://tf@db/terraform', ...env }),
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        return {
+          status: run.status,
+          stdout: run.stdout.split(outdir).join('<out>'),
+          stderr: run.stderr.split(outdir).join('<out>'),
+          files: filesUnder(outdir),
+        };
+      });
+      expect(outs[0].files).toStrictEqual(outs[1].files);
+      expect(outs[0]).toStrictEqual(outs[1]);
+      const refused = i === configs.length - 1;
+      expect({ config: i, status: outs[0].status }).toStrictEqual({ config: i, status: refused ? 2 : 0 });
+      if (refused) expect(outs[0].stderr).toContain('ttyd.mode');
+      else
+        expect({ config: i, stderr: outs[0].stderr, files: Object.keys(outs[0].files).length > 1 }).toStrictEqual({
+          config: i,
+          stderr: '',
+          files: true,
+        });
+    }
+  }, 120_000);
+
   test('the synthesized JSON is the same from two checkout paths', () => {
     const stacks = ['checkout-a', 'somewhere/else/checkout-b'].map((where) => {
       const project = path.join(tmp, where);
