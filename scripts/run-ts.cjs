@@ -198,7 +198,8 @@ async function buildBundle(entry, manifestFile, key) {
   writeAtomically(file, code);
   writeAtomically(manifestFile, `${JSON.stringify({ key, bundle, bundleSignature: signature(file), inputs }, null, 1)}\n`);
   for (const old of fs.readdirSync(dir)) {
-    if (old.startsWith(`${base}.`) && !old.startsWith(`${bundle.slice(0, -3)}.`) && old !== bundle && /\.(js|v8)$/.test(old))
+    // this entry's other bundles and their caches (a cache is named `<bundle without .js>.<options>.v8`)
+    if (old.startsWith(`${base}.`) && !old.startsWith(`${bundle.slice(0, -3)}.`) && /\.(js|v8)$/.test(old))
       fs.rmSync(path.join(dir, old), { force: true });
   }
   return { file, code };
@@ -231,7 +232,6 @@ async function runBundled(entry) {
   const filename = path.join(ROOT, relative);
   const module = new Module(filename, null);
   module.filename = filename;
-  module.paths = Module._nodeModulePaths(path.dirname(filename));
   process.argv[1] = filename;
   script.runInThisContext()(module.exports, Module.createRequire(filename), module, file, path.dirname(file), ROOT);
 }
