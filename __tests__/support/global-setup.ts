@@ -1,1 +1,1 @@
-export { setup as default } from './ports';
+export { setup as default } from './run-folder';

@@ -1,1 +1,1 @@
-export { teardown as default } from './ports';
+export { teardown as default } from './run-folder';
