@@ -18,9 +18,12 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** The launcher `npm run synth`, `npm run rules` and cdktf.json's `app` run. */
 const RUN_TS = path.join(ROOT, 'scripts', 'run-ts.cjs');
 
-/** Runs the app the way `npm run synth` does, into `outdir`, from the checkout at `cwd`. */
-function synth(outdir: string, env: Record<string, string> = {}, cwd = ROOT) {
-  return spawnSync(process.execPath, [path.join(cwd, 'scripts', 'run-ts.cjs'), '--bundle', 'main.ts'], {
+/**
+ * Runs the app the way `npm run synth` does (the launcher's bundle), into `outdir`, from the checkout
+ * at `cwd`; `perFile` runs it in the launcher's per-file mode instead.
+ */
+function synth(outdir: string, env: Record<string, string> = {}, cwd = ROOT, perFile = false) {
+  return spawnSync(process.execPath, [path.join(cwd, 'scripts', 'run-ts.cjs'), ...(perFile ? [] : ['--bundle']), 'main.ts'], {
     cwd,
     env: cleanEnv({ CDKTF_OUTDIR: outdir, ...env }),
     encoding: 'utf8',
@@ -244,22 +247,11 @@ describe('the app (main.ts)', () => {
       { TERMINAL_CONFIG: JSON.stringify({ ...original, ttyd: { mode: 'nope' } }) }, // refused
     ];
     for (const [i, env] of configs.entries()) {
-      const outs = ['bundle', 'files'].map((mode) => {
+      const outs = [false, true].map((perFile) => {
         const outdir = path.join(tmp, `out-${i}`); // the same path for both, as they print it
         fs.rmSync(outdir, { recursive: true, force: true });
-        const args = mode === 'bundle' ? ['--bundle', 'main.ts'] : ['main.ts'];
-        const run = spawnSync(process.execPath, [RUN_TS, ...args], {
-          cwd: ROOT,
-          env: cleanEnv({ CDKTF_OUTDIR: outdir, PG_CONN_STR: 'postgres://tf@db/terraform', ...env }),
-          encoding: 'utf8',
-          timeout: 60_000,
-        });
-        return {
-          status: run.status,
-          stdout: run.stdout,
-          stderr: run.stderr,
-          files: filesUnder(outdir),
-        };
+        const run = synth(outdir, { PG_CONN_STR: 'postgres://tf@db/terraform', ...env }, ROOT, perFile);
+        return { status: run.status, stdout: run.stdout, stderr: run.stderr, files: filesUnder(outdir) };
       });
       expect(outs[0].files).toStrictEqual(outs[1].files);
       expect(outs[0]).toStrictEqual(outs[1]);

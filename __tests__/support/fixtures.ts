@@ -17,8 +17,9 @@ import { PROBE_SCRIPT_FILE, probeFiles } from '../../lib/private/probe-files';
 
 /**
  * The probe's folder as the pod mounts it: the ConfigMap's files (script and names), written from the
- * same function that fills the ConfigMap, in a folder named by their hash. Every test process of the
- * same bytes shares it, so nothing is left per run; it is written beside and renamed into place.
+ * same function that fills the ConfigMap, in a folder named by their hash, in the temporary folder:
+ * the jest run's (support/run-folder.ts), shared by its workers, or the system's for the benchmarks.
+ * Written beside and renamed into place, so a worker never sees half of it.
  */
 function probeFolder(): string {
   const files = probeFiles();

@@ -69,7 +69,7 @@ function canListen(host: string, port: number): Promise<boolean> {
  * Ports handed out to test processes: one file per port, holding the pid of the process that took it.
  * Jest runs several workers at once, and a port found free here is bound by the daemon only later; the
  * file keeps a second worker from being given the same port in between. The folder is the jest run's
- * (`support/ports.ts` makes and removes it), else a shared one; a file whose process is gone is taken over.
+ * (`support/run-folder.ts` makes and removes it), else a shared one; a file whose process is gone is taken over.
  */
 const PORT_CLAIMS = process.env.WEBTERMINAL_TEST_PORT_CLAIMS ?? join(tmpdir(), 'webterminal-cdktf-test-ports');
 
