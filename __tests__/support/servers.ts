@@ -10,13 +10,17 @@ import type { Duplex } from 'node:stream';
 
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
-/** A server on 127.0.0.1 whose `stop()` also ends open connections (`close()` alone waits for them). */
+/**
+ * A server on 127.0.0.1 (or a lab address of the cluster tier) whose `stop()` also ends open
+ * connections (`close()` alone waits for them).
+ */
 class LoopbackServer {
   private readonly sockets = new Set<net.Socket>();
 
   constructor(
     protected readonly server: net.Server,
     readonly port: number,
+    readonly host = '127.0.0.1',
   ) {
     server.on('connection', (socket: net.Socket) => {
       this.sockets.add(socket);
@@ -28,7 +32,7 @@ class LoopbackServer {
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen({ host: '127.0.0.1', port: this.port }, () => resolve());
+      this.server.listen({ host: this.host, port: this.port }, () => resolve());
     });
   }
 
@@ -47,10 +51,14 @@ class LoopbackServer {
  *   answer at all, about 10 ms after the request (measured);
  * - `openMode` = ttyd started without `-H`: every request and upgrade is served as if authenticated
  *   (the hole the probe's origin_open checks look for).
- * It records every byte a client sends after a handshake: a WebSocket frame from the probe would be
- * the first message on which real ttyd spawns a shell.
+ * - the path is decoded and its dot segments resolved before it is routed, as libwebsockets does:
+ *   `/outpost.goauthentik.io/..%2fws` is `/ws` to ttyd.
+ * It records every request (path as sent, headers) and every byte a client sends after a handshake:
+ * a WebSocket frame from the probe would be the first message on which real ttyd spawns a shell.
  */
 export class TtydStandIn extends LoopbackServer {
+  /** Every request and upgrade, as it arrived. */
+  readonly requests: { readonly path: string; readonly headers: http.IncomingHttpHeaders }[] = [];
   /** Completed WebSocket handshakes. */
   handshakes = 0;
   /** Bytes clients sent after a completed handshake (any WebSocket frame). */
@@ -65,8 +73,9 @@ export class TtydStandIn extends LoopbackServer {
     port: number,
     readonly authHeader = 'X-authentik-username',
     tls?: https.ServerOptions,
+    host?: string,
   ) {
-    super(tls === undefined ? http.createServer() : https.createServer(tls), port);
+    super(tls === undefined ? http.createServer() : https.createServer(tls), port, host);
     this.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => this.answer(request, response));
     this.server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
   }
@@ -76,7 +85,8 @@ export class TtydStandIn extends LoopbackServer {
   }
 
   private answer(request: http.IncomingMessage, response: http.ServerResponse): void {
-    const path = (request.url ?? '/').split('?')[0];
+    this.requests.push({ path: request.url ?? '/', headers: request.headers });
+    const path = resolvedPath(request.url);
     if (path !== '/token' && path !== '/') {
       response.writeHead(404).end();
       return;
@@ -94,7 +104,8 @@ export class TtydStandIn extends LoopbackServer {
 
   private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
-    const path = (request.url ?? '').split('?')[0];
+    this.requests.push({ path: request.url ?? '/', headers: request.headers });
+    const path = resolvedPath(request.url);
     const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
@@ -130,6 +141,17 @@ export class TtydStandIn extends LoopbackServer {
     const title = Buffer.from('1probe-host (ttyd)');
     socket.write(Buffer.concat([Buffer.from([0x81, title.length]), title]));
   }
+}
+
+/** A request path as libwebsockets routes it: percent-decoded, dot segments resolved. */
+function resolvedPath(url: string | undefined): string {
+  let raw = (url ?? '/').split('?')[0] ?? '/';
+  try {
+    raw = decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+  return new URL(raw, 'http://ttyd').pathname;
 }
 
 /** Accepts TCP connections and never answers anything (not even a TLS handshake), never closes them. */

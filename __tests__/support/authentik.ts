@@ -1,0 +1,92 @@
+/**
+ * Authentik's proxy outpost, standing in for the real one (not a Go module we may build, not in
+ * Debian), with the contract Traefik's forwardAuth relies on (the reference; Authentik's proxy
+ * provider docs):
+ * - `GET /outpost.goauthentik.io/auth/traefik`: without the outpost's session cookie, a redirect (307,
+ *   as current source sends; the original deployment saw 302) to
+ *   `<proto>://<X-Forwarded-Host>/outpost.goauthentik.io/start?rd=<the original URL>`, the URL built from
+ *   `X-Forwarded-Proto`/`-Host`/`-Uri`; with the cookie, 200 and the `X-authentik-*` headers of the session;
+ * - any other path under `/outpost.goauthentik.io/` (what the app host's outpost route sends here):
+ *   200 `authentik outpost <path>`, so a test sees which backend answered;
+ * - anything else: 404.
+ * Every request is recorded with its path and headers.
+ */
+import http from 'node:http';
+import type net from 'node:net';
+
+export const OUTPOST_PREFIX = '/outpost.goauthentik.io/';
+export const FORWARD_AUTH_PATH = '/outpost.goauthentik.io/auth/traefik';
+export const SESSION_COOKIE = 'authentik_proxy_webterminal';
+export const SESSION_VALUE = 'session-of-alice';
+/** The headers of a signed-in session, as the outpost sends them to Traefik. */
+export const SESSION_HEADERS: Record<string, string> = {
+  'X-authentik-username': 'alice',
+  'X-authentik-groups': 'terminal-users',
+  'X-authentik-email': 'alice@example.test',
+  'X-authentik-name': 'Alice',
+  'X-authentik-uid': 'uid-alice',
+};
+
+export interface OutpostRequest {
+  readonly path: string;
+  readonly headers: http.IncomingHttpHeaders;
+}
+
+export class AuthentikOutpost {
+  private readonly server: http.Server;
+  private readonly sockets = new Set<net.Socket>();
+  readonly requests: OutpostRequest[] = [];
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly redirectStatus: 302 | 307 = 307,
+  ) {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** The forwardAuth address a Middleware points at. */
+  get authUrl(): string {
+    return `http://${this.host}:${this.port}${FORWARD_AUTH_PATH}`;
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: this.host, port: this.port }, () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    this.requests.push({ path: req.url ?? '/', headers: req.headers });
+    if (path === FORWARD_AUTH_PATH) {
+      const cookies = (req.headers.cookie ?? '').split(/;\s*/);
+      if (cookies.includes(`${SESSION_COOKIE}=${SESSION_VALUE}`)) {
+        res.writeHead(200, SESSION_HEADERS).end();
+        return;
+      }
+      const proto = String(req.headers['x-forwarded-proto'] ?? 'https');
+      const host = String(req.headers['x-forwarded-host'] ?? '');
+      const uri = String(req.headers['x-forwarded-uri'] ?? '/');
+      const rd = encodeURIComponent(`${proto}://${host}${uri}`);
+      res.writeHead(this.redirectStatus, { Location: `${proto}://${host}${OUTPOST_PREFIX}start?rd=${rd}`, 'Content-Type': 'text/html' });
+      res.end('<a href="">Temporary Redirect</a>');
+      return;
+    }
+    if (path.startsWith(OUTPOST_PREFIX)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`authentik outpost ${path}`);
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found');
+  }
+}

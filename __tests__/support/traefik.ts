@@ -1,0 +1,115 @@
+/**
+ * Real Traefik (built by tools/build.sh) as one replica of the cluster's ingress controller: the Helm
+ * chart's entrypoints (`websecure` with TLS, `traefik` with `/ping` and, as the router inventory needs,
+ * the API), reading the run's API server with the `kubernetesIngress` and `kubernetesCRD` providers as
+ * a ServiceAccount bound to Traefik's own ClusterRole — never as the cluster's administrator.
+ */
+import type { KubeClient } from './kube-client';
+import { acceptsTcp, ManagedProcess, waitFor } from './processes';
+import { tools } from './tools';
+
+export type TraefikProvider = 'kubernetesIngress' | 'kubernetesCRD';
+
+export interface TraefikOptions {
+  /** A lab address (lab-network.ts): this replica's "pod IP". */
+  readonly address: string;
+  readonly websecurePort: number;
+  readonly apiPort: number;
+  /** Both by default; the incident's replica came up with the CRD provider only. */
+  readonly providers?: readonly TraefikProvider[];
+  /** The namespaces the providers watch (a test's own, plus `traefik`). */
+  readonly namespaces: readonly string[];
+  readonly server: string;
+  readonly caPath: string;
+  readonly token: string;
+  /** Extra static flags, e.g. `--entrypoints.websecure.http.encodedCharacters.allowEncodedSlash=false`. */
+  readonly flags?: readonly string[];
+}
+
+/** The ServiceAccount Traefik runs as, bound to its ClusterRole (installed with the cluster). */
+export async function traefikToken(admin: KubeClient): Promise<string> {
+  await admin.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'traefik', namespace: 'traefik' } });
+  await admin.apply({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'traefik-ingress-controller' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'traefik-ingress-controller' },
+    subjects: [{ kind: 'ServiceAccount', name: 'traefik', namespace: 'traefik' }],
+  });
+  return serviceAccountToken(admin, 'traefik', 'traefik');
+}
+
+/** A bound token of a ServiceAccount (TokenRequest), as a projected volume would give a pod. */
+export async function serviceAccountToken(admin: KubeClient, namespace: string, name: string): Promise<string> {
+  const path = `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`;
+  const response = await admin.call<{ status: { token: string } }>('POST', path, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 7200 },
+  });
+  return response.body.status.token;
+}
+
+export class TraefikReplica {
+  private process: ManagedProcess | undefined;
+
+  constructor(readonly options: TraefikOptions) {}
+
+  get version(): string {
+    return tools().traefik.version;
+  }
+
+  get apiUrl(): string {
+    return `http://${this.options.address}:${this.options.apiPort}`;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const providers = o.providers ?? ['kubernetesIngress', 'kubernetesCRD'];
+    const provider = (name: string) => [
+      `--providers.${name}.endpoint=${o.server}`,
+      `--providers.${name}.token=${o.token}`,
+      `--providers.${name}.certAuthFilePath=${o.caPath}`,
+      `--providers.${name}.namespaces=${o.namespaces.join(',')}`,
+    ];
+    const args = [
+      `--entryPoints.websecure.address=${o.address}:${o.websecurePort}`,
+      '--entryPoints.websecure.http.tls=true',
+      `--entryPoints.traefik.address=${o.address}:${o.apiPort}`,
+      '--ping=true',
+      '--api.insecure=true',
+      '--log.level=WARN',
+      ...providers.flatMap((p) => provider(p.toLowerCase())),
+      ...(providers.includes('kubernetesCRD') ? ['--providers.kubernetescrd.allowCrossNamespace=true'] : []),
+      ...(o.flags ?? []),
+    ];
+    this.process = ManagedProcess.start(`traefik ${o.address}`, tools().traefik.path, args);
+    await this.process.waitUntilReady('/ping', 20_000, async () => {
+      if (!(await acceptsTcp(o.address, o.apiPort))) return false;
+      const res = await fetch(`${this.apiUrl}/ping`, { signal: AbortSignal.timeout(1000) });
+      return res.status === 200;
+    });
+  }
+
+  /** Waits until the API lists every router in `names` (Traefik's `<router>@<provider>` names). */
+  async waitForRouters(names: readonly string[], timeoutMs = 20_000): Promise<void> {
+    await waitFor(`routers ${names.join(', ')} on ${this.options.address}`, timeoutMs, async () => {
+      const have = new Set((await this.routers()).map((r) => r.name));
+      return names.every((n) => have.has(n));
+    });
+  }
+
+  async routers(): Promise<{ name: string; provider: string; rule: string; service: string; status: string }[]> {
+    const res = await fetch(`${this.apiUrl}/api/http/routers?per_page=1000`, { signal: AbortSignal.timeout(2000) });
+    return (await res.json()) as { name: string; provider: string; rule: string; service: string; status: string }[];
+  }
+
+  get log(): string {
+    return this.process?.log ?? '';
+  }
+
+  async stop(): Promise<void> {
+    await this.process?.stop();
+    this.process = undefined;
+  }
+}
