@@ -4,8 +4,10 @@
  * provider docs):
  * - `GET /outpost.goauthentik.io/auth/traefik`: without the outpost's session cookie, a redirect (307,
  *   as current source sends; the original deployment saw 302) to
- *   `<proto>://<X-Forwarded-Host>/outpost.goauthentik.io/start?rd=<the original URL>`, the URL built from
- *   `X-Forwarded-Proto`/`-Host`/`-Uri`; with the cookie, 200 and the `X-authentik-*` headers of the session;
+ *   `https://<X-Forwarded-Host>/outpost.goauthentik.io/start?rd=<the original URL>` (the provider's external
+ *   host is an https URL), the original URL built from `X-Forwarded-Proto`/`-Host`/`-Uri` — real Traefik
+ *   sends `X-Forwarded-Proto: wss` for a WebSocket upgrade over TLS; with the cookie, 200 and the
+ *   `X-authentik-*` headers of the session;
  * - any other path under `/outpost.goauthentik.io/` (what the app host's outpost route sends here):
  *   200 `authentik outpost <path>`, so a test sees which backend answered;
  * - anything else: 404.
@@ -79,7 +81,7 @@ export class AuthentikOutpost {
       const host = String(req.headers['x-forwarded-host'] ?? '');
       const uri = String(req.headers['x-forwarded-uri'] ?? '/');
       const rd = encodeURIComponent(`${proto}://${host}${uri}`);
-      res.writeHead(this.redirectStatus, { Location: `${proto}://${host}${OUTPOST_PREFIX}start?rd=${rd}`, 'Content-Type': 'text/html' });
+      res.writeHead(this.redirectStatus, { Location: `https://${host}${OUTPOST_PREFIX}start?rd=${rd}`, 'Content-Type': 'text/html' });
       res.end('<a href="">Temporary Redirect</a>');
       return;
     }

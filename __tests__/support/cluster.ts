@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KubeClient, type KubeCredentials, type KubeObject } from './kube-client';
-import { API_SERVER_ADDRESS, createLabNetwork, removeLabNetwork } from './lab-network';
+import { apiServerAddress, createLabNetwork, removeLabNetwork } from './lab-network';
 import { acceptsTcp, freePort, ManagedProcess, waitFor } from './processes';
 import { tools } from './tools';
 
@@ -100,7 +100,7 @@ function makePki(dir: string) {
     dir,
     'kube-apiserver',
     '/CN=kube-apiserver',
-    `subjectAltName=${[API_SERVER_ADDRESS, '127.0.0.1', '198.19.0.1'].map((a) => `IP:${a}`).join(',')},` +
+    `subjectAltName=${[apiServerAddress(), '127.0.0.1', '198.19.0.1'].map((a) => `IP:${a}`).join(',')},` +
       ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'].map((d) => `DNS:${d}`).join(',') +
       '\nextendedKeyUsage=serverAuth',
   );
@@ -183,12 +183,12 @@ export async function startCluster(folder: string): Promise<RunningCluster> {
     processes.push(etcd);
     await etcd.waitUntilReady('etcd client port', 20_000, () => acceptsTcp('127.0.0.1', etcdClient));
 
-    const port = await freePort([API_SERVER_ADDRESS]);
-    const server = `https://${API_SERVER_ADDRESS}:${port}`;
+    const port = await freePort([apiServerAddress()]);
+    const server = `https://${apiServerAddress()}:${port}`;
     const apiserver = ManagedProcess.start('kube-apiserver', t.kubeApiserver.path, [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-      `--bind-address=${API_SERVER_ADDRESS}`,
-      `--advertise-address=${API_SERVER_ADDRESS}`,
+      `--bind-address=${apiServerAddress()}`,
+      `--advertise-address=${apiServerAddress()}`,
       `--secure-port=${port}`,
       `--tls-cert-file=${serving.certPath}`,
       `--tls-private-key-file=${serving.keyPath}`,

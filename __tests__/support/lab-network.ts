@@ -1,6 +1,8 @@
 /**
- * The cluster tier's test hosts: addresses in 198.18.0.0/24 (RFC 2544's benchmarking range, never
- * routed) on one end of a veth pair this run creates (the sandbox's kernel has no dummy interfaces). The API server refuses loopback addresses in
+ * The cluster tier's test hosts: addresses in 198.18.<n>.0/24 (RFC 2544's benchmarking range, never
+ * routed) on one end of a veth pair this run creates (the sandbox's kernel has no dummy interfaces).
+ * `<n>` is the run's own, claimed in a shared folder, so two jest runs on one machine never touch each
+ * other's interface or addresses. The API server refuses loopback addresses in
  * Endpoints, EndpointSlices and a pod's IP, so the ttyd host, the Traefik replicas and the API server
  * itself each listen on an address of their own here. No traffic leaves the machine: the pair's other
  * end is in this namespace too, and every address on it is local.
@@ -10,40 +12,83 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const LAB_INTERFACE = 'wtlab0';
-const LAB_PEER = 'wtlab0p';
-const PREFIX = '198.18.0';
+/** The run's subnet number, set by global setup for the workers. */
+const LAB_VARIABLE = 'WEBTERMINAL_TEST_LAB';
+const RUN_CLAIMS = join(tmpdir(), 'webterminal-test-labs');
+
+function labNumber(): number {
+  const n = Number(process.env[LAB_VARIABLE]);
+  if (!Number.isInteger(n)) throw new Error('no lab network in this run: jest global setup creates it (support/run-folder.ts)');
+  return n;
+}
+
+const prefix = () => `198.18.${labNumber()}`;
+const labInterface = () => `wtlab${labNumber()}`;
+
 /** The API server's address; hosts are claimed from .10 on. */
-export const API_SERVER_ADDRESS = `${PREFIX}.1`;
+export const apiServerAddress = () => `${prefix()}.1`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Claims a subnet number no live jest run holds. */
+function claimRun(): number {
+  mkdirSync(RUN_CLAIMS, { recursive: true });
+  for (let n = 0; n < 256; n += 1) {
+    const file = join(RUN_CLAIMS, String(n));
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return n;
+    } catch {
+      const holder = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) continue;
+      rmSync(file, { force: true });
+      n -= 1; // its run is gone: take it over
+    }
+  }
+  throw new Error(`every lab subnet is claimed by a live run (${RUN_CLAIMS})`);
+}
 
 function ip(args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
 }
 
-/** Creates the interface (replacing one a crashed run left) with the API server's address. Needs root. */
+/**
+ * Claims the run's subnet and creates its interface (replacing one a crashed run left) with the API
+ * server's address; the workers inherit the subnet number. Needs root.
+ */
 export function createLabNetwork(): void {
   if (process.getuid?.() !== 0) {
     throw new Error('the cluster tier needs root (CAP_NET_ADMIN) to create the interface of its test hosts; run the tests as root, as CI does');
   }
+  process.env[LAB_VARIABLE] = String(claimRun());
   try {
-    ip(['link', 'del', LAB_INTERFACE]);
+    ip(['link', 'del', labInterface()]);
   } catch {
     // none was left
   }
-  ip(['link', 'add', LAB_INTERFACE, 'type', 'veth', 'peer', 'name', LAB_PEER]);
-  ip(['addr', 'add', `${API_SERVER_ADDRESS}/24`, 'dev', LAB_INTERFACE]);
-  ip(['link', 'set', LAB_PEER, 'up']);
-  ip(['link', 'set', LAB_INTERFACE, 'up']);
+  ip(['link', 'add', labInterface(), 'type', 'veth', 'peer', 'name', `${labInterface()}p`]);
+  ip(['addr', 'add', `${apiServerAddress()}/24`, 'dev', labInterface()]);
+  ip(['link', 'set', `${labInterface()}p`, 'up']);
+  ip(['link', 'set', labInterface(), 'up']);
 }
 
 export function removeLabNetwork(): void {
   try {
-    ip(['link', 'del', LAB_INTERFACE]);
+    ip(['link', 'del', labInterface()]);
   } catch {
     // already gone
   }
+  rmSync(join(RUN_CLAIMS, String(labNumber())), { force: true });
 }
 
 function claimsFolder(): string {
@@ -63,11 +108,11 @@ export function claimLabAddress(): string {
     } catch {
       continue;
     }
-    const address = `${PREFIX}.${host}`;
-    ip(['addr', 'add', `${address}/32`, 'dev', LAB_INTERFACE]);
+    const address = `${prefix()}.${host}`;
+    ip(['addr', 'add', `${address}/32`, 'dev', labInterface()]);
     return address;
   }
-  throw new Error(`every address of ${PREFIX}.10-254 is claimed`);
+  throw new Error(`every address of ${prefix()}.10-254 is claimed`);
 }
 
 /** Gives an address back: removed from the interface, its claim dropped. */
@@ -76,7 +121,7 @@ export function releaseLabAddress(address: string): void {
   const file = join(claimsFolder(), host);
   if (readFileSync(file, 'utf8') !== String(process.pid)) throw new Error(`${address} is not claimed by this process`);
   try {
-    ip(['addr', 'del', `${address}/32`, 'dev', LAB_INTERFACE]);
+    ip(['addr', 'del', `${address}/32`, 'dev', labInterface()]);
   } finally {
     rmSync(file, { force: true });
   }

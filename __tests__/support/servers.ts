@@ -235,3 +235,22 @@ export class EndlessRouterApi {
     );
   }
 }
+
+/** A backend that says who it is: 200 with its name, the path as it arrived and the request headers, as JSON. */
+export class NamedBackend extends LoopbackServer {
+  /** Every request, as it arrived. */
+  readonly requests: { readonly path: string; readonly headers: http.IncomingHttpHeaders }[] = [];
+
+  constructor(
+    readonly name: string,
+    port: number,
+    host?: string,
+  ) {
+    super(http.createServer(), port, host);
+    this.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+      const seen = { path: request.url ?? '/', headers: request.headers };
+      this.requests.push(seen);
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ backend: name, ...seen }));
+    });
+  }
+}

@@ -3,7 +3,15 @@
  * chart's entrypoints (`websecure` with TLS, `traefik` with `/ping` and, as the router inventory needs,
  * the API), reading the run's API server with the `kubernetesIngress` and `kubernetesCRD` providers as
  * a ServiceAccount bound to Traefik's own ClusterRole — never as the cluster's administrator.
+ *
+ * Cluster DNS for the names Traefik itself resolves (an ExternalName Service's target): each process
+ * runs in a mount namespace of its own (`unshare -m`) with a hosts file bind-mounted over /etc/hosts,
+ * which Go's resolver reads first — the mechanism `ip netns exec` uses for /etc/netns/<name>/.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
+import https from 'node:https';
+import { join } from 'node:path';
 import type { KubeClient } from './kube-client';
 import { acceptsTcp, ManagedProcess, waitFor } from './processes';
 import { tools } from './tools';
@@ -24,6 +32,10 @@ export interface TraefikOptions {
   readonly token: string;
   /** Extra static flags, e.g. `--entrypoints.websecure.http.encodedCharacters.allowEncodedSlash=false`. */
   readonly flags?: readonly string[];
+  /** Names this replica resolves, as cluster DNS would answer them (`ak-outpost.authentik.svc.cluster.local`). */
+  readonly hosts?: Readonly<Record<string, string>>;
+  /** A folder of this replica's own (its hosts file). */
+  readonly dir: string;
 }
 
 /** The ServiceAccount Traefik runs as, bound to its ClusterRole (installed with the cluster). */
@@ -83,7 +95,23 @@ export class TraefikReplica {
       ...(providers.includes('kubernetesCRD') ? ['--providers.kubernetescrd.allowCrossNamespace=true'] : []),
       ...(o.flags ?? []),
     ];
-    this.process = ManagedProcess.start(`traefik ${o.address}`, tools().traefik.path, args);
+    mkdirSync(o.dir, { recursive: true });
+    const hostsFile = join(o.dir, 'hosts');
+    const names = Object.entries(o.hosts ?? {}).map(([name, ip]) => `${ip} ${name}`);
+    writeFileSync(hostsFile, ['127.0.0.1 localhost', ...names, ''].join('\n'));
+    // exec keeps Traefik the process ManagedProcess signals; the bind mount lives and dies with its namespace.
+    const script = 'mount --bind "$0" /etc/hosts && exec "$@"';
+    this.process = ManagedProcess.start(`traefik ${o.address}`, 'unshare', [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      script,
+      hostsFile,
+      tools().traefik.path,
+      ...args,
+    ]);
     await this.process.waitUntilReady('/ping', 20_000, async () => {
       if (!(await acceptsTcp(o.address, o.apiPort))) return false;
       const res = await fetch(`${this.apiUrl}/ping`, { signal: AbortSignal.timeout(1000) });
@@ -112,4 +140,58 @@ export class TraefikReplica {
     await this.process?.stop();
     this.process = undefined;
   }
+}
+
+export interface RoutedAnswer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/**
+ * One request to a replica's `websecure` entrypoint as a browser sends it through the edge: TLS with
+ * the host's SNI, `Host` the host, the path exactly as given (encoded characters kept). With
+ * `websocket`, an upgrade to ttyd's subprotocol; a 101 is reported and the socket closed at once.
+ */
+export function routedRequest(
+  address: string,
+  port: number,
+  host: string,
+  path: string,
+  options: { readonly headers?: Record<string, string>; readonly websocket?: boolean } = {},
+): Promise<RoutedAnswer> {
+  const upgrade =
+    options.websocket === true
+      ? {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Protocol': 'tty',
+        }
+      : {};
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: address,
+      port,
+      path,
+      servername: host,
+      rejectUnauthorized: false,
+      headers: { Host: host, ...upgrade, ...options.headers },
+      timeout: 5000,
+      agent: false,
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${host}${path} via ${address} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
