@@ -42,6 +42,8 @@ describe('TtydService', () => {
       read_only_root_filesystem: true,
       allow_privilege_escalation: false,
       privileged: false,
+      // on the container too: the provider sends an unset bool as false, which Pod Security refuses
+      run_as_non_root: true,
       capabilities: { drop: ['ALL'] },
     });
     expect(pod.security_context).toStrictEqual({

@@ -61,6 +61,8 @@ describe('WebterminalProbe', () => {
       read_only_root_filesystem: true,
       allow_privilege_escalation: false,
       privileged: false,
+      // on the container too: the provider sends an unset bool as false, which Pod Security refuses
+      run_as_non_root: true,
       capabilities: { drop: ['ALL'] },
     });
     expect(container.volume_mount).toStrictEqual([{ name: 'script', mount_path: '/probe', read_only: true }]);

@@ -42,15 +42,18 @@ export function getText(url: string, timeoutMs = 3000): Promise<{ status: number
 export class Pushgateway {
   private process: ManagedProcess | undefined;
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    readonly host = '127.0.0.1',
+  ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
   }
 
   async start(): Promise<void> {
     this.process = ManagedProcess.start('prometheus-pushgateway', 'prometheus-pushgateway', [
-      `--web.listen-address=127.0.0.1:${this.port}`,
+      `--web.listen-address=${this.host}:${this.port}`,
       '--persistence.file=',
       '--log.level=warn',
     ]);
@@ -121,6 +124,7 @@ export class Dnsmasq {
       '--no-resolv',
       '--no-hosts',
       '--local=/test/',
+      '--local=/cluster.local/',
       `--pid-file=${this.pidFile}`,
       '--log-facility=-',
       ...hostRecords,

@@ -117,7 +117,7 @@ export async function startProbeFixtures(): Promise<ProbeFixtures> {
       (address) => new TraefikReplica({ address, port: replicaPort, apiPort, host: EDGE_HOST, cert }, join(temp.path, `replica-${address}`)),
     );
     for (const replica of replicas) stoppers.push(() => replica.stop());
-    const edge = new EdgeProxy({ port: edgePort, replicas, cert }, join(temp.path, 'edge'));
+    const edge = new EdgeProxy({ port: edgePort, replicas: replicas.map((r) => r.options), cert }, join(temp.path, 'edge'));
     stoppers.push(() => edge.stop());
 
     await Promise.all([

@@ -73,7 +73,10 @@ export class KubeClient {
     const url = new URL(path, this.credentials.server);
     const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (payload !== undefined) headers['Content-Type'] = contentType;
+    if (payload !== undefined) {
+      headers['Content-Type'] = contentType;
+      headers['Content-Length'] = String(payload.length);
+    }
     if (this.credentials.token !== undefined) headers.Authorization = `Bearer ${this.credentials.token}`;
     return new Promise((resolve, reject) => {
       const req = https.request(url, { method, headers, agent: this.agent, timeout: 30_000 }, (res) => {

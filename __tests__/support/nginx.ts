@@ -226,8 +226,11 @@ function routerObject(index: number): Record<string, unknown> {
 
 export interface EdgeOptions {
   readonly port: number;
-  readonly replicas: TraefikReplica[];
+  /** Where the replicas' TLS entrypoints are: this file's nginx replicas, or real Traefik processes. */
+  readonly replicas: readonly { readonly address: string; readonly port: number }[];
   readonly cert: CertificateFiles;
+  /** The address the edge listens on. @default "127.0.0.1" */
+  readonly address?: string;
 }
 
 /**
@@ -247,7 +250,7 @@ export class EdgeProxy {
 
   /** `refuseUpgrades`: the edge answers 400 to any WebSocket upgrade (WebSockets disabled at the CDN). */
   async start({ refuseUpgrades }: { refuseUpgrades: boolean }): Promise<void> {
-    await this.nginx.start(this.config(refuseUpgrades), [['127.0.0.1', this.options.port]]);
+    await this.nginx.start(this.config(refuseUpgrades), [[this.options.address ?? '127.0.0.1', this.options.port]]);
   }
 
   async restart(options: { refuseUpgrades: boolean }): Promise<void> {
@@ -261,13 +264,13 @@ export class EdgeProxy {
 
   private config(refuseUpgrades: boolean): string {
     const { port, replicas, cert } = this.options;
-    const servers = replicas.map((r) => `server ${r.options.address}:${r.options.port};`).join(' ');
+    const servers = replicas.map((r) => `server ${r.address}:${r.port};`).join(' ');
     return `${preamble(this.dir)}
   upstream traefik_replicas { ${servers} }
   map $http_upgrade $connection_upgrade { default upgrade; "" close; }
 
   server {
-    listen 127.0.0.1:${port} ssl;
+    listen ${this.options.address ?? '127.0.0.1'}:${port} ssl;
     server_name _;
     ${tlsLines(cert)}
     location / {

@@ -254,3 +254,23 @@ export class NamedBackend extends LoopbackServer {
     });
   }
 }
+
+/**
+ * What kube-proxy does for one Service port, which this cluster lacks: connections to the Service's
+ * address and port are piped to one endpoint. The probe's origin checks reach ttyd through it as a
+ * pod reaches `http://<service>.<namespace>.svc.cluster.local`.
+ */
+export class ServiceProxy extends LoopbackServer {
+  constructor(host: string, port: number, target: { readonly host: string; readonly port: number }) {
+    super(
+      net.createServer((client) => {
+        const upstream = net.connect(target);
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+        client.pipe(upstream).pipe(client);
+      }),
+      port,
+      host,
+    );
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * What the synthesized stack routes, through real Traefik reading the real API server: for Ingress
+ * and IngressRoute, on the main host and the mirror, every path to ttyd and to the sibling routes
+ * is gated by Authentik's forward-auth, a signed-in request reaches its backend (prefix stripped
+ * after auth), client-sent `X-authentik-*` headers never reach a backend, and the outpost route
+ * reaches only the outpost, encoded paths included.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUTHENTIK_RESPONSE_HEADERS, TerminalStack, type TerminalStackProps, TtydBackend } from '../../lib';
+import { Testing } from '../../lib/private/cdktf';
+import { AuthentikOutpost, OUTPOST_PREFIX, SESSION_COOKIE, SESSION_HEADERS, SESSION_VALUE } from '../support/authentik';
+import { adminClient, cluster } from '../support/cluster';
+import type { KubeClient } from '../support/kube-client';
+import { claimLabAddress, releaseLabAddress } from '../support/lab-network';
+import { applyAsProvider } from '../support/provider-apply';
+import { objectsOf } from '../support/provider-stand-in';
+import { NamedBackend, TtydStandIn } from '../support/servers';
+import { selfSignedCertificate } from '../support/tls';
+import { routedRequest, TraefikReplica, traefikToken } from '../support/traefik';
+import { readFileSync } from 'node:fs';
+
+const KINDS = ['Ingress', 'IngressRoute'] as const;
+type Kind = (typeof KINDS)[number];
+const OUTPOST = { namespace: 'routing-authentik', name: 'ak-outpost', port: 9000 };
+/** This file's own forward-auth Middleware: the drill owns the default `traefik/authentik-forward-auth`. */
+const AUTH_MIDDLEWARE = { namespace: 'traefik', name: 'routing-forward-auth' };
+const SIGNED_IN = { Cookie: `${SESSION_COOKIE}=${SESSION_VALUE}` };
+
+const hostOf = (kind: Kind) => `terminal.${kind.toLowerCase()}.routing.test`;
+const mirrorOf = (kind: Kind) => `terminal-ro.${kind.toLowerCase()}.routing.test`;
+const namespaceOf = (kind: Kind) => `routing-${kind.toLowerCase()}`;
+
+let admin: KubeClient;
+const addresses: string[] = [];
+let vm: string;
+let ttyd: TtydStandIn;
+let mirrorTtyd: TtydStandIn;
+let clipboard: NamedBackend;
+let sessions: NamedBackend;
+let outpost: AuthentikOutpost;
+let traefik: TraefikReplica;
+
+function stackProps(kind: Kind): TerminalStackProps {
+  return {
+    host: hostOf(kind),
+    namespace: namespaceOf(kind),
+    ttydBackend: TtydBackend.externalHost({ address: vm, port: ttyd.port }),
+    ingressKind: kind,
+    routes: [
+      { path: '/clipboard/', hostPort: clipboard.port },
+      { path: '/api/sessions/', hostPort: sessions.port },
+    ],
+    mirror: { host: mirrorOf(kind), hostPort: mirrorTtyd.port },
+    authentikOutpost: OUTPOST,
+    authMiddlewareRef: AUTH_MIDDLEWARE,
+    enableProbe: false,
+  };
+}
+
+async function applyStack(kind: Kind, cert: { certPath: string; keyPath: string }): Promise<void> {
+  const json: unknown = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', stackProps(kind))));
+  const resources = objectsOf(json);
+  const namespace = namespaceOf(kind);
+  await applyAsProvider(
+    admin,
+    resources.filter((r) => r.object.kind === 'Namespace'),
+  );
+  const tls = { 'tls.crt': readFileSync(cert.certPath).toString('base64'), 'tls.key': readFileSync(cert.keyPath).toString('base64') };
+  for (const name of ['terminal-tls', 'terminal-ro-tls']) {
+    await admin.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'kubernetes.io/tls', data: tls });
+  }
+  await applyAsProvider(
+    admin,
+    resources.filter((r) => r.object.kind !== 'Namespace'),
+  );
+}
+
+beforeAll(async () => {
+  admin = adminClient();
+  vm = claimLabAddress();
+  const outpostAddress = claimLabAddress();
+  const replica = claimLabAddress();
+  addresses.push(vm, outpostAddress, replica);
+  ttyd = new TtydStandIn(7681, 'X-authentik-username', undefined, vm);
+  mirrorTtyd = new TtydStandIn(7682, 'X-authentik-username', undefined, vm);
+  clipboard = new NamedBackend('clipboard', 7683, vm);
+  sessions = new NamedBackend('sessions', 7684, vm);
+  outpost = new AuthentikOutpost(outpostAddress, OUTPOST.port);
+  await Promise.all([ttyd.start(), mirrorTtyd.start(), clipboard.start(), sessions.start(), outpost.start()]);
+
+  // What the cluster has before the stack: Authentik's outpost Service and the forward-auth Middleware.
+  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OUTPOST.namespace } });
+  await admin.apply({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
+    spec: { ports: [{ name: 'http', port: OUTPOST.port }] },
+  });
+  await admin.apply({
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
+    subsets: [{ addresses: [{ ip: outpostAddress }], ports: [{ name: 'http', port: OUTPOST.port }] }],
+  });
+  await admin.apply({
+    apiVersion: 'traefik.io/v1alpha1',
+    kind: 'Middleware',
+    metadata: AUTH_MIDDLEWARE,
+    spec: { forwardAuth: { address: outpost.authUrl, trustForwardHeader: true, authResponseHeaders: [...AUTHENTIK_RESPONSE_HEADERS] } },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'routing-'));
+  const cert = selfSignedCertificate(
+    dir,
+    KINDS.flatMap((k) => [hostOf(k), mirrorOf(k)]),
+  );
+  for (const kind of KINDS) await applyStack(kind, cert);
+
+  const { server, caPath } = cluster();
+  traefik = new TraefikReplica({
+    address: replica,
+    websecurePort: 8443,
+    apiPort: 8080,
+    namespaces: [...KINDS.map(namespaceOf), 'traefik', OUTPOST.namespace],
+    server,
+    caPath,
+    token: await traefikToken(admin),
+    hosts: {
+      [`${OUTPOST.name}.${OUTPOST.namespace}.svc.cluster.local`]: outpostAddress,
+      [`${OUTPOST.name}.${OUTPOST.namespace}.svc`]: outpostAddress,
+    },
+    flags: ['--providers.kubernetesingress.allowExternalNameServices=true'],
+    dir: join(dir, 'traefik'),
+  });
+  await traefik.start();
+  // Every host answers through its own router once Traefik has read the objects.
+  for (const kind of KINDS) {
+    for (const host of [hostOf(kind), mirrorOf(kind)]) {
+      await waitForRoute(host);
+    }
+  }
+}, 60_000);
+
+async function waitForRoute(host: string): Promise<void> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const answer = await get(host, '/token');
+    if (answer.status !== 404) return;
+    if (Date.now() > until) throw new Error(`no router for ${host} after 20 s:\n${traefik.log}\n${JSON.stringify(await traefik.routers(), null, 1)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+afterAll(async () => {
+  await traefik?.stop();
+  await Promise.all([ttyd, mirrorTtyd, clipboard, sessions, outpost].map((s) => s?.stop()));
+  for (const kind of KINDS) await admin?.delete('v1', 'Namespace', undefined, namespaceOf(kind));
+  await admin?.delete('v1', 'Namespace', undefined, OUTPOST.namespace);
+  await admin?.delete('traefik.io/v1alpha1', 'Middleware', AUTH_MIDDLEWARE.namespace, AUTH_MIDDLEWARE.name);
+  admin?.close();
+  for (const a of addresses) releaseLabAddress(a);
+});
+
+const get = (host: string, path: string, headers: Record<string, string> = {}, websocket = false) =>
+  routedRequest(traefik.options.address, traefik.options.websecurePort, host, path, { headers, websocket });
+
+/** Authentik's redirect to its start page; `rd` is the URL as Traefik forwarded it (`wss:` for an upgrade over TLS). */
+function expectAuthRedirect(answer: { status: number; headers: Record<string, unknown> }, host: string, path: string, proto = 'https'): void {
+  expect(answer.status).toBe(307);
+  const location = new URL(String(answer.headers.location));
+  expect(`${location.protocol}//${location.host}${location.pathname}`).toBe(`https://${host}${OUTPOST_PREFIX}start`);
+  expect(location.searchParams.get('rd')).toBe(`${proto}://${host}${path}`);
+}
+
+describe.each(KINDS)('the stack as %s, through real Traefik', (kind) => {
+  const host = hostOf(kind);
+
+  test.each(['/', '/token', '/token?arg=probe', '/clipboard/paste', '/api/sessions/list', '/anything/else'])(
+    '%s without a session gets the forward-auth redirect',
+    async (path) => {
+      expectAuthRedirect(await get(host, path), host, path);
+    },
+  );
+
+  test('a WebSocket upgrade to /ws without a session gets the redirect, and ttyd never sees it', async () => {
+    const before = ttyd.requests.length;
+    expectAuthRedirect(await get(host, '/ws', {}, true), host, '/ws', 'wss');
+    expect(ttyd.requests.length).toBe(before);
+  });
+
+  test('signed in, /token and /ws reach ttyd with the session’s user', async () => {
+    const token = await get(host, '/token', SIGNED_IN);
+    expect(token).toMatchObject({ status: 200, body: '{"token": ""}' });
+    expect(ttyd.requests.at(-1)?.headers['x-authentik-username']).toBe('alice');
+    expect((await get(host, '/ws', SIGNED_IN, true)).status).toBe(101);
+  });
+
+  test('signed in, the sibling routes reach their backends with the prefix stripped after auth', async () => {
+    const clip = JSON.parse((await get(host, '/clipboard/paste?x=1', SIGNED_IN)).body) as {
+      backend: string;
+      path: string;
+      headers: Record<string, string>;
+    };
+    expect(clip).toMatchObject({ backend: 'clipboard', path: '/paste?x=1' });
+    expect(clip.headers['x-authentik-username']).toBe('alice');
+    const list = JSON.parse((await get(host, '/api/sessions/list', SIGNED_IN)).body) as { backend: string; path: string };
+    expect(list).toMatchObject({ backend: 'sessions', path: '/list' });
+  });
+
+  test('client-sent X-authentik-* headers, in any case, never reach ttyd or a sibling backend', async () => {
+    const forged = {
+      'X-authentik-username': 'mallory',
+      'x-AUTHENTIK-groups': 'admins',
+      'X-Authentik-Meta-App': 'forged',
+      'X-AUTHENTIK-JWT': 'forged',
+    };
+    expect((await get(host, '/token', { ...SIGNED_IN, ...forged })).status).toBe(200);
+    const seen = ttyd.requests.at(-1)?.headers ?? {};
+    expect(seen['x-authentik-username']).toBe('alice');
+    expect(seen['x-authentik-groups']).toBe(SESSION_HEADERS['X-authentik-groups']);
+    expect(seen['x-authentik-meta-app']).toBeUndefined();
+    expect(seen['x-authentik-jwt']).toBeUndefined();
+    const clip = JSON.parse((await get(host, '/clipboard/x', { ...SIGNED_IN, ...forged })).body) as { headers: Record<string, string> };
+    expect(clip.headers['x-authentik-username']).toBe('alice');
+    expect(clip.headers['x-authentik-meta-app']).toBeUndefined();
+  });
+
+  test('the read-only mirror is gated the same way and reaches its own ttyd', async () => {
+    const mirror = mirrorOf(kind);
+    expectAuthRedirect(await get(mirror, '/token'), mirror, '/token');
+    expectAuthRedirect(await get(mirror, '/ws', {}, true), mirror, '/ws', 'wss');
+    const before = mirrorTtyd.requests.length;
+    expect((await get(mirror, '/token', { ...SIGNED_IN, 'X-authentik-username': 'mallory' })).status).toBe(200);
+    expect(mirrorTtyd.requests.length).toBe(before + 1);
+    expect(mirrorTtyd.requests.at(-1)?.headers['x-authentik-username']).toBe('alice');
+  });
+
+  test('the outpost route reaches the outpost, without auth', async () => {
+    const answer = await get(host, `${OUTPOST_PREFIX}start?rd=x`);
+    expect(answer).toMatchObject({ status: 200, body: `authentik outpost ${OUTPOST_PREFIX}start` });
+  });
+
+  test.each([
+    `${OUTPOST_PREFIX}..%2fws`,
+    `${OUTPOST_PREFIX}..%2Ftoken`,
+    `${OUTPOST_PREFIX}%2e%2e/token`,
+    `${OUTPOST_PREFIX}%2e%2e%2ftoken`,
+    `${OUTPOST_PREFIX}x/..%2f..%2ftoken`,
+  ])('the encoded path %s never reaches ttyd', async (path) => {
+    const before = ttyd.requests.length;
+    const answer = await get(host, path);
+    expect(ttyd.requests.length).toBe(before);
+    expect([200, 400, 404, 307]).toContain(answer.status);
+    if (answer.status === 200) expect(answer.body).toMatch(/^authentik outpost /);
+  });
+});
