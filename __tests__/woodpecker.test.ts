@@ -175,9 +175,13 @@ describe('Woodpecker pipeline', () => {
     expect(steps.filter(deploysHere).map((s) => s.name)).toStrictEqual(['deploy']);
   });
 
-  test('pull requests run install and test only, without secrets', () => {
+  test('pull requests copy the Go toolchain, then install and test only, without secrets', () => {
     const onPullRequest = allSteps.filter((s) => eventsOf(pipeline, s).has('pull_request'));
-    expect(onPullRequest.map((s) => s.name)).toStrictEqual(['test']);
+    expect(onPullRequest.map((s) => s.name)).toStrictEqual(['go-toolchain', 'test']);
+    const go = steps.find((s) => s.name === 'go-toolchain');
+    expect(go?.image).toMatch(/^golang:1\.2[6-9]\.\d+-bookworm$/);
+    expect(commandsOf(go!)).toStrictEqual(['rm -rf .go && cp -a /usr/local/go .go']);
+    expect(String(steps.find((s) => s.name === 'test')?.environment?.PATH)).toMatch(/^\$\{CI_WORKSPACE\}\/\.go\/bin:/);
     for (const step of onPullRequest) {
       expect(deploysHere(step)).toBe(false);
       expect(Object.values(step.environment ?? {}).filter(isFromSecret)).toStrictEqual([]);
