@@ -106,6 +106,44 @@ function checkOldState(outdir: string, stackName: string, projectDir: string, pr
   );
 }
 
+/**
+ * HCL output is refused: cdktf's HCL renderer (archived with cdktf) writes multi-line strings, such as
+ * the alerts' PromQL and the dashboard's JSON, as bare strings Terraform cannot parse (`terraform fmt`
+ * on this stack's `cdk.tf`: 189 errors; terraform-cdk #3911, #3529, #3531). Terraform reads the JSON
+ * as it is.
+ */
+function checkHclOutput(env: NodeJS.ProcessEnv, problems: Problems): void {
+  const hcl = env.SYNTH_HCL_OUTPUT;
+  if (hcl === undefined || hcl === '' || hcl === 'false') return;
+  problems.add(
+    `SYNTH_HCL_OUTPUT=${JSON.stringify(hcl)}: HCL output is not offered: cdktf's HCL renderer writes this stack's multi-line ` +
+      'strings (alert expressions, the dashboard) as HCL that Terraform cannot parse. Terraform reads cdk.tf.json as it is: ' +
+      'unset SYNTH_HCL_OUTPUT (or drop --hcl), then run terraform in cdktf.out/stacks/<stack>/',
+  );
+}
+
+/** The first lines of the HCL cdktf's renderer writes: how a `cdk.tf` of an earlier HCL synth is told from a user's file. */
+const CDKTF_HCL_START = 'terraform {\nrequired_providers {\n';
+
+/**
+ * A `cdk.tf` beside the JSON makes Terraform read both (every resource twice). One an earlier HCL
+ * synth wrote is removed after the synth; any other is the user's, and the synth stops.
+ */
+function hclLeftover(outdir: string, stackName: string, problems: Problems): string | undefined {
+  const file = path.join(outdir, 'stacks', stackName, 'cdk.tf');
+  if (!fs.existsSync(file)) return undefined;
+  const head = Buffer.alloc(CDKTF_HCL_START.length);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head.toString('utf8') === CDKTF_HCL_START) return file;
+  problems.add(`${file} is not one a synth wrote, and Terraform would read it beside cdk.tf.json: move it out of the stack folder`);
+  return undefined;
+}
+
 /** Builds the app's constructs into a scratch folder. */
 function build(config: TerminalConfig, scratch: string): { app: App; stack: TerminalStack } {
   const app = new App({ outdir: scratch, context: {} });
@@ -181,9 +219,12 @@ export function runApp(options: AppOptions = {}): AppResult {
     const terminal: JsonValue | undefined = context?.terminal;
     const outdir = path.resolve(cwd, env.CDKTF_OUTDIR ?? 'cdktf.out');
     const config = loadTerminalConfig(terminal, env, problems);
+    let leftover: string | undefined;
     if (command === undefined) {
+      checkHclOutput(env, problems);
       checkOutdir(outdir, problems);
       checkOldState(outdir, config.stackName, projectDir, problems);
+      leftover = hclLeftover(outdir, config.stackName, problems);
     }
     problems.throwIfAny();
     if (command === 'rules') {
@@ -192,9 +233,11 @@ export function runApp(options: AppOptions = {}): AppResult {
       out.push(`wrote the alert groups of stack "${config.stackName}" to ${ruleFile}`);
     } else {
       synth(config, outdir);
-      // cdktf writes HCL (`cdk.tf`) instead of JSON when SYNTH_HCL_OUTPUT=true: name the file it wrote.
-      const written = env.SYNTH_HCL_OUTPUT === 'true' ? 'cdk.tf' : 'cdk.tf.json';
-      const where = `${path.relative(cwd, outdir) || '.'}/stacks/${config.stackName}/${written}`;
+      if (leftover !== undefined) {
+        fs.rmSync(leftover);
+        out.push(`removed ${path.relative(cwd, leftover)}, the HCL an earlier synth wrote (Terraform would read it beside the JSON)`);
+      }
+      const where = `${path.relative(cwd, outdir) || '.'}/stacks/${config.stackName}/cdk.tf.json`;
       if (config.example) {
         out.push(
           `synthesized the BUILT-IN EXAMPLE (nothing is configured) into ${where}.`,

@@ -243,7 +243,7 @@ describe('the app (main.ts)', () => {
     const configs: Record<string, string>[] = [
       {}, // the example
       { TERMINAL_CONFIG: JSON.stringify(original) }, // external ttyd, mirror, DNS (the Cloudflare modules), adopt
-      { TERMINAL_CONFIG: JSON.stringify(inCluster), SYNTH_HCL_OUTPUT: 'true' }, // the Deployment; HCL
+      { TERMINAL_CONFIG: JSON.stringify(inCluster) }, // the Deployment
       { TERMINAL_CONFIG: JSON.stringify({ ...original, ttyd: { mode: 'nope' } }) }, // refused
     ];
     for (const [i, env] of configs.entries()) {

@@ -78,23 +78,52 @@ describe('README', () => {
     ).toStrictEqual(['terminal-ro.example.org', 'terminal.example.org']);
   });
 
-  test('SYNTH_HCL_OUTPUT=true: the app writes cdk.tf and its message names it', () => {
+  test('SYNTH_HCL_OUTPUT=true is refused, with the way out, and nothing is written', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-hcl-'));
     try {
-      const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), '--bundle', 'main.ts'] /* as npm run synth */, {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, CDKTF_OUTDIR: path.join(out, 'cdktf.out'), SYNTH_HCL_OUTPUT: 'true' },
-      });
-      expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(/stacks\/terminal\/cdk\.tf\b(?!\.json)/);
-      expect(fs.readdirSync(path.join(out, 'cdktf.out', 'stacks', 'terminal'))).toContain('cdk.tf');
-      expect(fs.readFileSync(path.join(out, 'cdktf.out', 'stacks', 'terminal', 'cdk.tf'), 'utf8')).toContain(
-        'resource "kubernetes_namespace_v1" "Namespace"',
-      );
+      const run = synthInto(out, { SYNTH_HCL_OUTPUT: 'true' });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain('SYNTH_HCL_OUTPUT="true": HCL output is not offered');
+      expect(run.stderr).toContain('Terraform reads cdk.tf.json as it is');
+      expect(fs.existsSync(path.join(out, 'cdktf.out'))).toBe(false);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("a JSON synth removes the cdk.tf an earlier HCL synth wrote, and stops at a cdk.tf that is the user's", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-hcl-'));
+    try {
+      const stackDir = path.join(out, 'cdktf.out', 'stacks', 'terminal');
+      fs.mkdirSync(stackDir, { recursive: true });
+      // what cdktf 0.21's HCL renderer writes first
+      fs.writeFileSync(path.join(stackDir, 'cdk.tf'), 'terraform {\nrequired_providers {\n  kubernetes = {\n');
+      const first = synthInto(out, {});
+      expect(first.status).toBe(0);
+      expect(first.stdout).toContain('removed cdktf.out/stacks/terminal/cdk.tf, the HCL an earlier synth wrote');
+      expect(fs.readdirSync(stackDir)).toStrictEqual(['cdk.tf.json']);
+
+      fs.writeFileSync(path.join(stackDir, 'cdk.tf'), 'output "mine" {\n  value = 1\n}\n');
+      const json = fs.readFileSync(path.join(stackDir, 'cdk.tf.json'));
+      fs.writeFileSync(path.join(stackDir, 'cdk.tf.json'), 'stale');
+      const second = synthInto(out, {});
+      expect(second.status).toBe(2);
+      expect(second.stderr).toContain(`${path.join(stackDir, 'cdk.tf')} is not one a synth wrote`);
+      expect(fs.readFileSync(path.join(stackDir, 'cdk.tf'), 'utf8')).toContain('output "mine"');
+      expect(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')).toBe('stale'); // nothing written
+      expect(json.length).toBeGreaterThan(0);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
   });
 });
+
+/** `npm run synth` into `<dir>/cdktf.out`, run from `dir` so messages name paths relative to it. */
+function synthInto(dir: string, env: Record<string, string>) {
+  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), '--bundle', path.join(ROOT, 'main.ts')] /* as npm run synth */, {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, CDKTF_OUTDIR: path.join(dir, 'cdktf.out'), ...env },
+  });
+}

@@ -39,17 +39,6 @@ export class ImportBlocks extends TerraformElement {
     return { import: this.blocks.map((b) => ({ id: b.id, to: address(b.resource) })) };
   }
 
-  /** The blocks for HCL output (`SYNTH_HCL_OUTPUT=true`), in the shape cdktf's HCL renderer reads. */
-  public toHclTerraform(): Record<string, unknown> {
-    if (this.blocks.length === 0) return {};
-    return {
-      import: this.blocks.map((b) => ({
-        to: { value: address(b.resource), type: 'simple', storageClassType: 'reference' },
-        id: { value: b.id, type: 'simple', storageClassType: 'string' },
-      })),
-    };
-  }
-
   /** No metadata of its own. */
   public toMetadata(): Record<string, unknown> {
     return {};
