@@ -463,7 +463,6 @@ describe('adopt', () => {
       expect(json.status).toBe(0);
       const stack = JSON.parse(fs.readFileSync(path.join(tmp, 'json', 'stacks', 'terminal', 'cdk.tf.json'), 'utf8')) as Json;
       expect(stack.import).toHaveLength(ORIGINAL.originalObjects.length);
-
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
