@@ -305,3 +305,53 @@ describe('TerminalStack: a shell only through Authentik', () => {
     );
   });
 });
+
+describe('the whole tree: one resource per object, one router per path, no open path to ttyd', () => {
+  const make = (props: Partial<TerminalStackProps>) => () => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
+  const outpost = { namespace: 'authentik', name: 'ak-outpost', port: 9000 };
+
+  test.each([
+    ['ttyd’s own Service', { namespace: 'terminal', name: 'terminal', port: 80 }, 'terminal/Default/Ttyd/Resource, a Service of this stack'],
+    ['a sibling route’s Service', { namespace: 'terminal', name: 'terminal-clipboard', port: 80 }, 'a Service of this stack'],
+  ])('refuses an outpost route to %s (it carries no forward-auth)', (_what, target, says) => {
+    expect(make({ authentikOutpost: target })).toThrow(`authentikOutpost ${target.namespace}/${target.name} is`);
+    expect(make({ authentikOutpost: target })).toThrow(says);
+    expect(make({ authentikOutpost: target, ingressKind: 'IngressRoute' })).toThrow(`authentikOutpost ${target.namespace}/${target.name} is`);
+  });
+
+  test("refuses an outpost route to a route's existing backend Service", () => {
+    const routes = [{ path: '/clipboard/', service: { name: 'clipboard', port: 8080 } }];
+    expect(make({ routes, authentikOutpost: { namespace: 'terminal', name: 'clipboard', port: 8080 } })).toThrow(
+      "authentikOutpost terminal/clipboard is a route's backend",
+    );
+  });
+
+  test.each([
+    [
+      'mirror.name "terminal"',
+      { mirror: { host: 'terminal-ro.example.com', hostPort: 7682, name: 'terminal' } },
+      'both make v1/Service terminal/terminal',
+    ],
+    [
+      'a route /ro/ beside the mirror',
+      { mirror: { host: 'terminal-ro.example.com', hostPort: 7682 }, routes: [{ path: '/ro/', hostPort: 7690 }] },
+      'both make v1/Service terminal/terminal-ro',
+    ],
+    [
+      "mirror.name equal to the outpost route's name",
+      { mirror: { host: 'terminal-ro.example.com', hostPort: 7682, name: 'terminal-outpost' }, authentikOutpost: outpost },
+      'both make v1/Service terminal/terminal-outpost',
+    ],
+    ['a route /outpost/ beside the outpost route', { routes: [{ path: '/outpost/', hostPort: 7690 }], authentikOutpost: outpost }, 'both make'],
+    ['mirror.host equal to host', { mirror: { host: 'terminal.example.com', hostPort: 7682 } }, 'both route terminal.example.com path prefix /'],
+  ])('refuses %s, naming both sources', (_what, props, says) => {
+    expect(make(props as Partial<TerminalStackProps>)).toThrow(says);
+  });
+
+  test('the example, the mirror, routes and the outpost route together have no clash', () => {
+    expect(make({ mirror: { host: 'terminal-ro.example.com', hostPort: 7682 }, authentikOutpost: outpost })).not.toThrow();
+    expect(
+      make({ mirror: { host: 'terminal-ro.example.com', hostPort: 7682 }, authentikOutpost: outpost, ingressKind: 'IngressRoute' }),
+    ).not.toThrow();
+  });
+});

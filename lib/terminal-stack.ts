@@ -19,6 +19,7 @@ import { Problems, ValidationError, checkDnsLabel, checkNonEmpty, checkMetadata 
 import { kubernetesImportId } from './private/import-ids';
 import { checkShellPosture, routePathProblems, routeSlug } from './private/routes';
 import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
+import { treeProblems } from './private/tree-checks';
 
 /**
  * A sibling path on the terminal host: to an existing Service, or to another port on the host that
@@ -371,6 +372,14 @@ export class TerminalStack extends TerraformStack {
 
     // Adoption of the original stack's objects
     if (props.adopt ?? false) this.imports = this.adoptOriginalObjects(props.adoptSkip ?? []);
+
+    // The whole tree: one resource per object, one router per (host, path), no open path to ttyd
+    const backends = (props.routes ?? []).flatMap((route) =>
+      route.service !== undefined ? [{ namespace: this.namespace, name: route.service.name }] : [],
+    );
+    const outposts = [this.mainHost.outpostRoute, this.mirrorHost?.outpostRoute].filter((o): o is AuthentikOutpostRoute => o !== undefined);
+    const clashes = treeProblems(this, this, outposts, backends);
+    if (clashes.length > 0) throw new ValidationError('terminal-stack', clashes);
   }
 
   /** The Authentik middleware (when created), the terminal's host and the mirror's. */

@@ -6,7 +6,20 @@
  * Provider classes come from their own modules, not the package index: loading the index alone
  * costs about 1.4 s on a 2-core machine, which is most of a synth.
  */
-export { App, Lazy, LocalBackend, PgBackend, TerraformElement, TerraformResource, TerraformStack, Testing, Token } from 'cdktf';
+export {
+  App,
+  DefaultTokenResolver,
+  Lazy,
+  LocalBackend,
+  PgBackend,
+  StringConcat,
+  TerraformElement,
+  TerraformResource,
+  TerraformStack,
+  Testing,
+  Token,
+  Tokenization,
+} from 'cdktf';
 export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 export { EndpointsV1 } from '@cdktf/provider-kubernetes/lib/endpoints-v1';
 export { IngressV1 } from '@cdktf/provider-kubernetes/lib/ingress-v1';
