@@ -3,6 +3,7 @@ import { Manifest } from './private/cdktf';
 import { MiddlewareRef } from './traefik';
 import { Problems, checkDnsLabel, checkHttpUrl } from './private/validation';
 import { traefikObject } from './private/traefik';
+import { escapeTemplates } from './private/templates';
 
 /**
  * The headers Authentik's outpost returns and Traefik copies onto the request (the list in
@@ -95,7 +96,7 @@ export class AuthentikForwardAuth extends Construct {
 
     this.resource = traefikObject(this, 'Resource', 'Middleware', this.ref, {
       forwardAuth: {
-        address: this.outpostUrl,
+        address: escapeTemplates(this.outpostUrl),
         trustForwardHeader: this.trustForwardHeader,
         authResponseHeaders: [...this.authResponseHeaders],
         // Removes forged X-authentik-* request headers even when they are not in the list above.

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { AUTHENTIK_RESPONSE_HEADERS } from './authentik-forward-auth';
+import { escapeTemplates } from './private/templates';
 import { IngressV1, Lazy, Manifest } from './private/cdktf';
 import { MiddlewareRef, TRAEFIK_API_VERSION } from './traefik';
 import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
@@ -308,14 +309,15 @@ export class ProtectedIngress extends Construct {
   }
 
   private annotations(middlewares: readonly MiddlewareRef[]): Record<string, string> {
+    // The user's text is escaped for Terraform's templates; the library's values are its own.
     const annotations: Record<string, string> = {
-      ...this.extraAnnotations,
+      ...escapeTemplates(this.extraAnnotations),
       [Annotations.entrypoints]: this.entryPoint,
       [Annotations.tls]: 'true',
       [Annotations.authPosture]: this.auth,
     };
     if (middlewares.length > 0) annotations[Annotations.middlewares] = middlewares.map(middlewareAnnotationValue).join(',');
-    if (this.authReason !== undefined) annotations[Annotations.authReason] = this.authReason;
+    if (this.authReason !== undefined) annotations[Annotations.authReason] = escapeTemplates(this.authReason);
     return annotations;
   }
 

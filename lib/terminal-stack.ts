@@ -20,6 +20,7 @@ import { kubernetesImportId } from './private/import-ids';
 import { checkShellPosture, routePathProblems, routeSlug } from './private/routes';
 import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
 import { treeProblems } from './private/tree-checks';
+import { escapeTemplates } from './private/templates';
 
 /**
  * A sibling path on the terminal host: to an existing Service, or to another port on the host that
@@ -330,7 +331,10 @@ export class TerminalStack extends TerraformStack {
     });
 
     // Provider, state and namespace
-    new KubernetesProvider(this, 'Kubernetes', { configPath: this.kubeConfigPath, configContext: props.kubeContext });
+    new KubernetesProvider(this, 'Kubernetes', {
+      configPath: escapeTemplates(this.kubeConfigPath),
+      configContext: props.kubeContext === undefined ? undefined : escapeTemplates(props.kubeContext),
+    });
     this.useStateBackend(id, props.pgSchemaName, props.localStatePath);
     const ignoreChanges = (props.namespaceIgnoredLabels ?? []).map((key) => `metadata[0].labels[${JSON.stringify(key)}]`);
     this.namespaceResource = new NamespaceV1(this, 'Namespace', {

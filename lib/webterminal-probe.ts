@@ -17,7 +17,7 @@ import {
   checkMetadata,
 } from './private/validation';
 import { PROBE_SCRIPT_FILE, probeFiles } from './private/probe-files';
-import { escapeTemplates } from './private/templates';
+import { escapeTemplates, literalUnlessToken } from './private/templates';
 import { resolveTraefikLocation } from './private/traefik';
 import { restrictedContainerSecurity } from './private/pod-security';
 
@@ -603,7 +603,7 @@ function probePodSpec(
         image: r.image,
         command: ['node', `/probe/${PROBE_SCRIPT_FILE}`],
         env: [
-          ...Object.entries(environment).map(([name, value]) => ({ name, value })),
+          ...Object.entries(environment).map(([name, value]) => ({ name, value: literalUnlessToken(value) })),
           ...(credentials === undefined
             ? []
             : [
