@@ -125,7 +125,7 @@ describe('TtydService', () => {
         apiVersion: 'traefik.io/v1alpha1',
         kind: 'ServersTransport',
         metadata: { name: 'terminal', namespace: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal' } },
-        spec: { serverName: 'terminal.terminal.svc.cluster.local', certificatesSecrets: ['ttyd-client'], rootCAsSecrets: ['ttyd-client'] },
+        spec: { serverName: 'terminal.terminal.svc.cluster.local', certificatesSecrets: ['ttyd-client'], rootCAs: [{ secret: 'ttyd-client' }] },
       },
     ]);
     expect(ttyd!.url).toBe('https://terminal.terminal.svc.cluster.local:80');

@@ -205,7 +205,8 @@ class ExternalTtyd extends TtydBackend {
     });
     if (this.mutualTls === undefined) return {};
     // Traefik checks ttyd's certificate against the CA and presents the client certificate; both come
-    // from the one Secret (`certificatesSecrets` reads tls.crt/tls.key, `rootCAsSecrets` ca.crt).
+    // from the one Secret (`certificatesSecrets` reads tls.crt/tls.key, `rootCAs` ca.crt). `rootCAs`
+    // is Traefik v3.4's; real v3.7 logs the older `rootCAsSecrets` as deprecated.
     const ref = { namespace: scope.namespace, name: scope.name };
     const resource = traefikObject(
       scope,
@@ -215,7 +216,7 @@ class ExternalTtyd extends TtydBackend {
       {
         serverName: this.mutualTls.serverName ?? `${scope.name}.${scope.namespace}.svc.cluster.local`,
         certificatesSecrets: [this.mutualTls.clientCertSecret],
-        rootCAsSecrets: [this.mutualTls.clientCertSecret],
+        rootCAs: [{ secret: this.mutualTls.clientCertSecret }],
       },
       scope.labels,
     );
