@@ -200,6 +200,25 @@ describe('WebterminalRuleSet', () => {
     );
   });
 
+  test('restartGuardSelector is a label-matcher list, parsed and written again; anything else is refused', () => {
+    const guard = (selector: string) => new WebterminalRuleSet({ restartGuardSelector: selector }).findAlert('WebterminalTtydUnreachable')!.expr;
+    expect(guard(' job = "prometheus" , namespace=~"mon.*",pod!~\'x\' ')).toContain(
+      'process_start_time_seconds{job="prometheus", namespace=~"mon.*", pod!~"x"} < 900',
+    );
+    expect(guard('job="a\\"b"')).toContain('process_start_time_seconds{job="a\\"b"}');
+    // Each of these passes promtool once pasted in, and silences (or blinds) every guarded alert.
+    for (const crafted of [
+      'job="prometheus"} or vector(1) or process_start_time_seconds{job="x"',
+      'job="prometheus"}) > 0 or on() vector(0',
+      'job=prometheus',
+      '__name__!=""',
+      'job="a",',
+      '',
+    ]) {
+      expect(() => new WebterminalRuleSet({ restartGuardSelector: crafted })).toThrow(`restartGuardSelector ${JSON.stringify(crafted)}`);
+    }
+  });
+
   test('the restart guard can be switched off or pointed at another job', () => {
     const off = new WebterminalRuleSet({ restartGuard: false });
     const other = new WebterminalRuleSet({ restartGuardSelector: 'job="kube-prometheus-stack-prometheus"', restartGuardSeconds: 600 });

@@ -71,3 +71,38 @@ export function failingShare(config: ResolvedWebterminalAlertsProps, checks: rea
 function checkMatcher(checks: readonly string[]): string {
   return checks.length === 1 ? eq(ProbeLabel.check, checks[0]) : oneOf(ProbeLabel.check, checks);
 }
+
+const MATCHER = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*/y;
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\', '"': '"', "'": "'", n: '\n', t: '\t' };
+
+/**
+ * A label-matcher list as PromQL writes it between braces (`job="prometheus", namespace=~"mon.*"`),
+ * parsed and written again, so nothing but matchers reaches an expression: pasted in as given, a value
+ * such as `job="x"} or vector(1) or up{` would pass promtool and silence every alert it guards.
+ * Values are quoted ("..." or '...', with the escapes \\ \" \' \n \t); `__name__` is refused (it would
+ * select another metric). Returns the matchers, or what is wrong.
+ */
+export function parseLabelMatchers(text: string): { readonly matchers: string } | { readonly problem: string } {
+  const rendered: string[] = [];
+  let at = 0;
+  while (at < text.length || rendered.length === 0) {
+    MATCHER.lastIndex = at;
+    const m = MATCHER.exec(text);
+    if (m === null) return { problem: `is not a list of label matchers (name="value", =~, !=, !~) at character ${at + 1}` };
+    const [whole, name, op, quoted] = m;
+    if (name === '__name__') return { problem: 'may not match __name__ (it would select another metric)' };
+    let bad: string | undefined;
+    const value = quoted.slice(1, -1).replace(/\\(.)/g, (_e, c: string) => {
+      if (ESCAPES[c] === undefined) bad = `\\${c}`;
+      return ESCAPES[c] ?? '';
+    });
+    if (bad !== undefined) return { problem: `has the escape ${bad} in a value (accepted: \\\\ \\" \\' \\n \\t)` };
+    rendered.push(`${name}${op}${JSON.stringify(value)}`);
+    at += whole.length;
+    if (at === text.length) break;
+    if (text[at] !== ',') return { problem: `is not a list of label matchers (name="value", =~, !=, !~) at character ${at + 1}` };
+    at += 1;
+    if (text.slice(at).trim() === '') return { problem: 'ends with a comma' };
+  }
+  return { matchers: rendered.join(', ') };
+}

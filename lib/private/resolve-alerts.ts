@@ -6,6 +6,7 @@ import {
   WebterminalAlertName,
   WebterminalAlertsProps,
 } from '../webterminal-alerts-props';
+import { parseLabelMatchers } from './promql';
 import { LABEL_NAME, emptyProblem, nameProblems } from './rule-checks';
 import { Problems, RULES_SUBJECT, checkInteger } from './validation';
 
@@ -22,7 +23,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
     // Do the obvious thing rather than build ".../runbooksWebtermina..." from a base without a slash.
     runbookBaseUrl: props.runbookBaseUrl === undefined ? undefined : withTrailingSlash(props.runbookBaseUrl),
     restartGuard: props.restartGuard ?? true,
-    restartGuardSelector: props.restartGuardSelector ?? DEFAULT_RESTART_GUARD_SELECTOR,
+    restartGuardSelector: matchersOrAsGiven(props.restartGuardSelector ?? DEFAULT_RESTART_GUARD_SELECTOR),
     restartGuardSeconds: props.restartGuardSeconds ?? 900,
     paritySource,
     parityReplicaLabel: props.parityReplicaLabel ?? (paritySource === 'inventory' ? ProbeLabel.replica : 'pod'),
@@ -32,7 +33,8 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
   problems.add(emptyProblem('props', 'probeJob', resolved.probeJob));
   problems.add(wholeSecondsProblem('probeIntervalSeconds', resolved.probeIntervalSeconds, 60));
   problems.add(wholeSecondsProblem('restartGuardSeconds', resolved.restartGuardSeconds, 1));
-  problems.add(emptyProblem('props', 'restartGuardSelector', resolved.restartGuardSelector));
+  const selector = parseLabelMatchers(resolved.restartGuardSelector);
+  if ('problem' in selector) problems.add(`restartGuardSelector ${JSON.stringify(resolved.restartGuardSelector)} ${selector.problem}`);
   if (!LABEL_NAME.test(resolved.parityReplicaLabel)) {
     problems.add(
       `parityReplicaLabel ${JSON.stringify(resolved.parityReplicaLabel)} is not a label name ` +
@@ -46,6 +48,12 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
   }
   problems.throwIfAny();
   return resolved;
+}
+
+/** The matchers written again when they parse; else the text as given (its problem is reported). */
+function matchersOrAsGiven(text: string): string {
+  const parsed = parseLabelMatchers(text);
+  return 'matchers' in parsed ? parsed.matchers : text;
 }
 
 function withTrailingSlash(url: string): string {
