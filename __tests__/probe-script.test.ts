@@ -508,6 +508,33 @@ describe('probe script: credentials', () => {
     }
   });
 
+  test('a Pushgateway that echoes the request in its error body: the probe prints status and a reason of its own, no byte of the body', async () => {
+    const echo = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`bad request; you sent: ${JSON.stringify(req.headers)} ECHOED-BODY`),
+      );
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => echo.listen(port, '127.0.0.1', resolve));
+    try {
+      const run = await runProbe(
+        fx.env('echo', {
+          PROBE_PUSHGATEWAY_URL: `http://127.0.0.1:${port}`,
+          PROBE_PUSHGATEWAY_USERNAME: 'probe',
+          PROBE_PUSHGATEWAY_PASSWORD: MARKER,
+        }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/push failed: PUT \/metrics\/job\/\S+: status 400 \(the Pushgateway refused the push/);
+      const basic = Buffer.from(`probe:${MARKER}`).toString('base64');
+      for (const leaked of ['ECHOED-BODY', basic, basic.slice(0, 12), 'Mk9', 'authorization'])
+        expect(`${run.stdout}${run.stderr}`).not.toContain(leaked);
+    } finally {
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
+    }
+  });
+
   // Every URL shape a password can take; WHATWG URL ends the authority at the first "/", "?" or "#",
   // so some of these put part of the password in the path, and some do not parse at all.
   const host = 'pushgateway.test:1';

@@ -1555,7 +1555,20 @@ async function pushGroup(config, ctx, grouping, body) {
   if (answer.status >= 200 && answer.status < 300) return undefined;
   const where = `PUT /metrics/job/${[config.job, ...grouping].join('/')}`;
   if (answer.status === 0) return `${where}: ${answer.error}`;
-  return `${where}: status ${answer.status} ${answer.body.trim().slice(0, 200)}`;
+  return `${where}: status ${answer.status} (${pushRefusal(answer.status)})`;
+}
+
+/**
+ * Why a push was refused, in the probe's own words. The server's body is never printed: a server or a
+ * proxy in front of it may echo the request, Authorization header included.
+ * @param {number} status
+ */
+function pushRefusal(status) {
+  if (status === 400) return 'the Pushgateway refused the push as malformed or inconsistent with what it holds';
+  if (status === 401 || status === 403) return 'the credentials were refused';
+  if (status === 404 || status === 405) return 'no Pushgateway push API at that URL';
+  if (status >= 500) return 'the server failed';
+  return 'unexpected answer';
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1756,10 +1769,10 @@ async function kubeCall(rc, credentials, ctx, method, pathAndQuery, body) {
     parsed = undefined;
   }
   const where = `${method} ${url.pathname}`;
-  const problem =
-    answer.status === 0
-      ? `${where}: ${answer.error}`
-      : `${where}: status ${answer.status}${typeof parsed?.message === 'string' ? ` ${parsed.message.slice(0, 200)}` : ''}`;
+  // Of the API's answer only its Status `reason`, one CamelCase word (Forbidden, TooManyRequests): a
+  // message may echo the request, and a server that is not the API server may send anything.
+  const reason = typeof parsed?.reason === 'string' && /^[A-Z][A-Za-z]{0,39}$/.test(parsed.reason) ? ` ${parsed.reason}` : '';
+  const problem = answer.status === 0 ? `${where}: ${answer.error}` : `${where}: status ${answer.status}${reason}`;
   return { status: answer.status, json: parsed, problem };
 }
 
