@@ -56,11 +56,14 @@ interface Key {
   readonly checkMap?: (field: string, value: Readonly<Record<string, string>>) => readonly string[];
   /** The value of each entry of a `dict` (an object whose keys are the user's, such as host names). */
   readonly values?: Key;
+  /** A key its object cannot do without (checked whenever the object is given). */
+  readonly required?: boolean;
 }
 
 type Schema = Readonly<Record<string, Key>>;
 
 const str = (check?: Key['check']): Key => ({ type: 'string', check });
+const required = (key: Key): Key => ({ ...key, required: true });
 const checkObjectName = (field: string, value: string): string | undefined => checkDnsName(field, value, 'object');
 const int = (min: number, max: number): Key => ({ type: 'integer', min, max });
 const bool: Key = { type: 'boolean' };
@@ -93,17 +96,17 @@ const SCHEMA: Schema = {
     port,
     image: str(checkPinnedImage),
     authHeader: str(checkNonEmpty),
-    mutualTls: object({ clientCertSecret: str(checkObjectName), serverName: str(checkDnsName) }),
+    mutualTls: object({ clientCertSecret: required(str(checkObjectName)), serverName: str(checkDnsName) }),
   }),
   ingressKind: oneOf(['Ingress', 'IngressRoute']),
   auth: oneOf(AUTH_POSTURES),
   authReason: str(),
-  authMiddleware: object({ namespace: str(checkDnsLabel), name: str(checkDnsLabel) }),
+  authMiddleware: object({ namespace: required(str(checkDnsLabel)), name: required(str(checkDnsLabel)) }),
   createAuthMiddleware: bool,
   authOutpostUrl: str(checkHttpUrl),
   authentikOutpost: object({ namespace: str(checkDnsLabel), name: str(checkDnsLabel), port }),
   traefik: object({ namespace: str(checkDnsLabel), podSelector: labelMap, websecurePort: port, apiPort: port }),
-  routes: list({ path: str(), hostPort: port, serviceName: str(checkDnsLabel), servicePort: port, stripPrefix: bool }),
+  routes: list({ path: required(str()), hostPort: port, serviceName: str(checkDnsLabel), servicePort: port, stripPrefix: bool }),
   kubeConfigPath: str(checkNonEmpty),
   kubeContext: str(checkNonEmpty),
   stateBackend: oneOf(['local', 'pg']),
@@ -111,7 +114,7 @@ const SCHEMA: Schema = {
   probe: object({
     enabled: bool,
     pushgatewayUrl: str(checkHttpUrl),
-    pushgatewayCredentialsSecret: object({ name: str(checkObjectName), usernameKey: str(), passwordKey: str() }),
+    pushgatewayCredentialsSecret: object({ name: required(str(checkObjectName)), usernameKey: str(), passwordKey: str() }),
     schedule: str(),
     samples: int(1, 100),
     timeoutSeconds: seconds,
@@ -124,7 +127,7 @@ const SCHEMA: Schema = {
     authentikHost: str(checkDnsName),
     remediation: object({ mode: oneOf(REMEDIATION_MODES), afterRuns: int(1, 100), minIntervalSeconds: int(60, 604800) }),
   }),
-  mirror: object({ host: str(checkDnsName), hostPort: port, name: str(checkDnsLabel), tlsSecretName: str(checkObjectName) }),
+  mirror: object({ host: required(str(checkDnsName)), hostPort: required(port), name: str(checkDnsLabel), tlsSecretName: str(checkObjectName) }),
   annotations: stringMap((f, v) => checkMetadata(f, 'annotations', v, Object.values(Annotations))),
   dns: object({
     provider: oneOf(['cloudflare']),
@@ -305,6 +308,11 @@ function readObject(schema: Schema, data: JsonObject, prefix: string, problems: 
     }
     const value = readValue(schema[name], data[name], field, problems);
     if (value !== undefined) out[name] = value;
+  }
+  for (const name of known) {
+    if (schema[name].required === true && !Object.prototype.hasOwnProperty.call(data, name)) {
+      problems.add(`${prefix === '' ? name : `${prefix}.${name}`} is required`);
+    }
   }
   return out;
 }

@@ -5,6 +5,8 @@ import * as path from 'path';
 import { runApp } from '../app';
 import { parseJson, SourceNumber } from '../json-source';
 import { filesUnder } from './support/processes';
+import { configProps } from './support/config-props';
+import { ValidationError } from '../lib/private/validation';
 
 /**
  * The app's configuration, run in process through the same function `main.ts` calls: every bad
@@ -589,5 +591,28 @@ describe('parseJson', () => {
 
   test('refuses deep nesting with a message, not a RangeError', () => {
     expect(() => parseJson(deep(60000))).toThrow('nested deeper than 32 levels');
+  });
+});
+
+describe('a nested object without its required key is refused, not a crash', () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    [
+      'the credentials Secret without a name',
+      { probe: { pushgatewayCredentialsSecret: { usernameKey: 'u' } } },
+      'probe.pushgatewayCredentialsSecret.name is required',
+    ],
+    [
+      'mutual TLS without the client Secret',
+      { ttyd: { mode: 'external', address: '198.51.100.1', mutualTls: {} } },
+      'ttyd.mutualTls.clientCertSecret is required',
+    ],
+    [
+      'mutual TLS with only a server name',
+      { ttyd: { mode: 'external', address: '198.51.100.1', mutualTls: { serverName: 'x.example.org' } } },
+      'ttyd.mutualTls.clientCertSecret is required',
+    ],
+  ])('%s', (_what, config, message) => {
+    expect(() => configProps(config)).toThrow(ValidationError);
+    expect(() => configProps(config)).toThrow(message);
   });
 });

@@ -355,3 +355,31 @@ describe('the whole tree: one resource per object, one router per path, no open 
     ).not.toThrow();
   });
 });
+
+describe('accepted before, wrong all the same: refused with the reason', () => {
+  const make = (props: Partial<TerminalStackProps>) => () => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
+
+  test("mirror.hostPort equal to ttyd's port (the read-only host would serve the writable shell)", () => {
+    expect(make({ mirror: { host: 'terminal-ro.example.com', hostPort: 7681 } })).toThrow("mirror.hostPort 7681 is ttyd's own port");
+    expect(make({ mirror: { host: 'terminal-ro.example.com', hostPort: 7682 } })).not.toThrow();
+  });
+
+  test('authOutpostUrl without createAuthMiddleware (it was silently ignored)', () => {
+    expect(make({ authOutpostUrl: 'http://outpost.example:9000/' })).toThrow(
+      'authOutpostUrl "http://outpost.example:9000/" is set with createAuthMiddleware off',
+    );
+    expect(make({ authOutpostUrl: 'http://outpost.example:9000/', createAuthMiddleware: true })).not.toThrow();
+  });
+
+  test('a Pod Security label in namespaceIgnoredLabels', () => {
+    expect(make({ namespaceIgnoredLabels: ['goldilocks.fairwinds.com/vpa-update-mode', 'pod-security.kubernetes.io/enforce'] })).toThrow(
+      'namespaceIgnoredLabels[1] "pod-security.kubernetes.io/enforce" is a Pod Security label the stack enforces',
+    );
+  });
+
+  test('alerts on with both the PrometheusRule and the ConfigMap off (no rules anywhere)', () => {
+    expect(make({ alertsRuleOptions: { prometheusRule: false } })).toThrow('alertsRuleOptions has prometheusRule and configMap off with alerts on');
+    expect(make({ alertsRuleOptions: { prometheusRule: false, configMap: true } })).not.toThrow();
+    expect(make({ alertsRuleOptions: { prometheusRule: false }, enableAlerts: false })).not.toThrow();
+  });
+});

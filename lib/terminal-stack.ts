@@ -600,6 +600,31 @@ function validateStackProps(props: TerminalStackProps, r: ResolvedStackProps): v
         : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`,
     );
   }
+  if (props.mirror !== undefined && props.mirror.hostPort === props.ttydBackend.targetPort && props.ttydBackend.externalAddress !== undefined) {
+    problems.add(
+      `mirror.hostPort ${props.mirror.hostPort} is ttyd's own port: the read-only host would serve the writable shell; ` +
+        "give the port of the mirror's ttyd",
+    );
+  }
+  if (props.authOutpostUrl !== undefined && props.createAuthMiddleware !== true) {
+    problems.add(
+      `authOutpostUrl ${JSON.stringify(props.authOutpostUrl)} is set with createAuthMiddleware off, so nothing would use it; ` +
+        'turn createAuthMiddleware on, or leave authOutpostUrl out',
+    );
+  }
+  (props.namespaceIgnoredLabels ?? []).forEach((key, i) => {
+    if (key in POD_SECURITY_LABELS) {
+      problems.add(
+        `namespaceIgnoredLabels[${i}] ${JSON.stringify(key)} is a Pod Security label the stack enforces; it cannot be left to someone else`,
+      );
+    }
+  });
+  const alertsOn = props.enableAlerts ?? props.enableProbe ?? true;
+  if (alertsOn && props.alertsRuleOptions?.prometheusRule === false && props.alertsRuleOptions.configMap !== true) {
+    problems.add(
+      'alertsRuleOptions has prometheusRule and configMap off with alerts on: the rules would go nowhere; turn one on, or turn enableAlerts off',
+    );
+  }
   if (props.mirror !== undefined && props.ttydBackend.externalAddress === undefined) {
     problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
   }
