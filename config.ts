@@ -396,9 +396,11 @@ export function loadTerminalConfig(terminalContext: JsonValue | undefined, env: 
   }
   const ttydMode = c.ttyd?.mode ?? 'external';
   if (ttydMode === 'external') {
-    for (const k of ['image', 'authHeader'] as const) if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} needs ttyd.mode "in-cluster"`);
+    for (const k of ['image', 'authHeader'] as const)
+      if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} ${JSON.stringify(c.ttyd[k])} needs ttyd.mode "in-cluster" (it is "external")`);
   } else {
-    for (const k of ['address', 'mutualTls'] as const) if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} needs ttyd.mode "external"`);
+    for (const k of ['address', 'mutualTls'] as const)
+      if (c.ttyd?.[k] !== undefined) problems.add(`ttyd.${k} ${JSON.stringify(c.ttyd[k])} needs ttyd.mode "external" (it is "${ttydMode}")`);
   }
 
   const routes = c.routes ?? [];

@@ -131,7 +131,7 @@ const CASES: Case[] = [
   {
     name: 'mutual TLS with an in-cluster ttyd',
     terminal: { ttyd: { mode: 'in-cluster', mutualTls: { clientCertSecret: 'c' } } },
-    expect: 'ttyd.mutualTls needs ttyd.mode "external"',
+    expect: 'ttyd.mutualTls {"clientCertSecret":"c"} needs ttyd.mode "external" (it is "in-cluster")',
   },
   { name: 'an unknown remediation mode', terminal: { probe: { remediation: { mode: 'yes' } } }, expect: 'probe.remediation.mode "yes"' },
   {
@@ -294,7 +294,7 @@ const CASES: Case[] = [
   {
     name: 'an image for an external ttyd',
     terminal: { ttyd: { address: '10.0.10.10', image: 'tsl0922/ttyd:1.7.7' } },
-    expect: 'ttyd.image needs ttyd.mode "in-cluster"',
+    expect: 'ttyd.image "tsl0922/ttyd:1.7.7" needs ttyd.mode "in-cluster" (it is "external")',
   },
   // Images
   {
@@ -614,5 +614,23 @@ describe('a nested object without its required key is refused, not a crash', () 
   ])('%s', (_what, config, message) => {
     expect(() => configProps(config)).toThrow(ValidationError);
     expect(() => configProps(config)).toThrow(message);
+  });
+});
+
+describe('messages name the field and the value', () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    [
+      'ttyd.address with an in-cluster ttyd',
+      { ttyd: { mode: 'in-cluster', address: '198.51.100.1' } },
+      'ttyd.address "198.51.100.1" needs ttyd.mode "external" (it is "in-cluster")',
+    ],
+    [
+      'a proxied record without the tunnel',
+      { dns: { provider: 'cloudflare', zoneId: '0123456789abcdef0123456789abcdef', mode: 'proxied' } },
+      'dns.tunnelId is not set; mode "proxied" needs the Cloudflare tunnel id',
+    ],
+  ])('%s', (_what, config, message) => {
+    expect(() => configProps(config)).toThrow(message);
+    expect(() => configProps(config)).not.toThrow('undefined');
   });
 });

@@ -189,7 +189,7 @@ class ExternalTtyd extends TtydBackend {
   public _problems(problems: Problems): void {
     problems.add(checkHostAddress('address', this.address));
     problems.add(checkPort('port', this.targetPort));
-    problems.add(checkHeaderName('authHeader', this.authHeader));
+    problems.add(checkHeaderName('ttyd.authHeader', this.authHeader));
     if (this.mutualTls !== undefined) {
       problems.add(checkDnsName('mutualTls.clientCertSecret', this.mutualTls.clientCertSecret, 'object'));
       if (this.mutualTls.serverName !== undefined) problems.add(checkDnsName('mutualTls.serverName', this.mutualTls.serverName));
@@ -264,7 +264,7 @@ class InClusterTtyd extends TtydBackend {
 
   public _problems(problems: Problems): void {
     problems.add(checkPinnedImage('image', this.image));
-    problems.add(checkHeaderName('authHeader', this.authHeader));
+    problems.add(checkHeaderName('ttyd.authHeader', this.authHeader));
     problems.add(this.command.length > 0 ? undefined : 'command must name a program');
     problems.add(checkPort('port', this.targetPort));
     problems.add(checkInteger('replicas', this.replicas, 1));

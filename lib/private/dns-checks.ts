@@ -27,7 +27,9 @@ export function checkDnsOptions(options: DnsOptions, prefix = 'dns.'): string[] 
     add(
       UUID.test(options.tunnelId ?? '')
         ? undefined
-        : `${prefix}tunnelId ${JSON.stringify(options.tunnelId)} is not a Cloudflare tunnel id (a lowercase UUID); mode "proxied" needs it`,
+        : options.tunnelId === undefined
+          ? `${prefix}tunnelId is not set; mode "proxied" needs the Cloudflare tunnel id (a lowercase UUID)`
+          : `${prefix}tunnelId ${JSON.stringify(options.tunnelId)} is not a Cloudflare tunnel id (a lowercase UUID); mode "proxied" needs it`,
     );
     add(
       options.publicIp === undefined && options.publicIpv6 === undefined
