@@ -247,6 +247,11 @@ describe('WebterminalProbe remediation', () => {
     expect(pod.service_account_name).toMatch(/^\$\{kubernetes_service_account_v1\.Probe_ServiceAccount_[0-9A-F]+\.metadata\[0\]\.name\}$/);
   });
 
+  test('dry-run: the same Role without eviction (a dry run never evicts)', () => {
+    const role = onlyOf(probeResources({ ...on, remediation: { mode: 'dry-run' } }), 'kubernetes_role_v1');
+    expect(role.rule).toStrictEqual([{ api_groups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+  });
+
   test('passes mode, runs, interval and the Traefik location to the script, and the script reads them all', () => {
     const env = podSpec(
       probeResources({

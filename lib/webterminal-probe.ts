@@ -324,7 +324,7 @@ export class WebterminalProbe extends Construct {
 
     if (r.remediating) {
       // Namespaced only: nothing cluster-wide. RBAC cannot narrow evictions to labels, so the script
-      // checks the selector itself before it evicts.
+      // checks the selector itself before it evicts. A dry run never evicts, so it gets no eviction.
       this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
         metadata: { name: r.name, namespace: r.namespace, labels: r.labels },
         automountServiceAccountToken: false,
@@ -333,7 +333,7 @@ export class WebterminalProbe extends Construct {
         metadata: { name: r.name, namespace: r.replicaServiceNamespace, labels: r.labels },
         rule: [
           { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
-          { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+          ...(r.remediationMode === 'on' ? [{ apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] }] : []),
         ],
       });
       this.remediationRoleBinding = new RoleBindingV1(this, 'RemediationRoleBinding', {

@@ -210,7 +210,9 @@ export async function runDrill(log: (line: string) => void = () => undefined): P
     ]);
     await dns.update();
     cleanups.push(() => dns.stop());
-    const rules = await rulesFromCluster(admin);
+    const ruleObject = applied.find((r) => r.object.kind === 'PrometheusRule')?.object;
+    if (ruleObject === undefined) throw new Error('the stack made no PrometheusRule');
+    const rules = await rulesFromCluster(admin, ruleObject.metadata.namespace ?? 'monitoring', ruleObject.metadata.name);
     const prometheus = await Prometheus.start({ pushgatewayUrl: pushgateway.url, ruleFiles: [stringify(rules)] });
     cleanups.push(() => prometheus.stop());
 
@@ -315,9 +317,9 @@ async function deletePod(admin: KubeClient, name: string): Promise<void> {
 }
 
 /** The rule groups of the stack's PrometheusRule as the API returns them, durations compressed. */
-async function rulesFromCluster(admin: KubeClient): Promise<RuleFile> {
-  const [rule] = await admin.list('monitoring.coreos.com/v1', 'PrometheusRule', 'monitoring');
-  if (rule === undefined) throw new Error('the stack made no PrometheusRule in monitoring');
+async function rulesFromCluster(admin: KubeClient, namespace: string, name: string): Promise<RuleFile> {
+  const rule = await admin.get('monitoring.coreos.com/v1', 'PrometheusRule', namespace, name);
+  if (rule === undefined) throw new Error(`PrometheusRule ${namespace}/${name} is not in the cluster`);
   const { file } = fastRules({ groups: (rule.spec as RuleFile).groups }, { for: '4s', window: '20s', step: '1s', restartGuardSeconds: 1 });
   return file;
 }
