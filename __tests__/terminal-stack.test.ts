@@ -383,3 +383,18 @@ describe('accepted before, wrong all the same: refused with the reason', () => {
     expect(make({ alertsRuleOptions: { prometheusRule: false }, enableAlerts: false })).not.toThrow();
   });
 });
+
+describe('settings that could never work, refused', () => {
+  const make = (props: Partial<TerminalStackProps>) => () => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
+
+  test('paritySource "inventory" without the router inventory (the skew alert could never fire)', () => {
+    expect(make({ alertsOptions: { paritySource: 'inventory' } })).toThrow(
+      'alertsOptions.paritySource "inventory" needs the probe\'s router inventory',
+    );
+    expect(make({ alertsOptions: { paritySource: 'inventory' }, probeOptions: { createReplicaService: true, routerInventory: true } })).not.toThrow();
+  });
+
+  test.each(['kubernetes.io/ingress.class', 'traefik.ingress.kubernetes.io/router.priority'])('the annotation %s on the ingress objects', (key) => {
+    expect(make({ annotations: { [key]: '100' } })).toThrow(`annotations key ${JSON.stringify(key)} is refused`);
+  });
+});

@@ -85,6 +85,14 @@ export const Annotations = {
 /** The Authentik forward-auth middleware of the original cluster. */
 export const DEFAULT_AUTH_MIDDLEWARE: MiddlewareRef = { namespace: 'traefik', name: 'authentik-forward-auth' };
 
+/** Annotations a user may not add to the terminal's ingress objects, with the reason. */
+const REFUSED_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'kubernetes.io/ingress.class': 'the objects name their class in ingressClassName, and the two may disagree',
+  'traefik.ingress.kubernetes.io/router.priority':
+    'Traefik orders these routers by rule length, which keeps the outpost path above "/"; a priority on them would let the ' +
+    'terminal outrank the login path',
+};
+
 /** Props of {@link ProtectedIngress}. */
 export interface ProtectedIngressProps {
   /** Namespace of the ingress objects and of the services they route to. */
@@ -241,6 +249,9 @@ export class ProtectedIngress extends Construct {
     problems.add(checkDnsName('tlsSecretName', this.tlsSecretName, 'object'));
     problems.addAll(checkMetadata('labels', 'labels', this.labels));
     problems.addAll(checkMetadata('annotations', 'annotations', this.extraAnnotations, Object.values(Annotations)));
+    for (const [key, why] of Object.entries(REFUSED_ANNOTATIONS)) {
+      if (key in this.extraAnnotations) problems.add(`annotations key ${JSON.stringify(key)} is refused: ${why}`);
+    }
     problems.add(
       props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute'
         ? undefined

@@ -447,6 +447,12 @@ export class TerminalStack extends TerraformStack {
 
   /** The alert groups, reading the probe's job and interval; remediation's group when it is on. */
   private makeRuleSet(options: TerminalAlertsOptions): WebterminalRuleSet {
+    if (options.paritySource === 'inventory' && this.probe?.routerInventory !== true) {
+      throw new ValidationError('terminal-stack', [
+        'alertsOptions.paritySource "inventory" needs the probe\'s router inventory (probeOptions.routerInventory and its replicas): ' +
+          'without it TraefikRouterCountSkew reads series nobody pushes and can never fire',
+      ]);
+    }
     const ruleSet = new WebterminalRuleSet({
       ...options,
       probeJob: this.probe?.job,
