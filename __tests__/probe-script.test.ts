@@ -353,6 +353,10 @@ describe('probe script: redirects judged by where they lead', () => {
   test.each([
     { wrongRedirect: 'host' as const, reason: `to host "${FOREIGN_REDIRECT_HOST}"` },
     { wrongRedirect: 'query' as const, reason: 'to path "/"' },
+    { wrongRedirect: 'http' as const, reason: 'to scheme "http:"' },
+    { wrongRedirect: 'port' as const, reason: 'to port 8443' },
+    { wrongRedirect: 'ftp' as const, reason: 'to scheme "ftp:"' },
+    { wrongRedirect: 'javascript' as const, reason: 'to scheme "javascript:"' },
   ])('a replica redirecting elsewhere ($wrongRedirect) fails with the reason, its status still a 302', async ({ wrongRedirect, reason }) => {
     const job = `wrong-redirect-${wrongRedirect}`;
     const bad = fx.replicas[2];

@@ -44,8 +44,9 @@
  *
  * Checks (each sample on its own connection, never reused):
  *   edge_token    GET <edge>/token?arg=probe, PROBE_SAMPLES times; healthy = a 3xx whose Location, resolved
- *                 against the request URL (WHATWG URL), is on the edge host (or PROBE_AUTHENTIK_HOST) with a path
- *                 starting `/outpost.goauthentik.io/`; anything else fails with the reason on stderr. 302 and
+ *                 against the request URL (WHATWG URL), is on the edge's scheme, host and port (or PROBE_AUTHENTIK_HOST
+ *                 on https's default port) with a path starting `/outpost.goauthentik.io/`; anything else (a
+ *                 downgrade to http:, another port, javascript:) fails with the reason on stderr. 302 and
  *                 307 are both seen in the wild.
  *   edge_ws       WebSocket upgrade to <edge>/ws (HTTP/1.1, ALPN http/1.1, subprotocol tty), PROBE_SAMPLES
  *                 times; healthy = the same auth redirect. Token and ws samples alternate on one sequential
@@ -865,8 +866,9 @@ function webSocketHeaders(key, site) {
 
 /**
  * Healthy edge answer: the auth layer redirecting to the Authentik outpost, judged by meaning: a 3xx
- * whose Location, resolved against the request URL (WHATWG URL), has the edge host (or
- * PROBE_AUTHENTIK_HOST) and a path starting with `/outpost.goauthentik.io/`. A substring match would
+ * whose Location, resolved against the request URL (WHATWG URL), has the edge's scheme, the edge host
+ * and port (or PROBE_AUTHENTIK_HOST on the scheme's default port) and a path starting with
+ * `/outpost.goauthentik.io/`: no downgrade to http:, no other port, no javascript: or ftp:. A substring match would
  * take `https://evil.example/outpost.goauthentik.io/x` or `/?next=/outpost.goauthentik.io/` as healthy.
  * Anything else (404 from a replica without the route, 5xx, 200 = auth bypassed, 101 = auth bypassed
  * on /ws, a redirect elsewhere) is a failure, with the reason.
@@ -888,8 +890,16 @@ function judgeAuthRedirect(answer, requestUrl, config) {
   } catch {
     return { status, healthy: false, reason: `status ${status} with a Location that is not a URL, ${want}` };
   }
-  const hostOk = target.hostname === requestUrl.hostname || (config.authentikHost !== undefined && target.hostname === config.authentikHost);
+  // The edge's own scheme (no downgrade to http:, no javascript: or ftp:) and port; Authentik's host on https's.
+  if (target.protocol !== config.edgeUrl.protocol) {
+    return { status, healthy: false, reason: `status ${status} to scheme ${JSON.stringify(target.protocol)}, ${want}` };
+  }
+  const onAuthentik = config.authentikHost !== undefined && target.hostname === config.authentikHost;
+  const hostOk = target.hostname === requestUrl.hostname || onAuthentik;
   if (!hostOk) return { status, healthy: false, reason: `status ${status} to host ${JSON.stringify(target.hostname)}, ${want}` };
+  if (target.port !== (onAuthentik ? '' : config.edgeUrl.port)) {
+    return { status, healthy: false, reason: `status ${status} to port ${target.port === '' ? '(the default)' : target.port}, ${want}` };
+  }
   if (!target.pathname.startsWith(OUTPOST_PATH)) {
     return { status, healthy: false, reason: `status ${status} to path ${JSON.stringify(target.pathname.slice(0, 100))}, ${want}` };
   }

@@ -88,7 +88,7 @@ export interface ReplicaState {
    * Where the auth redirect leads when it is wrong: `host` = the outpost path on another host,
    * `query` = back to the terminal with the outpost path only in the query. Absent: the right place.
    */
-  readonly wrongRedirect?: 'host' | 'query';
+  readonly wrongRedirect?: 'host' | 'query' | 'http' | 'port' | 'ftp' | 'javascript';
 }
 
 /** The host a `wrongRedirect: 'host'` replica sends browsers to. */
@@ -206,6 +206,14 @@ function redirectLine(state: ReplicaState): string {
       return `return 302 https://${FOREIGN_REDIRECT_HOST}${OUTPOST_START_PATH}?rd=$scheme://$http_host$request_uri;`;
     case 'query':
       return `return 302 https://$http_host/?next=${OUTPOST_START_PATH};`;
+    case 'http': // a downgrade
+      return `return 302 http://$http_host${OUTPOST_START_PATH};`;
+    case 'port':
+      return `return 302 https://$host:8443${OUTPOST_START_PATH};`;
+    case 'ftp':
+      return `return 302 ftp://$http_host${OUTPOST_START_PATH};`;
+    case 'javascript':
+      return `return 302 "javascript:${OUTPOST_START_PATH}";`;
     default:
       return `return 302 https://$http_host${OUTPOST_START_PATH}?rd=$scheme://$http_host$request_uri;`;
   }
