@@ -333,6 +333,15 @@ describe('probe script', () => {
     expect(await runGroup('bad-config-many')).toBeUndefined();
   });
 
+  test('reports a bad remediation setting and a bad mirror URL with the others', async () => {
+    const run = await runProbe(fx.env('bad-config-sections', { PROBE_SAMPLES: '0', PROBE_REMEDIATE: 'yes', PROBE_MIRROR_EDGE_URL: 'ftp://ro.test' }));
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.map((line) => /^probe: bad configuration: (PROBE_[A-Z_]+)/.exec(line)?.[1]).sort()).toStrictEqual(
+      ['PROBE_MIRROR_EDGE_URL', 'PROBE_REMEDIATE', 'PROBE_SAMPLES'].sort(),
+    );
+  });
+
   test.each<{ variable: string; env: Record<string, string> }>([
     { variable: 'PROBE_AUTHENTIK_HOST', env: { PROBE_AUTHENTIK_HOST: 'https://auth.example.test' } },
     { variable: 'PROBE_PUSHGATEWAY_PASSWORD', env: { PROBE_PUSHGATEWAY_USERNAME: 'probe' } },

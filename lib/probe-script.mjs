@@ -453,13 +453,17 @@ function parseConfig(env) {
   const insecureTls = get(() => flagVar(env, 'PROBE_INSECURE_TLS'), false);
   const dnsServers = get(() => dnsServersVar(env), undefined);
   const traefikApiPort = get(() => integerVar(env, 'PROBE_TRAEFIK_API_PORT', 8080, 1, 65535), 0);
+  const remediation = get(() => parseRemediationConfig(env, replicas), undefined);
+  const mirrorEdgeUrl =
+    readVar(env, 'PROBE_MIRROR_EDGE_URL') === undefined ? undefined : get(() => requiredHttpUrl(env, 'PROBE_MIRROR_EDGE_URL'), undefined);
 
   if (
     problems.length > 0 ||
     originUrl === undefined ||
     pushgatewayUrl === undefined ||
     timeoutSeconds === undefined ||
-    deadlineSeconds === undefined
+    deadlineSeconds === undefined ||
+    remediation === undefined
   ) {
     throw new ConfigError(problems.join('\nprobe: bad configuration: '));
   }
@@ -483,8 +487,8 @@ function parseConfig(env) {
     pushgatewayAuthorization: pushgatewayAuth,
     originTls,
     resolvConf: readVar(env, 'PROBE_RESOLV_CONF') ?? DEFAULT_RESOLV_CONF,
-    remediation: parseRemediationConfig(env, replicas),
-    mirrorEdgeUrl: readVar(env, 'PROBE_MIRROR_EDGE_URL') === undefined ? undefined : requiredHttpUrl(env, 'PROBE_MIRROR_EDGE_URL'),
+    remediation,
+    mirrorEdgeUrl,
   };
 }
 
