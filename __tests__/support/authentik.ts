@@ -14,7 +14,7 @@
  * Every request is recorded with its path and headers.
  */
 import http from 'node:http';
-import type net from 'node:net';
+import { LoopbackServer } from './servers';
 
 export const OUTPOST_PREFIX = '/outpost.goauthentik.io/';
 export const FORWARD_AUTH_PATH = '/outpost.goauthentik.io/auth/traefik';
@@ -34,38 +34,21 @@ export interface OutpostRequest {
   readonly headers: http.IncomingHttpHeaders;
 }
 
-export class AuthentikOutpost {
-  private readonly server: http.Server;
-  private readonly sockets = new Set<net.Socket>();
+export class AuthentikOutpost extends LoopbackServer {
   readonly requests: OutpostRequest[] = [];
 
   constructor(
-    readonly host: string,
-    readonly port: number,
+    host: string,
+    port: number,
     private readonly redirectStatus: 302 | 307 = 307,
   ) {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.on('connection', (socket: net.Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
+    super(http.createServer(), port, host);
+    this.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res));
   }
 
   /** The forwardAuth address a Middleware points at. */
   get authUrl(): string {
     return `http://${this.host}:${this.port}${FORWARD_AUTH_PATH}`;
-  }
-
-  start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: this.host, port: this.port }, () => resolve());
-    });
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from './processes';
 
 /** The run's subnet number, set by global setup for the workers. */
 const LAB_VARIABLE = 'WEBTERMINAL_TEST_LAB';
@@ -30,15 +31,6 @@ const labInterface = () => `wtlab${labNumber()}`;
 
 /** The API server's address; hosts are claimed from .10 on. */
 export const apiServerAddress = () => `${prefix()}.1`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Claims a subnet number no live jest run holds. */
 function claimRun(): number {

@@ -73,7 +73,8 @@ function canListen(host: string, port: number): Promise<boolean> {
  */
 const PORT_CLAIMS = process.env.WEBTERMINAL_TEST_PORT_CLAIMS ?? join(tmpdir(), 'webterminal-cdktf-test-ports');
 
-function alive(pid: number): boolean {
+/** True while process `pid` exists (EPERM: it exists, owned by another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

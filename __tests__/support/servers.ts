@@ -14,7 +14,7 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
  * A server on 127.0.0.1 (or a lab address of the cluster tier) whose `stop()` also ends open
  * connections (`close()` alone waits for them).
  */
-class LoopbackServer {
+export class LoopbackServer {
   private readonly sockets = new Set<net.Socket>();
 
   constructor(
