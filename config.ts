@@ -120,6 +120,7 @@ const SCHEMA: Schema = {
     timeoutSeconds: seconds,
     deadlineSeconds: seconds,
     replicas: str(),
+    maxReplicas: int(1, 1000),
     createReplicaService: bool,
     routerInventory: bool,
     insecureTls: bool,

@@ -23,6 +23,7 @@ import {
 import { BasicAuthProxy, FOREIGN_REDIRECT_HOST } from './support/nginx';
 import { freePort, makeTempDir } from './support/processes';
 import { DnsBlackHole, EndlessRouterApi, TtydStandIn } from './support/servers';
+import { Dnsmasq } from './support/daemons';
 import { mutualTlsFiles } from './support/tls';
 
 let fx: ProbeFixtures;
@@ -774,5 +775,54 @@ describe('probe script, read-only mirror (PROBE_MIRROR_EDGE_URL)', () => {
     expect(mirrorSeries(group, ProbeMetric.checkFailures)).toStrictEqual({ 'edge_token@127.0.0.1': 6, 'edge_ws@127.0.0.1': 6 });
     expect(valueOf(group, ProbeMetric.checkFailures, { check: ProbeCheck.edgeToken })).toBe(0);
     expect(await successGroup(job)).toBeUndefined();
+  });
+});
+
+describe('probe script: many replicas, bounded', () => {
+  test('a name with 1,000 addresses (a DNS answer over TCP): the first PROBE_MAX_REPLICAS are checked, the rest counted and named', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`);
+    const temp = makeTempDir('probe-many');
+    const base = fx.env('many-replicas');
+    const local = [EDGE_HOST, new URL(base.PROBE_ORIGIN_URL).hostname, new URL(base.PROBE_PUSHGATEWAY_URL).hostname];
+    const records = [{ name: 'many.test', addresses: many }, ...local.map((name) => ({ name, addresses: ['127.0.0.1'] }))];
+    const dns = new Dnsmasq(await freePort(), records, join(temp.path, 'dnsmasq.pid'));
+    await dns.start(); // the answer is some 16 KB: over UDP's 512 bytes it is truncated, and c-ares asks again over TCP
+    try {
+      const run = await runProbe({ ...base, PROBE_REPLICAS: 'many.test', PROBE_DNS_SERVERS: dns.server }, { killAfterMs: 60_000 });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('probe: PROBE_REPLICAS: 1000 addresses; checked the first 50 (PROBE_MAX_REPLICAS), left out 950');
+      const group = await runGroup('many-replicas');
+      expect(valueOf(group, ProbeMetric.replicas)).toBe(50);
+      expect(valueOf(group, ProbeMetric.replicasLeftOut)).toBe(950);
+      expect(group?.metrics.get(ProbeMetric.replicaOk)).toHaveLength(50);
+    } finally {
+      await dns.stop();
+      temp.remove();
+    }
+  }, 90_000);
+
+  test(`at most ${8} replicas are checked at a time`, async () => {
+    let open = 0;
+    let most = 0;
+    // One server for every 127.0.6.x: it holds each connection a while, then drops it (a failed check).
+    const server = net.createServer((socket) => {
+      open += 1;
+      most = Math.max(most, open);
+      socket.on('error', () => undefined);
+      socket.on('close', () => (open -= 1));
+      setTimeout(() => socket.destroy(), 150);
+    });
+    const port = await freePort(['0.0.0.0']);
+    await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+    try {
+      const replicas = Array.from({ length: 30 }, (_, i) => `127.0.6.${i + 1}`).join(',');
+      const run = await runProbe(fx.env('bounded', { PROBE_REPLICAS: replicas, PROBE_REPLICA_PORT: String(port), PROBE_MAX_REPLICAS: '30' }));
+      expect(run.code).toBe(0);
+      expect(valueOf(await runGroup('bounded'), ProbeMetric.replicas)).toBe(30);
+      expect(most).toBeGreaterThanOrEqual(4); // they do run side by side
+      expect(most).toBeLessThanOrEqual(8);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -81,6 +81,7 @@ describe('WebterminalProbe', () => {
       PROBE_JOB: 'webterminal-probe',
       PROBE_REPLICAS: 'traefik-replicas.traefik.svc.cluster.local',
       PROBE_REPLICA_PORT: '8443',
+      PROBE_MAX_REPLICAS: '50',
       PROBE_SAMPLES: '9',
       PROBE_TIMEOUT_SECONDS: '10',
       PROBE_DEADLINE_SECONDS: '60',
@@ -310,5 +311,24 @@ describe('cron schedules', () => {
     ['30 2 * * *', 86400],
   ])('%s fires at least every %i s', (expression, seconds) => {
     expect(shortestIntervalSeconds(parseCron('schedule', expression) as CronSchedule)).toBe(seconds);
+  });
+});
+
+describe('WebterminalProbe: a bound on the replicas a run checks', () => {
+  const env = (props: Partial<WebterminalProbeProps>): Record<string, string> => {
+    const container = onlyOf(probeResources(props), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0];
+    return Object.fromEntries(container.env.map((e) => [String(e.name), String(e.value)]));
+  };
+
+  test('passes maxReplicas to the script (default 50)', () => {
+    expect(env({}).PROBE_MAX_REPLICAS).toBe('50');
+    expect(env({ maxReplicas: 200 }).PROBE_MAX_REPLICAS).toBe('200');
+  });
+
+  test('refuses a bound out of range, and an explicit list longer than the bound', () => {
+    expect(() => probeResources({ maxReplicas: 0 })).toThrow('maxReplicas 0 is not an integer from 1 to 1000');
+    const list = Array.from({ length: 4 }, (_, i) => `198.51.100.${i + 1}`).join(',');
+    expect(() => probeResources({ replicas: list, maxReplicas: 3 })).toThrow('replicas lists 4 addresses, more than maxReplicas 3');
+    expect(() => probeResources({ replicas: list, maxReplicas: 4 })).not.toThrow();
   });
 });

@@ -18,7 +18,7 @@
 import { writeFileSync } from 'node:fs';
 import { POD_SEARCH, REPLICAS_NAME } from '../__tests__/support/fixtures';
 import { freePort } from '../__tests__/support/processes';
-import { DnsBlackHole, EndlessRouterApi } from '../__tests__/support/servers';
+import { BlackHole, DnsBlackHole, EndlessRouterApi } from '../__tests__/support/servers';
 import { join } from 'node:path';
 import { ProbeRun, runProbe, startProbeFixtures } from '../__tests__/support/fixtures';
 import { makeTempDir } from '../__tests__/support/processes';
@@ -131,6 +131,45 @@ async function main(): Promise<void> {
         `${dnsRuns.map((r) => r.wallMs.toFixed(0)).join(', ')}), ` +
         `target <= deadline + timeout = ${dnsTargetMs} ms: ${verdict(Math.max(...dnsRuns.map((r) => r.wallMs)) <= dnsTargetMs)}`,
     );
+
+    // 1,000 replicas listed: every one refusing at once, or every one a black hole (the TCP connect is
+    // accepted, nothing ever answers), with the default cap and with all 1,000 checked. The pod's memory
+    // request is 64 MiB, its limit 128 MiB.
+    const thousand = Array.from({ length: 1000 }, (_, i) => `127.3.${Math.floor(i / 250)}.${(i % 250) + 1}`).join(',');
+    const hole = new BlackHole(await freePort(['0.0.0.0']), '0.0.0.0');
+    await hole.start();
+    try {
+      const refusing = String(await freePort(['127.3.0.1']));
+      for (const [shape, port, max] of [
+        ['refusing, default PROBE_MAX_REPLICAS (50 checked)', refusing, '50'],
+        ['black holes, default PROBE_MAX_REPLICAS (50 checked)', String(hole.port), '50'],
+        ['refusing, PROBE_MAX_REPLICAS=1000', refusing, '1000'],
+        ['black holes, PROBE_MAX_REPLICAS=1000', String(hole.port), '1000'],
+      ] as const) {
+        const runs: ProbeRun[] = [];
+        for (let i = 0; i < DRILL_RUNS; i += 1) {
+          const env = fx.env('bench-thousand', {
+            PROBE_REPLICAS: thousand,
+            PROBE_MAX_REPLICAS: max,
+            PROBE_REPLICA_PORT: port,
+            PROBE_ROUTER_INVENTORY: '0',
+            PROBE_TIMEOUT_SECONDS: String(BLACK_HOLE_TIMEOUT_SECONDS),
+            PROBE_DEADLINE_SECONDS: String(BLACK_HOLE_DEADLINE_SECONDS),
+          });
+          runs.push(await runProbe(env, { nodeArgs, killAfterMs: 60_000 }));
+        }
+        const rss = runs.map(peakRssMiB);
+        const bound = (BLACK_HOLE_DEADLINE_SECONDS + BLACK_HOLE_TIMEOUT_SECONDS) * 1000 + 500;
+        drillLines.push(
+          `1000 replicas, ${shape} (timeout ${BLACK_HOLE_TIMEOUT_SECONDS}s, deadline ${BLACK_HOLE_DEADLINE_SECONDS}s): wall median ` +
+            `${median(runs.map((r) => r.wallMs)).toFixed(0)} ms (bound ${bound} ms: ${verdict(Math.max(...runs.map((r) => r.wallMs)) <= bound)}), ` +
+            `peak RSS median ${median(rss).toFixed(1)} MiB, max ${Math.max(...rss).toFixed(1)} MiB (request ${TARGET_RSS_MIB} MiB: ` +
+            `${verdict(Math.max(...rss) <= TARGET_RSS_MIB)})`,
+        );
+      }
+    } finally {
+      await hole.stop();
+    }
 
     const healthyWall = median(healthy.map((run) => run.wallMs));
     const healthyRss = healthy.map(peakRssMiB);

@@ -60,8 +60,10 @@ export interface ProbeMetricNames {
   readonly checkFailures: string;
   /** Status per Traefik replica and check, labels `replica`, `check`; 0 = no answer. */
   readonly replicaStatus: string;
-  /** Number of Traefik replica addresses resolved in the run. */
+  /** Number of Traefik replica addresses checked in the run (at most PROBE_MAX_REPLICAS). */
   readonly replicas: string;
+  /** Replica addresses resolved but not checked in the run: those past PROBE_MAX_REPLICAS. */
+  readonly replicasLeftOut: string;
   /** Routers a replica's Traefik API lists (router inventory), label `replica`. */
   readonly replicaRouters: string;
   /** Wall time of the run. */

@@ -15,6 +15,9 @@
  *   PROBE_REPLICAS          (off)     headless Service DNS name resolving to every Traefik replica, or a
  *                                     comma list of IP addresses; empty = per-replica checks off
  *   PROBE_REPLICA_PORT      8443      Traefik's TLS entrypoint port on the pods (`websecure` in the Helm chart)
+ *   PROBE_MAX_REPLICAS      50        replicas checked per run (1-1000): past it the first ones (in address order)
+ *                                     are checked and the rest counted in webterminal_probe_replicas_left_out;
+ *                                     at most REPLICAS_IN_FLIGHT (8) are checked at a time
  *   PROBE_SAMPLES           6         requests per edge check per run (1-100), each on a fresh connection
  *   PROBE_TIMEOUT_SECONDS   10        per request: DNS + connect + TLS + answer
  *   PROBE_DEADLINE_SECONDS  60        whole run of checks; then what is known is pushed and the run exits
@@ -137,6 +140,11 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const INVENTORY_BUDGET_BYTES = 4 * 1024 * 1024;
 /** One page of Traefik's router list: 100 routers are some 50 KiB; a page above this is not Traefik's. */
 const INVENTORY_PAGE_BYTES = 512 * 1024;
+/**
+ * Replicas checked at the same time: each holds two sequential requests (and its inventory), so this
+ * bounds the sockets and buffers in flight whatever the Service resolves to (a 128 MiB pod).
+ */
+const REPLICAS_IN_FLIGHT = 8;
 /** Where the name servers, `search` and `ndots` come from when PROBE_DNS_SERVERS is unset. */
 const DEFAULT_RESOLV_CONF = '/etc/resolv.conf';
 /** Time the run waits for in-flight work to settle after the deadline aborted it. */
@@ -154,6 +162,7 @@ class ConfigError extends Error {}
  * @property {string} job
  * @property {ReplicaSource} replicas
  * @property {number} replicaPort
+ * @property {number} maxReplicas
  * @property {number} samples
  * @property {number} timeoutMs
  * @property {number} deadlineMs
@@ -449,6 +458,7 @@ function parseConfig(env) {
     problem('PROBE_ROUTER_INVENTORY=1 needs PROBE_REPLICAS (the replicas whose Traefik API to ask)');
   }
   const replicaPort = get(() => integerVar(env, 'PROBE_REPLICA_PORT', 8443, 1, 65535), 0);
+  const maxReplicas = get(() => integerVar(env, 'PROBE_MAX_REPLICAS', 50, 1, 1000), 0);
   const samples = get(() => integerVar(env, 'PROBE_SAMPLES', 6, 1, 100), 0);
   const insecureTls = get(() => flagVar(env, 'PROBE_INSECURE_TLS'), false);
   const dnsServers = get(() => dnsServersVar(env), undefined);
@@ -474,6 +484,7 @@ function parseConfig(env) {
     job,
     replicas,
     replicaPort,
+    maxReplicas,
     samples,
     timeoutMs: timeoutSeconds * 1000,
     deadlineMs: deadlineSeconds * 1000,
@@ -1176,6 +1187,7 @@ function jsonArrayCounter() {
  * @property {boolean} routerInventory
  * @property {string[] | undefined} replicaAddresses  undefined until resolved
  * @property {string | undefined} replicasProblem
+ * @property {number} replicasLeftOut  resolved, past PROBE_MAX_REPLICAS, not checked
  * @property {Map<string, ReplicaReport>} replicas
  */
 
@@ -1197,6 +1209,7 @@ function emptyReport(config) {
     routerInventory: config.routerInventory,
     replicaAddresses: undefined,
     replicasProblem: undefined,
+    replicasLeftOut: 0,
     replicas: new Map(),
   };
 }
@@ -1269,15 +1282,18 @@ async function runReplicaChecks(config, ctx, resolution, report) {
     report.replicasProblem = `PROBE_REPLICAS: ${describeError(error)}`;
     return;
   }
-  report.replicaAddresses = addresses;
+  report.replicaAddresses = addresses.slice(0, config.maxReplicas);
+  report.replicasLeftOut = addresses.length - report.replicaAddresses.length;
   const budget = inventoryBudget();
   if (addresses.length === 0) {
     const name = config.replicas.kind === 'name' ? config.replicas.name : '';
     report.replicasProblem = `PROBE_REPLICAS: ${JSON.stringify(name)} resolved to no address`;
     return;
   }
-  await Promise.all(
-    addresses.map(async (address) => {
+  await inBatches(
+    report.replicaAddresses,
+    REPLICAS_IN_FLIGHT,
+    async (address) => {
       /** @type {ReplicaReport} */
       const entry = { token: undefined, ws: undefined, routers: undefined, routersError: undefined };
       report.replicas.set(address, entry);
@@ -1289,8 +1305,25 @@ async function runReplicaChecks(config, ctx, resolution, report) {
         if ('routers' in counted) entry.routers = counted.routers;
         else entry.routersError = counted.error;
       }
-    }),
+    },
+    ctx.signal,
   );
+}
+
+/**
+ * Runs `work` on every item, at most `width` at a time, in order; stops starting new ones on `signal`.
+ * @template T
+ * @param {T[]} items
+ * @param {number} width
+ * @param {(item: T) => Promise<void>} work
+ * @param {AbortSignal} signal
+ */
+async function inBatches(items, width, work, signal) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length && !signal.aborted) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
 }
 
 /**
@@ -1443,6 +1476,7 @@ function renderRunMetrics(summary, report, durationSeconds, config) {
   ];
   if (report.replicasEnabled) {
     families.push(gauge(METRIC.replicas, [[{}, summary.replicas.length]]));
+    families.push(gauge(METRIC.replicasLeftOut, [[{}, report.replicasLeftOut]]));
     if (summary.replicas.length > 0) {
       families.push(
         gauge(
@@ -1529,6 +1563,13 @@ function printProblems(summary, report) {
     if (result.failures > 0) process.stderr.write(`probe: mirror ${check}: ${result.failures}/${result.samples} failed, first: ${result.reason}\n`);
   }
   if (report.replicasProblem !== undefined) process.stderr.write(`probe: ${report.replicasProblem}\n`);
+  if (report.replicasLeftOut > 0) {
+    const checked = report.replicaAddresses?.length ?? 0;
+    const resolved = report.replicasLeftOut + checked;
+    process.stderr.write(
+      `probe: PROBE_REPLICAS: ${resolved} addresses; checked the first ${checked} (PROBE_MAX_REPLICAS), left out ${report.replicasLeftOut}\n`,
+    );
+  }
   for (const { address, entry } of summary.replicas) {
     for (const [check, outcome] of [
       [CHECK.edgeToken, entry?.token],

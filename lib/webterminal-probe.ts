@@ -122,6 +122,13 @@ export interface WebterminalProbeProps {
    */
   readonly replicaPort?: number;
   /**
+   * Replicas checked per run (1-1000), 8 at a time: past it the first ones (in address order) are
+   * checked and the rest counted (`webterminal_probe_replicas_left_out`), so a Service that resolves
+   * to a thousand addresses cannot take the pod's memory or run past its deadline.
+   * @default 50
+   */
+  readonly maxReplicas?: number;
+  /**
    * Count each replica's routers from its Traefik API (what the parity alert reads on Traefik v3).
    * Needs the API served on Traefik's `traefik` entrypoint, which a default Helm install does not do:
    * set the chart value `api.insecure=true`, or `ingressRoute.dashboard.enabled=true` with
@@ -387,6 +394,7 @@ interface ResolvedProbeProps {
   readonly explicitReplicas?: string;
   readonly replicas: string;
   readonly replicaPort: number;
+  readonly maxReplicas: number;
   readonly apiPort: number;
   readonly createReplicaService: boolean;
   readonly replicaServiceName: string;
@@ -443,6 +451,7 @@ function resolveProbeProps(props: WebterminalProbeProps): ResolvedProbeProps {
     explicitReplicas: props.replicas,
     replicas: props.replicas ?? (createReplicaService ? `${replicaServiceName}.${replicaServiceNamespace}.svc.cluster.local` : ''),
     replicaPort: props.replicaPort ?? traefik.websecurePort,
+    maxReplicas: props.maxReplicas ?? 50,
     apiPort: props.traefikApiPort ?? traefik.apiPort,
     createReplicaService,
     replicaServiceName,
@@ -487,8 +496,15 @@ function validateProbeProps(r: ResolvedProbeProps): void {
     problems.add(checkSecretKey('pushgatewayCredentialsSecret.usernameKey', r.credentials.usernameKey ?? 'username'));
     problems.add(checkSecretKey('pushgatewayCredentialsSecret.passwordKey', r.credentials.passwordKey ?? 'password'));
   }
+  problems.add(checkInteger('maxReplicas', r.maxReplicas, 1, 1000));
   if (r.explicitReplicas !== undefined && r.explicitReplicas !== '') {
-    r.explicitReplicas.split(',').forEach((entry, i) => problems.add(checkHostNameOrAddress(`replicas[${i}]`, entry.trim())));
+    const listed = r.explicitReplicas.split(',');
+    listed.forEach((entry, i) => problems.add(checkHostNameOrAddress(`replicas[${i}]`, entry.trim())));
+    if (listed.length > 1 && listed.length > r.maxReplicas) {
+      problems.add(
+        `replicas lists ${listed.length} addresses, more than maxReplicas ${r.maxReplicas}: the probe would leave some out; raise maxReplicas`,
+      );
+    }
   }
   problems.add(
     /^[A-Za-z0-9_.:-]+$/.test(r.job) ? undefined : `job ${JSON.stringify(r.job)} is not a Pushgateway job name (letters, digits, '_', '.', ':', '-')`,
@@ -546,6 +562,7 @@ function probeEnvironment(r: ResolvedProbeProps): Record<string, string> {
     PROBE_JOB: r.job,
     PROBE_REPLICAS: r.replicas,
     PROBE_REPLICA_PORT: String(r.replicaPort),
+    PROBE_MAX_REPLICAS: String(r.maxReplicas),
     PROBE_SAMPLES: String(r.samples),
     PROBE_TIMEOUT_SECONDS: String(r.timeoutSeconds),
     PROBE_DEADLINE_SECONDS: String(r.deadlineSeconds),

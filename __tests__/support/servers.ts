@@ -156,8 +156,8 @@ function resolvedPath(url: string | undefined): string {
 
 /** Accepts TCP connections and never answers anything (not even a TLS handshake), never closes them. */
 export class BlackHole extends LoopbackServer {
-  constructor(port: number) {
-    super(net.createServer(), port);
+  constructor(port: number, host?: string) {
+    super(net.createServer(), port, host);
   }
 }
 
