@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Makes sure the real programs the tests start are installed: promtool, prometheus, prometheus-pushgateway,
-# nginx, dnsmasq, openssl; and GNU time (peak RSS in `npm run bench`). Installs the Debian packages
+# nginx, dnsmasq, openssl, PostgreSQL 15, ip and unshare (the cluster tier's test hosts); and GNU time
+# (peak RSS in `npm run bench`). The Go-built programs come from tools/build.sh. Installs the Debian packages
 # when it can (root, or passwordless sudo); otherwise fails and says how. Runs before the test suite (`npm test`).
 set -euo pipefail
 
-packages=(prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl time)
-declare -A provides=([promtool]=prometheus [prometheus]=prometheus [prometheus-pushgateway]=prometheus-pushgateway [nginx]=nginx-light [dnsmasq]=dnsmasq-base [openssl]=openssl [/usr/bin/time]=time) # by path: `time` alone is also a shell keyword
+packages=(prometheus prometheus-pushgateway nginx-light dnsmasq-base openssl time postgresql-15 iproute2 util-linux)
+# by path: `time` alone is also a shell keyword, and PostgreSQL's server programs are not on PATH
+declare -A provides=([promtool]=prometheus [prometheus]=prometheus [prometheus-pushgateway]=prometheus-pushgateway [nginx]=nginx-light [dnsmasq]=dnsmasq-base [openssl]=openssl [/usr/bin/time]=time [/usr/lib/postgresql/15/bin/postgres]=postgresql-15 [ip]=iproute2 [unshare]=util-linux [runuser]=util-linux)
 
 missing=()
 for tool in "${!provides[@]}"; do
@@ -15,7 +17,7 @@ done
 
 echo "ensure-tools: missing ${missing[*]}; installing ${packages[*]}" >&2
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-tools: no apt-get here. Install promtool (Prometheus 2.x), prometheus-pushgateway, nginx (with auth_request and ssl), dnsmasq, openssl and GNU time, then run the tests again." >&2
+  echo "ensure-tools: no apt-get here. Install promtool (Prometheus 2.x), prometheus-pushgateway, nginx (with auth_request and ssl), dnsmasq, openssl, PostgreSQL 15, iproute2, util-linux and GNU time, then run the tests again." >&2
   exit 1
 fi
 if [ "$(id -u)" -eq 0 ]; then
