@@ -121,7 +121,12 @@ describe('probe script', () => {
     const expected = Object.values(ProbeMetric).filter((name) => !REMEDIATION_METRICS.includes(name));
     expect([...pushed].filter((name) => !own.has(name)).sort()).toStrictEqual(expected.sort());
     const checks = new Set(group?.metrics.get(ProbeMetric.checkSamples)?.map((sample) => sample.labels[ProbeLabel.check]));
-    expect([...checks].sort()).toStrictEqual(Object.values(ProbeCheck).sort());
+    // origin_no_cert runs only with mutual TLS to ttyd (its own test below)
+    expect([...checks].sort()).toStrictEqual(
+      Object.values(ProbeCheck)
+        .filter((check) => check !== ProbeCheck.originNoCert)
+        .sort(),
+    );
 
     // The handshake reached ttyd and nothing followed it: no session could have started.
     expect(fx.ttyd.handshakes).toBe(handshakesBefore + 1);
@@ -485,6 +490,41 @@ describe('probe script: the boundary of ttyd', () => {
   });
 });
 
+describe('probe script: mutual TLS kept', () => {
+  test('a ttyd that stops requiring the client certificate is an open boundary (origin_no_cert), not health', async () => {
+    const temp = makeTempDir('probe-mtls-lax');
+    const files = mutualTlsFiles(temp.path, 'ttyd.test');
+    const { readFileSync } = await import('node:fs');
+    const tls = { cert: readFileSync(files.server.certPath), key: readFileSync(files.server.keyPath), ca: readFileSync(files.caPath) };
+    const strictTtyd = new TtydStandIn(await freePort(), 'X-authentik-username', { ...tls, requestCert: true, rejectUnauthorized: true });
+    const laxTtyd = new TtydStandIn(await freePort(), 'X-authentik-username', { ...tls, requestCert: false });
+    await Promise.all([strictTtyd.start(), laxTtyd.start()]);
+    try {
+      const env = (job: string, port: number) =>
+        fx.env(job, {
+          PROBE_ORIGIN_URL: `https://ttyd.test:${port}`,
+          PROBE_INSECURE_TLS: '0',
+          PROBE_REPLICAS: '',
+          PROBE_ROUTER_INVENTORY: '0',
+          PROBE_ORIGIN_CLIENT_CERT_FILE: files.client.certPath,
+          PROBE_ORIGIN_CLIENT_KEY_FILE: files.client.keyPath,
+          PROBE_ORIGIN_CA_FILE: files.caPath,
+        });
+      const strict = await runProbe(env('mtls-strict', strictTtyd.port));
+      expect(summaryOf(strict)).toMatchObject({ ttyd: '200', ttyd_open: '0' });
+      expect(valueOf(await runGroup('mtls-strict'), ProbeMetric.checkFailures, { check: ProbeCheck.originNoCert })).toBe(0);
+
+      const lax = await runProbe(env('mtls-lax', laxTtyd.port));
+      expect(summaryOf(lax)).toMatchObject({ ttyd: '200', ttyd_open: '1', ok: '0' });
+      expect(lax.stderr).toContain('origin_no_cert: 1/1 failed, first: GET /token without the client certificate got 200');
+      expect(valueOf(await runGroup('mtls-lax'), ProbeMetric.ttydOpen)).toBe(1);
+    } finally {
+      await Promise.all([strictTtyd.stop(), laxTtyd.stop()]);
+      temp.remove();
+    }
+  });
+});
+
 describe('probe script: credentials', () => {
   // nginx's user file ends a password at ':', so the marker carries every other awkward character.
   const MARKER = 'Mk9/#?@%41!pw';
@@ -808,9 +848,18 @@ describe('probe script: many replicas, bounded', () => {
     const server = net.createServer((socket) => {
       open += 1;
       most = Math.max(most, open);
+      let counted = true;
+      const done = () => {
+        if (counted) open -= 1;
+        counted = false;
+      };
       socket.on('error', () => undefined);
-      socket.on('close', () => (open -= 1));
-      setTimeout(() => socket.destroy(), 150);
+      socket.on('close', done);
+      // Uncounted as the server drops it, before the client can see the drop and open its next one.
+      setTimeout(() => {
+        done();
+        socket.destroy();
+      }, 150);
     });
     const port = await freePort(['0.0.0.0']);
     await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));

@@ -139,6 +139,8 @@ export interface ProbeCheckValues {
   readonly originOpenToken: string;
   /** WebSocket upgrade on the in-cluster ttyd Service without the auth header: healthy unless 101. */
   readonly originOpenWs: string;
+  /** With mutual TLS: `GET /token` with the auth header but without the client certificate: healthy unless 200. */
+  readonly originNoCert: string;
 }
 
 /** Fails to compile when `probe-names.json` and the interfaces above do not have the same keys. */

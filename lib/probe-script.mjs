@@ -64,6 +64,9 @@
  *                 (ttyd closes the connection with no answer). A 200 or 101 means ttyd runs without header
  *                 auth: ttyd_open=1 and the run is unhealthy.
  *   All four origin checks present the client certificate when PROBE_ORIGIN_CLIENT_CERT_FILE is set.
+ *   origin_no_cert  with a client certificate set: GET <origin>/token with the auth header but WITHOUT the
+ *                 certificate, once; healthy = anything but 200 (ttyd refuses the handshake). A 200 means ttyd
+ *                 no longer requires it: ttyd_open=1 and the run is unhealthy.
  *   per replica   every address of PROBE_REPLICAS, on PROBE_REPLICA_PORT with TLS SNI and Host = the edge host:
  *                 edge_token and edge_ws once each. A replica without the route answers 404 every time.
  *                 A name that resolves to no address is a failed run (replicas=0, ok=0, a line on stderr):
@@ -698,7 +701,7 @@ function withTimeout(promise, ms, what) {
  * @property {TlsFiles} [clientTls]  client certificate to present (mutual TLS to ttyd)
  * @property {(bytes: number) => boolean} [take]  asked before each body chunk is kept; false ends the exchange
  * @property {(chunk: Buffer) => void} [sink]  receives the body chunk by chunk instead of keeping it (body stays '')
- * @property {string} [ca]  trust only this CA (PEM) instead of the system's
+ * @property {string | Buffer} [ca]  trust only this CA (PEM) instead of the system's
  *
  * @typedef {object} Context
  * @property {number} timeoutMs
@@ -1014,6 +1017,22 @@ async function originOpenTokenSample(config, ctx) {
 }
 
 /**
+ * The boundary with mutual TLS: ttyd must refuse a client without the certificate (the TLS handshake
+ * fails), even with the auth header. A 200 means ttyd no longer requires the certificate.
+ * @param {Config} config
+ * @param {Context} ctx
+ * @returns {Promise<Outcome>}
+ */
+async function originNoCertSample(config, ctx) {
+  const headers = { [config.authHeader]: config.authUser };
+  const ca = config.originTls?.ca;
+  const answer = await exchange({ url: below(config.originUrl, 'token'), headers, ...(ca === undefined ? {} : { ca }) }, ctx);
+  return answer.status === 200
+    ? { status: 200, healthy: false, reason: 'GET /token without the client certificate got 200: ttyd no longer requires it' }
+    : { status: answer.status, healthy: true };
+}
+
+/**
  * The boundary, WebSocket side: an upgrade without the auth header must not get 101 (real ttyd closes
  * the connection without an HTTP answer). A 101 socket is destroyed at once, as in every check.
  * @param {Config} config
@@ -1182,6 +1201,7 @@ function jsonArrayCounter() {
  * @property {(Outcome | undefined)[]} originToken
  * @property {(Outcome | undefined)[]} originWs
  * @property {(Outcome | undefined)[]} originOpenToken
+ * @property {(Outcome | undefined)[]} originNoCert  [] unless the origin is https with a client certificate
  * @property {(Outcome | undefined)[]} originOpenWs
  * @property {boolean} replicasEnabled
  * @property {boolean} routerInventory
@@ -1204,6 +1224,7 @@ function emptyReport(config) {
     originToken: [undefined],
     originWs: [undefined],
     originOpenToken: [undefined],
+    originNoCert: config.originTls === undefined ? [] : [undefined],
     originOpenWs: [undefined],
     replicasEnabled: config.replicas.kind !== 'off',
     routerInventory: config.routerInventory,
@@ -1248,6 +1269,7 @@ async function runOriginSamples(config, ctx, report) {
     originTokenSample(config, ctx).then((outcome) => (report.originToken[0] = outcome)),
     originWsSample(config, ctx).then((outcome) => (report.originWs[0] = outcome)),
     originOpenTokenSample(config, ctx).then((outcome) => (report.originOpenToken[0] = outcome)),
+    ...(config.originTls === undefined ? [] : [originNoCertSample(config, ctx).then((outcome) => (report.originNoCert[0] = outcome))]),
     originOpenWsSample(config, ctx).then((outcome) => (report.originOpenWs[0] = outcome)),
   ]);
 }
@@ -1400,9 +1422,11 @@ function summarize(report) {
     [CHECK.originWs]: summarizeCheck(report.originWs),
     [CHECK.originOpenToken]: summarizeCheck(report.originOpenToken),
     [CHECK.originOpenWs]: summarizeCheck(report.originOpenWs),
+    ...(report.originNoCert.length === 0 ? {} : { [CHECK.originNoCert]: summarizeCheck(report.originNoCert) }),
   };
-  // Open only on proof: 200 to the token request or 101 to the upgrade, both without the header.
-  const ttydOpen = report.originOpenToken[0]?.status === 200 || report.originOpenWs[0]?.status === 101;
+  // Open only on proof: 200 to the token request or 101 to the upgrade without the header, or 200
+  // without the client certificate that mutual TLS requires.
+  const ttydOpen = report.originOpenToken[0]?.status === 200 || report.originOpenWs[0]?.status === 101 || report.originNoCert[0]?.status === 200;
   const replicas = [...(report.replicaAddresses ?? [])].map((address) => {
     const entry = report.replicas.get(address);
     const healthy = entry?.token?.healthy === true && entry.ws?.healthy === true;
