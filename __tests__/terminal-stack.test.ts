@@ -166,8 +166,11 @@ function manifests(res: Record<string, Record<string, JsonNode>>, kind: string):
 const IN_CLUSTER: Partial<TerminalStackProps> = { ttydBackend: TtydBackend.inCluster(), routes: [] };
 
 describe('TerminalStack: a shell only through Authentik', () => {
-  test('the namespace enforces Pod Security "restricted", and namespaceLabels cannot weaken it', () => {
-    const res = resources({ namespaceLabels: { team: 'ops', 'pod-security.kubernetes.io/enforce': 'privileged' } });
+  test('the namespace enforces Pod Security "restricted", and namespaceLabels cannot weaken it (a weaker value is refused)', () => {
+    expect(() => resources({ namespaceLabels: { team: 'ops', 'pod-security.kubernetes.io/enforce': 'privileged' } })).toThrow(
+      'namespaceLabels "pod-security.kubernetes.io/enforce" "privileged": the stack enforces Pod Security "restricted"',
+    );
+    const res = resources({ namespaceLabels: { team: 'ops', 'pod-security.kubernetes.io/enforce': 'restricted' } });
     expect(Object.values(res.kubernetes_namespace_v1)[0].metadata.labels).toStrictEqual({
       team: 'ops',
       'pod-security.kubernetes.io/enforce': 'restricted',

@@ -13,6 +13,7 @@ import { TerminalHost } from './terminal-host';
 import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation } from './traefik';
 import { TtydNetworkPolicy } from './ttyd-network-policy';
 import { TtydBackend, TtydService } from './ttyd-service';
+import { DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
 import { Problems, ValidationError, checkDnsLabel, checkNonEmpty, checkMetadata } from './private/validation';
@@ -611,6 +612,29 @@ function validateStackProps(props: TerminalStackProps, r: ResolvedStackProps): v
       `mirror.hostPort ${props.mirror.hostPort} is ttyd's own port: the read-only host would serve the writable shell; ` +
         "give the port of the mirror's ttyd",
     );
+  }
+  const external = props.ttydBackend.externalAddress !== undefined;
+  (props.routes ?? []).forEach((route, i) => {
+    if (external && route.hostPort === props.ttydBackend.targetPort) {
+      problems.add(`routes[${i}].hostPort ${route.hostPort} is ttyd's own port: the route would serve the shell under a second path`);
+    }
+    if (route.service?.name === DEFAULT_TTYD_SERVICE_NAME) {
+      problems.add(
+        `routes[${i}].service.name ${JSON.stringify(route.service.name)} is ttyd's own Service: the route would serve the shell under a second path`,
+      );
+    }
+    if (props.mirror !== undefined && route.hostPort !== undefined && route.hostPort === props.mirror.hostPort) {
+      problems.add(`mirror.hostPort ${props.mirror.hostPort} is also routes[${i}].hostPort: one port cannot be both the mirror and a route`);
+    }
+  });
+  for (const [key, value] of Object.entries(props.namespaceLabels ?? {})) {
+    const enforced = POD_SECURITY_LABELS[key];
+    if (enforced !== undefined && value !== enforced) {
+      problems.add(
+        `namespaceLabels ${JSON.stringify(key)} ${JSON.stringify(value)}: the stack enforces Pod Security ${JSON.stringify(enforced)} ` +
+          'and would drop it; leave the label out',
+      );
+    }
   }
   if (props.authOutpostUrl !== undefined && props.createAuthMiddleware !== true) {
     problems.add(

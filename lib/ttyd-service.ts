@@ -13,6 +13,7 @@ import {
 } from './private/validation';
 import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 import { restrictedContainerSecurity } from './private/pod-security';
+import { DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -386,7 +387,7 @@ export class TtydService extends Construct {
 
   constructor(scope: Construct, id: string, props: TtydServiceProps) {
     super(scope, id);
-    this.name = props.name ?? 'terminal';
+    this.name = props.name ?? DEFAULT_TTYD_SERVICE_NAME;
     this.namespace = props.namespace;
     this.port = props.port ?? 80;
     this.targetPort = props.backend.targetPort;

@@ -485,7 +485,7 @@ function validateProbeProps(r: ResolvedProbeProps): void {
   problems.add(checkHttpUrl('originUrl', r.originUrl));
   if (r.mirrorEdgeUrl !== undefined) problems.add(checkHttpUrl('mirrorEdgeUrl', r.mirrorEdgeUrl));
   problems.add(checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl));
-  if (checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl) === undefined && !/^https?:\/\/[^/]+\/?$/.test(r.pushgatewayUrl)) {
+  if (checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl) === undefined && !/^https?:\/\/[^/?#]+\/?$/.test(r.pushgatewayUrl)) {
     problems.add(
       `pushgatewayUrl ${JSON.stringify(redactUrl(r.pushgatewayUrl))} has a path, query or fragment; give the base URL (the probe adds ` +
         `/metrics/job/...)`,
