@@ -69,7 +69,6 @@ const RULE_OPTIONS = unclear('the stack names its prop "alertsRuleOptions", not 
 const PARITY = unclear('the stack names "alertsOptions.paritySource" and "probeOptions.routerInventory", not the config keys');
 const RAW_KEY = unclear('the unknown key is printed raw, not quoted: its newline splits the line in two');
 const UNQUOTED = unclear('the variable is printed unquoted, so its spaces are invisible');
-const ANY_QUAD = accepted('dns.publicIp takes any dotted quad: a public A record to 127.0.0.1');
 const NONE_FIRST = accepted('dns mode "none" returns before the other dns checks: the tunnelId is silently unused');
 const PROBE_OFF = accepted('probe settings are checked only by the probe construct, which probe.enabled false never builds');
 const ALERTS_OFF = accepted('the selector is checked only when the alert groups are built, which alerts.enabled false skips');
@@ -262,7 +261,7 @@ const CASES: readonly Case[] = [
   bad('dns non-proxied with tunnelId', direct({ tunnelId: TUNNEL }), 'dns.tunnelId'),
   bad('dns.publicIp not an address', direct({ publicIp: '198.51.100.300' }), 'dns.publicIp', '198.51.100.300'),
   bad('dns.publicIp a DNS name', direct({ publicIp: 'edge.example.org' }), 'dns.publicIp', 'edge.example.org'),
-  bad('dns.publicIp loopback', direct({ publicIp: '127.0.0.1' }), 'dns.publicIp', '127.0.0.1', ANY_QUAD),
+  bad('dns.publicIp loopback', direct({ publicIp: '127.0.0.1' }), 'dns.publicIp', '127.0.0.1'),
   bad('dns.publicIpv6 not an address', direct({ publicIp: undefined, publicIpv6: 'fe80::zz' }), 'dns.publicIpv6', 'fe80::zz'),
   bad('dns.ttl 0', dns({ ttl: 0 }), 'dns.ttl', 0),
   bad('dns.ttl on a proxied record', dns({ ttl: 300 }), 'dns.ttl', 300),

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'net';
 import { DNS_MODES, DnsOptions } from '../dns-records';
-import { checkIPv4 } from './validation';
+import { checkHostAddress } from './validation';
 
 const ZONE_ID = /^[0-9a-f]{32}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -41,7 +41,7 @@ export function checkDnsOptions(options: DnsOptions, prefix = 'dns.'): string[] 
     add(
       options.publicIp === undefined && options.publicIpv6 === undefined ? `${prefix}mode "non-proxied" needs publicIp and/or publicIpv6` : undefined,
     );
-    if (options.publicIp !== undefined) add(checkIPv4(`${prefix}publicIp`, options.publicIp));
+    if (options.publicIp !== undefined) add(checkHostAddress(`${prefix}publicIp`, options.publicIp, 'give the public address the records point at'));
     if (options.publicIpv6 !== undefined)
       add(isIPv6(options.publicIpv6) ? undefined : `${prefix}publicIpv6 ${JSON.stringify(options.publicIpv6)} is not an IPv6 address`);
     add(options.tunnelId === undefined ? undefined : `${prefix}tunnelId is for mode "proxied"; mode "non-proxied" makes A/AAAA records`);

@@ -144,7 +144,11 @@ export function checkIPv4(field: string, value: string): string | undefined {
  * unspecified, multicast or broadcast (the API server refuses those in Endpoints, and they would
  * point at the node or nowhere).
  */
-export function checkHostAddress(field: string, value: string): string | undefined {
+export function checkHostAddress(
+  field: string,
+  value: string,
+  want = 'give the address of the ttyd host as the cluster reaches it',
+): string | undefined {
   const notIp = checkIPv4(field, value);
   if (notIp !== undefined || unresolved(value)) return notIp;
   const [a, b] = value.split('.').map(Number);
@@ -160,9 +164,7 @@ export function checkHostAddress(field: string, value: string): string | undefin
             : a >= 240
               ? 'reserved or broadcast'
               : undefined;
-  return kind === undefined
-    ? undefined
-    : `${field} ${JSON.stringify(value)} is a ${kind} address; give the address of the ttyd host as the cluster reaches it`;
+  return kind === undefined ? undefined : `${field} ${JSON.stringify(value)} is a ${kind} address; ${want}`;
 }
 
 /** A DNS name or an IPv4 address. */
