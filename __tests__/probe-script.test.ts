@@ -816,6 +816,40 @@ describe('probe script, read-only mirror (PROBE_MIRROR_EDGE_URL)', () => {
     expect(valueOf(group, ProbeMetric.checkFailures, { check: ProbeCheck.edgeToken })).toBe(0);
     expect(await successGroup(job)).toBeUndefined();
   });
+
+  test("the mirror's own ttyd is checked for answering without the auth header (PROBE_MIRROR_ORIGIN_URL)", async () => {
+    const open = new TtydStandIn(await freePort());
+    open.openMode = true; // ttyd started without -H
+    const closed = new TtydStandIn(await freePort());
+    await Promise.all([open.start(), closed.start()]);
+    try {
+      const host = new URL(fx.edgeUrl).hostname;
+      const healthy = await runProbe(
+        fx.env('mirror-origin-ok', { PROBE_MIRROR_EDGE_URL: fx.edgeUrl, PROBE_MIRROR_ORIGIN_URL: `http://127.0.0.1:${closed.port}` }),
+      );
+      expect(summaryOf(healthy)).toMatchObject({ ok: '1', ttyd_open: '0', mirror_failures: '0/14' });
+      expect(mirrorSeries(await runGroup('mirror-origin-ok'), ProbeMetric.checkSamples)).toMatchObject({
+        [`origin_open_token@${host}`]: 1,
+        [`origin_open_ws@${host}`]: 1,
+      });
+
+      const job = 'mirror-origin-open';
+      const run = await runProbe(fx.env(job, { PROBE_MIRROR_EDGE_URL: fx.edgeUrl, PROBE_MIRROR_ORIGIN_URL: `http://127.0.0.1:${open.port}` }));
+      expect(summaryOf(run)).toMatchObject({ ok: '0', ttyd_open: '1', mirror_failures: '2/14' });
+      expect(run.stderr).toContain('probe: mirror origin_open_token: 1/1 failed, first: GET /token without the auth header got 200');
+      const group = await runGroup(job);
+      expect(valueOf(group, ProbeMetric.ttydOpen)).toBe(1);
+      expect(mirrorSeries(group, ProbeMetric.checkFailures)).toMatchObject({ [`origin_open_token@${host}`]: 1, [`origin_open_ws@${host}`]: 1 });
+    } finally {
+      await Promise.all([open.stop(), closed.stop()]);
+    }
+  });
+
+  test('PROBE_MIRROR_ORIGIN_URL without PROBE_MIRROR_EDGE_URL is a configuration problem', async () => {
+    const run = await runProbe(fx.env('mirror-origin-alone', { PROBE_MIRROR_ORIGIN_URL: 'http://ttyd-ro.test' }));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('probe: bad configuration: PROBE_MIRROR_ORIGIN_URL needs PROBE_MIRROR_EDGE_URL');
+  });
 });
 
 describe('probe script: many replicas, bounded', () => {

@@ -401,3 +401,18 @@ describe('settings that could never work, refused', () => {
     expect(make({ annotations: { [key]: '100' } })).toThrow(`annotations key ${JSON.stringify(key)} is refused`);
   });
 });
+
+describe("the mirror's ttyd is watched like ttyd's", () => {
+  const probeEnv = (props: Partial<TerminalStackProps>): Record<string, string> => {
+    const json = JSON.parse(stackJson(props));
+    const [cron] = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>);
+    return Object.fromEntries(cron.spec.job_template.spec.template.spec.container[0].env.map((e) => [String(e.name), String(e.value)]));
+  };
+
+  test('the probe gets the mirror Service URL to check it answers nothing without the auth header', () => {
+    const env = probeEnv({ mirror: { host: 'terminal-ro.example.com', hostPort: 7682 } });
+    expect(env.PROBE_MIRROR_EDGE_URL).toBe('https://terminal-ro.example.com');
+    expect(env.PROBE_MIRROR_ORIGIN_URL).toBe('http://terminal-ro.${kubernetes_namespace_v1.Namespace.metadata[0].name}.svc.cluster.local');
+    expect(probeEnv({}).PROBE_MIRROR_ORIGIN_URL).toBeUndefined();
+  });
+});

@@ -41,6 +41,9 @@
  *                                     PROBE_REPLICA_SELECTOR required when on; the API server from
  *                                     KUBERNETES_SERVICE_HOST/_PORT or PROBE_KUBE_API_URL, with
  *                                     PROBE_KUBE_TOKEN_FILE, PROBE_KUBE_CA_FILE, defaults: the pod's service account)
+ *   PROBE_MIRROR_ORIGIN_URL (off)     the mirror's in-cluster ttyd Service URL (needs PROBE_MIRROR_EDGE_URL): its
+ *                                     origin_open_token/origin_open_ws run too (host="<mirror host>"), and an open
+ *                                     mirror ttyd sets ttyd_open=1
  *   PROBE_MIRROR_EDGE_URL   (off)     public URL of a second host (the read-only mirror): after the edge samples,
  *                                     the same edge_token/edge_ws samples against it, in the same run; its
  *                                     check_samples/check_failures series carry host="<its host>"
@@ -181,6 +184,7 @@ class ConfigError extends Error {}
  * @property {string} resolvConf  path of resolv.conf, read when dnsServers is unset
  * @property {RemediationConfig} remediation
  * @property {URL | undefined} mirrorEdgeUrl
+ * @property {URL | undefined} mirrorOriginUrl
  *
  * @typedef {{ cert: Buffer, key: Buffer, ca: Buffer | undefined }} TlsFiles
  */
@@ -467,6 +471,11 @@ function parseConfig(env) {
   const dnsServers = get(() => dnsServersVar(env), undefined);
   const traefikApiPort = get(() => integerVar(env, 'PROBE_TRAEFIK_API_PORT', 8080, 1, 65535), 0);
   const remediation = get(() => parseRemediationConfig(env, replicas), undefined);
+  const mirrorOriginUrl =
+    readVar(env, 'PROBE_MIRROR_ORIGIN_URL') === undefined ? undefined : get(() => requiredHttpUrl(env, 'PROBE_MIRROR_ORIGIN_URL'), undefined);
+  if (mirrorOriginUrl !== undefined && readVar(env, 'PROBE_MIRROR_EDGE_URL') === undefined) {
+    problem("PROBE_MIRROR_ORIGIN_URL needs PROBE_MIRROR_EDGE_URL (the mirror's checks are reported under its public host)");
+  }
   const mirrorEdgeUrl =
     readVar(env, 'PROBE_MIRROR_EDGE_URL') === undefined ? undefined : get(() => requiredHttpUrl(env, 'PROBE_MIRROR_EDGE_URL'), undefined);
 
@@ -503,6 +512,7 @@ function parseConfig(env) {
     resolvConf: readVar(env, 'PROBE_RESOLV_CONF') ?? DEFAULT_RESOLV_CONF,
     remediation,
     mirrorEdgeUrl,
+    mirrorOriginUrl,
   };
 }
 
@@ -1198,6 +1208,8 @@ function jsonArrayCounter() {
  * @property {(Outcome | undefined)[]} edgeWs
  * @property {(Outcome | undefined)[]} mirrorToken  [] when PROBE_MIRROR_EDGE_URL is off
  * @property {(Outcome | undefined)[]} mirrorWs
+ * @property {(Outcome | undefined)[]} mirrorOpenToken  [] when PROBE_MIRROR_ORIGIN_URL is off
+ * @property {(Outcome | undefined)[]} mirrorOpenWs
  * @property {(Outcome | undefined)[]} originToken
  * @property {(Outcome | undefined)[]} originWs
  * @property {(Outcome | undefined)[]} originOpenToken
@@ -1226,6 +1238,8 @@ function emptyReport(config) {
     originOpenToken: [undefined],
     originNoCert: config.originTls === undefined ? [] : [undefined],
     originOpenWs: [undefined],
+    mirrorOpenToken: config.mirrorOriginUrl === undefined ? [] : [undefined],
+    mirrorOpenWs: config.mirrorOriginUrl === undefined ? [] : [undefined],
     replicasEnabled: config.replicas.kind !== 'off',
     routerInventory: config.routerInventory,
     replicaAddresses: undefined,
@@ -1270,6 +1284,12 @@ async function runOriginSamples(config, ctx, report) {
     originWsSample(config, ctx).then((outcome) => (report.originWs[0] = outcome)),
     originOpenTokenSample(config, ctx).then((outcome) => (report.originOpenToken[0] = outcome)),
     ...(config.originTls === undefined ? [] : [originNoCertSample(config, ctx).then((outcome) => (report.originNoCert[0] = outcome))]),
+    ...(config.mirrorOriginUrl === undefined
+      ? []
+      : [
+          originOpenTokenSample({ ...config, originUrl: config.mirrorOriginUrl }, ctx).then((outcome) => (report.mirrorOpenToken[0] = outcome)),
+          originOpenWsSample({ ...config, originUrl: config.mirrorOriginUrl }, ctx).then((outcome) => (report.mirrorOpenWs[0] = outcome)),
+        ]),
     originOpenWsSample(config, ctx).then((outcome) => (report.originOpenWs[0] = outcome)),
   ]);
 }
@@ -1426,7 +1446,12 @@ function summarize(report) {
   };
   // Open only on proof: 200 to the token request or 101 to the upgrade without the header, or 200
   // without the client certificate that mutual TLS requires.
-  const ttydOpen = report.originOpenToken[0]?.status === 200 || report.originOpenWs[0]?.status === 101 || report.originNoCert[0]?.status === 200;
+  const ttydOpen =
+    report.originOpenToken[0]?.status === 200 ||
+    report.originOpenWs[0]?.status === 101 ||
+    report.originNoCert[0]?.status === 200 ||
+    report.mirrorOpenToken[0]?.status === 200 ||
+    report.mirrorOpenWs[0]?.status === 101;
   const replicas = [...(report.replicaAddresses ?? [])].map((address) => {
     const entry = report.replicas.get(address);
     const healthy = entry?.token?.healthy === true && entry.ws?.healthy === true;
@@ -1439,6 +1464,9 @@ function summarize(report) {
       : {
           [CHECK.edgeToken]: summarizeCheck(report.mirrorToken),
           [CHECK.edgeWs]: summarizeCheck(report.mirrorWs),
+          ...(report.mirrorOpenToken.length === 0
+            ? {}
+            : { [CHECK.originOpenToken]: summarizeCheck(report.mirrorOpenToken), [CHECK.originOpenWs]: summarizeCheck(report.mirrorOpenWs) }),
         };
   const checksHealthy = [...Object.values(checks), ...Object.values(mirrorChecks)].every((check) => check.failures === 0);
   const replicasHealthy = !report.replicasEnabled || (replicas.length > 0 && replicas.every((replica) => replica.healthy));

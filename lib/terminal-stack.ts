@@ -268,7 +268,7 @@ export type TerminalAlertsOptions = Omit<WebterminalAlertsProps, 'probeJob' | 'p
 export type TerminalAlertsRuleOptions = Omit<PrometheusRulesProps, 'ruleSet'>;
 
 /** Probe settings the stack does not decide itself. */
-export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl'>;
+export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl' | 'mirrorOriginUrl'>;
 
 /**
  * The terminal stack: namespace, ttyd Service, and a protected ingress on Traefik behind
@@ -443,6 +443,7 @@ export class TerminalStack extends TerraformStack {
       traefik: props.probeOptions?.traefik ?? props.traefik,
       originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret ?? props.probeOptions?.originClientCertSecret,
       mirrorEdgeUrl: this.mirrorHost !== undefined ? `https://${this.mirrorHost.host}` : undefined,
+      mirrorOriginUrl: this.mirrorHost?.ttyd.url,
     });
   }
 

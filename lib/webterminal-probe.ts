@@ -67,6 +67,12 @@ export interface WebterminalProbeProps {
    */
   readonly mirrorEdgeUrl?: string;
   /**
+   * In-cluster URL of the mirror's ttyd Service: checked, like ttyd's own, for answering without the
+   * auth header. Needs `mirrorEdgeUrl`.
+   * @default - none
+   */
+  readonly mirrorOriginUrl?: string;
+  /**
    * Pushgateway base URL.
    * @default "http://prometheus-pushgateway.monitoring.svc.cluster.local:9091"
    */
@@ -389,6 +395,7 @@ interface ResolvedProbeProps {
   readonly edgeUrl: string;
   readonly originUrl: string;
   readonly mirrorEdgeUrl?: string;
+  readonly mirrorOriginUrl?: string;
   readonly pushgatewayUrl: string;
   readonly credentials?: PushgatewayCredentialsSecret;
   readonly explicitReplicas?: string;
@@ -446,6 +453,7 @@ function resolveProbeProps(props: WebterminalProbeProps): ResolvedProbeProps {
     edgeUrl: props.edgeUrl,
     originUrl: props.originUrl,
     mirrorEdgeUrl: props.mirrorEdgeUrl,
+    mirrorOriginUrl: props.mirrorOriginUrl,
     pushgatewayUrl: props.pushgatewayUrl ?? 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091',
     credentials: props.pushgatewayCredentialsSecret,
     explicitReplicas: props.replicas,
@@ -484,6 +492,7 @@ function validateProbeProps(r: ResolvedProbeProps): void {
   problems.add(checkHttpUrl('edgeUrl', r.edgeUrl));
   problems.add(checkHttpUrl('originUrl', r.originUrl));
   if (r.mirrorEdgeUrl !== undefined) problems.add(checkHttpUrl('mirrorEdgeUrl', r.mirrorEdgeUrl));
+  if (r.mirrorOriginUrl !== undefined && r.mirrorEdgeUrl === undefined) problems.add('mirrorOriginUrl needs mirrorEdgeUrl');
   problems.add(checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl));
   if (checkHttpUrl('pushgatewayUrl', r.pushgatewayUrl) === undefined && !/^https?:\/\/[^/?#]+\/?$/.test(r.pushgatewayUrl)) {
     problems.add(
@@ -591,6 +600,7 @@ function probeEnvironment(r: ResolvedProbeProps): Record<string, string> {
         }
       : {}),
     ...(r.mirrorEdgeUrl !== undefined ? { PROBE_MIRROR_EDGE_URL: r.mirrorEdgeUrl } : {}),
+    ...(r.mirrorOriginUrl !== undefined ? { PROBE_MIRROR_ORIGIN_URL: r.mirrorOriginUrl } : {}),
   };
 }
 

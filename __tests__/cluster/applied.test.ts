@@ -324,7 +324,10 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
     expect([cron.schedule, cron.concurrencyPolicy, cron.jobTemplate.spec.activeDeadlineSeconds]).toStrictEqual(['*/5 * * * *', 'Forbid', 100]);
     const pod = cron.jobTemplate.spec.template.spec;
     const env = Object.fromEntries((pod.containers[0].env ?? []).map((e) => [e.name, e.value ?? '']));
-    expect(env).toStrictEqual({ ...probe.environment, PROBE_ORIGIN_URL: `http://terminal.${namespace}.svc.cluster.local` });
+    const resolved = { PROBE_ORIGIN_URL: `http://terminal.${namespace}.svc.cluster.local` };
+    const mirrorOrigin =
+      probe.environment.PROBE_MIRROR_ORIGIN_URL === undefined ? {} : { PROBE_MIRROR_ORIGIN_URL: `http://terminal-ro.${namespace}.svc.cluster.local` };
+    expect(env).toStrictEqual({ ...probe.environment, ...resolved, ...mirrorOrigin });
     expect([env.PROBE_REPLICAS, env.PROBE_REMEDIATE]).toStrictEqual(
       remediating ? [`${shared}-replicas.traefik.svc.cluster.local`, v.remediation] : ['', undefined],
     );
