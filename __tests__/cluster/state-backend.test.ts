@@ -101,7 +101,7 @@ describe('the pg state backend, with real Terraform and PostgreSQL', () => {
   });
 
   test('a second apply while the first holds the lock is refused; with -lock-timeout it waits, then applies', async () => {
-    const holder = configuration('holder', 8);
+    const holder = configuration('holder', 15); // long enough for the second apply to start while the lock is held, under load too
     const second = configuration('second', 0);
     for (const dir of [holder, second]) expect(terraform(dir, ['init', '-input=false'])).toMatchObject({ status: 0 });
     const first = spawn(tools().terraform.path, ['apply', '-auto-approve', '-input=false', '-replace=terraform_data.hold'], {
@@ -112,7 +112,7 @@ describe('the pg state backend, with real Terraform and PostgreSQL', () => {
     const firstDone = new Promise<number | null>((resolve) => first.on('close', resolve));
     try {
       // The lock is a PostgreSQL advisory lock, held while the first apply runs.
-      for (let i = 0; i < 100 && psql("select count(*) from pg_locks where locktype = 'advisory'") === '0'; i += 1) {
+      for (let i = 0; i < 300 && psql("select count(*) from pg_locks where locktype = 'advisory'") === '0'; i += 1) {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(psql("select count(*) from pg_locks where locktype = 'advisory'")).not.toBe('0');
