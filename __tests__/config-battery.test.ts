@@ -69,7 +69,6 @@ const RULE_OPTIONS = unclear('the stack names its prop "alertsRuleOptions", not 
 const PARITY = unclear('the stack names "alertsOptions.paritySource" and "probeOptions.routerInventory", not the config keys');
 const RAW_KEY = unclear('the unknown key is printed raw, not quoted: its newline splits the line in two');
 const UNQUOTED = unclear('the variable is printed unquoted, so its spaces are invisible');
-const NONE_FIRST = accepted('dns mode "none" returns before the other dns checks: the tunnelId is silently unused');
 const PROBE_OFF = accepted('probe settings are checked only by the probe construct, which probe.enabled false never builds');
 const ALERTS_OFF = accepted('the selector is checked only when the alert groups are built, which alerts.enabled false skips');
 
@@ -266,7 +265,7 @@ const CASES: readonly Case[] = [
   bad('dns.ttl 0', dns({ ttl: 0 }), 'dns.ttl', 0),
   bad('dns.ttl on a proxied record', dns({ ttl: 300 }), 'dns.ttl', 300),
   bad('dns.ttl 30 on a non-proxied record', direct({ ttl: 30 }), 'dns.ttl', 30),
-  bad('dns mode none with a tunnelId', dns({ mode: 'none' }), 'dns.tunnelId', TUNNEL, NONE_FIRST),
+  bad('dns mode none with a tunnelId', dns({ mode: 'none' }), 'dns.tunnelId', TUNNEL),
   bad('dns.recordIds for a foreign host', dns({ recordIds: { 'other.example.org': { CNAME: ZONE } } }), 'dns.recordIds', 'other.example.org'),
   bad('dns.recordIds for a mirror not configured', dns({ recordIds: { [MIRROR_HOST]: { CNAME: ZONE } } }), 'dns.recordIds', MIRROR_HOST),
   bad('dns.recordIds with an MX record', dns({ recordIds: { [HOST]: { MX: ZONE } } }), `dns.recordIds.${HOST}.MX`),

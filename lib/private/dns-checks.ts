@@ -17,7 +17,13 @@ export function checkDnsOptions(options: DnsOptions, prefix = 'dns.'): string[] 
       ? undefined
       : `${prefix}mode ${JSON.stringify(options.mode)} is not one of ${DNS_MODES.map((m) => JSON.stringify(m)).join(', ')}`,
   );
-  if (options.mode === 'none') return list;
+  if (options.mode === 'none') {
+    for (const key of ['tunnelId', 'publicIp', 'publicIpv6'] as const) {
+      const value = options[key];
+      if (value !== undefined) add(`${prefix}${key} ${JSON.stringify(value)} is set with mode "none", which makes no record; leave it out`);
+    }
+    return list;
+  }
   add(
     ZONE_ID.test(options.zoneId ?? '')
       ? undefined
