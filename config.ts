@@ -318,6 +318,12 @@ function readObject(schema: Schema, data: JsonObject, prefix: string, problems: 
   return out;
 }
 
+/** Every scalar under `value` with its dotted path (`probe.remediation.mode`). */
+function leaves(path: string, value: unknown): [string, unknown][] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [[path, value]];
+  return Object.entries(value).flatMap(([key, v]) => leaves(`${path}.${key}`, v));
+}
+
 /** Objects merge key by key; lists and scalars replace. Both sides are left as they are. */
 function merge(base: JsonObject, over: JsonObject): JsonObject {
   const out = newObject();
@@ -418,6 +424,17 @@ export function loadTerminalConfig(terminalContext: JsonValue | undefined, env: 
   for (const p of routePathProblems(paths, 'terminal', (i) => `routes[${i}].path`)) if (routes[p.index].path !== undefined) problems.add(p.message);
   problems.add(checkAuthReason((c.auth ?? 'required') as AuthPosture, c.authReason));
   const probeOn = c.probe?.enabled ?? true;
+  // Settings of a part that is off are read by nothing, so they are not checked either: refused.
+  for (const [part, settings] of [
+    ['probe', c.probe],
+    ['alerts', c.alerts],
+  ] as const) {
+    if (settings?.enabled !== false) continue;
+    for (const [field, value] of leaves(part, settings)) {
+      if (field !== `${part}.enabled`)
+        problems.add(`${field} ${JSON.stringify(value)} is set with ${part}.enabled false, so nothing reads it; leave it out`);
+    }
+  }
   if (c.alerts?.enabled === true && !probeOn)
     problems.add('alerts.enabled is true with probe.enabled false: the staleness alert would fire forever; turn both on or both off');
   if (c.stateBackend !== 'pg' && c.pgSchemaName !== undefined) problems.add('pgSchemaName needs stateBackend "pg"');
