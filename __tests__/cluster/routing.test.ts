@@ -8,18 +8,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUTHENTIK_RESPONSE_HEADERS, TerminalStack, type TerminalStackProps, TtydBackend } from '../../lib';
+import { TerminalStack, type TerminalStackProps, TtydBackend } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { AuthentikOutpost, OUTPOST_PREFIX, SESSION_COOKIE, SESSION_HEADERS, SESSION_VALUE } from '../support/authentik';
 import { adminClient, cluster } from '../support/cluster';
 import type { KubeClient } from '../support/kube-client';
 import { claimLabAddress, releaseLabAddress } from '../support/lab-network';
-import { applyAsProvider } from '../support/provider-apply';
+import { applyStack } from '../support/provider-apply';
 import { objectsOf } from '../support/provider-stand-in';
 import { NamedBackend, TtydStandIn } from '../support/servers';
-import { selfSignedCertificate } from '../support/tls';
+import { selfSignedCertificate, tlsSecret } from '../support/tls';
 import { routedRequest, TraefikReplica, traefikToken } from '../support/traefik';
-import { readFileSync } from 'node:fs';
 
 const KINDS = ['Ingress', 'IngressRoute'] as const;
 type Kind = (typeof KINDS)[number];
@@ -61,21 +60,13 @@ function stackProps(kind: Kind): TerminalStackProps {
   };
 }
 
-async function applyStack(kind: Kind, cert: { certPath: string; keyPath: string }): Promise<void> {
+async function applyKind(kind: Kind, cert: { certPath: string; keyPath: string }): Promise<void> {
   const json: unknown = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', stackProps(kind))));
-  const resources = objectsOf(json);
   const namespace = namespaceOf(kind);
-  await applyAsProvider(
+  await applyStack(
     admin,
-    resources.filter((r) => r.object.kind === 'Namespace'),
-  );
-  const tls = { 'tls.crt': readFileSync(cert.certPath).toString('base64'), 'tls.key': readFileSync(cert.keyPath).toString('base64') };
-  for (const name of ['terminal-tls', 'terminal-ro-tls']) {
-    await admin.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'kubernetes.io/tls', data: tls });
-  }
-  await applyAsProvider(
-    admin,
-    resources.filter((r) => r.object.kind !== 'Namespace'),
+    objectsOf(json),
+    ['terminal-tls', 'terminal-ro-tls'].map((name) => tlsSecret(namespace, name, cert)),
   );
 }
 
@@ -107,18 +98,13 @@ beforeAll(async () => {
     metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
     subsets: [{ addresses: [{ ip: outpostAddress }], ports: [{ name: 'http', port: OUTPOST.port }] }],
   });
-  await admin.apply({
-    apiVersion: 'traefik.io/v1alpha1',
-    kind: 'Middleware',
-    metadata: AUTH_MIDDLEWARE,
-    spec: { forwardAuth: { address: outpost.authUrl, trustForwardHeader: true, authResponseHeaders: [...AUTHENTIK_RESPONSE_HEADERS] } },
-  });
+  await admin.apply(outpost.middleware(AUTH_MIDDLEWARE));
   const dir = mkdtempSync(join(tmpdir(), 'routing-'));
   const cert = selfSignedCertificate(
     dir,
     KINDS.flatMap((k) => [hostOf(k), mirrorOf(k)]),
   );
-  for (const kind of KINDS) await applyStack(kind, cert);
+  for (const kind of KINDS) await applyKind(kind, cert);
 
   const { server, caPath } = cluster();
   const token = await traefikToken(admin);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { TerminalStack } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { EXAMPLE_PROPS } from '../support/example-props';
-import { acceptsTcp, freePort, ManagedProcess } from '../support/processes';
+import { freePort, ManagedProcess } from '../support/processes';
 import { tools } from '../support/tools';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -50,7 +50,9 @@ beforeAll(async () => {
     '-c',
     'fsync=off',
   ]);
-  await postgres.waitUntilReady('PostgreSQL accepting connections', 30_000, () => acceptsTcp('127.0.0.1', port));
+  // Not the TCP port alone: PostgreSQL accepts connections while it is still starting up and refuses them then.
+  const ready = () => spawnSync(join(PG_BIN, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)], { timeout: 5000 }).status === 0;
+  await postgres.waitUntilReady('PostgreSQL accepting connections', 30_000, () => Promise.resolve(ready()));
   psql('create database terraform', 'postgres');
 }, 60_000);
 

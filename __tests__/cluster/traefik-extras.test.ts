@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { AUTHENTIK_RESPONSE_HEADERS, ProbeMetric, TerminalStack, TtydBackend } from '../../lib';
+import { ProbeMetric, TerminalStack, TtydBackend } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { AuthentikOutpost, SESSION_COOKIE, SESSION_VALUE } from '../support/authentik';
 import { adminClient, cluster } from '../support/cluster';
@@ -17,10 +17,10 @@ import type { KubeClient, KubeObject } from '../support/kube-client';
 import { claimLabAddress, releaseLabAddress } from '../support/lab-network';
 import { NO_ROUTER_BODY } from '../support/nginx';
 import { freePort, makeTempDir, waitFor } from '../support/processes';
-import { applyAsProvider } from '../support/provider-apply';
+import { applyStack } from '../support/provider-apply';
 import { objectsOf } from '../support/provider-stand-in';
 import { TtydStandIn } from '../support/servers';
-import { type MutualTlsFiles, mutualTlsFiles, selfSignedCertificate } from '../support/tls';
+import { type MutualTlsFiles, mutualTlsFiles, selfSignedCertificate, tlsSecret } from '../support/tls';
 import { routedRequest, TraefikReplica, traefikToken } from '../support/traefik';
 
 const KINDS = ['Ingress', 'IngressRoute'] as const;
@@ -41,7 +41,6 @@ const PROBE_JOB = 'traefik-extras-inventory';
 
 const namespaceOf = (kind: Kind, variant: Variant) => `traefik-extra-${variant}-${kind.toLowerCase()}`;
 const hostOf = (kind: Kind, variant: Variant) => `terminal.${variant}-${kind.toLowerCase()}.extras.test`;
-const b64 = (file: string) => readFileSync(file).toString('base64');
 
 interface TlsPeer {
   readonly path: string;
@@ -87,7 +86,7 @@ function lab(): string {
   return address;
 }
 
-async function applyStack(kind: Kind, variant: Variant, vm: string, cert: { certPath: string; keyPath: string }): Promise<void> {
+async function applyVariant(kind: Kind, variant: Variant, vm: string, cert: { certPath: string; keyPath: string }): Promise<void> {
   const namespace = namespaceOf(kind, variant);
   const mutualTls = variant === 'mtls' ? { clientCertSecret: CLIENT_SECRET } : undefined;
   const stack = new TerminalStack(Testing.app(), 'terminal', {
@@ -98,26 +97,11 @@ async function applyStack(kind: Kind, variant: Variant, vm: string, cert: { cert
     authMiddlewareRef: AUTH_MIDDLEWARE,
     enableProbe: false,
   });
-  const resources = objectsOf(JSON.parse(Testing.synth(stack)));
-  await applyAsProvider(
-    admin,
-    resources.filter((r) => r.object.kind === 'Namespace'),
-  );
-  const secret = (name: string, data: Record<string, string>): KubeObject => ({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name, namespace },
-    type: 'kubernetes.io/tls',
-    data,
-  });
-  await admin.apply(secret('terminal-tls', { 'tls.crt': b64(cert.certPath), 'tls.key': b64(cert.keyPath) }));
   const { client, caPath } = tlsFiles[kind];
+  const secrets = [tlsSecret(namespace, 'terminal-tls', cert)];
   // One Secret for both ends, as the ServersTransport reads it: the client pair and the CA of ttyd's certificate.
-  if (mutualTls) await admin.apply(secret(CLIENT_SECRET, { 'tls.crt': b64(client.certPath), 'tls.key': b64(client.keyPath), 'ca.crt': b64(caPath) }));
-  await applyAsProvider(
-    admin,
-    resources.filter((r) => r.object.kind !== 'Namespace'),
-  );
+  if (mutualTls) secrets.push(tlsSecret(namespace, CLIENT_SECRET, client, caPath));
+  await applyStack(admin, objectsOf(JSON.parse(Testing.synth(stack))), secrets);
 }
 
 const get = (kind: Kind, variant: Variant, path: string, websocket = false) =>
@@ -136,18 +120,13 @@ beforeAll(async () => {
   outpost = new AuthentikOutpost(outpostAddress, 9000);
   pushgateway = new Pushgateway(await freePort());
   await Promise.all([...KINDS.map((k) => ttyds[k].start()), outpost.start(), pushgateway.start()]);
-  await admin.apply({
-    apiVersion: 'traefik.io/v1alpha1',
-    kind: 'Middleware',
-    metadata: AUTH_MIDDLEWARE,
-    spec: { forwardAuth: { address: outpost.authUrl, trustForwardHeader: true, authResponseHeaders: [...AUTHENTIK_RESPONSE_HEADERS] } },
-  });
+  await admin.apply(outpost.middleware(AUTH_MIDDLEWARE));
   const variants = KINDS.flatMap((kind) => (['mtls', 'plain'] as const).map((variant) => [kind, variant] as const));
   const cert = selfSignedCertificate(
     temp.path,
     variants.map(([k, v]) => hostOf(k, v)),
   );
-  for (const [kind, variant] of variants) await applyStack(kind, variant, vm, cert);
+  for (const [kind, variant] of variants) await applyVariant(kind, variant, vm, cert);
   await applyRouters(vm);
 
   const { server, caPath } = cluster();

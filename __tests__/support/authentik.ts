@@ -14,6 +14,8 @@
  * Every request is recorded with its path and headers.
  */
 import http from 'node:http';
+import { AUTHENTIK_RESPONSE_HEADERS } from '../../lib';
+import type { KubeObject } from './kube-client';
 import { LoopbackServer } from './servers';
 
 export const OUTPOST_PREFIX = '/outpost.goauthentik.io/';
@@ -49,6 +51,16 @@ export class AuthentikOutpost extends LoopbackServer {
   /** The forwardAuth address a Middleware points at. */
   get authUrl(): string {
     return `http://${this.host}:${this.port}${FORWARD_AUTH_PATH}`;
+  }
+
+  /** The forward-auth Middleware a cluster has for this outpost, as Authentik's docs write it (`ref` names it). */
+  middleware(ref: { readonly namespace: string; readonly name: string }): KubeObject {
+    return {
+      apiVersion: 'traefik.io/v1alpha1',
+      kind: 'Middleware',
+      metadata: { ...ref },
+      spec: { forwardAuth: { address: this.authUrl, trustForwardHeader: true, authResponseHeaders: [...AUTHENTIK_RESPONSE_HEADERS] } },
+    };
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

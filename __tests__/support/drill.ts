@@ -17,11 +17,11 @@
  * public CA).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { AUTHENTIK_RESPONSE_HEADERS, TerminalStack, TtydBackend, type RuleFile } from '../../lib';
+import { TerminalStack, TtydBackend, type RuleFile } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { AuthentikOutpost } from './authentik';
 import { adminClient, cluster } from './cluster';
@@ -32,10 +32,10 @@ import { claimLabAddress, releaseLabAddress } from './lab-network';
 import { EdgeProxy } from './nginx';
 import { freePort, sleep } from './processes';
 import { Prometheus } from './prometheus';
-import { applyAsProvider } from './provider-apply';
+import { applyStack } from './provider-apply';
 import { objectsOf } from './provider-stand-in';
 import { ServiceProxy, TtydStandIn } from './servers';
-import { selfSignedCertificate } from './tls';
+import { selfSignedCertificate, tlsSecret } from './tls';
 import { serviceAccountToken, TraefikReplica, traefikToken, type TraefikProvider } from './traefik';
 import { tools } from './tools';
 
@@ -117,12 +117,7 @@ export async function runDrill(log: (line: string) => void = () => undefined): P
     await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } });
     await admin.apply({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE, labels: { 'kubernetes.io/hostname': NODE } } });
     cleanups.push(() => admin.delete('v1', 'Node', undefined, NODE));
-    await admin.apply({
-      apiVersion: 'traefik.io/v1alpha1',
-      kind: 'Middleware',
-      metadata: { name: 'authentik-forward-auth', namespace: TRAEFIK_NAMESPACE },
-      spec: { forwardAuth: { address: outpost.authUrl, trustForwardHeader: true, authResponseHeaders: [...AUTHENTIK_RESPONSE_HEADERS] } },
-    });
+    await admin.apply(outpost.middleware({ namespace: TRAEFIK_NAMESPACE, name: 'authentik-forward-auth' }));
     cleanups.push(() => admin.delete('traefik.io/v1alpha1', 'Middleware', TRAEFIK_NAMESPACE, 'authentik-forward-auth'));
     // The stack, applied: its namespace first, then the TLS Secret it refers to, then the rest.
     const stack = new TerminalStack(Testing.app(), 'terminal', {
@@ -137,16 +132,8 @@ export async function runDrill(log: (line: string) => void = () => undefined): P
         await admin.delete(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name);
       }
     });
-    const isNamespace = (r: { object: KubeObject }) => r.object.kind === 'Namespace';
-    await applyAsProvider(admin, applied.filter(isNamespace));
     const cert = selfSignedCertificate(dir, [HOST]);
-    await admin.apply({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'terminal-tls', namespace: NAMESPACE },
-      type: 'kubernetes.io/tls',
-      data: { 'tls.crt': readFileSync(cert.certPath).toString('base64'), 'tls.key': readFileSync(cert.keyPath).toString('base64') },
-    });
+    await applyStack(admin, applied, [tlsSecret(NAMESPACE, 'terminal-tls', cert)]);
     await admin.apply({
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
@@ -154,11 +141,6 @@ export async function runDrill(log: (line: string) => void = () => undefined): P
       spec: { minAvailable: 2, selector: { matchLabels: TRAEFIK_LABELS } },
     });
     cleanups.push(() => admin.delete('policy/v1', 'PodDisruptionBudget', TRAEFIK_NAMESPACE, 'traefik'));
-
-    await applyAsProvider(
-      admin,
-      applied.filter((r) => !isNamespace(r)),
-    );
     event(`stack applied: ${applied.length} objects through the real API server (provider stand-in)`);
 
     // Three Traefik replicas; the third up with the CRD provider only.

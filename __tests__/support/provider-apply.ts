@@ -34,6 +34,20 @@ export async function applyAsProvider(
   return { objects, warnings };
 }
 
+/**
+ * A whole stack as a first apply into a cluster goes: its namespaces, then `before` (what the stack
+ * refers to and the cluster must already have in them, such as TLS Secrets), then everything else.
+ */
+export async function applyStack(admin: KubeClient, resources: readonly StandInResource[], before: readonly KubeObject[] = []): Promise<void> {
+  const isNamespace = (r: StandInResource) => r.object.kind === 'Namespace';
+  await applyAsProvider(admin, resources.filter(isNamespace));
+  for (const object of before) await admin.apply(object);
+  await applyAsProvider(
+    admin,
+    resources.filter((r) => !isNamespace(r)),
+  );
+}
+
 /** Deletes what `applyAsProvider` made, last first; true for each object that was still there. */
 export async function destroyAsProvider(admin: KubeClient, resources: readonly StandInResource[]): Promise<boolean[]> {
   const deleted: boolean[] = [];

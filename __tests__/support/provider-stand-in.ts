@@ -13,13 +13,9 @@
  * another resource's configuration: anything else is an error naming it. Nothing is guessed.
  */
 import { crc32 } from 'node:zlib';
+import type { KubeObject } from './kube-client';
 
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [key: string]: unknown;
-}
+export type { KubeObject } from './kube-client';
 
 export interface StandInResource {
   /** The Terraform address, e.g. `kubernetes_service_v1.Ttyd_Service_ABC`. */

@@ -1,6 +1,7 @@
 /** A self-signed certificate for the test host names, made with the `openssl` CLI. */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { KubeObject } from './kube-client';
 import { join } from 'node:path';
 
 export interface CertificateFiles {
@@ -74,5 +75,17 @@ export function mutualTlsFiles(dir: string, serverName: string): MutualTlsFiles 
     caPath,
     server: issue('server', serverName, `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\n`),
     client: issue('client', 'traefik', 'extendedKeyUsage=clientAuth\n'),
+  };
+}
+
+/** A Secret of type kubernetes.io/tls from certificate files, with `ca.crt` when a CA is given (a ServersTransport reads it). */
+export function tlsSecret(namespace: string, name: string, files: CertificateFiles, caPath?: string): KubeObject {
+  const b64 = (file: string) => readFileSync(file).toString('base64');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace },
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': b64(files.certPath), 'tls.key': b64(files.keyPath), ...(caPath === undefined ? {} : { 'ca.crt': b64(caPath) }) },
   };
 }
