@@ -10,7 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerminalStack, type TerminalStackProps, TtydBackend } from '../lib';
-import { Testing } from '../lib/private/cdktf';
+import { ConfigMapV1, TerraformStack, Testing } from '../lib/private/cdktf';
+import { treeProblems } from '../lib/private/tree-checks';
 import { EXAMPLE_PROPS } from './support/example-props';
 import { defined, type JsonNode as Json, terraformLiteral } from './support/synth';
 import { tools } from './support/tools';
@@ -105,5 +106,22 @@ describe('free text reaches Terraform as a literal', () => {
   test('the walk finds an unescaped template (it can fail)', () => {
     expect(() => terraformLiteral(MARK)).toThrow('Terraform would read a template');
     expect(strings({ a: [{ b: MARK }] }, '', [])).toStrictEqual([['.a[0].b', MARK]]);
+  });
+});
+
+describe("the tree check catches a site that forgot to escape (any construct's, not only those tested above)", () => {
+  const problemsOf = (data: Record<string, string>): string[] => {
+    const stack = new TerraformStack(Testing.app(), 'scratch');
+    new ConfigMapV1(stack, 'Unescaped', { metadata: { name: 'x', namespace: 'y' }, data });
+    return treeProblems(stack, stack, [], []);
+  };
+
+  test('unescaped free text is a problem naming the resource and the field; escaped text and references are not', () => {
+    expect(problemsOf({ note: `a ${MARK}` })).toStrictEqual([
+      "scratch/Unescaped: data.note holds a Terraform template that is not the library's own reference; escape the text ($${, %%{)",
+    ]);
+    expect(problemsOf({ note: `a ${DIRECTIVE}` })).toHaveLength(1);
+    expect(problemsOf({ note: 'a $${file("x")} %%{ if true }' })).toStrictEqual([]);
+    expect(problemsOf({ ns: '${kubernetes_namespace_v1.Namespace.metadata[0].name}', l: '${local.webterminal_configured}' })).toStrictEqual([]);
   });
 });

@@ -6,6 +6,9 @@
  *   by priority, silently.
  * - The Authentik outpost's route, which carries no forward-auth, never targets a Service this tree
  *   makes (ttyd's among them) or a route's backend: that would be an unauthenticated path to it.
+ * - No string is left for Terraform to read as a template (`${...}`, `%{...}`) but the library's own
+ *   references (an attribute of a resource, a local, a variable): free text is escaped where it enters,
+ *   and this is where a site that forgot it is caught.
  * Each clash names both sources (their construct paths).
  */
 import type { IConstruct } from 'constructs';
@@ -34,6 +37,8 @@ interface MadeObject {
   readonly name: string;
   readonly source: string;
   readonly config: Json;
+  /** The resource's whole configuration, as Terraform will read it. */
+  readonly rendered: Json;
 }
 
 /** A Service the outpost route must not reach, beside those the tree makes. */
@@ -72,8 +77,22 @@ function madeObjects(stack: TerraformStack, scope: IConstruct): MadeObject[] {
       name: String(metadata?.name ?? ''),
       source: resource.node.path,
       config: manifest ?? config,
+      rendered: config,
     };
   });
+}
+
+/** A traversal the library writes on purpose: a resource attribute, a local or a variable; no function call. */
+const REFERENCE = /\$\{(?:(?:kubernetes|cloudflare)_[a-z0-9_]+|terraform_data|local|var)(?:\.[A-Za-z0-9_-]+|\[\d+\])+\}/g;
+/** `${` or `%{` that is not Terraform's escape (`$${`, `%%{`). */
+const TEMPLATE = /(^|[^$%])[$%]\{/;
+
+/** Every string of `node` that Terraform would read as a template, by its path. */
+function templates(node: unknown, path: string): string[] {
+  if (typeof node === 'string') return TEMPLATE.test(node.replace(REFERENCE, '')) ? [path] : [];
+  if (Array.isArray(node)) return node.flatMap((v: unknown, i) => templates(v, `${path}[${i}]`));
+  if (typeof node === 'object' && node !== null) return Object.entries(node).flatMap(([k, v]) => templates(v, path === '' ? k : `${path}.${k}`));
+  return [];
 }
 
 /** What a router of ours matches: the host, and an exact path or a path prefix. */
@@ -128,6 +147,11 @@ export function treeProblems(
 ): string[] {
   const problems: string[] = [];
   const objects = madeObjects(stack, scope);
+  for (const object of objects) {
+    for (const field of templates(object.rendered, '')) {
+      problems.push(`${object.source}: ${field} holds a Terraform template that is not the library's own reference; escape the text ($\${, %%{)`);
+    }
+  }
   const first = new Map<string, MadeObject>();
   for (const object of objects) {
     const key = `${object.kind} ${object.namespace === '' ? '' : `${object.namespace}/`}${object.name}`;
