@@ -1,15 +1,8 @@
 import { PARITY_SOURCES } from './lib/webterminal-alerts-props';
 import { DNS_MODES } from './lib/dns-records';
 import { AUTH_POSTURES, IngressKind, AuthPosture, Annotations } from './lib/protected-ingress';
-import {
-  StateBackend,
-  SYSTEM_NAMESPACES,
-  TerminalAlertsOptions,
-  TerminalAlertsRuleOptions,
-  TerminalProbeOptions,
-  TerminalRouteOptions,
-  TerminalStackProps,
-} from './lib/terminal-stack';
+import { StateBackend, TerminalStackProps } from './lib/terminal-stack';
+import { SYSTEM_NAMESPACES, TerminalAlertsOptions, TerminalAlertsRuleOptions, TerminalProbeOptions, TerminalRouteOptions } from './lib/webterminal';
 import { TtydBackend, TtydMutualTls } from './lib/ttyd-service';
 import type { DnsOptions } from './lib/dns-records';
 import type { MiddlewareRef } from './lib/traefik';

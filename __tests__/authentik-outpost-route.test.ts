@@ -2,18 +2,12 @@ import { TerraformStack, Testing } from '../lib/private/cdktf';
 import { AuthentikOutpostRoute, AuthentikOutpostRouteProps } from '../lib';
 import { manifestsOf, onlyOf, resourcesOf, synthResources } from './support/synth';
 
-const base: AuthentikOutpostRouteProps = { namespace: 'terminal', host: 'terminal.example.com', tlsSecretName: 'terminal-tls' };
+const base: AuthentikOutpostRouteProps = { host: 'terminal.example.com' };
 
 describe('AuthentikOutpostRoute', () => {
-  test('as an Ingress: an ExternalName Service for the outpost and an Ingress for its path, without any middleware', () => {
+  test("as an Ingress: in the outpost's namespace, naming its Service there, with no ExternalName Service and no middleware", () => {
     const res = synthResources((scope) => new AuthentikOutpostRoute(scope, 'Outpost', base));
-    const service = onlyOf(res, 'kubernetes_service_v1');
-    expect(service.metadata.name).toBe('terminal-outpost');
-    expect(service.spec).toStrictEqual({
-      type: 'ExternalName',
-      external_name: 'ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local',
-      port: [{ name: 'http', port: 9000, target_port: '9000', protocol: 'TCP' }],
-    });
+    expect(resourcesOf(res, 'kubernetes_service_v1')).toHaveLength(0);
     const ingress = onlyOf(res, 'kubernetes_ingress_v1');
     expect(ingress.metadata.annotations).toStrictEqual({
       'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
@@ -21,36 +15,44 @@ describe('AuthentikOutpostRoute', () => {
       'webterminal.dev/auth-posture': 'none',
       'webterminal.dev/auth-reason': 'Authentik outpost path: the login flow itself, served by the outpost',
     });
+    expect(ingress.metadata.namespace).toBe('authentik');
+    expect(ingress.metadata.name).toBe('terminal-outpost');
     expect(ingress.spec.rule).toStrictEqual([
       {
         host: 'terminal.example.com',
         http: {
           path: [
-            { path: '/outpost.goauthentik.io/', path_type: 'Prefix', backend: { service: { name: 'terminal-outpost', port: { number: 9000 } } } },
+            {
+              path: '/outpost.goauthentik.io/',
+              path_type: 'Prefix',
+              backend: { service: { name: 'ak-outpost-authentik-embedded-outpost', port: { number: 9000 } } },
+            },
           ],
         },
       },
     ]);
-    expect(ingress.spec.tls).toStrictEqual([{ hosts: ['terminal.example.com'], secret_name: 'terminal-tls' }]);
+    // No Secret: Traefik picks the host's certificate (from the protected host's own route) by SNI.
+    expect(ingress.spec.tls).toStrictEqual([{ hosts: ['terminal.example.com'] }]);
   });
 
-  test('as an IngressRoute: one route to the outpost Service in its own namespace, without any middleware', () => {
+  test("as an IngressRoute: in the outpost's namespace, one route to its Service without a cross-namespace reference or middleware", () => {
     const res = synthResources(
       (scope) =>
         new AuthentikOutpostRoute(scope, 'Outpost', { ...base, kind: 'IngressRoute', outpost: { namespace: 'auth', name: 'ak', port: 9001 } }),
     );
     expect(resourcesOf(res, 'kubernetes_service_v1')).toHaveLength(0);
     const [route] = manifestsOf(res, 'IngressRoute');
+    expect(route.metadata.namespace).toBe('auth');
     expect(route.spec).toStrictEqual({
       entryPoints: ['websecure'],
       routes: [
         {
           kind: 'Rule',
           match: 'Host(`terminal.example.com`) && PathPrefix(`/outpost.goauthentik.io/`)',
-          services: [{ name: 'ak', namespace: 'auth', port: 9001 }],
+          services: [{ name: 'ak', port: 9001 }],
         },
       ],
-      tls: { secretName: 'terminal-tls' },
+      tls: {},
     });
   });
 

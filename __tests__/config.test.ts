@@ -565,7 +565,11 @@ describe('the configuration: good input', () => {
     const [cronJob] = Object.values(stack.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>);
     const env = Object.fromEntries(cronJob.spec.job_template.spec.template.spec.container[0].env.map((e) => [e.name, e.value]));
     expect([env.PROBE_REMEDIATE, env.PROBE_REMEDIATE_AFTER_RUNS, env.PROBE_REMEDIATE_MIN_INTERVAL_SECONDS]).toStrictEqual(['dry-run', '4', '7200']);
-    expect(Object.keys(stack.resource.kubernetes_role_v1 ?? {})).toHaveLength(1);
+    // Pods (in Traefik's namespace) and the remediation state's Lease (in the probe's).
+    expect(Object.keys(stack.resource.kubernetes_role_v1 ?? {}).sort()).toStrictEqual([
+      'Probe_RemediationRole_D3D21867',
+      'Probe_RemediationStateRole_501713AC',
+    ]);
   });
 
   test('reports every problem at once', () => {

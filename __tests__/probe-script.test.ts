@@ -117,8 +117,10 @@ describe('probe script', () => {
     // Every metric name in lib/probe-names.json is pushed, and nothing else: a name the script stops pushing fails here.
     const pushed = new Set([...(group?.metrics.keys() ?? []), ...(success?.metrics.keys() ?? [])]);
     const own = new Set<string>(Object.values(PushgatewayMetric));
-    // Remediation's series are pushed only when it is on (remediation.test.ts checks those).
-    const expected = Object.values(ProbeMetric).filter((name) => !REMEDIATION_METRICS.includes(name));
+    // Remediation's series are pushed only when it is on (remediation.test.ts checks those), the
+    // foreign-router series only with the stack's router names (cluster/routing.test.ts, against real Traefik).
+    const foreign: readonly string[] = [ProbeMetric.foreignRouters, ProbeMetric.foreignRouter];
+    const expected = Object.values(ProbeMetric).filter((name) => !REMEDIATION_METRICS.includes(name) && !foreign.includes(name));
     expect([...pushed].filter((name) => !own.has(name)).sort()).toStrictEqual(expected.sort());
     const checks = new Set(group?.metrics.get(ProbeMetric.checkSamples)?.map((sample) => sample.labels[ProbeLabel.check]));
     // origin_no_cert runs only with mutual TLS to ttyd (its own test below)
@@ -315,6 +317,10 @@ describe('probe script', () => {
     { variable: 'PROBE_ROUTER_INVENTORY', env: { PROBE_ROUTER_INVENTORY: '1', PROBE_REPLICAS: '' } },
     { variable: 'PROBE_TRAEFIK_API_PORT', env: { PROBE_TRAEFIK_API_PORT: '0' } },
     { variable: 'PROBE_MIRROR_EDGE_URL', env: { PROBE_MIRROR_EDGE_URL: 'ftp://terminal-ro.example.test' } },
+    { variable: 'PROBE_OWN_ROUTERS', env: { PROBE_OWN_ROUTERS: 'terminal-terminal', PROBE_TTYD_ROUTERS: 'terminal-terminal' } },
+    { variable: 'PROBE_OWN_ROUTERS', env: { PROBE_OWN_ROUTERS: 'a@kubernetes' } },
+    { variable: 'PROBE_OWN_ROUTERS', env: { PROBE_OWN_ROUTERS: 'a@kubernetes', PROBE_TTYD_ROUTERS: 'a@kubernetes', PROBE_ROUTER_INVENTORY: '0' } },
+    { variable: 'PROBE_TTYD_ROUTERS', env: { PROBE_OWN_ROUTERS: 'a@kubernetes', PROBE_TTYD_ROUTERS: 'b@kubernetes' } },
   ];
 
   test.each(badVariables)('exits 2 naming $variable for $env', async ({ variable, env }) => {

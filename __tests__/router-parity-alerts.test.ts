@@ -40,6 +40,10 @@ describe('Traefik Router Parity sources', () => {
       'WebterminalTtydOpen',
     ]);
     expect(traefikRouterParityAlertGroup().name).toBe('Traefik Router Parity');
-    expect(traefikRouterParityAlertGroup().alerts.map((a) => a.name)).toStrictEqual(['TraefikRouterCountSkew', 'TraefikRouterInventoryFailing']);
+    expect(traefikRouterParityAlertGroup().alerts.map((a) => a.name)).toStrictEqual([
+      'TraefikRouterCountSkew',
+      'TraefikRouterInventoryFailing',
+      'WebterminalForeignRoute',
+    ]);
   });
 });

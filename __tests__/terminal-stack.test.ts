@@ -59,12 +59,12 @@ describe('TerminalStack', () => {
     expect(json.resource.kubernetes_endpoints_v1).toBeUndefined();
   });
 
-  test('creates the Authentik middleware when the cluster lacks it', () => {
+  test('creates the Authentik middleware when the cluster lacks it, beside the routes (no cross-namespace reference)', () => {
     const json = JSON.parse(stackJson({ createAuthMiddleware: true }));
     const middlewares = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>)
       .map((m) => m.manifest)
       .filter((m) => m.spec.forwardAuth);
-    expect(middlewares.map((m) => [m.metadata.namespace, m.metadata.name])).toStrictEqual([['traefik', 'authentik-forward-auth']]);
+    expect(middlewares.map((m) => [m.metadata.namespace, m.metadata.name])).toStrictEqual([['terminal', 'authentik-forward-auth']]);
   });
 
   test('runs the probe against the public host and the ttyd Service, and installs its alerts with its job and interval', () => {
@@ -214,7 +214,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
     expect(middlewares.filter((m) => m.spec.headers !== undefined)).toHaveLength(0);
     expect(middlewares.find((m) => m.spec.forwardAuth)?.spec.forwardAuth.authResponseHeadersRegex).toBe('(?i)^x-authentik-');
     const [route] = manifests(res, 'IngressRoute');
-    expect(route.spec.routes[0].middlewares[0]).toStrictEqual({ name: 'authentik-forward-auth', namespace: 'traefik' });
+    expect(route.spec.routes[0].middlewares[0]).toStrictEqual({ name: 'authentik-forward-auth', namespace: 'terminal' });
   });
 
   test('with a created auth middleware and a ttyd header outside X-authentik-*, that header is still removed first', () => {
@@ -225,7 +225,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
     );
     expect(headers?.spec.headers.customRequestHeaders).toStrictEqual({ 'X-Remote-User': '' });
     const chain = Object.values(res.kubernetes_ingress_v1)[0].metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares'].split(',');
-    expect(chain).toStrictEqual([`${NS}-terminal-client-headers@kubernetescrd`, 'traefik-authentik-forward-auth@kubernetescrd']);
+    expect(chain).toStrictEqual([`${NS}-terminal-client-headers@kubernetescrd`, 'terminal-authentik-forward-auth@kubernetescrd']);
   });
 
   test("in-cluster ttyd: a NetworkPolicy admits only the Traefik pods and the probe pods, on ttyd's port", () => {
@@ -287,12 +287,13 @@ describe('TerminalStack: a shell only through Authentik', () => {
     expect(pod.volume).toContainEqual({ name: 'origin-tls', secret: { secret_name: 'ttyd-client', default_mode: '0444' } });
   });
 
-  test('routes the Authentik outpost path when the outpost is named, without forward-auth', () => {
+  test('routes the Authentik outpost path when the outpost is named, in its namespace, named after the stack, without forward-auth', () => {
     const res = resources({ authentikOutpost: { namespace: 'auth', name: 'ak-outpost', port: 9000 } });
     const outpost = defined(
-      Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-outpost'),
+      Object.values(res.kubernetes_ingress_v1).find((i) => i.metadata.name === 'terminal-terminal-outpost'),
       'outpost',
     );
+    expect(outpost.metadata.namespace).toBe('auth');
     expect(outpost.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBeUndefined();
     expect(outpost.spec.rule[0].http.path[0].path).toBe('/outpost.goauthentik.io/');
   });
@@ -314,7 +315,7 @@ describe('the whole tree: one resource per object, one router per path, no open 
   const outpost = { namespace: 'authentik', name: 'ak-outpost', port: 9000 };
 
   test.each([
-    ['ttyd’s own Service', { namespace: 'terminal', name: 'terminal', port: 80 }, 'terminal/Default/Ttyd/Resource, a Service of this stack'],
+    ['ttyd’s own Service', { namespace: 'terminal', name: 'terminal', port: 80 }, 'terminal/Default/Default/Ttyd/Resource, a Service of this stack'],
     ['a sibling route’s Service', { namespace: 'terminal', name: 'terminal-clipboard', port: 80 }, 'a Service of this stack'],
   ])('refuses an outpost route to %s (it carries no forward-auth)', (_what, target, says) => {
     expect(make({ authentikOutpost: target })).toThrow(`authentikOutpost ${target.namespace}/${target.name} is`);
@@ -341,11 +342,13 @@ describe('the whole tree: one resource per object, one router per path, no open 
       'both make v1/Service terminal/terminal-ro',
     ],
     [
-      "mirror.name equal to the outpost route's name",
-      { mirror: { host: 'terminal-ro.example.com', hostPort: 7682, name: 'terminal-outpost' }, authentikOutpost: outpost },
-      'both make v1/Service terminal/terminal-outpost',
+      "mirror.name equal to the outpost route's name, with the outpost in the stack's namespace",
+      {
+        mirror: { host: 'terminal-ro.example.com', hostPort: 7682, name: 'terminal-terminal-outpost' },
+        authentikOutpost: { ...outpost, namespace: 'terminal' },
+      },
+      'both make networking.k8s.io/v1/Ingress terminal/terminal-terminal-outpost',
     ],
-    ['a route /outpost/ beside the outpost route', { routes: [{ path: '/outpost/', hostPort: 7690 }], authentikOutpost: outpost }, 'both make'],
     ['mirror.host equal to host', { mirror: { host: 'terminal.example.com', hostPort: 7682 } }, 'both route terminal.example.com path prefix /'],
   ])('refuses %s, naming both sources', (_what, props, says) => {
     expect(make(props as Partial<TerminalStackProps>)).toThrow(says);

@@ -31,7 +31,7 @@ describe('promtool', () => {
     const run = promtool(['check', 'rules', ...files], dir);
     expect(run.output).not.toContain('FAILED');
     expect(run.status).toBe(0);
-    expect(run.output.match(/SUCCESS: 9 rules found/g)).toHaveLength(files.length);
+    expect(run.output.match(/SUCCESS: 10 rules found/g)).toHaveLength(files.length);
   });
 
   test('the unit tests in __tests__/promtool pass against the emitted rules', () => {
@@ -141,6 +141,7 @@ describe('WebterminalRuleSet', () => {
       ['WebterminalTtydOpen', 'critical', '1m', 'webterminal'],
       ['TraefikRouterCountSkew', 'warning', '10m', 'traefik'],
       ['TraefikRouterInventoryFailing', 'warning', '15m', 'traefik'],
+      ['WebterminalForeignRoute', 'critical', '0m', 'traefik'],
     ]);
     // The degraded alerts' `for` is one probe interval.
     const slow = new WebterminalRuleSet({ probeIntervalSeconds: 600 });
@@ -319,6 +320,7 @@ describe('metric names', () => {
         ProbeMetric.replicas,
         ProbeMetric.ttydOpen,
         ProbeMetric.routerInventoryOk,
+        ProbeMetric.foreignRouter,
       ].sort(),
     );
   });

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { WebterminalProbe, WebterminalProbeProps } from '../lib';
 import { CronSchedule, parseCron, shortestIntervalSeconds } from '../lib/private/schedule';
-import { onlyOf, synthResources, terraformLiteral } from './support/synth';
+import { defined, onlyOf, resourcesOf, synthResources, terraformLiteral } from './support/synth';
 
 const base: WebterminalProbeProps = {
   namespace: 'terminal',
@@ -217,10 +217,23 @@ describe('WebterminalProbe remediation', () => {
     return onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec;
   }
 
+  function named(res: ReturnType<typeof probeResources>, type: string, name: string) {
+    return defined(
+      resourcesOf(res, type).find((r) => r.metadata.name === name),
+      `${type} ${name}`,
+    );
+  }
+
   test('off by default: no ServiceAccount, no RBAC, no token in the pod, no PROBE_REMEDIATE variables', () => {
     const res = probeResources({ createReplicaService: true });
-    for (const type of ['kubernetes_service_account_v1', 'kubernetes_role_v1', 'kubernetes_role_binding_v1', 'kubernetes_cluster_role_v1'])
-      expect(res[type]).toBeUndefined();
+    const types = [
+      'kubernetes_service_account_v1',
+      'kubernetes_role_v1',
+      'kubernetes_role_binding_v1',
+      'kubernetes_cluster_role_v1',
+      'kubernetes_manifest',
+    ];
+    for (const type of types) expect(res[type]).toBeUndefined();
     const pod = podSpec(res);
     expect(pod.automount_service_account_token).toBe(false);
     expect(pod.service_account_name).toBeUndefined();
@@ -232,13 +245,13 @@ describe('WebterminalProbe remediation', () => {
     const account = onlyOf(res, 'kubernetes_service_account_v1');
     expect(account.metadata).toMatchObject({ name: 'webterminal-probe', namespace: 'terminal' });
     expect(account.automount_service_account_token).toBe(false);
-    const role = onlyOf(res, 'kubernetes_role_v1');
+    const role = named(res, 'kubernetes_role_v1', 'webterminal-probe');
     expect(role.metadata).toMatchObject({ name: 'webterminal-probe', namespace: 'kube-system' });
     expect(role.rule).toStrictEqual([
       { api_groups: [''], resources: ['pods'], verbs: ['get', 'list'] },
       { api_groups: [''], resources: ['pods/eviction'], verbs: ['create'] },
     ]);
-    const binding = onlyOf(res, 'kubernetes_role_binding_v1');
+    const binding = named(res, 'kubernetes_role_binding_v1', 'webterminal-probe');
     expect(binding.metadata).toMatchObject({ name: 'webterminal-probe', namespace: 'kube-system' });
     expect(binding.role_ref).toStrictEqual({ api_group: 'rbac.authorization.k8s.io', kind: 'Role', name: 'webterminal-probe' });
     expect(binding.subject).toStrictEqual([{ kind: 'ServiceAccount', name: 'webterminal-probe', namespace: 'terminal' }]);
@@ -249,8 +262,44 @@ describe('WebterminalProbe remediation', () => {
   });
 
   test('dry-run: the same Role without eviction (a dry run never evicts)', () => {
-    const role = onlyOf(probeResources({ ...on, remediation: { mode: 'dry-run' } }), 'kubernetes_role_v1');
+    const role = named(probeResources({ ...on, remediation: { mode: 'dry-run' } }), 'kubernetes_role_v1', 'webterminal-probe');
     expect(role.rule).toStrictEqual([{ api_groups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
+  });
+
+  test.each(['on', 'dry-run'] as const)(
+    '%s: a Lease for the state in the probe namespace, with only get/update on it, and annotations left to the probe',
+    (mode) => {
+      let probe: WebterminalProbe | undefined;
+      const res = synthResources((scope) => (probe = new WebterminalProbe(scope, 'Probe', { ...base, ...on, remediation: { mode } })));
+      const lease = onlyOf(res, 'kubernetes_manifest');
+      expect(lease.manifest).toStrictEqual({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+          name: 'webterminal-probe',
+          namespace: 'terminal',
+          labels: { 'app.kubernetes.io/part-of': 'webterminal', 'app.kubernetes.io/component': 'probe' },
+        },
+      });
+      expect(lease.computed_fields).toStrictEqual(['metadata.annotations', 'metadata.labels']);
+      const role = named(res, 'kubernetes_role_v1', 'webterminal-probe-state');
+      expect(role.metadata).toMatchObject({ namespace: 'terminal' });
+      expect(role.rule).toStrictEqual([
+        { api_groups: ['coordination.k8s.io'], resources: ['leases'], resource_names: ['webterminal-probe'], verbs: ['get', 'update'] },
+      ]);
+      const binding = named(res, 'kubernetes_role_binding_v1', 'webterminal-probe-state');
+      expect(binding.metadata).toMatchObject({ namespace: 'terminal' });
+      expect(binding.role_ref).toStrictEqual({ api_group: 'rbac.authorization.k8s.io', kind: 'Role', name: 'webterminal-probe-state' });
+      expect(binding.subject).toStrictEqual([{ kind: 'ServiceAccount', name: 'webterminal-probe', namespace: 'terminal' }]);
+      expect([probe?.remediationLease, probe?.remediationStateRole, probe?.remediationStateRoleBinding].every((r) => r !== undefined)).toBe(true);
+      expect(probe?.environment.PROBE_REMEDIATE_LEASE).toBe('terminal/webterminal-probe');
+    },
+  );
+
+  test('the state Role has a name of its own, so the probe may run in the Traefik namespace', () => {
+    const res = probeResources({ ...on, namespace: 'traefik', replicaServiceNamespace: 'traefik' });
+    const roles = resourcesOf(res, 'kubernetes_role_v1').map((r) => `${r.metadata.namespace}/${r.metadata.name}`);
+    expect(roles.sort()).toStrictEqual(['traefik/webterminal-probe', 'traefik/webterminal-probe-state']);
   });
 
   test('passes mode, runs, interval and the Traefik location to the script, and the script reads them all', () => {
@@ -268,6 +317,7 @@ describe('WebterminalProbe remediation', () => {
       PROBE_REMEDIATE_MIN_INTERVAL_SECONDS: '7200',
       PROBE_REPLICA_NAMESPACE: 'traefik',
       PROBE_REPLICA_SELECTOR: 'app=traefik,tier=edge',
+      PROBE_REMEDIATE_LEASE: 'terminal/webterminal-probe',
     });
     for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
   });

@@ -2,9 +2,9 @@
  * What remediation adds to a probe run, against the test fixtures and the Kubernetes API stand-in:
  *   node scripts/run-ts.cjs bench/remediation.ts
  *
- * One replica without the route, 5 runs each: remediation off; on with the Pushgateway read and a pod
- * lookup per run (afterRuns high, so never evicting); on with an eviction every run (afterRuns 1, a
- * fresh job per run, after one unmeasured run that gives it a previous run). Prints median wall time and peak
+ * One replica without the route, 5 runs each: remediation off; on with the Lease read and written and a
+ * pod lookup per run (afterRuns high, so never evicting); on with an eviction every run (afterRuns 1, the
+ * Lease's state removed before each, then one unmeasured run that gives it a previous run). Prints median wall time and peak
  * RSS (the same `maxRSS` exit hook as bench/probe.ts).
  */
 import { writeFileSync } from 'node:fs';
@@ -40,6 +40,12 @@ async function main(): Promise<void> {
       podIP,
       startTime: new Date(Date.now() - 3600_000).toISOString(),
     }));
+    const lease = () => ({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'bench', namespace: 'terminal', resourceVersion: '1' },
+    });
+    kube.lease = lease();
     await fx.replicas[1].restart({ terminalRoute: false, routers: 118 });
     const remediation = (job: string, afterRuns: string) => ({
       PROBE_ROUTER_INVENTORY: '0',
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
       PROBE_REMEDIATE_AFTER_RUNS: afterRuns,
       PROBE_REPLICA_NAMESPACE: 'traefik',
       PROBE_REPLICA_SELECTOR: 'app=traefik',
+      PROBE_REMEDIATE_LEASE: 'terminal/bench',
       PROBE_KUBE_API_URL: kube.url,
       PROBE_KUBE_TOKEN_FILE: join(temp.path, 'token'),
       PROBE_KUBE_CA_FILE: kube.caPath,
@@ -61,7 +68,10 @@ async function main(): Promise<void> {
     for (const [name, overrides, expected] of scenarios) {
       const runs: ProbeRun[] = [];
       for (let i = 0; i < RUNS; i += 1) {
-        if (name === 'on, evicting') await runProbe(fx.env('', overrides(i)));
+        if (name === 'on, evicting') {
+          kube.lease = lease();
+          await runProbe(fx.env('', overrides(i)));
+        }
         const run = await runProbe(fx.env(`bench-${name.replace(/\W+/g, '-')}`, overrides(i)), { nodeArgs: ['--require', hook] });
         if (run.code !== 0 || !expected.test(run.stdout)) throw new Error(`${name}: unexpected run:\n${run.stdout}${run.stderr}`);
         runs.push(run);

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IngressV1, Manifest, ServiceV1 } from './private/cdktf';
+import { IngressV1, Manifest } from './private/cdktf';
 import { Annotations, IngressKind } from './protected-ingress';
 import { TRAEFIK_API_VERSION } from './traefik';
 import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
@@ -28,29 +28,24 @@ export interface AuthentikOutpostService {
 
 /** Props of {@link AuthentikOutpostRoute}. */
 export interface AuthentikOutpostRouteProps {
-  /** Namespace of the route objects (the protected host's namespace). */
-  readonly namespace: string;
   /** The protected host (`terminal.example.com`). */
   readonly host: string;
-  /** TLS Secret (in `namespace`) with the host's certificate. */
-  readonly tlsSecretName: string;
   /**
    * Where the outpost runs.
    * @default - the embedded outpost of a Helm-installed Authentik (`authentik/ak-outpost-authentik-embedded-outpost:9000`)
    */
   readonly outpost?: AuthentikOutpostService;
   /**
-   * How the route crosses into the outpost's namespace:
-   * - `Ingress`: an `ExternalName` Service in `namespace` naming the outpost's Service, and an
-   *   `Ingress` for the path. Needs Traefik's `providers.kubernetesIngress.allowExternalNameServices=true`.
-   * - `IngressRoute`: one `IngressRoute` whose service names the outpost's namespace. Needs Traefik's
-   *   `providers.kubernetesCRD.allowCrossNamespace=true`.
-   * Both switches are off by default in Traefik.
+   * Kind of the route object. Either way the object lives in the outpost's namespace and names the
+   * outpost's Service there, so it needs neither of Traefik's switches for crossing namespaces
+   * (`providers.kubernetesCRD.allowCrossNamespace`, `providers.kubernetesIngress.allowExternalNameServices`).
+   * It names no certificate: Traefik serves the host's certificate, loaded from the protected host's
+   * own route, to every router on that host (certificates are chosen by SNI, not per router).
    * @default "Ingress"
    */
   readonly kind?: IngressKind;
   /**
-   * Base of the object names (`<name>-outpost`).
+   * Base of the object name (`<name>-outpost`).
    * @default "terminal"
    */
   readonly name?: string;
@@ -72,16 +67,14 @@ export interface AuthentikOutpostRouteProps {
  * the outpost, never the app.
  */
 export class AuthentikOutpostRoute extends Construct {
-  /** Name of the route object (and of its Service reference). */
+  /** Name of the route object. */
   public readonly name: string;
   /** Effective outpost Service. */
   public readonly outpost: Required<AuthentikOutpostService>;
   /** Kind of the route object. */
   public readonly kind: IngressKind;
-  /** The `Ingress` or `IngressRoute`. */
+  /** The `Ingress` or `IngressRoute`, in the outpost's namespace. */
   public readonly resource: IngressV1 | Manifest;
-  /** The `ExternalName` Service, for the `Ingress` kind. */
-  public readonly externalNameService?: ServiceV1;
 
   constructor(scope: Construct, id: string, props: AuthentikOutpostRouteProps) {
     super(scope, id);
@@ -97,9 +90,7 @@ export class AuthentikOutpostRoute extends Construct {
 
     const problems = new Problems('authentik-outpost-route');
     problems.add(checkDnsLabel('name', this.name));
-    problems.add(checkDnsLabel('namespace', props.namespace));
     problems.add(checkDnsName('host', props.host));
-    problems.add(checkDnsName('tlsSecretName', props.tlsSecretName, 'object'));
     problems.add(checkDnsLabel('outpost.namespace', this.outpost.namespace));
     problems.add(checkDnsLabel('outpost.name', this.outpost.name));
     problems.add(checkPort('outpost.port', this.outpost.port));
@@ -120,46 +111,42 @@ export class AuthentikOutpostRoute extends Construct {
         manifest: {
           apiVersion: TRAEFIK_API_VERSION,
           kind: 'IngressRoute',
-          metadata: { name: this.name, namespace: props.namespace, labels, annotations },
+          metadata: { name: this.name, namespace: this.outpost.namespace, labels, annotations },
           spec: {
             entryPoints: [entryPoint],
             routes: [
               {
                 kind: 'Rule',
                 match: `Host(\`${props.host}\`) && PathPrefix(\`${AUTHENTIK_OUTPOST_PATH}\`)`,
-                services: [{ name: this.outpost.name, namespace: this.outpost.namespace, port: this.outpost.port }],
+                services: [{ name: this.outpost.name, port: this.outpost.port }],
               },
             ],
-            tls: { secretName: props.tlsSecretName },
+            tls: {},
           },
         },
       });
       return;
     }
-    this.externalNameService = new ServiceV1(this, 'Service', {
-      metadata: { name: this.name, namespace: props.namespace, labels },
-      spec: {
-        type: 'ExternalName',
-        externalName: `${this.outpost.name}.${this.outpost.namespace}.svc.cluster.local`,
-        port: [{ name: 'http', port: this.outpost.port, targetPort: String(this.outpost.port), protocol: 'TCP' }],
-      },
-    });
     this.resource = new IngressV1(this, 'Resource', {
       metadata: {
         name: this.name,
-        namespace: props.namespace,
+        namespace: this.outpost.namespace,
         labels,
         annotations: { [Annotations.entrypoints]: entryPoint, [Annotations.tls]: 'true', ...annotations },
       },
       spec: {
         ingressClassName: props.ingressClassName ?? 'traefik',
-        tls: [{ hosts: [props.host], secretName: props.tlsSecretName }],
+        tls: [{ hosts: [props.host] }],
         rule: [
           {
             host: props.host,
             http: {
               path: [
-                { path: AUTHENTIK_OUTPOST_PATH, pathType: 'Prefix', backend: { service: { name: this.name, port: { number: this.outpost.port } } } },
+                {
+                  path: AUTHENTIK_OUTPOST_PATH,
+                  pathType: 'Prefix',
+                  backend: { service: { name: this.outpost.name, port: { number: this.outpost.port } } },
+                },
               ],
             },
           },

@@ -13,6 +13,7 @@ export * from './terminal-stack';
 export * from './traefik';
 export * from './ttyd-network-policy';
 export * from './ttyd-service';
+export * from './webterminal';
 export * from './webterminal-alerts';
 export * from './webterminal-alerts-props';
 export * from './webterminal-dashboard';

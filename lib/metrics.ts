@@ -22,6 +22,12 @@ export const RemediationResult: RemediationResultValues = names.remediationResul
 /** Value of the `kind` grouping-key label of the group that holds the last eviction time. */
 export const REMEDIATION_GROUP_KIND: string = names.remediationGroupKind;
 
+/**
+ * The annotation of the probe's Lease (`WebterminalProbe.remediationLease`) holding remediation's
+ * memory: a small versioned JSON the probe rewrites every run. Removing it resets that memory.
+ */
+export const REMEDIATION_STATE_ANNOTATION: string = names.remediationStateAnnotation;
+
 /** Label names on the probe's metrics. */
 export const ProbeLabel: ProbeLabelNames = names.label;
 
@@ -75,6 +81,13 @@ export interface ProbeMetricNames {
   readonly replicaOk: string;
   /** Per replica, label `replica`: 1 when its router inventory was read in full, else 0 (only with the inventory on). */
   readonly routerInventoryOk: string;
+  /**
+   * Per replica, label `replica`: how many routers that are not the stack's reach one of ttyd's
+   * servers (only with the stack's router names given, and where ttyd's servers could be told).
+   */
+  readonly foreignRouters: string;
+  /** One series (value 1) per such router, labels `replica` and `router` (at most 10 per replica). */
+  readonly foreignRouter: string;
   /** 1 when ttyd answered without the auth header (token 200 or upgrade 101): it runs without header auth. */
   readonly ttydOpen: string;
   /** Remediation's decision for a failing replica this run (value 1), labels `replica`, `pod`, `result` ({@link RemediationResult}). */
@@ -123,6 +136,8 @@ export interface ProbeLabelNames {
   readonly result: string;
   /** The host a second host's (the mirror's) edge check series are about; the main host's have none. */
   readonly host: string;
+  /** A Traefik router, as its API names it (`name@provider`). */
+  readonly router: string;
 }
 
 /** Values of the `check` label. */

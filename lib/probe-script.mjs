@@ -35,10 +35,14 @@
  *                                     (https PROBE_ORIGIN_URL only)
  *   PROBE_ROUTER_INVENTORY  0         1 = also count each replica's routers from its Traefik API (needs PROBE_REPLICAS)
  *   PROBE_TRAEFIK_API_PORT  8080      port of Traefik's API on the pods: the Helm chart's `traefik` entrypoint
+ *   PROBE_OWN_ROUTERS, PROBE_TTYD_ROUTERS  (none)  the stack's routers and those of them that reach ttyd, as
+ *                                     Traefik's API names them (`name@provider`, comma-separated; both or
+ *                                     neither; needs PROBE_ROUTER_INVENTORY=1): the foreign-router check below
  *   PROBE_REMEDIATE         off       off | dry-run | on: evict the lone replica that lost the route (section
  *                                     "Remediation" below: PROBE_REMEDIATE_AFTER_RUNS 3,
  *                                     PROBE_REMEDIATE_MIN_INTERVAL_SECONDS 3600, PROBE_REPLICA_NAMESPACE and
- *                                     PROBE_REPLICA_SELECTOR required when on; the API server from
+ *                                     PROBE_REPLICA_SELECTOR, and PROBE_REMEDIATE_LEASE <namespace>/<name>
+ *                                     (the Lease holding its state) required when on; the API server from
  *                                     KUBERNETES_SERVICE_HOST/_PORT or PROBE_KUBE_API_URL, with
  *                                     PROBE_KUBE_TOKEN_FILE, PROBE_KUBE_CA_FILE, defaults: the pod's service account)
  *   PROBE_MIRROR_ORIGIN_URL (off)     the mirror's in-cluster ttyd Service URL (needs PROBE_MIRROR_EDGE_URL): its
@@ -82,6 +86,11 @@
  *                 (512 KiB), and one replica is read at a time, so endless or huge pages cannot take the
  *                 pod's memory. Needs Traefik's API on the `traefik`
  *                 entrypoint (Helm: `api.insecure=true`, or the dashboard IngressRoute on that entrypoint).
+ *   foreign       with PROBE_OWN_ROUTERS too: each page is parsed (not only counted), and a router that is not
+ *                 the stack's is foreign when its service (through weighted, mirroring and failover services)
+ *                 reaches a server that the stack's ttyd routers reach; /api/http/services is read only when
+ *                 such candidates exist. Pushed as webterminal_probe_foreign_routers{replica} and one
+ *                 webterminal_probe_foreign_router{replica,router} per router (10 named per replica at most).
  *
  * Name resolution: every lookup goes through c-ares (`dns.Resolver`) with the request timeout, and the
  * run deadline cancels what is still pending; never getaddrinfo, whose threads cannot be stopped.
@@ -177,6 +186,8 @@ class ConfigError extends Error {}
  * @property {boolean} insecureTls
  * @property {string[] | undefined} dnsServers
  * @property {boolean} routerInventory
+ * @property {Set<string> | undefined} ownRouters  PROBE_OWN_ROUTERS: the stack's routers, as Traefik's API names them
+ * @property {Set<string> | undefined} ttydRouters  PROBE_TTYD_ROUTERS: those of them that reach ttyd
  * @property {number} traefikApiPort
  * @property {string | undefined} authentikHost  another host whose outpost redirects count as healthy
  * @property {string | undefined} pushgatewayAuthorization  the Authorization header value, if any
@@ -284,6 +295,27 @@ function flagVar(env, name) {
   if (raw === undefined || raw === '0') return false;
   if (raw === '1') return true;
   throw new ConfigError(`${name}=${JSON.stringify(raw)} must be 0 or 1`);
+}
+
+/** A router as Traefik's API names it: `<name>@<provider>`. */
+const ROUTER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,252}@[a-z][a-z0-9]{0,31}$/;
+
+/**
+ * A comma-separated list of router names (`<name>@<provider>`), at least one.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ * @returns {string[] | undefined}
+ */
+function routerNamesVar(env, name) {
+  const raw = readVar(env, name);
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((item) => item.trim());
+  const bad = items.filter((item) => !ROUTER_NAME.test(item));
+  if (bad.length > 0) {
+    const listed = bad.map((item) => JSON.stringify(item.slice(0, 80))).join(', ');
+    throw new ConfigError(`${name}=${JSON.stringify(raw.slice(0, 200))}: ${listed} not a router name as Traefik's API gives it (<name>@<provider>)`);
+  }
+  return items;
 }
 
 const DNS_NAME = /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
@@ -464,6 +496,15 @@ function parseConfig(env) {
   if (routerInventory && replicas.kind === 'off' && readVar(env, 'PROBE_REPLICAS') === undefined) {
     problem('PROBE_ROUTER_INVENTORY=1 needs PROBE_REPLICAS (the replicas whose Traefik API to ask)');
   }
+  const ownRouters = get(() => routerNamesVar(env, 'PROBE_OWN_ROUTERS'), undefined);
+  const ttydRouters = get(() => routerNamesVar(env, 'PROBE_TTYD_ROUTERS'), undefined);
+  if ((ownRouters === undefined) !== (ttydRouters === undefined)) {
+    problem("PROBE_OWN_ROUTERS and PROBE_TTYD_ROUTERS go together (the stack's routers, and those of them that reach ttyd)");
+  } else if (ownRouters !== undefined && ttydRouters !== undefined) {
+    if (!routerInventory) problem('PROBE_OWN_ROUTERS needs PROBE_ROUTER_INVENTORY=1 (the foreign-router check reads the router list)');
+    const outside = ttydRouters.filter((name) => !ownRouters.includes(name));
+    if (outside.length > 0) problem(`PROBE_TTYD_ROUTERS names ${outside.map((n) => JSON.stringify(n)).join(', ')}, not in PROBE_OWN_ROUTERS`);
+  }
   const replicaPort = get(() => integerVar(env, 'PROBE_REPLICA_PORT', 8443, 1, 65535), 0);
   const maxReplicas = get(() => integerVar(env, 'PROBE_MAX_REPLICAS', 50, 1, 1000), 0);
   const samples = get(() => integerVar(env, 'PROBE_SAMPLES', 6, 1, 100), 0);
@@ -505,6 +546,8 @@ function parseConfig(env) {
     insecureTls,
     dnsServers,
     routerInventory,
+    ownRouters: ownRouters === undefined ? undefined : new Set(ownRouters),
+    ttydRouters: ttydRouters === undefined ? undefined : new Set(ttydRouters),
     traefikApiPort,
     authentikHost,
     pushgatewayAuthorization: pushgatewayAuth,
@@ -1086,15 +1129,44 @@ function inventoryBudget() {
 }
 
 /**
- * Counts the routers of one replica's Traefik API, page after page, within the run's shared budget.
+ * What one replica's router inventory found: the number of routers and, with PROBE_OWN_ROUTERS, the
+ * foreign routers (or why they could not be told).
+ * @typedef {object} Inventory
+ * @property {number} routers
+ * @property {string[] | undefined} foreign  routers not the stack's whose service reaches one of ttyd's servers, sorted
+ * @property {string | undefined} foreignProblem
+ */
+
+/**
+ * The inventory of one replica's Traefik API, page after page, within the run's shared budget.
+ * `ttydServers` gathers ttyd's server URLs across replicas, as seen behind the stack's own ttyd routers.
  * @param {Config} config
  * @param {Context} ctx
  * @param {string} replica
  * @param {InventoryBudget} budget
- * @returns {Promise<{ routers: number } | { error: string }>}
+ * @param {Set<string>} ttydServers
+ * @returns {Promise<Inventory | { error: string }>}
  */
-function countRouters(config, ctx, replica, budget) {
-  return budget.inTurn(() => countRoutersNow(config, ctx, replica, budget.take));
+function takeInventory(config, ctx, replica, budget, ttydServers) {
+  return budget.inTurn(async () => {
+    if (config.ownRouters === undefined) {
+      const counted = await countRoutersNow(config, ctx, replica, budget.take);
+      return 'error' in counted ? counted : { routers: counted.routers, foreign: undefined, foreignProblem: undefined };
+    }
+    return foreignRoutersNow(config, ctx, replica, budget.take, ttydServers);
+  });
+}
+
+/**
+ * The URL of one page of a Traefik API list.
+ * @param {Config} config
+ * @param {string} replica
+ * @param {'routers' | 'services'} list
+ * @param {number} page
+ */
+function apiPageUrl(config, replica, list, page) {
+  const host = net.isIPv6(replica) ? `[${replica}]` : replica;
+  return new URL(`http://${host}:${config.traefikApiPort}/api/http/${list}?page=${page}&per_page=${ROUTERS_PER_PAGE}`);
 }
 
 /**
@@ -1105,10 +1177,9 @@ function countRouters(config, ctx, replica, budget) {
  * @returns {Promise<{ routers: number } | { error: string }>}
  */
 async function countRoutersNow(config, ctx, replica, take) {
-  const host = net.isIPv6(replica) ? `[${replica}]` : replica;
   let routers = 0;
   for (let page = 1; page <= MAX_ROUTER_PAGES; page += 1) {
-    const url = new URL(`http://${host}:${config.traefikApiPort}/api/http/routers?page=${page}&per_page=${ROUTERS_PER_PAGE}`);
+    const url = apiPageUrl(config, replica, 'routers', page);
     // The page is counted as it streams in, never held or parsed whole: memory stays at one chunk.
     const counter = jsonArrayCounter();
     const answer = await exchange(
@@ -1125,6 +1196,133 @@ async function countRoutersNow(config, ctx, replica, take) {
     if (!(Number.isInteger(next) && next > page)) return { routers };
   }
   return { error: `more than ${MAX_ROUTER_PAGES} pages` };
+}
+
+/**
+ * Every element of a Traefik API list, page after page; each page is held (at most
+ * INVENTORY_PAGE_BYTES) and parsed, one at a time, and `keep` takes what it needs from each element.
+ * @param {Config} config
+ * @param {Context} ctx
+ * @param {string} replica
+ * @param {'routers' | 'services'} list
+ * @param {(bytes: number) => boolean} take
+ * @param {(element: Record<string, any>) => void} keep
+ * @returns {Promise<number | string>}  the number of elements, or what went wrong
+ */
+async function readApiList(config, ctx, replica, list, take, keep) {
+  let elements = 0;
+  for (let page = 1; page <= MAX_ROUTER_PAGES; page += 1) {
+    const url = apiPageUrl(config, replica, list, page);
+    const answer = await exchange({ url, headers: { Accept: 'application/json' }, readBody: true, maxBodyBytes: INVENTORY_PAGE_BYTES, take }, ctx);
+    if (answer.error !== undefined) return `${list} page ${page}: ${answer.error}`;
+    if (answer.status !== 200) return `${list} page ${page}: status ${answer.status}`;
+    /** @type {unknown} */
+    let parsed;
+    try {
+      parsed = JSON.parse(answer.body);
+    } catch {
+      return `${list} page ${page}: not JSON`;
+    }
+    if (!Array.isArray(parsed)) return `${list} page ${page}: not a JSON list`;
+    for (const element of parsed) if (element !== null && typeof element === 'object') keep(element);
+    elements += parsed.length;
+    const next = Number(answer.headers['x-next-page']);
+    if (!(Number.isInteger(next) && next > page)) return elements;
+  }
+  return `${list}: more than ${MAX_ROUTER_PAGES} pages`;
+}
+
+/** How deep the foreign-router check follows services made of services (weighted, mirroring, failover). */
+const MAX_SERVICE_DEPTH = 4;
+/** ttyd's server URLs remembered across the replicas of one run (ttyd is a few pods, or one address). */
+const MAX_TTYD_SERVERS = 64;
+/** Foreign router names kept per replica; the count is always whole. */
+const MAX_FOREIGN_NAMES = 10;
+
+/**
+ * A service reference as the API lists it: `name@provider`; a bare name is in the referrer's provider.
+ * @param {unknown} name
+ * @param {unknown} provider
+ */
+function qualified(name, provider) {
+  const text = String(name ?? '');
+  return text.includes('@') ? text : `${text}@${String(provider ?? '')}`;
+}
+
+/**
+ * Counts the routers of one replica and finds the foreign ones: any router that is not one of the
+ * stack's (PROBE_OWN_ROUTERS) and whose service, followed through weighted, mirroring and failover
+ * services, reaches a server that the stack's ttyd routers (PROBE_TTYD_ROUTERS) reach. Traefik names a
+ * route's service after the route, so the servers, not the names, tell what a router reaches.
+ * @param {Config} config
+ * @param {Context} ctx
+ * @param {string} replica
+ * @param {(bytes: number) => boolean} take
+ * @param {Set<string>} ttydServers
+ * @returns {Promise<Inventory | { error: string }>}
+ */
+async function foreignRoutersNow(config, ctx, replica, take, ttydServers) {
+  const own = /** @type {Set<string>} */ (config.ownRouters);
+  const ttyd = /** @type {Set<string>} */ (config.ttydRouters);
+  /** @type {Array<{ name: string, service: string }>} */
+  const others = [];
+  /** @type {string[]} */
+  const ttydServices = [];
+  const routers = await readApiList(config, ctx, replica, 'routers', take, (router) => {
+    const name = String(router.name ?? '');
+    const service = qualified(router.service, router.provider);
+    if (ttyd.has(name)) ttydServices.push(service);
+    else if (!own.has(name)) others.push({ name, service });
+  });
+  if (typeof routers === 'string') return { error: routers };
+  if (others.length === 0) return { routers, foreign: [], foreignProblem: undefined };
+
+  /** @type {Map<string, { servers: string[], children: string[] }>} */
+  const services = new Map();
+  const listed = await readApiList(config, ctx, replica, 'services', take, (service) => {
+    const provider = service.provider;
+    const children = [
+      ...(Array.isArray(service.weighted?.services) ? service.weighted.services.map((/** @type {any} */ c) => c?.name) : []),
+      service.mirroring?.service,
+      ...(Array.isArray(service.mirroring?.mirrors) ? service.mirroring.mirrors.map((/** @type {any} */ c) => c?.name) : []),
+      service.failover?.service,
+      service.failover?.fallback,
+    ]
+      .filter((child) => typeof child === 'string' && child !== '')
+      .map((child) => qualified(child, provider));
+    const servers = Array.isArray(service.loadBalancer?.servers)
+      ? service.loadBalancer.servers
+          .map((/** @type {any} */ server) => String(server?.url ?? server?.address ?? ''))
+          .filter((/** @type {string} */ url) => url !== '')
+      : [];
+    services.set(String(service.name ?? ''), { servers, children });
+  });
+  if (typeof listed === 'string') return { routers, foreign: undefined, foreignProblem: listed };
+
+  /** @param {string} name @returns {string[]} */
+  const serversOf = (name) => {
+    /** @type {string[]} */
+    const found = [];
+    const visit = (/** @type {string} */ current, /** @type {number} */ depth) => {
+      const service = services.get(current);
+      if (service === undefined || depth > MAX_SERVICE_DEPTH) return;
+      found.push(...service.servers);
+      for (const child of service.children) visit(child, depth + 1);
+    };
+    visit(name, 0);
+    return found;
+  };
+  for (const service of ttydServices) {
+    for (const server of serversOf(service)) if (ttydServers.size < MAX_TTYD_SERVERS) ttydServers.add(server);
+  }
+  if (ttydServers.size === 0) {
+    return { routers, foreign: undefined, foreignProblem: "no ttyd router of the stack here or on a replica before it: ttyd's servers are unknown" };
+  }
+  const foreign = others
+    .filter(({ service }) => serversOf(service).some((server) => ttydServers.has(server)))
+    .map(({ name }) => name)
+    .sort();
+  return { routers, foreign, foreignProblem: undefined };
 }
 
 /**
@@ -1202,6 +1400,8 @@ function jsonArrayCounter() {
  * @property {Outcome | undefined} ws
  * @property {number | undefined} routers
  * @property {string | undefined} routersError
+ * @property {string[] | undefined} foreign  foreign routers that reach ttyd (with PROBE_OWN_ROUTERS)
+ * @property {string | undefined} foreignProblem  why the foreign routers could not be told
  *
  * @typedef {object} Report
  * @property {(Outcome | undefined)[]} edgeToken
@@ -1327,6 +1527,8 @@ async function runReplicaChecks(config, ctx, resolution, report) {
   report.replicaAddresses = addresses.slice(0, config.maxReplicas);
   report.replicasLeftOut = addresses.length - report.replicaAddresses.length;
   const budget = inventoryBudget();
+  /** @type {Set<string>} */
+  const ttydServers = new Set();
   if (addresses.length === 0) {
     const name = config.replicas.kind === 'name' ? config.replicas.name : '';
     report.replicasProblem = `PROBE_REPLICAS: ${JSON.stringify(name)} resolved to no address`;
@@ -1337,15 +1539,20 @@ async function runReplicaChecks(config, ctx, resolution, report) {
     REPLICAS_IN_FLIGHT,
     async (address) => {
       /** @type {ReplicaReport} */
-      const entry = { token: undefined, ws: undefined, routers: undefined, routersError: undefined };
+      const entry = { token: undefined, ws: undefined, routers: undefined, routersError: undefined, foreign: undefined, foreignProblem: undefined };
       report.replicas.set(address, entry);
-      const inventory = config.routerInventory ? countRouters(config, ctx, address, budget) : undefined;
+      const inventory = config.routerInventory ? takeInventory(config, ctx, address, budget, ttydServers) : undefined;
       entry.token = await edgeTokenSample(config, ctx, address);
       entry.ws = await edgeWsSample(config, ctx, address);
-      const counted = await inventory;
-      if (counted !== undefined) {
-        if ('routers' in counted) entry.routers = counted.routers;
-        else entry.routersError = counted.error;
+      const taken = await inventory;
+      if (taken !== undefined) {
+        if ('error' in taken) {
+          entry.routersError = taken.error;
+        } else {
+          entry.routers = taken.routers;
+          entry.foreign = taken.foreign;
+          entry.foreignProblem = taken.foreignProblem;
+        }
       }
     },
     ctx.signal,
@@ -1560,6 +1767,22 @@ function renderRunMetrics(summary, report, durationSeconds, config) {
       if (entry?.routers !== undefined) routers.push([{ replica: address }, entry.routers]);
     }
     if (routers.length > 0) families.push(gauge(METRIC.replicaRouters, routers));
+    // With PROBE_OWN_ROUTERS: a count per replica where it could be told, a series per foreign router.
+    const told = summary.replicas.filter(({ entry }) => entry?.foreign !== undefined);
+    if (told.length > 0) {
+      families.push(
+        gauge(
+          METRIC.foreignRouters,
+          told.map(({ address, entry }) => [{ replica: address }, entry?.foreign?.length ?? 0]),
+        ),
+      );
+      const named = told.flatMap(({ address, entry }) =>
+        (entry?.foreign ?? [])
+          .slice(0, MAX_FOREIGN_NAMES)
+          .map((router) => /** @type {[Record<string, string>, number]} */ ([{ replica: address, router }, 1])),
+      );
+      if (named.length > 0) families.push(gauge(METRIC.foreignRouter, named));
+    }
   }
   families.push(gauge(METRIC.durationSeconds, [[{}, Number(durationSeconds.toFixed(3))]]));
   return `${families.join('\n')}\n`;
@@ -1597,6 +1820,7 @@ function printReport(summary, config, durationSeconds) {
   process.stdout.write(`probe: ${fields.join(' ')}\n`);
   for (const { address, entry, healthy } of summary.replicas) {
     const routers = config.routerInventory ? [`routers=${entry?.routers ?? '?'}`] : [];
+    if (config.ownRouters !== undefined) routers.push(`foreign=${entry?.foreign?.length ?? '?'}`);
     const line = [`replica=${address}`, `token=${statusOf(entry?.token)}`, `ws=${statusOf(entry?.ws)}`, ...routers, `ok=${healthy ? 1 : 0}`];
     process.stdout.write(`probe: ${line.join(' ')}\n`);
   }
@@ -1631,6 +1855,12 @@ function printProblems(summary, report) {
       if (result?.healthy !== true) process.stderr.write(`probe: replica ${address} ${check}: ${result?.reason ?? 'cut off by the run deadline'}\n`);
     }
     if (entry?.routersError !== undefined) process.stderr.write(`probe: replica ${address} router inventory: ${entry.routersError}\n`);
+    if (entry?.foreignProblem !== undefined) process.stderr.write(`probe: replica ${address} foreign routers: not told: ${entry.foreignProblem}\n`);
+    if ((entry?.foreign?.length ?? 0) > 0) {
+      const names = /** @type {string[]} */ (entry?.foreign);
+      const more = names.length > MAX_FOREIGN_NAMES ? ` and ${names.length - MAX_FOREIGN_NAMES} more` : '';
+      process.stderr.write(`probe: replica ${address} foreign routers reach ttyd: ${names.slice(0, MAX_FOREIGN_NAMES).join(', ')}${more}\n`);
+    }
   }
 }
 
@@ -1684,26 +1914,40 @@ function pushRefusal(status) {
 // Everything remediation does lives in this section; the main flow calls `remediate` once, after the
 // per-replica checks, and appends what it returns to the pushed group. Rules, in the order applied to
 // each failing replica:
-//   state     the previous run group (consecutive failures) and the eviction group (last eviction) are
-//             read back from the Pushgateway; when that read fails nothing is done (state_unavailable).
+//   state     the previous run time, the last eviction time and the failing runs in a row of each
+//             (replica, pod) live in one annotation of the Lease PROBE_REMEDIATE_LEASE, which only the
+//             probe's ServiceAccount may update (the Pushgateway takes pushes from anyone who reaches
+//             it, so nothing is read back from it). Every run, failing replicas or not, reads the Lease
+//             and writes it back with the resourceVersion it read: a Lease missing or unreadable, an
+//             annotation not of the expected shape, or a write refused (409: someone else wrote) means
+//             nothing is done (state_unavailable).
 //   pod       the pod with the replica's IP in PROBE_REPLICA_NAMESPACE matching PROBE_REPLICA_SELECTOR
 //             (checked again here, not only by the API server); none or several: no_pod.
 //   alone     exactly one replica failing and at least two healthy, else not_alone (a route missing
 //             everywhere is configuration, which an eviction cannot fix).
 //   confirmed the same pod failed PROBE_REMEDIATE_AFTER_RUNS consecutive runs, else not_confirmed; and
-//             the pod is older than that many intervals (interval = time since the previous run), else
-//             too_young.
+//             the pod is older than that many intervals (age from metadata.creationTimestamp, which the
+//             API server sets; interval = time since the previous run), else too_young.
 //   rate      at most one eviction per PROBE_REMEDIATE_MIN_INTERVAL_SECONDS, else rate_limited.
-//   act       dry-run: dry_run. on: POST .../pods/<pod>/eviction (policy/v1): 2xx evicted, 429
-//             blocked_by_budget, anything else failed. There is no fallback to a delete.
+//   act       dry-run: dry_run. on: the eviction time is written to the Lease first (no write, no
+//             eviction), then POST .../pods/<pod>/eviction (policy/v1): 2xx evicted, 429
+//             blocked_by_budget, anything else failed, and on either the previous time is written back
+//             (best effort). There is no fallback to a delete.
 // Every API call has the request timeout and stops at the run's deadline. Remediation never throws
 // into the main flow, so the push always happens. The token is read from its file, sent only in the
-// Authorization header to the API server, and never printed.
+// Authorization header to the API server, and never printed; of the API's answers only the status and
+// the Status `reason` are printed.
 
 const REMEDIATION_MODES = ['off', 'dry-run', 'on'];
 const EVICTION_GROUP_KIND = NAMES.remediationGroupKind;
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const RESULT = NAMES.remediationResult;
+/** The Lease annotation holding the state; the construct sets no annotation, so nothing else writes it. */
+const STATE_ANNOTATION = NAMES.remediationStateAnnotation;
+const STATE_VERSION = 1;
+/** A bound on the entries read back: the probe checks at most 1000 replicas (PROBE_MAX_REPLICAS). */
+const MAX_STATE_ENTRIES = 1000;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
  * @typedef {object} RemediationConfig
@@ -1712,6 +1956,7 @@ const RESULT = NAMES.remediationResult;
  * @property {number} minIntervalSeconds
  * @property {string} namespace
  * @property {Array<[string, string]>} selector  equality requirements, `key=value`
+ * @property {{ namespace: string, name: string }} lease  where the state lives
  * @property {URL | undefined} apiUrl
  * @property {string} tokenFile
  * @property {string} caFile
@@ -1735,6 +1980,7 @@ function parseRemediationConfig(env, replicas) {
     minIntervalSeconds,
     namespace: '',
     selector: [],
+    lease: { namespace: '', name: '' },
     apiUrl: undefined,
     tokenFile: '',
     caFile: '',
@@ -1743,7 +1989,7 @@ function parseRemediationConfig(env, replicas) {
   if (replicas.kind === 'off')
     throw new ConfigError(`PROBE_REMEDIATE=${mode} needs PROBE_REPLICAS (the per-replica checks name the replica to evict)`);
   const namespace = readVar(env, 'PROBE_REPLICA_NAMESPACE');
-  if (namespace === undefined || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
+  if (namespace === undefined || !DNS_LABEL.test(namespace)) {
     throw new ConfigError(
       `PROBE_REPLICA_NAMESPACE=${JSON.stringify(namespace ?? '')} must be the Traefik namespace (a DNS label) when PROBE_REMEDIATE=${mode}`,
     );
@@ -1756,6 +2002,15 @@ function parseRemediationConfig(env, replicas) {
     throw new ConfigError(
       `PROBE_REPLICA_SELECTOR=${JSON.stringify(rawSelector ?? '')} must be key=value[,key=value...] (the Traefik pods' labels) when ` +
         `PROBE_REMEDIATE=${mode}`,
+    );
+  }
+  const rawLease = readVar(env, 'PROBE_REMEDIATE_LEASE');
+  const [leaseNamespace, leaseName, ...rest] = (rawLease ?? '').split('/');
+  const objectName = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  if (rest.length > 0 || !DNS_LABEL.test(leaseNamespace) || !objectName.test(leaseName ?? '')) {
+    throw new ConfigError(
+      `PROBE_REMEDIATE_LEASE=${JSON.stringify(rawLease ?? '')} must be <namespace>/<name> of the Lease holding remediation's state ` +
+        `when PROBE_REMEDIATE=${mode}`,
     );
   }
   const explicit = readVar(env, 'PROBE_KUBE_API_URL');
@@ -1780,6 +2035,7 @@ function parseRemediationConfig(env, replicas) {
     minIntervalSeconds,
     namespace,
     selector,
+    lease: { namespace: leaseNamespace, name: leaseName },
     apiUrl,
     tokenFile: readVar(env, 'PROBE_KUBE_TOKEN_FILE') ?? `${SERVICE_ACCOUNT_DIR}/token`,
     caFile: readVar(env, 'PROBE_KUBE_CA_FILE') ?? `${SERVICE_ACCOUNT_DIR}/ca.crt`,
@@ -1788,9 +2044,13 @@ function parseRemediationConfig(env, replicas) {
 
 /**
  * @typedef {object} RemediationState
- * @property {Map<string, number>} consecutive  by `replica pod`
+ * @property {Map<string, number>} consecutive  failing runs in a row, by `replica pod`
  * @property {number | undefined} lastEviction  Unix seconds
- * @property {number | undefined} previousRun  push time of the previous run group, Unix seconds
+ * @property {number | undefined} previousRun  when the previous run decided, Unix seconds
+ *
+ * @typedef {object} StateLease  the Lease as the API server last returned it, and the state it holds
+ * @property {Record<string, any>} object
+ * @property {RemediationState} state
  *
  * @typedef {object} Decision
  * @property {string} replica
@@ -1800,56 +2060,88 @@ function parseRemediationConfig(env, replicas) {
  * @property {string | undefined} reason
  */
 
-/**
- * The Pushgateway's Authorization header, as the push sends it.
- * @param {Config} config
- * @returns {Record<string, string>}
- */
-function pushgatewayAuth(config) {
-  return config.pushgatewayAuthorization === undefined ? {} : { Authorization: config.pushgatewayAuthorization };
+/** @param {RemediationConfig} rc */
+function leasePath(rc) {
+  return `apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(rc.lease.namespace)}/leases/${encodeURIComponent(rc.lease.name)}`;
 }
 
 /**
- * Reads this job's previous run group and its eviction group back (`GET /api/v1/metrics`).
- * @param {Config} config
- * @param {Context} ctx
- * @returns {Promise<RemediationState | string>}  the state, or why it could not be read
+ * The state in the Lease's annotation. No annotation is a fresh state: removing it is how a person
+ * resets remediation's memory. What the probe did not write is refused, never repaired.
+ * @param {unknown} text
+ * @returns {RemediationState | string}  the state, or why the annotation is not one
  */
-async function readRemediationState(config, ctx) {
-  const url = below(config.pushgatewayUrl, 'api/v1/metrics');
-  const answer = await exchange({ url, headers: { Accept: 'application/json', ...pushgatewayAuth(config) }, readBody: true }, ctx);
-  if (answer.status !== 200) return `GET /api/v1/metrics: ${answer.error ?? `status ${answer.status}`}`;
-  /** @type {Array<Record<string, any>>} */
-  let groups;
+function parseState(text) {
+  if (text === undefined) return { consecutive: new Map(), lastEviction: undefined, previousRun: undefined };
+  /** @type {any} */
+  let parsed;
   try {
-    groups = JSON.parse(answer.body).data;
-    if (!Array.isArray(groups)) throw new Error('no data list');
-  } catch (error) {
-    return `GET /api/v1/metrics: not the Pushgateway's JSON (${describeError(error)})`;
+    parsed = JSON.parse(String(text));
+  } catch {
+    return 'not JSON';
   }
-  /** @param {Record<string, any>} group @param {string | undefined} kind */
-  const isGroup = (group, kind) => {
-    const labels = group?.labels ?? {};
-    const extra = Object.keys(labels).filter((name) => name !== 'job' && name !== 'kind' && name !== 'instance');
-    return labels.job === config.job && (labels.kind ?? '') === (kind ?? '') && (labels.instance ?? '') === '' && extra.length === 0;
-  };
-  /** @param {Record<string, any> | undefined} group @param {string} metric */
-  const samples = (group, metric) => /** @type {Array<{ labels: Record<string, string>, value: string }>} */ (group?.[metric]?.metrics ?? []);
-  const run = groups.find((group) => isGroup(group, undefined));
-  const eviction = groups.find((group) => isGroup(group, EVICTION_GROUP_KIND));
-  /** @type {Map<string, number>} */
-  const consecutive = new Map();
-  for (const sample of samples(run, METRIC.replicaConsecutiveFailures)) {
-    const count = Number(sample.value);
-    if (Number.isInteger(count) && count > 0) consecutive.set(`${sample.labels.replica} ${sample.labels.pod}`, count);
+  if (parsed?.version !== STATE_VERSION) return `not version ${STATE_VERSION}`;
+  /** @param {unknown} value */
+  const time = (value) => value === null || (typeof value === 'number' && Number.isFinite(value) && value > 0);
+  if (!time(parsed.previousRun) || !time(parsed.lastEviction)) return 'previousRun and lastEviction must each be a Unix time or null';
+  const counts = parsed.consecutive;
+  const entries = typeof counts === 'object' && counts !== null && !Array.isArray(counts) ? Object.entries(counts) : undefined;
+  if (entries === undefined || entries.length > MAX_STATE_ENTRIES || entries.some(([, count]) => !Number.isInteger(count) || count < 1)) {
+    return `consecutive must map "<replica> <pod>" to failing runs in a row, at most ${MAX_STATE_ENTRIES} entries`;
   }
-  const last = Number(samples(eviction, METRIC.remediationLastEvictionTimestamp)[0]?.value);
-  const pushed = Number(samples(run, 'push_time_seconds')[0]?.value);
   return {
-    consecutive,
-    lastEviction: Number.isFinite(last) ? last : undefined,
-    previousRun: Number.isFinite(pushed) && pushed > 0 ? pushed : undefined,
+    consecutive: new Map(/** @type {Array<[string, number]>} */ (entries)),
+    lastEviction: parsed.lastEviction ?? undefined,
+    previousRun: parsed.previousRun ?? undefined,
   };
+}
+
+/** @param {RemediationState} state */
+function renderState(state) {
+  return JSON.stringify({
+    version: STATE_VERSION,
+    previousRun: state.previousRun ?? null,
+    lastEviction: state.lastEviction ?? null,
+    consecutive: Object.fromEntries(state.consecutive),
+  });
+}
+
+/**
+ * Reads the Lease (PROBE_REMEDIATE_LEASE) and the state in its annotation.
+ * @param {RemediationConfig} rc
+ * @param {{ token: string, ca: string }} credentials
+ * @param {Context} ctx
+ * @returns {Promise<StateLease | string>}  the Lease, or why it could not be read
+ */
+async function readLease(rc, credentials, ctx) {
+  const answer = await kubeCall(rc, credentials, ctx, 'GET', leasePath(rc));
+  if (answer.status === 404) return `${answer.problem} (the stack creates the Lease; the probe may not)`;
+  const where = `GET /${leasePath(rc)}`;
+  if (answer.status !== 200) return answer.problem;
+  const object = answer.json;
+  if (object?.kind !== 'Lease' || typeof object?.metadata?.resourceVersion !== 'string') return `${where}: not a Lease`;
+  const state = parseState(object.metadata.annotations?.[STATE_ANNOTATION]);
+  if (typeof state === 'string') return `${where}: annotation ${STATE_ANNOTATION} is not the probe's state (${state}); remove it to reset`;
+  return { object, state };
+}
+
+/**
+ * Writes `state` into the Lease as it was read, resourceVersion included, so the API server refuses
+ * the write (409) when anyone else wrote the Lease since.
+ * @param {RemediationConfig} rc
+ * @param {{ token: string, ca: string }} credentials
+ * @param {Context} ctx
+ * @param {StateLease} lease
+ * @param {RemediationState} state
+ * @returns {Promise<StateLease | string>}  the Lease as written, or why it was not
+ */
+async function writeLease(rc, credentials, ctx, lease, state) {
+  const metadata = lease.object.metadata;
+  const annotations = { ...(metadata.annotations ?? {}), [STATE_ANNOTATION]: renderState(state) };
+  const answer = await kubeCall(rc, credentials, ctx, 'PUT', leasePath(rc), { ...lease.object, metadata: { ...metadata, annotations } });
+  if (answer.status === 409) return `${answer.problem} (the Lease changed since it was read: another writer)`;
+  if (answer.status !== 200 || typeof answer.json?.metadata?.resourceVersion !== 'string') return answer.problem;
+  return { object: answer.json, state };
 }
 
 /**
@@ -1889,7 +2181,7 @@ async function kubeCall(rc, credentials, ctx, method, pathAndQuery, body) {
  * @param {{ token: string, ca: string }} credentials
  * @param {Context} ctx
  * @param {string} address
- * @returns {Promise<{ pod: { name: string, startTime: number } } | { result: string, reason: string }>}
+ * @returns {Promise<{ pod: { name: string, createdAt: number } } | { result: string, reason: string }>}
  */
 async function findPod(rc, credentials, ctx, address) {
   const labelSelector = rc.selector.map(([key, value]) => `${key}=${value}`).join(',');
@@ -1914,70 +2206,82 @@ async function findPod(rc, credentials, ctx, address) {
     };
   }
   const name = String(matching[0].metadata?.name ?? '');
-  const startTime = Date.parse(matching[0].status?.startTime ?? '') / 1000;
+  // Set by the API server when the pod is made; status.startTime is written by the kubelet (or
+  // anyone allowed to update pods/status) and says nothing a writer cannot choose.
+  const createdAt = Date.parse(matching[0].metadata?.creationTimestamp ?? '') / 1000;
   if (name === '') return { result: RESULT.noPod, reason: `the pod with IP ${address} has no name` };
-  return { pod: { name, startTime } };
+  return { pod: { name, createdAt } };
 }
 
 /**
- * The remediation decision for this run, and the eviction when it is due.
+ * The remediation decision for this run, the eviction when it is due, and the state written back.
  * @param {Config} config
  * @param {Array<{ address: string, healthy: boolean }>} replicas
  * @param {number} startedMs  performance.now() at the start of the run (the deadline counts from it)
  * @param {Context} baseCtx
- * @returns {Promise<{ decisions: Decision[], evictedAt: number | undefined, metrics: string }>}
+ * @returns {Promise<{ decisions: Decision[], notes: string[], evictedAt: number | undefined, metrics: string }>}
  */
 async function remediate(config, replicas, startedMs, baseCtx) {
   const rc = config.remediation;
   /** @type {Decision[]} */
   const decisions = [];
+  /** What went wrong on a run with no failing replica, so no decision to carry it. @type {string[]} */
+  const notes = [];
   /** @type {number | undefined} */
   let evictedAt;
+  const done = () => ({ decisions, notes, evictedAt, metrics: decisions.length === 0 ? '' : renderRemediation(decisions) });
+  if (rc.mode === 'off') return done();
   const failing = replicas.filter((replica) => !replica.healthy);
-  if (rc.mode === 'off' || failing.length === 0) return { decisions, evictedAt, metrics: '' };
 
   const remainingMs = config.deadlineMs - (performance.now() - startedMs);
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), Math.max(0, remainingMs));
   /** @type {Context} */
   const ctx = { ...baseCtx, signal: deadline.signal };
-  /** @param {string} result @param {string | undefined} reason */
-  const all = (result, reason) => failing.map(({ address }) => ({ replica: address, pod: '', consecutive: 0, result, reason }));
+  /** Nothing done, for every failing replica (or a note when none fails). @param {string} result @param {string} reason */
+  const nothingDone = (result, reason) => {
+    if (failing.length === 0) notes.push(reason);
+    decisions.splice(0, decisions.length, ...failing.map(({ address }) => ({ replica: address, pod: '', consecutive: 0, result, reason })));
+  };
   try {
-    const state = await readRemediationState(config, ctx);
-    if (typeof state === 'string') {
-      decisions.push(...all(RESULT.stateUnavailable, `state not readable, nothing done: ${state}`));
-      return { decisions, evictedAt, metrics: renderRemediation(decisions) };
-    }
     let credentials;
     try {
       credentials = { token: fs.readFileSync(rc.tokenFile, 'utf8').trim(), ca: fs.readFileSync(rc.caFile, 'utf8') };
     } catch (error) {
       const code = /** @type {{ code?: unknown }} */ (error)?.code;
-      decisions.push(...all(RESULT.failed, `service-account token or CA not readable (${String(code ?? 'error')}; is remediation's RBAC deployed?)`));
-      return { decisions, evictedAt, metrics: renderRemediation(decisions) };
+      nothingDone(RESULT.failed, `service-account token or CA not readable (${String(code ?? 'error')}; is remediation's RBAC deployed?)`);
+      return done();
     }
+    const lease = await readLease(rc, credentials, ctx);
+    if (typeof lease === 'string') {
+      nothingDone(RESULT.stateUnavailable, `state not readable, nothing done: ${lease}`);
+      return done();
+    }
+    const { state } = lease;
     const now = Date.now() / 1000;
     const alone = failing.length === 1 && replicas.length - failing.length >= 2;
+    // Time since the previous run; one not in the past says nothing (and must not make a pod look old).
+    const interval = state.previousRun === undefined || state.previousRun >= now ? undefined : now - state.previousRun;
+    /** @type {{ replica: string, pod: string, consecutive: number } | undefined} */
+    let due;
     for (const { address } of failing) {
       const found = await findPod(rc, credentials, ctx, address);
       if ('result' in found) {
         decisions.push({ replica: address, pod: '', consecutive: 0, result: found.result, reason: found.reason });
         continue;
       }
-      const { name, startTime } = found.pod;
+      const { name, createdAt } = found.pod;
       const consecutive = (state.consecutive.get(`${address} ${name}`) ?? 0) + 1;
       /** @param {string} result @param {string} [reason] */
       const decide = (result, reason) => decisions.push({ replica: address, pod: name, consecutive, result, reason });
-      const interval = state.previousRun === undefined ? undefined : now - state.previousRun;
       if (!alone) {
         decide(RESULT.notAlone, `${failing.length} of ${replicas.length} replicas failing; eviction only for a lone one with at least 2 healthy`);
       } else if (consecutive < rc.afterRuns) {
         decide(RESULT.notConfirmed, `failed ${consecutive} of ${rc.afterRuns} runs in a row`);
-      } else if (interval === undefined || !(now - startTime > rc.afterRuns * interval)) {
+      } else if (interval === undefined || !(now - createdAt > rc.afterRuns * interval)) {
         decide(
           RESULT.tooYoung,
-          `pod started ${Number.isFinite(startTime) ? `${Math.round(now - startTime)}s` : 'at an unknown time'} ago, want over ` +
+          `pod created ${Number.isFinite(createdAt) ? `${Math.round(now - createdAt)}s` : 'at an unknown time'} ago, want over ` +
             `${rc.afterRuns} intervals (${Math.round(rc.afterRuns * (interval ?? NaN))}s)`,
         );
       } else if (state.lastEviction !== undefined && now - state.lastEviction < rc.minIntervalSeconds) {
@@ -1988,26 +2292,63 @@ async function remediate(config, replicas, startedMs, baseCtx) {
       } else if (rc.mode === 'dry-run') {
         decide(RESULT.dryRun, `would evict ${rc.namespace}/${name}`);
       } else {
-        const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: rc.namespace } };
-        const path = `api/v1/namespaces/${encodeURIComponent(rc.namespace)}/pods/${encodeURIComponent(name)}/eviction`;
-        const answer = await kubeCall(rc, credentials, ctx, 'POST', path, eviction);
-        if (answer.status >= 200 && answer.status < 300) {
-          evictedAt = Date.now() / 1000;
-          decide(RESULT.evicted, undefined);
-        } else if (answer.status === 429) {
-          decide(RESULT.blockedByBudget, `${answer.problem} (a PodDisruptionBudget; retried on a later run)`);
-        } else {
-          decide(RESULT.failed, answer.problem);
-        }
+        due = { replica: address, pod: name, consecutive };
       }
     }
-    return { decisions, evictedAt, metrics: renderRemediation(decisions) };
+    /** @type {RemediationState} */
+    const next = {
+      previousRun: now,
+      lastEviction: state.lastEviction,
+      consecutive: new Map(decisions.filter((d) => d.consecutive > 0).map((d) => [`${d.replica} ${d.pod}`, d.consecutive])),
+    };
+    if (due === undefined) {
+      const written = await writeLease(rc, credentials, ctx, lease, next);
+      if (typeof written === 'string') {
+        const reason = `state not written, nothing done: ${written}`;
+        if (failing.length === 0) notes.push(reason);
+        for (const decision of decisions) Object.assign(decision, { result: RESULT.stateUnavailable, reason });
+      }
+      return done();
+    }
+    decisions.push(await evict(rc, credentials, ctx, lease, next, due, now));
+    if (decisions.at(-1)?.result === RESULT.evicted) evictedAt = now;
+    return done();
   } catch (error) {
-    decisions.push(...all(RESULT.failed, `internal error: ${describeError(error)}`));
-    return { decisions, evictedAt, metrics: renderRemediation(decisions) };
+    nothingDone(RESULT.failed, `internal error: ${describeError(error)}`);
+    return done();
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The eviction, its time written to the Lease first: a run that fails part-way, or a write that is
+ * refused, can never leave an eviction unrecorded (the rate limit's memory). When the eviction is
+ * refused, the previous time and the pod's count are written back (best effort), so it is retried.
+ * @param {RemediationConfig} rc
+ * @param {{ token: string, ca: string }} credentials
+ * @param {Context} ctx
+ * @param {StateLease} lease
+ * @param {RemediationState} next  the state after this run, without the pod to evict
+ * @param {{ replica: string, pod: string, consecutive: number }} due
+ * @param {number} now
+ * @returns {Promise<Decision>}
+ */
+async function evict(rc, credentials, ctx, lease, next, due, now) {
+  /** @param {string} result @param {string} [reason] */
+  const decision = (result, reason) => ({ ...due, result, reason });
+  const intent = await writeLease(rc, credentials, ctx, lease, { ...next, lastEviction: now });
+  if (typeof intent === 'string') return decision(RESULT.stateUnavailable, `state not written, nothing evicted: ${intent}`);
+  const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: due.pod, namespace: rc.namespace } };
+  const path = `api/v1/namespaces/${encodeURIComponent(rc.namespace)}/pods/${encodeURIComponent(due.pod)}/eviction`;
+  const answer = await kubeCall(rc, credentials, ctx, 'POST', path, eviction);
+  if (answer.status >= 200 && answer.status < 300) return decision(RESULT.evicted);
+  const consecutive = new Map([...next.consecutive, [`${due.replica} ${due.pod}`, due.consecutive]]);
+  const restored = await writeLease(rc, credentials, ctx, intent, { ...next, consecutive });
+  const kept =
+    typeof restored === 'string' ? `; the eviction time stays recorded (${restored}), so the next eviction waits ${rc.minIntervalSeconds}s` : '';
+  if (answer.status === 429) return decision(RESULT.blockedByBudget, `${answer.problem} (a PodDisruptionBudget; retried on a later run)${kept}`);
+  return decision(RESULT.failed, `${answer.problem}${kept}`);
 }
 
 /**
@@ -2033,19 +2374,20 @@ function renderRemediation(decisions) {
 }
 
 /**
- * The decisions on stdout, their reasons on stderr.
- * @param {Decision[]} decisions
+ * The decisions on stdout, their reasons and the notes on stderr.
+ * @param {{ decisions: Decision[], notes: string[] }} remediation
  */
-function printRemediation(decisions) {
+function printRemediation({ decisions, notes }) {
   for (const { replica, pod, consecutive, result, reason } of decisions) {
     process.stdout.write(`probe: remediation replica=${replica} pod=${pod === '' ? '?' : pod} consecutive=${consecutive} result=${result}\n`);
     if (reason !== undefined) process.stderr.write(`probe: remediation replica ${replica}: ${result}: ${reason}\n`);
   }
+  for (const note of notes) process.stderr.write(`probe: remediation: ${note}\n`);
 }
 
 /**
- * The eviction group, PUT only when an eviction succeeded, so a failed read or push of the run group
- * can never lose the time of the last eviction (the rate limit's memory).
+ * The eviction group, PUT only when an eviction succeeded, for the dashboards and alerts; nothing reads
+ * it back (the rate limit's memory is the Lease).
  * @param {Config} config
  * @param {Context} ctx
  * @param {number} evictedAt
@@ -2093,7 +2435,7 @@ async function main(env) {
   /** @type {Context} */
   const pushCtx = { timeoutMs: config.timeoutMs, signal: new AbortController().signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
   const remediation = await remediate(config, summary.replicas, started, pushCtx);
-  printRemediation(remediation.decisions);
+  printRemediation(remediation);
   const pushes = [pushGroup(config, pushCtx, [], renderRunMetrics(summary, report, durationSeconds, config) + remediation.metrics)];
   if (remediation.evictedAt !== undefined) pushes.push(pushEviction(config, pushCtx, remediation.evictedAt));
   if (summary.ok) {

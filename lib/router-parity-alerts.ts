@@ -24,6 +24,26 @@ function traefikRouterInventoryFailing(config: ResolvedWebterminalAlertsProps): 
   };
 }
 
+/**
+ * A router that is not one of the stack's reaches one of ttyd's servers on a replica: another
+ * IngressRoute or Ingress (any namespace, with Traefik's cross-namespace or ExternalName switches on)
+ * that can send its own `X-authentik-*` headers and skip forward-auth. Nothing in the stack can
+ * prevent it, so it is detected: critical, at once, with the router named. Needs the inventory and the
+ * stack's router names (`TerminalStack` passes them); quiet otherwise.
+ */
+function foreignRoute(config: ResolvedWebterminalAlertsProps): AlertDefinition {
+  return {
+    alert: WebterminalAlertName.foreignRoute,
+    severity: 'critical',
+    for: '0m',
+    summary: "A Traefik router that is not the stack's reaches ttyd.",
+    description:
+      `Router {{ $labels.${ProbeLabel.router} }} on Traefik replica {{ $labels.${ProbeLabel.replica} }} is not one of probe job ` +
+      "{{ $labels.job }}'s stack and sends requests to one of ttyd's servers: a path to the shell the stack does not guard.",
+    expr: () => `max by (job, ${ProbeLabel.router}, ${ProbeLabel.replica}) (${select(ProbeMetric.foreignRouter, eq('job', config.probeJob))}) > 0`,
+  };
+}
+
 /** Router count per replica, as a PromQL expression labelled by `replicaLabel`. */
 function routerCountPerReplica(config: ResolvedWebterminalAlertsProps): string {
   const by = config.parityReplicaLabel;
@@ -65,7 +85,8 @@ function traefikRouterCountSkew(config: ResolvedWebterminalAlertsProps): AlertDe
 /**
  * The `Traefik Router Parity` group: TraefikRouterCountSkew (warning, 10m), from the source chosen
  * with `paritySource`, and TraefikRouterInventoryFailing (warning, three probe intervals: 15m), which
- * reads the probe's inventory and is quiet when it is off; `subsystem` is `traefik`.
+ * reads the probe's inventory and is quiet when it is off, and WebterminalForeignRoute (critical, at
+ * once), quiet without the inventory and the stack's router names; `subsystem` is `traefik`.
  */
 export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
   return routerParityGroupOf(resolveWebterminalAlertsProps(props));
@@ -74,6 +95,10 @@ export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}
 function routerParityGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup {
   return new AlertGroup({
     name: WebterminalGroupName.traefikRouterParity,
-    alerts: [alertProps(traefikRouterCountSkew(config), config, 'traefik'), alertProps(traefikRouterInventoryFailing(config), config, 'traefik')],
+    alerts: [
+      alertProps(traefikRouterCountSkew(config), config, 'traefik'),
+      alertProps(traefikRouterInventoryFailing(config), config, 'traefik'),
+      alertProps(foreignRoute(config), config, 'traefik'),
+    ],
   });
 }

@@ -63,6 +63,12 @@ export interface TerminalHostProps {
    */
   readonly authentikOutpost?: AuthentikOutpostService;
   /**
+   * Base of the outpost route's name (`<base>-outpost`). The route lives in the outpost's namespace,
+   * which other stacks share: `TerminalStack` passes `<its namespace>-<name>`.
+   * @default - `name`
+   */
+  readonly outpostRouteName?: string;
+  /**
    * Whether the stack created the forward-auth middleware (which removes every client-sent
    * `X-authentik-*` itself through `authResponseHeadersRegex`).
    * @default false
@@ -118,10 +124,8 @@ export class TerminalHost extends Construct {
     });
     if (props.authentikOutpost !== undefined) {
       this.outpostRoute = new AuthentikOutpostRoute(this, 'OutpostRoute', {
-        name: props.name,
-        namespace: props.namespace,
+        name: props.outpostRouteName ?? props.name,
         host: props.host,
-        tlsSecretName: props.tlsSecretName,
         outpost: props.authentikOutpost,
         kind: props.ingressKind,
       });

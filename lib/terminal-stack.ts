@@ -1,195 +1,15 @@
+/** The app's stack: the Kubernetes provider and the state backend around one {@link Webterminal}. */
 import { Construct } from 'constructs';
-import { WebterminalAlertsProps } from './webterminal-alerts-props';
-import { WebterminalRuleSet } from './webterminal-rule-set';
-import { AuthentikForwardAuth } from './authentik-forward-auth';
-import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
-import { KubernetesProvider, LocalBackend, NamespaceV1, PgBackend, TerraformResource, TerraformStack } from './private/cdktf';
-import { DnsOptions } from './dns-records';
-import { ImportBlocks } from './import-blocks';
-import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
-import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget } from './protected-ingress';
-import { remediationAlertGroup } from './remediation-alerts';
-import { TerminalHost } from './terminal-host';
-import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation } from './traefik';
-import { TtydNetworkPolicy } from './ttyd-network-policy';
-import { TtydBackend, TtydService } from './ttyd-service';
-import { DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
-import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
-import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
-import { Problems, ValidationError, checkDnsLabel, checkNonEmpty, checkMetadata } from './private/validation';
-import { kubernetesImportId } from './private/import-ids';
-import { checkShellPosture, routePathProblems, routeSlug } from './private/routes';
-import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
-import { treeProblems } from './private/tree-checks';
+import { KubernetesProvider, LocalBackend, PgBackend, TerraformStack } from './private/cdktf';
+import { ValidationError, checkNonEmpty } from './private/validation';
 import { escapeTemplates } from './private/templates';
-
-/**
- * A sibling path on the terminal host: to an existing Service, or to another port on the host that
- * runs ttyd (then the stack makes a selectorless Service for it, as for ttyd itself).
- */
-export interface TerminalRouteOptions {
-  /** Path prefix, starting and ending with '/' (`/clipboard/`). */
-  readonly path: string;
-  /**
-   * Port on the external ttyd host (the original `/clipboard/` is 7683, `/api/sessions/` 7684).
-   * @default - none; give `service` instead
-   */
-  readonly hostPort?: number;
-  /**
-   * An existing Service in the namespace.
-   * @default - none; give `hostPort` instead
-   */
-  readonly service?: ServiceTarget;
-  /**
-   * Strip the prefix before the request reaches the service.
-   * @default true
-   */
-  readonly stripPrefix?: boolean;
-}
-
-/** Namespaces that belong to the cluster: a stack must not create (or delete) them. */
-export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-/** Namespace labels that make the API server enforce Pod Security "restricted" on every pod. */
-export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
-  'pod-security.kubernetes.io/enforce': 'restricted',
-  'pod-security.kubernetes.io/warn': 'restricted',
-  'pod-security.kubernetes.io/audit': 'restricted',
-};
-
-/** The read-only mirror: a second ttyd on the terminal's host, on its own public host name. */
-export interface TerminalMirrorOptions {
-  /** Public host name of the mirror (`terminal-ro.example.org`). */
-  readonly host: string;
-  /** Port of the mirror's ttyd on the external ttyd host (the original: 7682). */
-  readonly hostPort: number;
-  /**
-   * Name of the mirror's Service and ingress.
-   * @default - the ttyd Service's name with `-ro` (`terminal-ro`)
-   */
-  readonly name?: string;
-  /**
-   * TLS Secret with the mirror host's certificate, in the namespace.
-   * @default - the mirror's name with `-tls` (`terminal-ro-tls`)
-   */
-  readonly tlsSecretName?: string;
-}
+import { Webterminal, WebterminalProps } from './webterminal';
 
 /** Where Terraform keeps the stack's state. */
 export type StateBackend = 'local' | 'pg';
 
-/** Props of {@link TerminalStack}. */
-export interface TerminalStackProps {
-  /** Public host name of the terminal (`terminal.example.com`). */
-  readonly host: string;
-  /** Where ttyd runs: `TtydBackend.externalHost({...})` or `TtydBackend.inCluster({...})`. */
-  readonly ttydBackend: TtydBackend;
-  /**
-   * Namespace created for the stack.
-   * @default "terminal"
-   */
-  readonly namespace?: string;
-  /**
-   * Labels on the namespace.
-   * @default - `app.kubernetes.io/part-of: webterminal`
-   */
-  readonly namespaceLabels?: Record<string, string>;
-  /**
-   * Namespace label keys owned by someone else (a cluster policy), so a plan does not fight over
-   * them: they become `lifecycle.ignore_changes` on the namespace.
-   * @default []
-   */
-  readonly namespaceIgnoredLabels?: string[];
-  /**
-   * A read-only mirror on its own host, with everything the main host gets (TLS, posture,
-   * annotations, DNS). The probe checks it in the same run.
-   * @default - none
-   */
-  readonly mirror?: TerminalMirrorOptions;
-  /**
-   * Further annotations on every ingress object of both hosts (`gethomepage.dev/*`).
-   * @default {}
-   */
-  readonly annotations?: Record<string, string>;
-  /**
-   * Cloudflare DNS records for each host (needs the optional `@cdktf/provider-cloudflare`).
-   * @default - no DNS records
-   */
-  readonly dns?: DnsOptions;
-  /**
-   * Take over the objects the original stack has (namespace, Services and Endpoints, Ingresses,
-   * strip-prefix Middlewares and IngressRoutes, the probe's CronJob, and DNS records whose ids are
-   * in `dns.recordIds`) through Terraform `import` blocks, so the first deploy recreates nothing.
-   * Importing an object that does not exist fails the plan.
-   * @default false
-   */
-  readonly adopt?: boolean;
-  /**
-   * Imports to leave out when adopting, each `"<resource type> <import id>"`
-   * (`"kubernetes_ingress_v1 terminal/terminal-clipboard"`): objects the original has under another
-   * kind than this stack makes (its sibling routes as IngressRoutes), which cannot be imported.
-   * Each must name an import the stack would emit.
-   * @default []
-   */
-  readonly adoptSkip?: string[];
-  /**
-   * Name of the TLS Secret with the host's certificate, in the namespace.
-   * @default "terminal-tls"
-   */
-  readonly tlsSecretName?: string;
-  /**
-   * How routing is expressed: `Ingress` or Traefik `IngressRoute`.
-   * @default "Ingress"
-   */
-  readonly ingressKind?: IngressKind;
-  /**
-   * Auth posture of the host: `required` or `public`. `app` and `none` are refused: ttyd trusts a
-   * header any client can send, so only Authentik in front keeps the shell closed.
-   * @default "required"
-   */
-  readonly auth?: AuthPosture;
-  /**
-   * A reason recorded with the posture.
-   * @default - none
-   */
-  readonly authReason?: string;
-  /**
-   * The Authentik forward-auth middleware the ingress uses.
-   * @default DEFAULT_AUTH_MIDDLEWARE (traefik/authentik-forward-auth)
-   */
-  readonly authMiddlewareRef?: MiddlewareRef;
-  /**
-   * Create the Authentik forward-auth Middleware (named by `authMiddleware`), for clusters that
-   * lack it.
-   * @default false
-   */
-  readonly createAuthMiddleware?: boolean;
-  /**
-   * The outpost URL for a created middleware.
-   * @default - AuthentikForwardAuth's default
-   */
-  readonly authOutpostUrl?: string;
-  /**
-   * Authentik's outpost Service: routes `/outpost.goauthentik.io/` on the host to it, without
-   * forward-auth (see {@link AuthentikOutpostRoute} for the Traefik switch each `ingressKind` needs).
-   * @default - no route: Authentik's Kubernetes integration must create it, or the login callback fails
-   */
-  readonly authentikOutpost?: AuthentikOutpostService;
-  /**
-   * Where Traefik runs: the replica Service and the ttyd NetworkPolicy find its pods here. On k3s:
-   * `{ namespace: 'kube-system' }`.
-   * @default - DEFAULT_TRAEFIK_LOCATION (the Traefik Helm chart's)
-   */
-  readonly traefik?: TraefikLocation;
-  /**
-   * Further Traefik middlewares after auth.
-   * @default []
-   */
-  readonly middlewares?: MiddlewareRef[];
-  /**
-   * Sibling routes on the same host.
-   * @default []
-   */
-  readonly routes?: TerminalRouteOptions[];
+/** Props of {@link TerminalStack}: the terminal's, with the provider's and the state backend's. */
+export interface TerminalStackProps extends WebterminalProps {
   /**
    * Kubeconfig file for the provider.
    * @default "~/.kube/config" (the app passes `KUBE_CONFIG_PATH` here)
@@ -218,333 +38,108 @@ export interface TerminalStackProps {
    * @default - the stack's name
    */
   readonly pgSchemaName?: string;
-  /**
-   * Run the probe CronJob in the namespace (public path, in-cluster ttyd, every Traefik replica).
-   * @default true
-   */
-  readonly enableProbe?: boolean;
-  /**
-   * Further probe settings; namespace, edge and origin URLs come from the stack.
-   * @default - WebterminalProbe's defaults
-   */
-  readonly probeOptions?: TerminalProbeOptions;
-  /**
-   * Install the alert groups (`Webterminal`, `Traefik Router Parity`) with the probe, so they live
-   * and die with it: the Pushgateway never forgets a retired probe's series.
-   * @default - the same as `enableProbe`
-   */
-  readonly enableAlerts?: boolean;
-  /**
-   * Alert settings; the probe's job and interval come from the probe. The parity source defaults to
-   * the probe's router inventory when it is on, else the Traefik v3 metrics.
-   * @default - WebterminalRuleSet's defaults
-   */
-  readonly alertsOptions?: TerminalAlertsOptions;
-  /**
-   * Where the rules go: PrometheusRule and/or ConfigMap, namespace, labels.
-   * @default - a PrometheusRule `webterminal` in `monitoring`, labelled `release: prometheus`
-   */
-  readonly alertsRuleOptions?: TerminalAlertsRuleOptions;
-  /**
-   * Ship the Grafana dashboard (a ConfigMap for Grafana's dashboard sidecar) with the probe: it
-   * charts nothing without the probe's series.
-   * @default - the same as `enableProbe`
-   */
-  readonly enableDashboard?: boolean;
-  /**
-   * Where the dashboard goes: namespace, name, sidecar labels; its `job` variable starts on the probe's job.
-   * @default - WebterminalDashboard's defaults (`monitoring`, label `grafana_dashboard: "1"`)
-   */
-  readonly dashboardOptions?: TerminalDashboardOptions;
 }
 
-/** Dashboard settings the stack does not decide itself. */
-export type TerminalDashboardOptions = Omit<WebterminalDashboardProps, 'probeJob'>;
-
-/** Alert settings the stack does not decide itself. */
-export type TerminalAlertsOptions = Omit<WebterminalAlertsProps, 'probeJob' | 'probeIntervalSeconds'>;
-
-/** How the stack installs the rules. */
-export type TerminalAlertsRuleOptions = Omit<PrometheusRulesProps, 'ruleSet'>;
-
-/** Probe settings the stack does not decide itself. */
-export type TerminalProbeOptions = Omit<WebterminalProbeProps, 'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl' | 'mirrorOriginUrl'>;
-
 /**
- * The terminal stack: namespace, ttyd Service, and a protected ingress on Traefik behind
- * Authentik, with the provider and the state backend.
+ * The terminal stack: the provider and the state backend around one {@link Webterminal} with the id
+ * `Default`, which cdktf leaves out of logical ids, so every Terraform address is the one it always
+ * had. Its attributes are the terminal's.
  */
 export class TerminalStack extends TerraformStack {
-  /** The namespace name. */
-  public readonly namespace: string;
+  /** The terminal. */
+  public readonly terminal: Webterminal;
   /** The state backend in use. */
   public readonly stateBackend: StateBackend;
   /** The kubeconfig path the provider reads. */
   public readonly kubeConfigPath: string;
-  /** The namespace resource. */
-  public readonly namespaceResource: NamespaceV1;
-  /** The terminal's host: ttyd Service, ingress, DNS. */
-  public readonly mainHost: TerminalHost;
-  /** The read-only mirror's host, when `mirror` is given. */
-  public readonly mirrorHost?: TerminalHost;
-  /** The ttyd Service. */
-  public readonly ttyd: TtydService;
-  /** The main host's protected ingress, where routes are added. */
-  public readonly ingress: ProtectedIngress;
-  /** The import blocks, when `adopt` is set. */
-  public readonly imports?: ImportBlocks;
-  /** The probe, unless `enableProbe` is false. */
-  public readonly probe?: WebterminalProbe;
-  /** The alert groups, unless `enableAlerts` is false. */
-  public readonly alerts?: WebterminalRuleSet;
-  /** The rules' Kubernetes objects, unless `enableAlerts` is false. */
-  public readonly alertRules?: PrometheusRules;
-  /** The Grafana dashboard's ConfigMap, unless `enableDashboard` is false. */
-  public readonly dashboard?: WebterminalDashboard;
-  /** The created Authentik middleware, when `createAuthMiddleware` is set. */
-  public readonly authMiddleware?: AuthentikForwardAuth;
-  /** Where Traefik runs. */
-  public readonly traefik: ResolvedTraefikLocation;
-  /** The NetworkPolicy in front of an in-cluster ttyd. */
-  public readonly networkPolicy?: TtydNetworkPolicy;
-  /** The outpost route, when `authentikOutpost` is set. */
-  public readonly outpostRoute?: AuthentikOutpostRoute;
-
-  private readonly routeServices: TtydService[] = [];
 
   constructor(scope: Construct, id: string, props: TerminalStackProps) {
     super(scope, id);
-    // Resolve
-    this.namespace = props.namespace ?? 'terminal';
     this.stateBackend = props.stateBackend ?? 'local';
     this.kubeConfigPath = props.kubeConfigPath ?? '~/.kube/config';
-    this.traefik = resolveTraefikLocation(props.traefik);
-    // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
-    const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
+    // Every problem at once: the stack's own and the terminal's.
+    const own = [
+      checkNonEmpty('kubeConfigPath', this.kubeConfigPath),
+      this.stateBackend === 'local' || this.stateBackend === 'pg'
+        ? undefined
+        : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`,
+    ].filter((problem): problem is string => problem !== undefined);
+    let terminal: Webterminal | undefined;
+    try {
+      terminal = new Webterminal(this, 'Default', props);
+    } catch (error) {
+      if (error instanceof ValidationError && own.length > 0) throw new ValidationError('terminal-stack', [...own, ...error.problems]);
+      throw error;
+    }
+    if (own.length > 0) throw new ValidationError('terminal-stack', own);
+    this.terminal = terminal;
 
-    // Validate: every problem at once, before anything is made
-    validateStackProps(props, {
-      namespace: this.namespace,
-      stateBackend: this.stateBackend,
-      kubeConfigPath: this.kubeConfigPath,
-      traefik: this.traefik,
-      labels,
-    });
-
-    // Provider, state and namespace
     new KubernetesProvider(this, 'Kubernetes', {
       configPath: escapeTemplates(this.kubeConfigPath),
       configContext: props.kubeContext === undefined ? undefined : escapeTemplates(props.kubeContext),
     });
     this.useStateBackend(id, props.pgSchemaName, props.localStatePath);
-    const ignoreChanges = (props.namespaceIgnoredLabels ?? []).map((key) => `metadata[0].labels[${JSON.stringify(key)}]`);
-    this.namespaceResource = new NamespaceV1(this, 'Namespace', {
-      metadata: { name: this.namespace, labels },
-      lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
-    });
-    // Namespaced objects name the namespace through the resource, so Terraform creates it first.
-    const namespace = this.namespaceResource.metadata.name;
-
-    // The hosts: ttyd, ingress, DNS, and the routes beside ttyd
-    const hosts = this.makeHosts(props, namespace);
-    this.authMiddleware = hosts.authMiddleware;
-    this.mainHost = hosts.mainHost;
-    this.mirrorHost = hosts.mirrorHost;
-    this.ttyd = this.mainHost.ttyd;
-    this.ingress = this.mainHost.ingress;
-    this.outpostRoute = this.mainHost.outpostRoute;
-    for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttydBackend, namespace));
-
-    // Watching: the probe, the boundary it is allowed through, alerts and dashboard
-    if (props.enableProbe ?? true) this.probe = this.makeProbe(props, namespace);
-    if (this.ttyd.podSelector !== undefined) {
-      this.networkPolicy = new TtydNetworkPolicy(this, 'NetworkPolicy', {
-        namespace,
-        name: this.ttyd.name,
-        podSelector: { ...this.ttyd.podSelector },
-        ports: [this.ttyd.targetPort],
-        traefik: this.traefik,
-        allowPods: this.probe !== undefined ? [{ ...this.probe.podLabels }] : [],
-      });
-    }
-    if (props.enableAlerts ?? this.probe !== undefined) {
-      this.alerts = this.makeRuleSet(props.alertsOptions ?? {});
-      this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
-    }
-    if (props.enableDashboard ?? this.probe !== undefined) {
-      this.dashboard = new WebterminalDashboard(this, 'Dashboard', { ...props.dashboardOptions, probeJob: this.probe?.job });
-    }
-
-    // Adoption of the original stack's objects
-    if (props.adopt ?? false) this.imports = this.adoptOriginalObjects(props.adoptSkip ?? []);
-
-    // The whole tree: one resource per object, one router per (host, path), no open path to ttyd
-    const backends = (props.routes ?? []).flatMap((route) =>
-      route.service !== undefined ? [{ namespace: this.namespace, name: route.service.name }] : [],
-    );
-    const outposts = [this.mainHost.outpostRoute, this.mirrorHost?.outpostRoute].filter((o): o is AuthentikOutpostRoute => o !== undefined);
-    const clashes = treeProblems(this, this, outposts, backends);
-    if (clashes.length > 0) throw new ValidationError('terminal-stack', clashes);
   }
 
-  /** The Authentik middleware (when created), the terminal's host and the mirror's. */
-  private makeHosts(
-    props: TerminalStackProps,
-    namespace: string,
-  ): { authMiddleware?: AuthentikForwardAuth; mainHost: TerminalHost; mirrorHost?: TerminalHost } {
-    const authMiddlewareRef = props.authMiddlewareRef ?? DEFAULT_AUTH_MIDDLEWARE;
-    const authMiddleware =
-      (props.createAuthMiddleware ?? false)
-        ? new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl })
-        : undefined;
-    const hostProps = {
-      namespace,
-      ingressKind: props.ingressKind,
-      auth: props.auth,
-      authReason: props.authReason,
-      authMiddleware: authMiddlewareRef,
-      middlewares: props.middlewares,
-      annotations: props.annotations,
-      dns: props.dns,
-      authentikOutpost: props.authentikOutpost,
-      authMiddlewareCreated: authMiddleware !== undefined,
-    };
-    // Id `Default` keeps the main host's resources at the Terraform addresses they always had.
-    const mainHost = new TerminalHost(this, 'Default', {
-      ...hostProps,
-      host: props.host,
-      backend: props.ttydBackend,
-      tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
-    });
-    if (props.mirror === undefined || props.ttydBackend.externalAddress === undefined) return { authMiddleware, mainHost };
-    const name = props.mirror.name ?? `${mainHost.ttyd.name}-ro`;
-    const mirrorHost = new TerminalHost(this, 'Mirror', {
-      ...hostProps,
-      name,
-      host: props.mirror.host,
-      // The mirror is a second ttyd on the same host: the same boundary (mutual TLS) applies.
-      backend: TtydBackend.externalHost({
-        address: props.ttydBackend.externalAddress,
-        port: props.mirror.hostPort,
-        mutualTls: mainHost.ttyd.mutualTls,
-      }),
-      tlsSecretName: props.mirror.tlsSecretName ?? `${name}-tls`,
-    });
-    return { authMiddleware, mainHost, mirrorHost };
+  /** The namespace name. */
+  public get namespace(): Webterminal['namespace'] {
+    return this.terminal.namespace;
   }
-
-  /** The probe, pointed at this stack's hosts and ttyd. */
-  private makeProbe(props: TerminalStackProps, namespace: string): WebterminalProbe {
-    return new WebterminalProbe(this, 'Probe', {
-      ...props.probeOptions,
-      namespace,
-      edgeUrl: `https://${props.host}`,
-      originUrl: this.ttyd.url,
-      traefik: props.probeOptions?.traefik ?? props.traefik,
-      originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret ?? props.probeOptions?.originClientCertSecret,
-      mirrorEdgeUrl: this.mirrorHost !== undefined ? `https://${this.mirrorHost.host}` : undefined,
-      mirrorOriginUrl: this.mirrorHost?.ttyd.url,
-    });
+  /** The namespace resource. */
+  public get namespaceResource(): Webterminal['namespaceResource'] {
+    return this.terminal.namespaceResource;
   }
-
-  /** The alert groups, reading the probe's job and interval; remediation's group when it is on. */
-  private makeRuleSet(options: TerminalAlertsOptions): WebterminalRuleSet {
-    if (options.paritySource === 'inventory' && this.probe?.routerInventory !== true) {
-      throw new ValidationError('terminal-stack', [
-        'alertsOptions.paritySource "inventory" needs the probe\'s router inventory (probeOptions.routerInventory and its replicas): ' +
-          'without it TraefikRouterCountSkew reads series nobody pushes and can never fire',
-      ]);
-    }
-    const ruleSet = new WebterminalRuleSet({
-      ...options,
-      probeJob: this.probe?.job,
-      probeIntervalSeconds: this.probe?.intervalSeconds,
-      paritySource: options.paritySource ?? (this.probe?.routerInventory ? 'inventory' : 'traefik-v3'),
-    });
-    if (this.probe !== undefined && this.probe.remediationMode !== 'off') {
-      ruleSet.addGroup(
-        remediationAlertGroup({
-          probeJob: this.probe.job,
-          probeIntervalSeconds: this.probe.intervalSeconds,
-          runbookBaseUrl: options.runbookBaseUrl,
-          labels: options.labels,
-        }),
-      );
-    }
-    return ruleSet;
+  /** The terminal's host: ttyd Service, ingress, DNS. */
+  public get mainHost(): Webterminal['mainHost'] {
+    return this.terminal.mainHost;
   }
-
-  /**
-   * Import blocks for what the original stack has: the namespace, each host's Service, Endpoints
-   * and ingress objects, the routes' Services, Endpoints, Ingresses and strip-prefix Middlewares,
-   * the probe's CronJob, and DNS records whose ids are given.
-   */
-  private adoptOriginalObjects(skip: readonly string[]): ImportBlocks {
-    const imports = new ImportBlocks(this, 'Adopt');
-    const wanted: [TerraformResource, string][] = [];
-    const add = (resource: TerraformResource, id: string): void => {
-      wanted.push([resource, id]);
-    };
-    add(this.namespaceResource, kubernetesImportId(this.namespaceResource, this.namespace));
-    const adoptedTypes = ['kubernetes_service_v1', 'kubernetes_endpoints_v1', 'kubernetes_ingress_v1', 'kubernetes_manifest'];
-    const scopes = [this.mainHost.ttyd, this.mainHost.ingress, ...this.routeServices];
-    if (this.mirrorHost !== undefined) scopes.push(this.mirrorHost.ttyd, this.mirrorHost.ingress);
-    // Objects of this version the original never had (the client-headers Middleware, the mutual-TLS
-    // ServersTransport): importing an object that does not exist would fail the plan, so they are created.
-    const hosts = [this.mainHost, this.mirrorHost].filter((h): h is TerminalHost => h !== undefined);
-    const created = new Set<TerraformResource | undefined>([
-      ...hosts.flatMap((h) => [h.ingress.clientHeadersMiddleware, h.ttyd.serversTransportResource]),
-      ...this.routeServices.map((s) => s.serversTransportResource),
-    ]);
-    const isNew = (resource: TerraformResource): boolean => created.has(resource);
-    for (const scope of scopes) {
-      for (const resource of scope.node.findAll().filter(isResource)) {
-        if (adoptedTypes.includes(resource.terraformResourceType) && !isNew(resource)) add(resource, kubernetesImportId(resource, this.namespace));
-      }
-    }
-    if (this.probe !== undefined) add(this.probe.resource, kubernetesImportId(this.probe.resource, this.namespace));
-    for (const host of [this.mainHost, this.mirrorHost]) {
-      for (const record of host?.dns?.records ?? []) {
-        if (record.recordId !== undefined) add(record.resource, `${host?.dns?.zoneId}/${record.recordId}`);
-      }
-    }
-    const key = ([resource, id]: [TerraformResource, string]): string => `${resource.terraformResourceType} ${id}`;
-    const keys = wanted.map(key);
-    const unknown = skip.filter((entry) => !keys.includes(entry));
-    if (unknown.length > 0) {
-      throw new ValidationError(
-        'terminal-stack',
-        unknown.map(
-          (entry) => `adoptSkip ${JSON.stringify(entry)} is not an import of this stack (accepted: ${keys.map((k) => JSON.stringify(k)).join(', ')})`,
-        ),
-      );
-    }
-    for (const entry of wanted) if (!skip.includes(key(entry))) imports.add(...entry);
-    return imports;
+  /** The read-only mirror's host, when `mirror` is given. */
+  public get mirrorHost(): Webterminal['mirrorHost'] {
+    return this.terminal.mirrorHost;
   }
-
-  /** Resolves a route to its Service, making a selectorless one for a port on the ttyd host. */
-  private routeTarget(route: TerminalRouteOptions, ttyd: TtydBackend, namespace: string): RouteOptions {
-    const { path, hostPort, service, stripPrefix } = route;
-    if ((hostPort === undefined) === (service === undefined)) {
-      throw new ValidationError('terminal-stack', [`route ${JSON.stringify(path)} needs exactly one of hostPort and service`]);
-    }
-    if (service !== undefined) return { path, service, stripPrefix };
-    const address = ttyd.externalAddress;
-    if (address === undefined) {
-      throw new ValidationError('terminal-stack', [
-        `route ${JSON.stringify(path)} has hostPort ${hostPort}, which needs ttyd on an external host; give service instead`,
-      ]);
-    }
-    const slug = routeSlug(path);
-    const sibling = new TtydService(this, `Route-${slug}`, {
-      name: `${this.ttyd.name}-${slug}`,
-      namespace,
-      // The same treatment as ttyd: the same host, the same client certificate when mutual TLS is on.
-      backend: TtydBackend.externalHost({ address, port: hostPort, authHeader: ttyd.authHeader, mutualTls: ttyd.mutualTls }),
-    });
-    this.routeServices.push(sibling);
-    return { path, service: sibling, stripPrefix };
+  /** The ttyd Service. */
+  public get ttyd(): Webterminal['ttyd'] {
+    return this.terminal.ttyd;
+  }
+  /** The main host's protected ingress. */
+  public get ingress(): Webterminal['ingress'] {
+    return this.terminal.ingress;
+  }
+  /** The import blocks, when `adopt` is set. */
+  public get imports(): Webterminal['imports'] {
+    return this.terminal.imports;
+  }
+  /** The probe, unless `enableProbe` is false. */
+  public get probe(): Webterminal['probe'] {
+    return this.terminal.probe;
+  }
+  /** The alert groups, unless `enableAlerts` is false. */
+  public get alerts(): Webterminal['alerts'] {
+    return this.terminal.alerts;
+  }
+  /** The rules' Kubernetes objects, unless `enableAlerts` is false. */
+  public get alertRules(): Webterminal['alertRules'] {
+    return this.terminal.alertRules;
+  }
+  /** The Grafana dashboard's ConfigMap, unless `enableDashboard` is false. */
+  public get dashboard(): Webterminal['dashboard'] {
+    return this.terminal.dashboard;
+  }
+  /** The created Authentik middleware, when `createAuthMiddleware` is set. */
+  public get authMiddleware(): Webterminal['authMiddleware'] {
+    return this.terminal.authMiddleware;
+  }
+  /** Where Traefik runs. */
+  public get traefik(): Webterminal['traefik'] {
+    return this.terminal.traefik;
+  }
+  /** The NetworkPolicy in front of an in-cluster ttyd. */
+  public get networkPolicy(): Webterminal['networkPolicy'] {
+    return this.terminal.networkPolicy;
+  }
+  /** The outpost route, when `authentikOutpost` is set. */
+  public get outpostRoute(): Webterminal['outpostRoute'] {
+    return this.terminal.outpostRoute;
   }
 
   private useStateBackend(stackName: string, pgSchemaName: string | undefined, localStatePath: string | undefined): void {
@@ -557,107 +152,4 @@ export class TerminalStack extends TerraformStack {
     const backend = new PgBackend(this, { connStr: '', schemaName: pgSchemaName ?? stackName });
     backend.addOverride('conn_str', undefined);
   }
-}
-
-function isResource(c: unknown): c is TerraformResource {
-  return TerraformResource.isTerraformResource(c);
-}
-
-/** What the stack resolved before it validates. */
-interface ResolvedStackProps {
-  readonly namespace: string;
-  readonly stateBackend: StateBackend;
-  readonly kubeConfigPath: string;
-  readonly traefik: ResolvedTraefikLocation;
-  readonly labels: Readonly<Record<string, string>>;
-}
-
-/** Throws one {@link ValidationError} with every problem of the stack's own props (the constructs check theirs). */
-function validateStackProps(props: TerminalStackProps, r: ResolvedStackProps): void {
-  const problems = new Problems('terminal-stack');
-  problems.add(checkDnsLabel('namespace', r.namespace));
-  problems.addAll(checkMetadata('namespaceLabels', 'labels', r.labels));
-  problems.add(checkNonEmpty('kubeConfigPath', r.kubeConfigPath));
-  problems.add(
-    r.stateBackend === 'local' || r.stateBackend === 'pg' ? undefined : `stateBackend ${JSON.stringify(r.stateBackend)} is not one of "local", "pg"`,
-  );
-  problems.add(
-    SYSTEM_NAMESPACES.includes(r.namespace)
-      ? `namespace ${JSON.stringify(r.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give ` +
-          `one of its own`
-      : undefined,
-  );
-  problems.add(
-    props.enableAlerts === true && props.enableProbe === false
-      ? 'enableAlerts is on with enableProbe off: the staleness alert would fire forever; turn both on or both off'
-      : undefined,
-  );
-  for (const p of routePathProblems(
-    (props.routes ?? []).map((route) => route.path),
-    'terminal',
-  ))
-    problems.add(p.message);
-  problems.add(checkShellPosture(props.auth ?? 'required'));
-  problems.addAll(traefikLocationProblems('traefik', r.traefik));
-  (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.addAll(checkMetadata(`namespaceIgnoredLabels[${i}]`, 'labels', { [key]: '' })));
-  const dnsHosts = [props.host, ...(props.mirror !== undefined ? [props.mirror.host] : [])];
-  for (const host of Object.keys(props.dns?.recordIds ?? {})) {
-    problems.add(
-      dnsHosts.includes(host)
-        ? undefined
-        : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`,
-    );
-  }
-  if (props.mirror !== undefined && props.mirror.hostPort === props.ttydBackend.targetPort && props.ttydBackend.externalAddress !== undefined) {
-    problems.add(
-      `mirror.hostPort ${props.mirror.hostPort} is ttyd's own port: the read-only host would serve the writable shell; ` +
-        "give the port of the mirror's ttyd",
-    );
-  }
-  const external = props.ttydBackend.externalAddress !== undefined;
-  (props.routes ?? []).forEach((route, i) => {
-    if (external && route.hostPort === props.ttydBackend.targetPort) {
-      problems.add(`routes[${i}].hostPort ${route.hostPort} is ttyd's own port: the route would serve the shell under a second path`);
-    }
-    if (route.service?.name === DEFAULT_TTYD_SERVICE_NAME) {
-      problems.add(
-        `routes[${i}].service.name ${JSON.stringify(route.service.name)} is ttyd's own Service: the route would serve the shell under a second path`,
-      );
-    }
-    if (props.mirror !== undefined && route.hostPort !== undefined && route.hostPort === props.mirror.hostPort) {
-      problems.add(`mirror.hostPort ${props.mirror.hostPort} is also routes[${i}].hostPort: one port cannot be both the mirror and a route`);
-    }
-  });
-  for (const [key, value] of Object.entries(props.namespaceLabels ?? {})) {
-    const enforced = POD_SECURITY_LABELS[key];
-    if (enforced !== undefined && value !== enforced) {
-      problems.add(
-        `namespaceLabels ${JSON.stringify(key)} ${JSON.stringify(value)}: the stack enforces Pod Security ${JSON.stringify(enforced)} ` +
-          'and would drop it; leave the label out',
-      );
-    }
-  }
-  if (props.authOutpostUrl !== undefined && props.createAuthMiddleware !== true) {
-    problems.add(
-      `authOutpostUrl ${JSON.stringify(props.authOutpostUrl)} is set with createAuthMiddleware off, so nothing would use it; ` +
-        'turn createAuthMiddleware on, or leave authOutpostUrl out',
-    );
-  }
-  (props.namespaceIgnoredLabels ?? []).forEach((key, i) => {
-    if (key in POD_SECURITY_LABELS) {
-      problems.add(
-        `namespaceIgnoredLabels[${i}] ${JSON.stringify(key)} is a Pod Security label the stack enforces; it cannot be left to someone else`,
-      );
-    }
-  });
-  const alertsOn = props.enableAlerts ?? props.enableProbe ?? true;
-  if (alertsOn && props.alertsRuleOptions?.prometheusRule === false && props.alertsRuleOptions.configMap !== true) {
-    problems.add(
-      'alertsRuleOptions has prometheusRule and configMap off with alerts on: the rules would go nowhere; turn one on, or turn enableAlerts off',
-    );
-  }
-  if (props.mirror !== undefined && props.ttydBackend.externalAddress === undefined) {
-    problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
-  }
-  problems.throwIfAny();
 }

@@ -21,6 +21,8 @@ export const WebterminalAlertName = {
   traefikRouterCountSkew: 'TraefikRouterCountSkew',
   /** The probe's router inventory fails on a replica: the parity alert is blind there (warning). */
   traefikRouterInventoryFailing: 'TraefikRouterInventoryFailing',
+  /** A router that is not the stack's reaches ttyd on a Traefik replica (critical). */
+  foreignRoute: 'WebterminalForeignRoute',
 } as const;
 
 /** Group names the factories use. */
@@ -114,6 +116,11 @@ export interface WebterminalAlertOverrides {
    * @default - warning, for 15m
    */
   readonly TraefikRouterInventoryFailing?: AlertOverride;
+  /**
+   * No threshold: a router that is not the stack's reaches ttyd.
+   * @default - critical, for 0m
+   */
+  readonly WebterminalForeignRoute?: AlertOverride;
   /**
    * Threshold: seconds since the probe's last push.
    * @default - warning, for 15m, threshold 2 probe intervals

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { ConfigMapV1, type CronJobV1, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1, loadCronJobV1 } from './private/cdktf';
+import { ConfigMapV1, type CronJobV1, Manifest, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1, loadCronJobV1 } from './private/cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './private/schedule';
 import { TraefikLocation } from './traefik';
@@ -72,6 +72,18 @@ export interface WebterminalProbeProps {
    * @default - none
    */
   readonly mirrorOriginUrl?: string;
+  /**
+   * The stack's Traefik routers, as Traefik's API names them (`name@provider`), with `routerInventory`:
+   * any other router on a replica whose service reaches one of ttyd's servers is reported as foreign
+   * (`WebterminalForeignRoute`). `TerminalStack` passes its own; needs `ttydRouters` with it.
+   * @default - no foreign-router check
+   */
+  readonly ownRouters?: readonly string[];
+  /**
+   * Those of `ownRouters` that reach ttyd: the servers behind them are what a foreign router must not reach.
+   * @default - no foreign-router check
+   */
+  readonly ttydRouters?: readonly string[];
   /**
    * Pushgateway base URL.
    * @default "http://prometheus-pushgateway.monitoring.svc.cluster.local:9091"
@@ -194,7 +206,9 @@ export interface WebterminalProbeProps {
   /**
    * Self-healing; the Traefik pods are found in `replicaServiceNamespace` by `replicaServiceSelector`.
    * When not off: a ServiceAccount, and a Role and RoleBinding in that namespace allowing only get/list
-   * pods and create pods/eviction; the token is mounted into the probe pod only then.
+   * pods and create pods/eviction; a Lease named `name` in `namespace`, where the probe keeps its memory
+   * (failing runs in a row, the last eviction), with a Role and RoleBinding allowing get/update on that
+   * one Lease; the token is mounted into the probe pod only then.
    * @default - off
    */
   readonly remediation?: ProbeRemediation;
@@ -248,7 +262,7 @@ export const PROBE_ORIGIN_TLS_DIR = '/etc/webterminal/origin-tls';
  * retired probe's series).
  */
 export class WebterminalProbe extends Construct {
-  /** Name of the CronJob, its ConfigMap and (with remediation) its ServiceAccount and Role. */
+  /** Name of the CronJob, its ConfigMap and (with remediation) its ServiceAccount, Roles and Lease. */
   public readonly name: string;
   /** Namespace the probe runs in. */
   public readonly namespace: string;
@@ -294,6 +308,17 @@ export class WebterminalProbe extends Construct {
   public readonly remediationRole?: RoleV1;
   /** Its RoleBinding to the ServiceAccount, when remediation is not off. */
   public readonly remediationRoleBinding?: RoleBindingV1;
+  /**
+   * The Lease (`name`, in `namespace`) holding remediation's memory in one annotation, which only the
+   * probe's ServiceAccount may write, when remediation is not off. The probe never writes a field this
+   * manifest sets, and `metadata.annotations` is among its `computed_fields`, so a plan after the probe
+   * wrote its state shows no changes.
+   */
+  public readonly remediationLease?: Manifest;
+  /** The Role in the probe's namespace (get/update on that Lease only), when remediation is not off. */
+  public readonly remediationStateRole?: RoleV1;
+  /** Its RoleBinding to the ServiceAccount, when remediation is not off. */
+  public readonly remediationStateRoleBinding?: RoleBindingV1;
 
   constructor(scope: Construct, id: string, props: WebterminalProbeProps) {
     super(scope, id);
@@ -354,6 +379,28 @@ export class WebterminalProbe extends Construct {
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: r.name },
         subject: [{ kind: 'ServiceAccount', name: r.name, namespace: r.namespace }],
       });
+      // The state lives where only this ServiceAccount may write it (a Pushgateway takes pushes from
+      // anyone who reaches it). The stack creates the Lease: `resourceNames` cannot limit `create`, so
+      // the probe gets get/update on this one name and nothing else.
+      this.remediationLease = new Manifest(this, 'RemediationLease', {
+        manifest: {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: r.name, namespace: r.namespace, labels: { ...r.labels } },
+        },
+        // The provider's default, written out: the probe writes its state into an annotation, which
+        // Terraform must neither plan to remove nor count as drift.
+        computedFields: ['metadata.annotations', 'metadata.labels'],
+      });
+      this.remediationStateRole = new RoleV1(this, 'RemediationStateRole', {
+        metadata: { name: remediationStateRoleName(r.name), namespace: r.namespace, labels: r.labels },
+        rule: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [r.name], verbs: ['get', 'update'] }],
+      });
+      this.remediationStateRoleBinding = new RoleBindingV1(this, 'RemediationStateRoleBinding', {
+        metadata: { name: remediationStateRoleName(r.name), namespace: r.namespace, labels: r.labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: remediationStateRoleName(r.name) },
+        subject: [{ kind: 'ServiceAccount', name: r.name, namespace: r.namespace }],
+      });
     }
 
     const CronJobV1 = loadCronJobV1(); // loaded here, on first use (lib/private/cdktf.ts)
@@ -382,6 +429,14 @@ export class WebterminalProbe extends Construct {
   }
 }
 
+/**
+ * The Role for the Lease: a name of its own, so it cannot clash with the Traefik-side Role when the
+ * probe runs in Traefik's namespace.
+ */
+function remediationStateRoleName(name: string): string {
+  return `${name}-state`;
+}
+
 /** {@link WebterminalProbeProps} with every default filled in and the schedule parsed. */
 interface ResolvedProbeProps {
   readonly name: string;
@@ -396,6 +451,8 @@ interface ResolvedProbeProps {
   readonly originUrl: string;
   readonly mirrorEdgeUrl?: string;
   readonly mirrorOriginUrl?: string;
+  readonly ownRouters?: readonly string[];
+  readonly ttydRouters?: readonly string[];
   readonly pushgatewayUrl: string;
   readonly credentials?: PushgatewayCredentialsSecret;
   readonly explicitReplicas?: string;
@@ -454,6 +511,8 @@ function resolveProbeProps(props: WebterminalProbeProps): ResolvedProbeProps {
     originUrl: props.originUrl,
     mirrorEdgeUrl: props.mirrorEdgeUrl,
     mirrorOriginUrl: props.mirrorOriginUrl,
+    ownRouters: props.ownRouters,
+    ttydRouters: props.ttydRouters,
     pushgatewayUrl: props.pushgatewayUrl ?? 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091',
     credentials: props.pushgatewayCredentialsSecret,
     explicitReplicas: props.replicas,
@@ -530,6 +589,18 @@ function validateProbeProps(r: ResolvedProbeProps): void {
   if (r.authentikHost !== undefined) problems.add(checkDnsName('authentikHost', r.authentikHost));
   if (r.routerInventory && r.replicas === '')
     problems.add('routerInventory needs replicas (or createReplicaService) to know where the Traefik APIs are');
+  if ((r.ownRouters === undefined) !== (r.ttydRouters === undefined)) problems.add('ownRouters and ttydRouters go together');
+  for (const [key, names] of [
+    ['ownRouters', r.ownRouters],
+    ['ttydRouters', r.ttydRouters],
+  ] as const) {
+    for (const name of names ?? []) {
+      if (!/^[A-Za-z0-9][-A-Za-z0-9_.]{0,252}@[a-z][a-z0-9]{0,31}$/.test(name))
+        problems.add(`${key}: ${JSON.stringify(name)} is not a router name as Traefik's API gives it (name@provider)`);
+    }
+  }
+  for (const name of r.ttydRouters ?? [])
+    if (!(r.ownRouters ?? []).includes(name)) problems.add(`ttydRouters: ${JSON.stringify(name)} is not in ownRouters`);
   if (!REMEDIATION_MODES.includes(r.remediationMode)) {
     problems.add(`remediation.mode ${JSON.stringify(r.remediationMode)} is not one of ${REMEDIATION_MODES.map((m) => JSON.stringify(m)).join(', ')}`);
   }
@@ -579,6 +650,9 @@ function probeEnvironment(r: ResolvedProbeProps): Record<string, string> {
     PROBE_AUTH_USER: r.authUser,
     PROBE_INSECURE_TLS: r.insecureTls ? '1' : '0',
     PROBE_ROUTER_INVENTORY: r.routerInventory ? '1' : '0',
+    ...(r.routerInventory && r.ownRouters !== undefined && r.ttydRouters !== undefined
+      ? { PROBE_OWN_ROUTERS: r.ownRouters.join(','), PROBE_TTYD_ROUTERS: r.ttydRouters.join(',') }
+      : {}),
     PROBE_TRAEFIK_API_PORT: String(r.apiPort),
     ...(r.originTls !== undefined
       ? {
@@ -593,6 +667,7 @@ function probeEnvironment(r: ResolvedProbeProps): Record<string, string> {
           PROBE_REMEDIATE: r.remediationMode,
           PROBE_REMEDIATE_AFTER_RUNS: String(r.remediationAfterRuns),
           PROBE_REMEDIATE_MIN_INTERVAL_SECONDS: String(r.remediationMinIntervalSeconds),
+          PROBE_REMEDIATE_LEASE: `${r.namespace}/${r.name}`,
           PROBE_REPLICA_NAMESPACE: r.replicaServiceNamespace,
           PROBE_REPLICA_SELECTOR: Object.entries(r.replicaServiceSelector)
             .map(([key, value]) => `${key}=${value}`)

@@ -34,7 +34,7 @@ const VARIANTS: readonly Variant[] = [
   { id: 'ingressroute', kind: 'IngressRoute', ttyd: 'external', remediation: 'on', rules: 'ConfigMap', dashboard: false },
   { id: 'in-cluster', kind: 'Ingress', ttyd: 'in-cluster', remediation: 'off', rules: 'both', dashboard: true },
 ];
-const SHARED_NAMESPACES = ['monitoring', 'traefik'];
+const SHARED_NAMESPACES = ['monitoring', 'traefik', 'applied-authentik'];
 const OUTPOST = { namespace: 'applied-authentik', name: 'ak-outpost', port: 9000 };
 /** The one warning kube-apiserver 1.34 sends for what the stack makes. */
 const ENDPOINTS_DEPRECATED = 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice';
@@ -86,6 +86,8 @@ beforeAll(async () => {
   address = claimLabAddress();
   // What a cluster with kube-prometheus-stack has; the drill applies it too, and no one deletes it.
   await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } });
+  // Authentik's namespace, where the outpost routes go.
+  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OUTPOST.namespace } });
 });
 
 afterAll(() => {
@@ -178,14 +180,15 @@ function routeLines(objects: readonly KubeObject[]): string[] {
         const spec = o.spec as IngressSpec;
         const middlewares = (o.metadata.annotations?.[Annotations.middlewares] ?? '').split(',').filter((m) => m !== '');
         const paths = spec.rules.flatMap((rule) => rule.http.paths.map(({ path, backend }) => ({ host: rule.host, path, ...backend.service })));
-        return paths.map((p) => line(p.host, p.path, `${p.name}:${p.port.number}`, middlewares, spec.tls[0].secretName, o));
+        return paths.map((p) => line(p.host, p.path, `${p.name}:${p.port.number}`, middlewares, spec.tls[0].secretName ?? '(by SNI)', o));
       }
       const spec = o.spec as IngressRouteSpec;
       return spec.routes.map((route) => {
         const [, host, path = '/'] = /^Host\(`([^`]+)`\)(?: && PathPrefix\(`([^`]+)`\))?$/.exec(route.match) ?? [route.match, route.match];
         const [s] = route.services;
         const middlewares = (route.middlewares ?? []).map((m) => `${m.namespace}-${m.name}@kubernetescrd`);
-        return line(host, path, `${s.namespace === undefined ? '' : `${s.namespace}/`}${s.name}:${s.port}`, middlewares, spec.tls.secretName, o);
+        const service = `${s.namespace === undefined ? '' : `${s.namespace}/`}${s.name}:${s.port}`;
+        return line(host, path, service, middlewares, spec.tls.secretName ?? '(by SNI)', o);
       });
     })
     .sort();
@@ -243,9 +246,15 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
       ...(v.rules === 'PrometheusRule' ? [] : [`ConfigMap monitoring/${shared}-rules`]),
       ...(v.dashboard ? [`ConfigMap monitoring/${shared}-dashboard`] : []),
       ...(remediating ? [`Service traefik/${shared}-replicas`, `Role traefik/${shared}-probe`, `RoleBinding traefik/${shared}-probe`] : []),
+      // The outpost routes, named after the stack's namespace.
+      ...(external ? ['terminal', 'terminal-ro'].map((name) => `${v.kind} ${OUTPOST.namespace}/${namespace}-${name}-outpost`) : []),
       ...(v.rules === 'ConfigMap' ? [] : [`PrometheusRule monitoring/${shared}`]),
     ];
-    expect(inShared(resources).map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toStrictEqual(named);
+    expect(
+      inShared(resources)
+        .map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)
+        .sort(),
+    ).toStrictEqual(named.sort());
   });
 
   test('every object reads back with everything the provider sent, an empty env value aside', () => {
@@ -270,10 +279,8 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
     const selector = JSON.stringify(external ? null : TTYD_POD_LABELS);
     const served = external ? TTYD_PORTS : { terminal: TTYD_PORTS.terminal };
     const ttyd = Object.entries(served).map(([name, port]) => `${name} ClusterIP http:80->${port}/TCP ${selector}`);
-    // With Ingress, the outpost path goes through an ExternalName Service per host.
-    const outpost = (name: string) => `${name} ExternalName http:9000->9000/TCP ${OUTPOST.name}.${OUTPOST.namespace}.svc.cluster.local`;
-    const outposts = external && v.kind === 'Ingress' ? ['terminal-outpost', 'terminal-ro-outpost'].map(outpost) : [];
-    expect(ofKind('Service', namespace).map(service).sort()).toStrictEqual([...ttyd, ...outposts].sort());
+    // No ExternalName Service: the outpost route names the outpost's Service in its own namespace.
+    expect(ofKind('Service', namespace).map(service).sort()).toStrictEqual(ttyd.sort());
     type Subset = { addresses: { ip: string }[]; ports: Port[] };
     const endpoints = (e: KubeObject) => (e.subsets as Subset[]).map((s) => `${e.metadata.name} ${s.addresses.map((a) => a.ip)} ${ports(s.ports)}`);
     const hosted = Object.entries(TTYD_PORTS).map(([name, port]) => `${name} ${address} http:${port}/TCP`);
@@ -290,15 +297,15 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
     const { main, mirror } = hostsOf(v);
     const auth = (name: string) => `${namespace}-${name}-client-headers@kubernetescrd traefik-authentik-forward-auth@kubernetescrd`;
     const strip = (slug: string) => `${namespace}-terminal-strip-${slug}@kubernetescrd`;
-    const outpost = (name: string) => (v.kind === 'Ingress' ? `${name}-outpost:9000` : `${OUTPOST.namespace}/${OUTPOST.name}:${OUTPOST.port}`);
+    const outpost = `${OUTPOST.name}:${OUTPOST.port}`;
     const expected = [`${main}/ -> terminal:80 [${auth('terminal')}] terminal-tls required`];
     if (external)
       expected.push(
         `${main}/clipboard/ -> terminal-clipboard:80 [${auth('terminal')} ${strip('clipboard')}] terminal-tls required`,
         `${main}/api/sessions/ -> terminal-api-sessions:80 [${auth('terminal')} ${strip('api-sessions')}] terminal-tls required`,
-        `${main}/outpost.goauthentik.io/ -> ${outpost('terminal')} [] terminal-tls none`,
+        `${main}/outpost.goauthentik.io/ -> ${outpost} [] (by SNI) none`,
         `${mirror}/ -> terminal-ro:80 [${auth('terminal-ro')}] terminal-ro-tls required`,
-        `${mirror}/outpost.goauthentik.io/ -> ${outpost('terminal-ro')} [] terminal-ro-tls none`,
+        `${mirror}/outpost.goauthentik.io/ -> ${outpost} [] (by SNI) none`,
       );
     const objects = [...ofKind('Ingress'), ...ofKind('IngressRoute')];
     expect(routeLines(objects)).toStrictEqual(expected.sort());
@@ -324,7 +331,9 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
     expect([cron.schedule, cron.concurrencyPolicy, cron.jobTemplate.spec.activeDeadlineSeconds]).toStrictEqual(['*/5 * * * *', 'Forbid', 100]);
     const pod = cron.jobTemplate.spec.template.spec;
     const env = Object.fromEntries((pod.containers[0].env ?? []).map((e) => [e.name, e.value ?? '']));
-    const resolved = { PROBE_ORIGIN_URL: `http://terminal.${namespace}.svc.cluster.local` };
+    // The namespace is the namespace resource's name, a reference until Terraform resolves it.
+    const lease = remediating ? { PROBE_REMEDIATE_LEASE: `${namespace}/${probe.name}` } : {};
+    const resolved = { PROBE_ORIGIN_URL: `http://terminal.${namespace}.svc.cluster.local`, ...lease };
     const mirrorOrigin =
       probe.environment.PROBE_MIRROR_ORIGIN_URL === undefined ? {} : { PROBE_MIRROR_ORIGIN_URL: `http://terminal-ro.${namespace}.svc.cluster.local` };
     expect(env).toStrictEqual({ ...probe.environment, ...resolved, ...mirrorOrigin });
@@ -332,7 +341,7 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
       remediating ? [`${shared}-replicas.traefik.svc.cluster.local`, v.remediation] : ['', undefined],
     );
     expect([pod.serviceAccountName, pod.automountServiceAccountToken]).toStrictEqual([remediating ? probe.name : undefined, remediating]);
-    expect(['ServiceAccount', 'Role', 'RoleBinding'].flatMap((kind) => ofKind(kind)).length).toBe(remediating ? 3 : 0);
+    expect(['ServiceAccount', 'Role', 'RoleBinding', 'Lease'].flatMap((kind) => ofKind(kind)).length).toBe(remediating ? 6 : 0);
     if (!remediating) return;
     expect(find('ServiceAccount', probe.name).automountServiceAccountToken).toBe(false);
     const rule = (resource: string, verbs: string[]) => ({ apiGroups: [''], resources: [resource], verbs });
@@ -340,6 +349,12 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
     expect(find('Role', probe.name, 'traefik').rules).toStrictEqual([rule('pods', ['list', 'get']), ...evicting]);
     const binding = { roleRef: { kind: 'Role', name: probe.name }, subjects: [{ kind: 'ServiceAccount', name: probe.name, namespace }] };
     expect(find('RoleBinding', probe.name, 'traefik')).toMatchObject(binding);
+    // Remediation's memory: a Lease in the probe's namespace, which only the probe may get and update.
+    expect(find('Lease', probe.name).metadata.labels).toStrictEqual(probe.podLabels);
+    const state = `${probe.name}-state`;
+    const leaseRule = { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [probe.name], verbs: ['update', 'get'] };
+    expect(find('Role', state).rules).toStrictEqual([leaseRule]);
+    expect(find('RoleBinding', state)).toMatchObject({ ...binding, roleRef: { kind: 'Role', name: state } });
     const replicas = { clusterIP: 'None', selector: { 'app.kubernetes.io/name': 'traefik' }, ports: [{ port: 8443, targetPort: 8443 }] };
     expect(find('Service', `${shared}-replicas`, 'traefik').spec).toMatchObject(replicas);
   });
@@ -421,6 +436,9 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
       if (v.remediation !== 'on') denied.push(evict);
       denied.push('list pods cluster-wide', `get pods in ${namespace}`, `create pods/eviction in ${namespace}`);
       denied.push('create pods/eviction in kube-system');
+      // Leases: only get/update of its own by name (remediation.test.ts asks by name); never create or list.
+      denied.push(`create leases.coordination.k8s.io in ${namespace}`, `list leases.coordination.k8s.io in ${namespace}`);
+      denied.push('update leases.coordination.k8s.io in traefik');
       expect(await answers(token, [...allowed, ...denied])).toStrictEqual({ allowed, denied });
     });
   }

@@ -3,7 +3,11 @@
  * and IngressRoute, on the main host and the mirror, every path to ttyd and to the sibling routes
  * is gated by Authentik's forward-auth, a signed-in request reaches its backend (prefix stripped
  * after auth), client-sent `X-authentik-*` headers never reach a backend, and the outpost route
- * reaches only the outpost, encoded paths included.
+ * reaches only the outpost, encoded paths included. The Traefik replicas run with neither
+ * `allowCrossNamespace` nor `allowExternalNameServices`: the stack needs neither. The names the stack
+ * gives the probe for its routers are the names real Traefik gives them, and a router that is not the
+ * stack's but reaches ttyd (an Ingress in the stack's namespace, which no switch guards) is named by the
+ * probe's foreign-router check.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +20,9 @@ import type { KubeClient } from '../support/kube-client';
 import { claimLabAddress, releaseLabAddress } from '../support/lab-network';
 import { applyStack } from '../support/provider-apply';
 import { objectsOf } from '../support/provider-stand-in';
+import { Pushgateway } from '../support/daemons';
+import { runProbe } from '../support/fixtures';
+import { freePort } from '../support/processes';
 import { NamedBackend, TtydStandIn } from '../support/servers';
 import { selfSignedCertificate, tlsSecret } from '../support/tls';
 import { routedRequest, TraefikReplica, traefikToken } from '../support/traefik';
@@ -23,8 +30,6 @@ import { routedRequest, TraefikReplica, traefikToken } from '../support/traefik'
 const KINDS = ['Ingress', 'IngressRoute'] as const;
 type Kind = (typeof KINDS)[number];
 const OUTPOST = { namespace: 'routing-authentik', name: 'ak-outpost', port: 9000 };
-/** This file's own forward-auth Middleware: the drill owns the default `traefik/authentik-forward-auth`. */
-const AUTH_MIDDLEWARE = { namespace: 'traefik', name: 'routing-forward-auth' };
 const SIGNED_IN = { Cookie: `${SESSION_COOKIE}=${SESSION_VALUE}` };
 
 const hostOf = (kind: Kind) => `terminal.${kind.toLowerCase()}.routing.test`;
@@ -40,6 +45,7 @@ let clipboard: NamedBackend;
 let sessions: NamedBackend;
 let outpost: AuthentikOutpost;
 let traefik: TraefikReplica;
+let pushgateway: Pushgateway;
 /** The recommended entrypoint setting: encoded slashes refused (Traefik v3.7 allows them by default). */
 let strict: TraefikReplica;
 
@@ -55,9 +61,20 @@ function stackProps(kind: Kind): TerminalStackProps {
     ],
     mirror: { host: mirrorOf(kind), hostPort: mirrorTtyd.port },
     authentikOutpost: OUTPOST,
-    authMiddlewareRef: AUTH_MIDDLEWARE,
+    // Created in the stack's namespace: an IngressRoute names it without crossing namespaces.
+    createAuthMiddleware: true,
+    authOutpostUrl: outpost.authUrl,
     enableProbe: false,
   };
+}
+
+/** The stack with its probe (never applied: the probe's objects are not what this file tests). */
+function withProbe(kind: Kind): TerminalStack {
+  return new TerminalStack(Testing.app(), 'terminal', {
+    ...stackProps(kind),
+    enableProbe: true,
+    probeOptions: { replicas: traefik.options.address, routerInventory: true, traefikApiPort: 8080, replicaPort: 8443 },
+  });
 }
 
 async function applyKind(kind: Kind, cert: { certPath: string; keyPath: string }): Promise<void> {
@@ -82,7 +99,8 @@ beforeAll(async () => {
   clipboard = new NamedBackend('clipboard', 7683, vm);
   sessions = new NamedBackend('sessions', 7684, vm);
   outpost = new AuthentikOutpost(outpostAddress, OUTPOST.port);
-  await Promise.all([ttyd.start(), mirrorTtyd.start(), clipboard.start(), sessions.start(), outpost.start()]);
+  pushgateway = new Pushgateway(await freePort());
+  await Promise.all([ttyd.start(), mirrorTtyd.start(), clipboard.start(), sessions.start(), outpost.start(), pushgateway.start()]);
 
   // What the cluster has before the stack: Authentik's outpost Service and the forward-auth Middleware.
   await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OUTPOST.namespace } });
@@ -98,7 +116,6 @@ beforeAll(async () => {
     metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
     subsets: [{ addresses: [{ ip: outpostAddress }], ports: [{ name: 'http', port: OUTPOST.port }] }],
   });
-  await admin.apply(outpost.middleware(AUTH_MIDDLEWARE));
   const dir = mkdtempSync(join(tmpdir(), 'routing-'));
   const cert = selfSignedCertificate(
     dir,
@@ -120,7 +137,8 @@ beforeAll(async () => {
       [`${OUTPOST.name}.${OUTPOST.namespace}.svc.cluster.local`]: outpostAddress,
       [`${OUTPOST.name}.${OUTPOST.namespace}.svc`]: outpostAddress,
     },
-    flags: ['--providers.kubernetesingress.allowExternalNameServices=true', ...flags],
+    allowCrossNamespace: false,
+    flags,
     dir: join(dir, name),
   });
   traefik = new TraefikReplica(replicaOptions(replica, 'traefik', []));
@@ -148,10 +166,9 @@ async function waitForRoute(host: string, replica: TraefikReplica = traefik): Pr
 afterAll(async () => {
   await traefik?.stop();
   await strict?.stop();
-  await Promise.all([ttyd, mirrorTtyd, clipboard, sessions, outpost].map((s) => s?.stop()));
+  await Promise.all([ttyd, mirrorTtyd, clipboard, sessions, outpost, pushgateway].map((s) => s?.stop()));
   for (const kind of KINDS) await admin?.delete('v1', 'Namespace', undefined, namespaceOf(kind));
   await admin?.delete('v1', 'Namespace', undefined, OUTPOST.namespace);
-  await admin?.delete('traefik.io/v1alpha1', 'Middleware', AUTH_MIDDLEWARE.namespace, AUTH_MIDDLEWARE.name);
   admin?.close();
   for (const a of addresses) releaseLabAddress(a);
 });
@@ -260,5 +277,81 @@ describe.each(KINDS)('the stack as %s, through real Traefik', (kind) => {
     // `/outpost.goauthentik.io/%2e%2e/token` is `/token`: the terminal's router, gated.
     if (/%2e%2e\//i.test(path)) expectAuthRedirect(answer, host, '/token');
     else expect(answer).toMatchObject({ status: 200, body: `authentik outpost ${path.replace(/%2e/gi, '.').replace(/%2f/gi, '%2F')}` });
+  });
+});
+
+/** The probe's environment, as the stack's CronJob sets it. */
+function probeEnv(kind: Kind): Record<string, string> {
+  const cronJob = objectsOf(JSON.parse(Testing.synth(withProbe(kind))) as unknown).find((r) => r.object.kind === 'CronJob');
+  const spec = cronJob?.object.spec as {
+    jobTemplate: { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
+  };
+  return Object.fromEntries(spec.jobTemplate.spec.template.spec.containers[0].env.map((e) => [e.name, e.value ?? '']));
+}
+
+const other = (kind: Kind): Kind => (kind === 'Ingress' ? 'IngressRoute' : 'Ingress');
+
+describe.each(KINDS)('the router names of the stack as %s', (kind) => {
+  test('are the names real Traefik gives its routers: every one is there, and no router of its objects is missing from them', async () => {
+    const env = probeEnv(kind);
+    const own = env.PROBE_OWN_ROUTERS.split(',');
+    const ttydRouters = env.PROBE_TTYD_ROUTERS.split(',');
+    const live = (await traefik.routers()).map((r) => r.name);
+    expect(own.filter((name) => !live.includes(name))).toStrictEqual([]);
+    // Every router of the stack's namespace and of its outpost routes (named after the stack's namespace).
+    const ns = namespaceOf(kind);
+    const ours = live.filter((name) => name.startsWith(`${ns}-`) || name.startsWith(`${OUTPOST.namespace}-${ns}-`));
+    expect([...ours].sort()).toStrictEqual([...own].sort());
+    // main host and mirror, one router each; the sibling routes and the outpost are not ttyd's.
+    expect(ttydRouters).toHaveLength(2);
+    expect(own.length).toBeGreaterThan(ttydRouters.length);
+  });
+
+  test("the probe names a router that is not the stack's but reaches ttyd, and only such routers", async () => {
+    const ns = namespaceOf(kind);
+    const sneakyHost = `sneaky.${kind.toLowerCase()}.routing.test`;
+    // An Ingress in the stack's own namespace, to ttyd's Service: no Traefik switch guards this.
+    await admin.apply({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'sneaky', namespace: ns },
+      spec: {
+        ingressClassName: 'traefik',
+        rules: [
+          {
+            host: sneakyHost,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'terminal', port: { number: 80 } } } }] },
+          },
+        ],
+      },
+    });
+    const sneaky = `${ns}-sneaky-${sneakyHost.replace(/\./g, '-')}@kubernetes`;
+    try {
+      await traefik.waitForRouters([sneaky]);
+      const job = `routing-${kind.toLowerCase()}`;
+      const run = await runProbe({
+        ...probeEnv(kind),
+        PROBE_PUSHGATEWAY_URL: pushgateway.url,
+        PROBE_JOB: job,
+        PROBE_DNS_SERVERS: '127.0.0.1:9',
+        PROBE_TIMEOUT_SECONDS: '2',
+        PROBE_DEADLINE_SECONDS: '10',
+      });
+      // The other kind's stack routes to the same ttyd (and mirror): to this stack, its routers are foreign too.
+      const expected = [...probeEnv(other(kind)).PROBE_TTYD_ROUTERS.split(','), sneaky].sort();
+      expect(run.stdout).toContain(`foreign=${expected.length}`);
+      expect(run.stderr).toContain(`foreign routers reach ttyd: ${expected.join(', ')}`);
+      const pushed = await (await fetch(`${pushgateway.url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      const named = pushed
+        .split('\n')
+        .filter((line) => line.startsWith('webterminal_probe_foreign_router{') && line.includes(`job="${job}"`))
+        .map((line) => /router="([^"]+)"/.exec(line)?.[1])
+        .sort();
+      expect(named).toStrictEqual(expected);
+      // None of this stack's own routers is among them.
+      expect(named.filter((name) => probeEnv(kind).PROBE_OWN_ROUTERS.split(',').includes(String(name)))).toStrictEqual([]);
+    } finally {
+      await admin.delete('networking.k8s.io/v1', 'Ingress', ns, 'sneaky');
+    }
   });
 });

@@ -1,6 +1,8 @@
 /**
- * A Kubernetes API server stand-in for the probe's remediation, reproducing the API reference for the
- * calls the probe makes (core/v1 pods list, policy/v1 Eviction):
+ * A Kubernetes API server stand-in for the probe's remediation, for the benchmark (bench/remediation.ts),
+ * which runs without the test cluster; the tests use the real kube-apiserver (remediation.test.ts). It
+ * reproduces the API reference for the calls the probe makes (core/v1 pods list, policy/v1 Eviction,
+ * coordination.k8s.io/v1 Lease get and update):
  * - TLS with a certificate from its own CA (made with openssl), so the client must trust that CA;
  * - `Authorization: Bearer <token>` checked on every request: anything else is 401 with a `Status`;
  * - `GET /api/v1/namespaces/{ns}/pods?labelSelector=k=v,...&fieldSelector=status.podIP=<ip>`: a
@@ -8,6 +10,8 @@
  * - `POST /api/v1/namespaces/{ns}/pods/{name}/eviction` with a policy/v1 `Eviction` body: the
  *   configured answer (201 `Status` Success as the API server sends, 429 "would violate the pod's
  *   disruption budget", 403 Forbidden, 404 NotFound), and on 201 the pod is handed to `onEvict`;
+ * - `GET`/`PUT /apis/coordination.k8s.io/v1/namespaces/{ns}/leases/{name}`: the one `lease`, or 404; a PUT
+ *   whose `metadata.resourceVersion` is not the stored one is 409 Conflict, else stored with a new one;
  * - anything else: 404 (unknown path) or 405 (a method the stand-in does not serve).
  * Every call is recorded (method, path, query, whether authorized), so a test can assert that no
  * DELETE was ever sent.
@@ -24,8 +28,14 @@ export interface KubePod {
   readonly namespace: string;
   readonly labels: Record<string, string>;
   readonly podIP: string;
-  /** RFC 3339, as `status.startTime`. */
+  /** RFC 3339, as `status.startTime`, and as `metadata.creationTimestamp` (made when it started). */
   readonly startTime: string;
+}
+
+export interface KubeLease {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; resourceVersion: string; annotations?: Record<string, string> };
 }
 
 export interface KubeCall {
@@ -72,6 +82,8 @@ export class KubeApiStandIn {
   readonly calls: KubeCall[] = [];
   pods: KubePod[] = [];
   evictionAnswer: EvictionAnswer = 201;
+  /** The Lease remediation keeps its state in; undefined: there is none (404). */
+  lease: KubeLease | undefined;
   /** Called after a 201 eviction, before the answer is sent (the test replaces the pod here). */
   onEvict: (pod: KubePod) => Promise<void> | void = () => undefined;
   private readonly server: https.Server;
@@ -137,6 +149,8 @@ export class KubeApiStandIn {
     }
     const list = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
     const evict = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/eviction$/.exec(url.pathname);
+    const lease = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/leases\/([^/]+)$/.exec(url.pathname);
+    if (lease !== null) return this.leaseCall(response, method, decodeURIComponent(lease[1]), decodeURIComponent(lease[2]), body);
     if (list !== null) {
       if (method !== 'GET') return this.send(response, 405, status(405, 'MethodNotAllowed', `${method} is not served here`));
       return this.send(response, 200, this.podList(decodeURIComponent(list[1]), url.searchParams));
@@ -156,7 +170,7 @@ export class KubeApiStandIn {
       .filter((pod) => Object.entries(labels).every(([key, value]) => pod.labels[key] === value))
       .filter((pod) => Object.entries(fields).every(([key, value]) => key === 'status.podIP' && pod.podIP === value))
       .map((pod) => ({
-        metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels, uid: `uid-${pod.name}` },
+        metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels, uid: `uid-${pod.name}`, creationTimestamp: pod.startTime },
         spec: { containers: [{ name: 'traefik', image: 'traefik:v3.1' }] },
         status: {
           phase: 'Running',
@@ -167,6 +181,26 @@ export class KubeApiStandIn {
         },
       }));
     return { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '1000' }, items };
+  }
+
+  private leaseCall(response: ServerResponse, method: string, namespace: string, name: string, body: string): void {
+    const stored = this.lease;
+    if (stored === undefined || stored.metadata.namespace !== namespace || stored.metadata.name !== name) {
+      return this.send(response, 404, status(404, 'NotFound', `leases.coordination.k8s.io "${name}" not found`));
+    }
+    if (method === 'GET') return this.send(response, 200, stored);
+    if (method !== 'PUT') return this.send(response, 405, status(405, 'MethodNotAllowed', `${method} is not served here`));
+    let written: KubeLease;
+    try {
+      written = JSON.parse(body) as KubeLease;
+    } catch {
+      return this.send(response, 400, status(400, 'BadRequest', 'body is not JSON'));
+    }
+    if (written.metadata?.resourceVersion !== stored.metadata.resourceVersion) {
+      return this.send(response, 409, status(409, 'Conflict', 'the object has been modified; please apply your changes to the latest version'));
+    }
+    this.lease = { ...written, metadata: { ...written.metadata, resourceVersion: String(Number(stored.metadata.resourceVersion) + 1) } };
+    this.send(response, 200, this.lease);
   }
 
   private async evict(response: ServerResponse, namespace: string, name: string, body: string): Promise<void> {

@@ -30,6 +30,12 @@ export interface TraefikOptions {
   readonly server: string;
   readonly caPath: string;
   readonly token: string;
+  /**
+   * The CRD provider's `allowCrossNamespace`, which the README no longer asks for: the stack's own
+   * objects need it only for an existing forward-auth Middleware in another namespace.
+   * @default true
+   */
+  readonly allowCrossNamespace?: boolean;
   /** Extra static flags, e.g. `--entrypoints.websecure.http.encodedCharacters.allowEncodedSlash=false`. */
   readonly flags?: readonly string[];
   /** Names this replica resolves, as cluster DNS would answer them (`ak-outpost.authentik.svc.cluster.local`). */
@@ -92,7 +98,7 @@ export class TraefikReplica {
       '--api.insecure=true',
       '--log.level=WARN',
       ...providers.flatMap((p) => provider(p.toLowerCase())),
-      ...(providers.includes('kubernetesCRD') ? ['--providers.kubernetescrd.allowCrossNamespace=true'] : []),
+      ...(providers.includes('kubernetesCRD') && (o.allowCrossNamespace ?? true) ? ['--providers.kubernetescrd.allowCrossNamespace=true'] : []),
       ...(o.flags ?? []),
     ];
     mkdirSync(o.dir, { recursive: true });

@@ -29,9 +29,9 @@ const KINDS: Readonly<Record<string, string>> = {
   kubernetes_role_binding_v1: 'rbac.authorization.k8s.io/v1/RoleBinding',
 };
 
-type Json = { readonly [key: string]: Json } & readonly Json[] & string;
+export type Json = { readonly [key: string]: Json } & readonly Json[] & string;
 
-interface MadeObject {
+export interface MadeObject {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
@@ -48,7 +48,7 @@ export interface OutpostTarget {
 }
 
 /** The resolved configuration of every Kubernetes resource under `scope`. */
-function madeObjects(stack: TerraformStack, scope: IConstruct): MadeObject[] {
+export function madeObjects(stack: TerraformStack, scope: IConstruct): MadeObject[] {
   const resources = scope.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
   const configs = resources
     .filter((r) => r.terraformResourceType.startsWith('kubernetes_'))
@@ -116,10 +116,6 @@ function routesOf(object: MadeObject): string[] {
 
 /** The Services an outpost route's objects send requests to, as (namespace, name). */
 function outpostTargets(object: MadeObject): OutpostTarget[] {
-  if (object.kind === 'v1/Service' && object.config.spec?.type === 'ExternalName') {
-    const [name, namespace] = String(object.config.spec.external_name ?? '').split('.');
-    return name !== undefined && namespace !== undefined ? [{ namespace, name }] : [];
-  }
   if (object.kind.endsWith('/IngressRoute')) {
     const routes = (object.config.spec?.routes ?? []) as readonly Json[];
     return routes.flatMap((route) =>
