@@ -161,8 +161,6 @@ export const CONFIG_ENV: Readonly<Record<string, string>> = {
   TERMINAL_AUTH_REASON: 'authReason',
   TERMINAL_STATE_BACKEND: 'stateBackend',
   TERMINAL_PUSHGATEWAY_URL: 'probe.pushgatewayUrl',
-  KUBE_CONFIG_PATH: 'kubeConfigPath',
-  KUBE_CTX: 'kubeContext',
 };
 
 /** The variable with a JSON object merged over everything else. */

@@ -99,11 +99,13 @@ describe('the app (main.ts)', () => {
     expect(stackOf(out).locals).toBeUndefined();
   });
 
-  test('the app passes KUBE_CONFIG_PATH to the stack (the stack itself reads no environment)', () => {
+  test('KUBE_CONFIG_PATH and KUBE_CTX are left to the provider: no path of the synthesizing machine in the output', () => {
     const outdir = path.join(tmp, 'cdktf.out');
-    const result = runApp({ env: { ...CONFIGURED, KUBE_CONFIG_PATH: '/ci/kubeconfig', CDKTF_OUTDIR: outdir }, cwd: tmp, projectDir: tmp });
+    const env = { ...CONFIGURED, KUBE_CONFIG_PATH: '/ci/kubeconfig', KUBE_CTX: 'ci', CDKTF_OUTDIR: outdir };
+    const result = runApp({ env, cwd: tmp, projectDir: tmp });
     expect(result.status).toBe(0);
-    expect(stackOf(outdir).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
+    expect(stackOf(outdir).provider.kubernetes).toStrictEqual([{}]);
+    expect(JSON.stringify(stackOf(outdir))).not.toMatch(/\/ci\/kubeconfig|"ci"/);
   });
 
   test('CLOUDFLARE_API_TOKEN in the environment appears nowhere in the output (Terraform reads it when it runs)', () => {

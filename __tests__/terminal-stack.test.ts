@@ -36,8 +36,8 @@ describe('TerminalStack', () => {
     expect(endpointPorts).toStrictEqual([7681, 7683, 7684]);
   });
 
-  test('configures the provider from kubeConfigPath, else ~/.kube/config, and the context', () => {
-    expect(JSON.parse(stackJson()).provider.kubernetes).toStrictEqual([{ config_path: '~/.kube/config' }]);
+  test('configures the provider from kubeConfigPath and the context, else leaves the provider its own settings', () => {
+    expect(JSON.parse(stackJson()).provider.kubernetes).toStrictEqual([{}]);
     expect(JSON.parse(stackJson({ kubeConfigPath: '/ci/kubeconfig' })).provider.kubernetes).toStrictEqual([{ config_path: '/ci/kubeconfig' }]);
     expect(JSON.parse(stackJson({ kubeConfigPath: '/k', kubeContext: 'prod' })).provider.kubernetes).toStrictEqual([
       { config_path: '/k', config_context: 'prod' },

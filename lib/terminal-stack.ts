@@ -11,8 +11,10 @@ export type StateBackend = 'local' | 'pg';
 /** Props of {@link TerminalStack}: the terminal's, with the provider's and the state backend's. */
 export interface TerminalStackProps extends WebterminalProps {
   /**
-   * Kubeconfig file for the provider.
-   * @default "~/.kube/config" (the app passes `KUBE_CONFIG_PATH` here)
+   * Kubeconfig file, written into the provider block. Leave it out to let the provider read its own
+   * variables when Terraform runs: `KUBE_CONFIG_PATH` (provider v2 has no `~/.kube/config` default),
+   * `KUBE_CTX`, or `KUBE_HOST` with a token.
+   * @default - none: the provider's own settings
    */
   readonly kubeConfigPath?: string;
   /**
@@ -50,16 +52,16 @@ export class TerminalStack extends TerraformStack {
   public readonly terminal: Webterminal;
   /** The state backend in use. */
   public readonly stateBackend: StateBackend;
-  /** The kubeconfig path the provider reads. */
-  public readonly kubeConfigPath: string;
+  /** The kubeconfig path written into the provider block, when one was given. */
+  public readonly kubeConfigPath?: string;
 
   constructor(scope: Construct, id: string, props: TerminalStackProps) {
     super(scope, id);
     this.stateBackend = props.stateBackend ?? 'local';
-    this.kubeConfigPath = props.kubeConfigPath ?? '~/.kube/config';
+    this.kubeConfigPath = props.kubeConfigPath;
     // Every problem at once: the stack's own and the terminal's.
     const own = [
-      checkNonEmpty('kubeConfigPath', this.kubeConfigPath),
+      this.kubeConfigPath === undefined ? undefined : checkNonEmpty('kubeConfigPath', this.kubeConfigPath),
       this.stateBackend === 'local' || this.stateBackend === 'pg'
         ? undefined
         : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`,
@@ -74,8 +76,10 @@ export class TerminalStack extends TerraformStack {
     if (own.length > 0) throw new ValidationError('terminal-stack', own);
     this.terminal = terminal;
 
+    // Without a path given here the provider reads its own settings when Terraform runs
+    // (KUBE_CONFIG_PATH, KUBE_CTX, KUBE_HOST, ...): no path of the synthesizing machine is written.
     new KubernetesProvider(this, 'Kubernetes', {
-      configPath: escapeTemplates(this.kubeConfigPath),
+      configPath: this.kubeConfigPath === undefined ? undefined : escapeTemplates(this.kubeConfigPath),
       configContext: props.kubeContext === undefined ? undefined : escapeTemplates(props.kubeContext),
     });
     this.useStateBackend(id, props.pgSchemaName, props.localStatePath);
