@@ -176,11 +176,16 @@ function install(scratch: string, outdir: string): void {
   }
 }
 
-function synth(config: TerminalConfig, outdir: string): void {
+/** Synthesizes into `outdir`; returns the constructs' warnings (`@cdktf/warn`), one line each. */
+function synth(config: TerminalConfig, outdir: string): string[] {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-synth-'));
   try {
-    build(config, scratch).app.synth();
+    const { app, stack } = build(config, scratch);
+    app.synth();
     install(scratch, outdir);
+    return stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => `warning: ${c.node.path}: ${String(m.data)}`));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -210,6 +215,7 @@ export function runApp(options: AppOptions = {}): AppResult {
   const projectDir = options.projectDir ?? __dirname;
   const [command, ruleFile = 'webterminal.rules.yaml'] = options.argv ?? [];
   const out: string[] = [];
+  const warnings: string[] = [];
   try {
     if (command !== undefined && command !== 'rules')
       throw new ValidationError('usage', [`unknown command ${JSON.stringify(command)}; run with no argument to synthesize, or "rules [file]"`]);
@@ -232,7 +238,7 @@ export function runApp(options: AppOptions = {}): AppResult {
       writeRules(config, file);
       out.push(`wrote the alert groups of stack "${config.stackName}" to ${ruleFile}`);
     } else {
-      synth(config, outdir);
+      warnings.push(...synth(config, outdir));
       if (leftover !== undefined) {
         fs.rmSync(leftover);
         out.push(`removed ${path.relative(cwd, leftover)}, the HCL an earlier synth wrote (Terraform would read it beside the JSON)`);
@@ -248,7 +254,7 @@ export function runApp(options: AppOptions = {}): AppResult {
         out.push(`synthesized stack "${config.stackName}" into ${where}`);
       }
     }
-    return { status: 0, stdout: `${out.join('\n')}\n`, stderr: '' };
+    return { status: 0, stdout: `${out.join('\n')}\n`, stderr: warnings.map((w) => `${w}\n`).join('') };
   } catch (e) {
     if (e instanceof ValidationError) return { status: 2, stdout: '', stderr: `${e.message}\nnothing was written.\n` };
     const err = e as NodeJS.ErrnoException;

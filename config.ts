@@ -188,7 +188,6 @@ export const EXAMPLE: JsonObject = parseJson(
       { path: '/clipboard/', hostPort: 7683 },
       { path: '/api/sessions/', hostPort: 7684 },
     ],
-    probe: { createReplicaService: true },
   }),
 ) as JsonObject;
 

@@ -191,6 +191,15 @@ describe('the app (main.ts)', () => {
     expect(fs.readdirSync(tmp)).toStrictEqual([]);
   });
 
+  test('the per-replica check is on unless turned off, and a synth with it off says so on stderr', () => {
+    const on = synth(path.join(tmp, 'on'), { ...CONFIGURED });
+    expect(on.status).toBe(0);
+    expect(on.stderr).toBe('');
+    const off = synth(path.join(tmp, 'off'), { ...CONFIGURED, TERMINAL_CONFIG: JSON.stringify({ probe: { createReplicaService: false } }) });
+    expect(off.status).toBe(0);
+    expect(off.stderr).toMatch(/^warning: terminal\/Default: .*the per-replica check is off/);
+  });
+
   test('a long error is printed whole before the process ends', () => {
     const keys = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`unknownSetting${String(i).padStart(4, '0')}`, 1]));
     const run = synth(path.join(tmp, 'out'), { ...CONFIGURED, TERMINAL_CONFIG: JSON.stringify(keys) });

@@ -99,6 +99,25 @@ describe('Webterminal in a stack of the user', () => {
   });
 });
 
+describe('the per-replica check', () => {
+  test('is on by default: a replica Service at the Helm chart\u2019s Traefik location, checked by the probe', () => {
+    const terminal = new Webterminal(userStack(), 'Default', { host: 'terminal.example.org', ttydBackend: VM });
+    expect(terminal.probe?.environment.PROBE_REPLICAS).toBe('traefik-replicas.traefik.svc.cluster.local');
+    expect(terminal.node.metadata.filter((m) => m.type === '@cdktf/warn')).toStrictEqual([]);
+  });
+
+  test('turned off only explicitly, and the synth says it is off', () => {
+    const terminal = new Webterminal(userStack(), 'Default', {
+      host: 'terminal.example.org',
+      ttydBackend: VM,
+      probeOptions: { createReplicaService: false },
+    });
+    expect(terminal.probe?.environment.PROBE_REPLICAS ?? '').toBe('');
+    const warnings = terminal.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toStrictEqual([expect.stringContaining('the per-replica check is off')]);
+  });
+});
+
 describe('WebterminalRuleSet.forProbe', () => {
   const probe = (schedule: string): WebterminalProbe => {
     const stack = userStack();

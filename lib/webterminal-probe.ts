@@ -191,7 +191,7 @@ export interface WebterminalProbeProps {
   readonly runAsUser?: number;
   /**
    * Create a headless Service that resolves to every Traefik replica.
-   * @default false
+   * @default false (`Webterminal` and `TerminalStack` turn it on unless `replicas` is given)
    */
   readonly createReplicaService?: boolean;
   /**

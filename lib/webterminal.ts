@@ -4,7 +4,7 @@ import { WebterminalAlertsProps } from './webterminal-alerts-props';
 import { WebterminalRuleSet } from './webterminal-rule-set';
 import { AuthentikForwardAuth } from './authentik-forward-auth';
 import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
-import { NamespaceV1, TerraformResource, TerraformStack } from './private/cdktf';
+import { Annotations, NamespaceV1, TerraformResource, TerraformStack } from './private/cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
 import { DnsOptions } from './dns-records';
 import { ImportBlocks } from './import-blocks';
@@ -407,8 +407,19 @@ export class Webterminal extends Construct {
   private makeProbe(props: WebterminalProps, namespace: string): WebterminalProbe {
     const routers = traefikRouters(TerraformStack.of(this), this);
     const ttydIngresses = [this.mainHost.ingress, this.mirrorHost?.ingress].flatMap((ingress) => (ingress === undefined ? [] : [ingress.node.path]));
+    const options = props.probeOptions ?? {};
+    // The per-replica check, the reason the project exists, is on unless turned off: a replica Service
+    // at the Traefik location (the Helm chart's by default), unless replicas are named.
+    const createReplicaService = options.createReplicaService ?? options.replicas === undefined;
+    if (!createReplicaService && options.replicas === undefined) {
+      Annotations.of(this).addWarning(
+        'probeOptions.createReplicaService is false and no replicas are named: the per-replica check is off, so a Traefik replica ' +
+          'that lost the route (the incident this probe exists for) is not seen',
+      );
+    }
     return new WebterminalProbe(this, 'Probe', {
-      ...props.probeOptions,
+      ...options,
+      createReplicaService,
       namespace,
       edgeUrl: `https://${props.host}`,
       originUrl: this.ttyd.url,

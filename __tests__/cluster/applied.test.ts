@@ -59,7 +59,8 @@ function stackProps(v: Variant, address: string): TerminalStackProps {
     ingressKind: v.kind,
     ttydBackend: v.ttyd === 'external' ? TtydBackend.externalHost({ address, port: TTYD_PORTS.terminal }) : TtydBackend.inCluster(),
     ...(v.ttyd === 'external' ? external : {}),
-    probeOptions: { name: `${shared}-probe`, ...(v.remediation === 'off' ? {} : remediation) },
+    // The replica Service is on by default: named per variant, since Traefik's namespace is shared.
+    probeOptions: { name: `${shared}-probe`, replicaServiceName: `${shared}-replicas`, ...(v.remediation === 'off' ? {} : remediation) },
     alertsRuleOptions: { name: shared, prometheusRule: v.rules !== 'ConfigMap', configMap: v.rules !== 'PrometheusRule' },
     enableDashboard: v.dashboard,
     dashboardOptions: { name: `${shared}-dashboard` },
@@ -245,7 +246,8 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
     const named = [
       ...(v.rules === 'PrometheusRule' ? [] : [`ConfigMap monitoring/${shared}-rules`]),
       ...(v.dashboard ? [`ConfigMap monitoring/${shared}-dashboard`] : []),
-      ...(remediating ? [`Service traefik/${shared}-replicas`, `Role traefik/${shared}-probe`, `RoleBinding traefik/${shared}-probe`] : []),
+      `Service traefik/${shared}-replicas`,
+      ...(remediating ? [`Role traefik/${shared}-probe`, `RoleBinding traefik/${shared}-probe`] : []),
       // The outpost routes, named after the stack's namespace.
       ...(external ? ['terminal', 'terminal-ro'].map((name) => `${v.kind} ${OUTPOST.namespace}/${namespace}-${name}-outpost`) : []),
       ...(v.rules === 'ConfigMap' ? [] : [`PrometheusRule monitoring/${shared}`]),
@@ -337,9 +339,10 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
     const mirrorOrigin =
       probe.environment.PROBE_MIRROR_ORIGIN_URL === undefined ? {} : { PROBE_MIRROR_ORIGIN_URL: `http://terminal-ro.${namespace}.svc.cluster.local` };
     expect(env).toStrictEqual({ ...probe.environment, ...resolved, ...mirrorOrigin });
-    expect([env.PROBE_REPLICAS, env.PROBE_REMEDIATE]).toStrictEqual(
-      remediating ? [`${shared}-replicas.traefik.svc.cluster.local`, v.remediation] : ['', undefined],
-    );
+    expect([env.PROBE_REPLICAS, env.PROBE_REMEDIATE]).toStrictEqual([
+      `${shared}-replicas.traefik.svc.cluster.local`,
+      remediating ? v.remediation : undefined,
+    ]);
     expect([pod.serviceAccountName, pod.automountServiceAccountToken]).toStrictEqual([remediating ? probe.name : undefined, remediating]);
     expect(['ServiceAccount', 'Role', 'RoleBinding', 'Lease'].flatMap((kind) => ofKind(kind)).length).toBe(remediating ? 6 : 0);
     if (!remediating) return;

@@ -8,5 +8,4 @@ export const EXAMPLE_PROPS: TerminalStackProps = {
     { path: '/clipboard/', hostPort: 7683 },
     { path: '/api/sessions/', hostPort: 7684 },
   ],
-  probeOptions: { createReplicaService: true },
 };

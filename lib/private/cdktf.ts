@@ -7,6 +7,7 @@
  * costs about 1.4 s on a 2-core machine, which is most of a synth.
  */
 export {
+  Annotations,
   App,
   DefaultTokenResolver,
   Lazy,
