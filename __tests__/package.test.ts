@@ -48,8 +48,10 @@ function readmeInstalls(lines: string): Record<string, string> {
       .split(/\s+/)
       .slice(2)
       .filter((w) => !w.startsWith('-'))) {
+      const tarball = /(?:^|\/)([a-z][-a-z]*?)-\d+\.\d+\.\d+\.tgz$/.exec(word);
       const at = word.lastIndexOf('@');
-      if (at > 0) packages[word.slice(0, at)] = word.slice(at + 1);
+      if (tarball !== null) packages[tarball[1]] = '';
+      else if (at > 0) packages[word.slice(0, at)] = word.slice(at + 1);
       else packages[word] = '';
     }
   }
@@ -100,8 +102,9 @@ describe('the packed library', () => {
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'webterminal-pack-'));
+    // prepack's build and typedoc print to stdout before npm's JSON
     const packed = run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT);
-    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.search(/^\[\s*\{/m))) as { filename: string; files: { path: string }[] }[];
     tarball = path.join(tmp, info.filename);
     fs.writeFileSync(path.join(tmp, 'files.json'), JSON.stringify(info.files.map((f) => f.path)));
   }, 180_000);
@@ -117,12 +120,20 @@ describe('the packed library', () => {
         'dist/probe-script.mjs',
         'dist/probe-names.json',
         'docs/runbooks/WebterminalReplicaRouteMissing.md',
+        'docs/api/README.md',
+        'docs/api/classes/Webterminal.md',
         'package.json',
         'README.md',
       ]),
     );
     expect(files.filter((f) => /^(lib|__tests__|bench|cdktf\.out|node_modules)\//.test(f) || f === 'main.ts')).toStrictEqual([]);
     expect(fs.readFileSync(path.join(ROOT, 'dist', 'probe-script.mjs'))).toStrictEqual(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs')));
+  });
+
+  test('the API reference it ships is current: npm pack regenerates docs/api, and the committed pages are what it made', () => {
+    const diff = spawnSync('git', ['status', '--porcelain', '--', 'docs/api'], { cwd: ROOT, encoding: 'utf8' });
+    expect(diff.status).toBe(0);
+    expect(diff.stdout).toBe('');
   });
 
   test('every declaration file refers only to files the package ships and to packages it depends on', () => {
@@ -237,13 +248,32 @@ describe('the packed library', () => {
     run(process.execPath, [path.join(project, 'node_modules', 'ts-node', 'dist', 'bin.js'), 'main.ts'], readme);
 
     const stack = JSON.parse(fs.readFileSync(path.join(readme, 'cdktf.out', 'stacks', 'monitoring', 'cdk.tf.json'), 'utf8'));
-    const ingress = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, JsonNode>)[0];
-    expect(ingress.spec.rule[0].host).toBe('grafana.example.org');
+    const ingresses = Object.values(stack.resource.kubernetes_ingress_v1 as Record<string, JsonNode>);
+    expect(ingresses.map((i) => i.spec.rule[0].host).sort()).toStrictEqual(
+      ['grafana.example.org', 'terminal.example.org', 'terminal.staging.example.org'].sort(),
+    );
+    // the user's backend and provider; the two terminals apart
+    expect(Object.keys(stack.terraform.backend)).toStrictEqual(['s3']);
+    expect(stack.provider.kubernetes).toStrictEqual([{}]);
+    const namespaces = Object.values(stack.resource.kubernetes_namespace_v1 as Record<string, JsonNode>).map((n) => n.metadata.name);
+    expect(namespaces.sort()).toStrictEqual(['terminal-prod', 'terminal-staging']);
+    const jobs = Object.values(stack.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>).map(
+      (c) => c.spec.job_template.spec.template.spec.container[0].env.find((e: JsonNode) => e.name === 'PROBE_JOB').value,
+    );
+    expect(jobs.sort()).toStrictEqual(['webterminal-probe-prod', 'webterminal-probe-staging']);
     const values = JSON.parse(fs.readFileSync(path.join(readme, 'prometheus-values.json'), 'utf8'));
     // the key the prometheus-community chart's default prometheus.yml loads (rule_files: /etc/config/alerting_rules.yml)
     expect(Object.keys(values.serverFiles)).toStrictEqual(['alerting_rules.yml']);
-    const rules = values.serverFiles['alerting_rules.yml'].groups.flatMap((g: { rules: { annotations: Record<string, string> }[] }) => g.rules);
+    const rules = values.serverFiles['alerting_rules.yml'].groups.flatMap(
+      (g: { rules: { expr: string; annotations: Record<string, string> }[] }) => g.rules,
+    );
     expect(rules.length).toBeGreaterThan(0);
+    // prod's probe job, from the probe itself
+    expect(
+      rules
+        .filter((r: { expr: string }) => r.expr.includes('webterminal_probe_'))
+        .every((r: { expr: string }) => r.expr.includes('"webterminal-probe-prod"')),
+    ).toBe(true);
     // no placeholder link: the runbook's first steps ride along instead
     for (const rule of rules) {
       expect(rule.annotations.runbook_url).toBeUndefined();
