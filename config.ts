@@ -2,7 +2,14 @@ import { PARITY_SOURCES } from './lib/webterminal-alerts-props';
 import { DNS_MODES } from './lib/dns-records';
 import { AUTH_POSTURES, IngressKind, AuthPosture, Annotations } from './lib/protected-ingress';
 import { StateBackend, TerminalStackProps } from './lib/terminal-stack';
-import { SYSTEM_NAMESPACES, TerminalAlertsOptions, TerminalAlertsRuleOptions, TerminalProbeOptions, TerminalRouteOptions } from './lib/webterminal';
+import {
+  SYSTEM_NAMESPACES,
+  TerminalAlertsOptions,
+  TerminalAlertsRuleOptions,
+  TerminalDashboardOptions,
+  TerminalProbeOptions,
+  TerminalRouteOptions,
+} from './lib/webterminal';
 import { TtydBackend, TtydMutualTls } from './lib/ttyd-service';
 import type { DnsOptions } from './lib/dns-records';
 import type { MiddlewareRef } from './lib/traefik';
@@ -147,6 +154,13 @@ const SCHEMA: Schema = {
     restartGuardSelector: str(checkNonEmpty),
     paritySource: oneOf(PARITY_SOURCES),
   }),
+  dashboard: object({
+    enabled: bool,
+    namespace: str(checkDnsLabel),
+    name: str(checkDnsLabel),
+    labels: labelMap,
+    annotations: stringMap((f, v) => checkMetadata(f, 'annotations', v)),
+  }),
 };
 
 /** Environment variables that set one key each (applied after the context, before `TERMINAL_CONFIG`). */
@@ -287,6 +301,27 @@ function readValue(key: Key, value: JsonValue, field: string, problems: Problems
   }
 }
 
+/** Every key of the schema as a dotted path (`alerts.restartGuardSelector`), lists as `routes[]`. */
+function schemaPaths(schema: Schema, prefix = ''): string[] {
+  return Object.entries(schema).flatMap(([name, key]) => {
+    const path = prefix === '' ? name : `${prefix}.${name}`;
+    if (key.type === 'object' && key.keys !== undefined) return [path, ...schemaPaths(key.keys, path)];
+    if (key.type === 'list' && key.keys !== undefined) return [path, ...schemaPaths(key.keys, `${path}[]`)];
+    return [path];
+  });
+}
+
+/**
+ * What an unknown key most likely means: the same key at another level of the whole schema (a key of
+ * `alerts` given at the top), else the nearest key at its own level.
+ */
+function didYouMean(name: string, known: readonly string[]): string {
+  const near = closest(name, known);
+  if (distance(name, near) === 0) return near;
+  const elsewhere = schemaPaths(SCHEMA).filter((path) => path.split('.').at(-1)?.toLowerCase() === name.toLowerCase());
+  return elsewhere[0] ?? near;
+}
+
 /** Reads an object by its schema: unknown keys are problems, with the closest known key. */
 function readObject(schema: Schema, data: JsonObject, prefix: string, problems: Problems): { [key: string]: Plain } {
   const out: { [key: string]: Plain } = {};
@@ -294,7 +329,7 @@ function readObject(schema: Schema, data: JsonObject, prefix: string, problems: 
   for (const name of Object.keys(data)) {
     const field = prefix === '' ? name : `${prefix}.${name}`;
     if (!Object.prototype.hasOwnProperty.call(schema, name)) {
-      problems.add(`${field}: unknown key; did you mean ${JSON.stringify(closest(name, known))}?`);
+      problems.add(`${field}: unknown key; did you mean ${JSON.stringify(didYouMean(name, known))}?`);
       continue;
     }
     const value = readValue(schema[name], data[name], field, problems);
@@ -418,6 +453,7 @@ export function loadTerminalConfig(terminalContext: JsonValue | undefined, env: 
   for (const [part, settings] of [
     ['probe', c.probe],
     ['alerts', c.alerts],
+    ['dashboard', c.dashboard],
   ] as const) {
     if (settings?.enabled !== false) continue;
     for (const [field, value] of leaves(part, settings)) {
@@ -476,6 +512,7 @@ type CheckedConfig = Pick<
   }[];
   readonly probe?: TerminalProbeOptions & { readonly enabled?: boolean };
   readonly alerts?: TerminalAlertsOptions & TerminalAlertsRuleOptions & { readonly enabled?: boolean };
+  readonly dashboard?: TerminalDashboardOptions & { readonly enabled?: boolean };
   readonly authMiddleware?: Partial<MiddlewareRef>;
   readonly dns?: DnsOptions & { readonly provider?: string };
   readonly auth?: string;
@@ -500,6 +537,7 @@ function terminalStackProps(c: CheckedConfig): TerminalStackProps {
   );
   const { enabled: enableProbe, ...probeOptions } = c.probe ?? {};
   const { enabled: enableAlerts, namespace, labels, prometheusRule, configMap, ...alertsOptions } = c.alerts ?? {};
+  const { enabled: enableDashboard, ...dashboardOptions } = c.dashboard ?? {};
   return defined({
     host: c.host ?? '',
     ttydBackend: ttyd,
@@ -530,6 +568,8 @@ function terminalStackProps(c: CheckedConfig): TerminalStackProps {
     enableAlerts,
     alertsOptions,
     alertsRuleOptions: defined({ namespace, labels, prometheusRule, configMap }),
+    enableDashboard,
+    dashboardOptions,
   });
 }
 

@@ -87,6 +87,16 @@ const CASES: Case[] = [
   { name: 'an unknown command', terminal: {}, env: { ARGV: 'synthesize' }, expect: 'usage: unknown command "synthesize"' },
   // Unknown keys, at every level
   { name: 'a misspelt top-level key', terminal: { hots: 'x' }, expect: 'config: hots: unknown key; did you mean "host"?' },
+  {
+    name: 'a key of another level (an alerts key at the top)',
+    terminal: { restartGuardSelector: 'job="x"' },
+    expect: 'restartGuardSelector: unknown key; did you mean "alerts.restartGuardSelector"?',
+  },
+  {
+    name: 'a probe key inside ttyd',
+    terminal: { ttyd: { schedule: '*/5 * * * *' } },
+    expect: 'ttyd.schedule: unknown key; did you mean "probe.schedule"?',
+  },
   { name: '__proto__', terminal: '{"__proto__": {"host": "x"}}', expect: 'config: __proto__: unknown key' },
   { name: 'constructor', terminal: { constructor: 1 }, expect: 'config: constructor: unknown key' },
   { name: 'prototype', terminal: { prototype: {} }, expect: 'config: prototype: unknown key' },
@@ -555,6 +565,17 @@ describe('the configuration: good input', () => {
       'replicas',
     );
     expect(replicas.metadata.namespace).toBe('kube-system');
+  });
+
+  test('dashboard: its namespace, name and labels are settings, and it can be turned off', () => {
+    const placed = synth({ ...VALID, dashboard: { namespace: 'grafana', name: 'terminal-board', labels: { grafana_dashboard: 'yes' } } }).stack;
+    const maps = Object.values(placed.resource.kubernetes_config_map_v1 as Record<string, JsonNode>).filter(
+      (m) => m.metadata.name === 'terminal-board',
+    );
+    expect(maps.map((m) => [m.metadata.namespace, m.metadata.labels])).toStrictEqual([['grafana', { grafana_dashboard: 'yes' }]]);
+    const off = synth({ ...VALID, dashboard: { enabled: false } }).stack;
+    const names = Object.values(off.resource.kubernetes_config_map_v1 as Record<string, JsonNode>).map((m) => m.metadata.name);
+    expect(names).not.toContain('webterminal-dashboard');
   });
 
   test('hands probe.remediation to the probe', () => {

@@ -258,7 +258,7 @@ describe('the packed library', () => {
     const namespaces = Object.values(stack.resource.kubernetes_namespace_v1 as Record<string, JsonNode>).map((n) => n.metadata.name);
     expect(namespaces.sort()).toStrictEqual(['terminal-prod', 'terminal-staging']);
     const jobs = Object.values(stack.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>).map(
-      (c) => c.spec.job_template.spec.template.spec.container[0].env.find((e: JsonNode) => e.name === 'PROBE_JOB').value,
+      (c) => c.spec.job_template.spec.template.spec.container[0].env.find((e: JsonNode) => e.name === 'PROBE_JOB')?.value,
     );
     expect(jobs.sort()).toStrictEqual(['webterminal-probe-prod', 'webterminal-probe-staging']);
     const values = JSON.parse(fs.readFileSync(path.join(readme, 'prometheus-values.json'), 'utf8'));
