@@ -519,7 +519,7 @@ describe('the configuration: good input', () => {
   test('accepts cron names, ranges and macros as Kubernetes does, and pinned references with digests', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     for (const schedule of ['*/5 * * JAN-DEC SUN-SAT', '@hourly', '*/5 * ? * *']) {
-      synth({ ...VALID, probe: { schedule, image: `node:20.18.1-alpine3.20@${digest}` } });
+      synth({ ...VALID, probe: { schedule, image: `node:24.22.3-alpine3.23@${digest}` } });
     }
     const { stack } = synth({ ...IN_CLUSTER, ttyd: { mode: 'in-cluster', image: `tsl0922/ttyd@${digest}` } });
     expect(JSON.stringify(stack.resource.kubernetes_deployment_v1)).toContain(`tsl0922/ttyd@${digest}`);

@@ -313,6 +313,7 @@ const PUBLIC_VALUES = [
   'ImportBlocks',
   'PARITY_SOURCES',
   'POD_SECURITY_LABELS',
+  'PROBE_NODE_IMAGE',
   'PROBE_ORIGIN_TLS_DIR',
   'ProbeCheck',
   'ProbeLabel',

