@@ -163,9 +163,11 @@ describe('TerminalStack: the read-only mirror', () => {
       .map((m) => m.manifest)
       .filter((m) => m.kind === 'IngressRoute');
     expect(routes.map((r) => r.metadata.annotations['gethomepage.dev/name'])).toStrictEqual(['Terminal', 'Terminal']);
-    expect(() => stackOf({ annotations: { 'webterminal.dev/auth-posture': 'none', 'bad key!': 'x' } })).toThrow(
-      'protected-ingress: annotations key "webterminal.dev/auth-posture" is written by this library; it cannot be set\n' +
-        'protected-ingress: annotations key "bad key!" is not an annotation key',
+    // Every problem, each line led by the construct's path.
+    const bad = () => stackOf({ annotations: { 'webterminal.dev/auth-posture': 'none', 'bad key!': 'x' } });
+    expect(bad).toThrow(
+      'terminal/Default/Default/Ingress: protected-ingress: annotations key "webterminal.dev/auth-posture" is written by this library; ' +
+        'it cannot be set\nterminal/Default/Default/Ingress: protected-ingress: annotations key "bad key!" is not an annotation key',
     );
   });
 

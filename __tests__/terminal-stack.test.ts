@@ -301,10 +301,10 @@ describe('TerminalStack: a shell only through Authentik', () => {
   test('fails on a bad Traefik location, naming each field', () => {
     expect(() => stackJson({ traefik: { namespace: 'Kube System', podSelector: {}, websecurePort: 0 } })).toThrow(
       [
-        'terminal-stack: traefik.namespace "Kube System" is not a DNS-1123 label (1-63 lowercase letters, digits or \'-\', starting and ' +
-          'ending with a letter or digit)',
-        'terminal-stack: traefik.podSelector must name at least one label (an empty selector matches every pod)',
-        'terminal-stack: traefik.websecurePort 0 is not a port (an integer from 1 to 65535)',
+        'terminal/Default: terminal-stack: traefik.namespace "Kube System" is not a DNS-1123 label (1-63 lowercase letters, digits or ' +
+          "'-', starting and ending with a letter or digit)",
+        'terminal/Default: terminal-stack: traefik.podSelector must name at least one label (an empty selector matches every pod)',
+        'terminal/Default: terminal-stack: traefik.websecurePort 0 is not a port (an integer from 1 to 65535)',
       ].join('\n'),
     );
   });

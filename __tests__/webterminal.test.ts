@@ -88,6 +88,30 @@ describe('Webterminal in a stack of the user', () => {
     );
   });
 
+  test('every problem of the tree at once, in one ValidationError, each line led by its construct\u2019s path', () => {
+    let error: unknown;
+    try {
+      new Webterminal(userStack(), 'Default', {
+        host: 'bad host',
+        ttydBackend: TtydBackend.externalHost({ address: 'not an address', port: 0 }),
+        probeOptions: { schedule: '*/5 * * * MON-FRI' },
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const lines = (error as ValidationError).message.split('\n');
+    expect(lines.every((line) => line.startsWith('platform/Default'))).toBe(true);
+    for (const expected of [
+      /: ttyd-service: address "not an address"/,
+      /: ttyd-service: port 0 /,
+      /host "bad host"/,
+      /schedule "\*\/5 \* \* \* MON-FRI"/,
+    ]) {
+      expect(lines.some((line) => expected.test(line))).toBe(true);
+    }
+  });
+
   test('the probe sends the header ttyd trusts, decided once by its backend', () => {
     const stack = userStack();
     const terminal = new Webterminal(stack, 'Default', {

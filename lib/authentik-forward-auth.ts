@@ -92,7 +92,7 @@ export class AuthentikForwardAuth extends Construct {
     problems.add(checkDnsLabel('namespace', this.ref.namespace));
     problems.add(checkDnsLabel('name', this.ref.name));
     problems.add(checkHttpUrl('outpostUrl', this.outpostUrl));
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     this.resource = traefikObject(this, 'Resource', 'Middleware', this.ref, {
       forwardAuth: {

@@ -100,7 +100,7 @@ export class AuthentikOutpostRoute extends Construct {
         : `kind ${JSON.stringify(this.kind)} is not one of "Ingress", "IngressRoute"`,
     );
     problems.addAll(checkMetadata('labels', 'labels', labels));
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     const annotations = {
       [Annotations.authPosture]: 'none',

@@ -100,7 +100,7 @@ export class DnsRecords extends Construct {
 
     const problems = new Problems('dns');
     DnsRecords.check(props, this.ttl, problems);
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     if (wanted.length === 0) {
       this.records = [];

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformElement, TerraformResource } from './private/cdktf';
+import { ValidationError } from './private/validation';
 
 /** One Terraform `import` block: the existing object's import id and the resource that takes it over. */
 export interface ImportBlock {
@@ -22,7 +23,7 @@ export class ImportBlocks extends TerraformElement {
 
   /** Adopts the existing object with import id `id` into `resource`. A resource adopted twice throws. */
   public add(resource: TerraformResource, id: string): ImportBlock {
-    if (this.blocks.some((b) => b.resource === resource)) throw new Error(`import-blocks: ${resource.node.path} is adopted twice`);
+    if (this.blocks.some((b) => b.resource === resource)) throw new ValidationError('import-blocks', [`${resource.node.path} is adopted twice`]);
     const block = { id, resource };
     this.blocks.push(block);
     return block;

@@ -100,7 +100,7 @@ export class PrometheusRules extends Construct {
         ? undefined
         : `configMapKey ${JSON.stringify(this.configMapKey)} is not a valid ConfigMap key (letters, digits, '-', '_' and '.')`,
     );
-    problems.throwIfAny();
+    problems.throwIfAny(this);
     // Judged once the tree is complete: alerts may still be added to the set after this.
     this.node.addValidation({
       validate: () => (this.ruleSet.alerts.length === 0 ? ['prometheus-rules: ruleSet has no alerts (give a rule set with at least one alert)'] : []),

@@ -272,7 +272,7 @@ export class ProtectedIngress extends Construct {
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));
     });
     problems.add(checkAnnotationSize('annotations', this.annotations(this.middlewares)));
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     const blank = Object.fromEntries(this.removedClientHeaders.map((h) => [h, '']));
     this.clientHeadersMiddleware =
@@ -299,7 +299,7 @@ export class ProtectedIngress extends Construct {
     for (const problem of routePathProblems(paths, this.name).filter((p) => p.index === paths.length - 1)) problems.add(problem.message);
     problems.add(checkDnsLabel(`route ${options.path} service.name`, options.service.name));
     problems.add(checkPort(`route ${options.path} service.port`, options.service.port));
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     const stripPrefix = options.stripPrefix ?? true;
     const slug = routeSlug(options.path);

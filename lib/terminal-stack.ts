@@ -70,7 +70,8 @@ export class TerminalStack extends TerraformStack {
     try {
       terminal = new Webterminal(this, 'Default', props);
     } catch (error) {
-      if (error instanceof ValidationError && own.length > 0) throw new ValidationError('terminal-stack', [...own, ...error.problems]);
+      if (error instanceof ValidationError && own.length > 0)
+        throw new ValidationError('', [...own.map((p) => `terminal-stack: ${p}`), ...error.lines]);
       throw error;
     }
     if (own.length > 0) throw new ValidationError('terminal-stack', own);

@@ -74,7 +74,7 @@ export class TtydNetworkPolicy extends Construct {
     this.ports.forEach((p, i) => problems.add(checkPort(`ports[${i}]`, p)));
     for (const problem of traefikLocationProblems('traefik', this.traefik)) problems.add(problem);
     problems.addAll(checkMetadata('labels', 'labels', labels));
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     this.resource = new NetworkPolicyV1(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels },
@@ -104,7 +104,7 @@ export class TtydNetworkPolicy extends Construct {
     problems.add(
       this.pods.some((p) => JSON.stringify(Object.entries(p).sort()) === key) ? `allowPods ${JSON.stringify(podSelector)} is given twice` : undefined,
     );
-    problems.throwIfAny();
+    problems.throwIfAny(this);
     this.pods.push({ ...podSelector });
     return podSelector;
   }

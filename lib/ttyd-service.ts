@@ -402,7 +402,7 @@ export class TtydService extends Construct {
     problems.add(checkPort('port', this.port));
     problems.addAll(checkMetadata('labels', 'labels', this.labels));
     props.backend._problems(problems);
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     const binding = props.backend._bind(this);
     this.podSelector = binding.selector;

@@ -155,7 +155,7 @@ export class WebterminalDashboard extends Construct {
         : undefined,
     );
     problems.add(Token.isUnresolved(this.probeJob) ? undefined : checkNonEmpty('probeJob', this.probeJob));
-    problems.throwIfAny();
+    problems.throwIfAny(this);
 
     this.dashboard = dashboardForJob(WEBTERMINAL_DASHBOARD, this.probeJob);
     this.resource = new ConfigMapV1(this, 'Resource', {

@@ -325,7 +325,7 @@ export class WebterminalProbe extends Construct {
   constructor(scope: Construct, id: string, props: WebterminalProbeProps) {
     super(scope, id);
     const r = resolveProbeProps(props);
-    validateProbeProps(r);
+    validateProbeProps(r, this);
     this.name = r.name;
     this.namespace = r.namespace;
     this.job = r.job;
@@ -546,7 +546,7 @@ function resolveProbeProps(props: WebterminalProbeProps): ResolvedProbeProps {
 }
 
 /** Throws one {@link ValidationError} with every problem of the resolved props. */
-function validateProbeProps(r: ResolvedProbeProps): void {
+function validateProbeProps(r: ResolvedProbeProps, scope: Construct): void {
   const problems = new Problems('webterminal-probe');
   problems.add(checkDnsLabel('name', r.name));
   problems.add(checkDnsLabel('namespace', r.namespace));
@@ -632,7 +632,7 @@ function validateProbeProps(r: ResolvedProbeProps): void {
         `${r.intervalSeconds} s ("${r.schedule}")`,
     );
   }
-  problems.throwIfAny();
+  problems.throwIfAny(scope);
 }
 
 /** The script's environment (the Pushgateway credentials come from a Secret, in {@link probePodSpec}). */

@@ -17,7 +17,7 @@ import { TtydBackend, TtydService } from './ttyd-service';
 import { DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
-import { Problems, ValidationError, checkDnsLabel, checkMetadata } from './private/validation';
+import { ProblemCollector, Problems, ValidationError, checkDnsLabel, checkMetadata } from './private/validation';
 import { kubernetesImportId } from './private/import-ids';
 import { checkShellPosture, routePathProblems, routeSlug } from './private/routes';
 import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
@@ -292,64 +292,75 @@ export class Webterminal extends Construct {
   constructor(scope: Construct, id: string, given: WebterminalProps) {
     super(scope, id);
     const props = instanceDefaults(id, given);
-    // Resolve
-    this.namespace = props.namespace ?? 'terminal';
-    this.traefik = resolveTraefikLocation(props.traefik);
-    // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
-    const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
+    // Every problem of the tree at once: each construct records its own, led by its path, and the
+    // build goes on; one ValidationError at the end (not only node.addValidation: cdktf's
+    // Testing.synth skips validations, so a consumer's tests would pass on invalid props).
+    const gathered = ProblemCollector.begin();
+    try {
+      // Resolve
+      this.namespace = props.namespace ?? 'terminal';
+      this.traefik = resolveTraefikLocation(props.traefik);
+      // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
+      const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
 
-    // Validate: every problem at once, before anything is made
-    validateTerminalProps(props, { namespace: this.namespace, traefik: this.traefik, labels });
+      // Validate: every problem at once, before anything is made
+      validateTerminalProps(props, { namespace: this.namespace, traefik: this.traefik, labels }, this);
 
-    // The namespace
-    const ignoreChanges = (props.namespaceIgnoredLabels ?? []).map((key) => `metadata[0].labels[${JSON.stringify(key)}]`);
-    this.namespaceResource = new NamespaceV1(this, 'Namespace', {
-      metadata: { name: this.namespace, labels },
-      lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
-    });
-    // Namespaced objects name the namespace through the resource, so Terraform creates it first.
-    const namespace = this.namespaceResource.metadata.name;
-
-    // The hosts: ttyd, ingress, DNS, and the routes beside ttyd
-    const hosts = this.makeHosts(props, namespace);
-    this.authMiddleware = hosts.authMiddleware;
-    this.mainHost = hosts.mainHost;
-    this.mirrorHost = hosts.mirrorHost;
-    this.ttyd = this.mainHost.ttyd;
-    this.ingress = this.mainHost.ingress;
-    this.outpostRoute = this.mainHost.outpostRoute;
-    for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttydBackend, namespace));
-
-    // Watching: the probe, the boundary it is allowed through, alerts and dashboard
-    if (props.enableProbe ?? true) this.probe = this.makeProbe(props, namespace);
-    if (this.ttyd.podSelector !== undefined) {
-      this.networkPolicy = new TtydNetworkPolicy(this, 'NetworkPolicy', {
-        namespace,
-        name: this.ttyd.name,
-        podSelector: { ...this.ttyd.podSelector },
-        ports: [this.ttyd.targetPort],
-        traefik: this.traefik,
-        allowPods: this.probe !== undefined ? [{ ...this.probe.podLabels }] : [],
+      // The namespace
+      const ignoreChanges = (props.namespaceIgnoredLabels ?? []).map((key) => `metadata[0].labels[${JSON.stringify(key)}]`);
+      this.namespaceResource = new NamespaceV1(this, 'Namespace', {
+        metadata: { name: this.namespace, labels },
+        lifecycle: ignoreChanges.length > 0 ? { ignoreChanges } : undefined,
       });
-    }
-    if (props.enableAlerts ?? this.probe !== undefined) {
-      this.alerts = this.makeRuleSet(props.alertsOptions ?? {});
-      this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
-    }
-    if (props.enableDashboard ?? this.probe !== undefined) {
-      this.dashboard = new WebterminalDashboard(this, 'Dashboard', { ...props.dashboardOptions, probeJob: this.probe?.job });
-    }
+      // Namespaced objects name the namespace through the resource, so Terraform creates it first.
+      const namespace = this.namespaceResource.metadata.name;
 
-    // Adoption of the original stack's objects
-    if (props.adopt ?? false) this.imports = this.adoptOriginalObjects(props.adoptSkip ?? []);
+      // The hosts: ttyd, ingress, DNS, and the routes beside ttyd
+      const hosts = this.makeHosts(props, namespace);
+      this.authMiddleware = hosts.authMiddleware;
+      this.mainHost = hosts.mainHost;
+      this.mirrorHost = hosts.mirrorHost;
+      this.ttyd = this.mainHost.ttyd;
+      this.ingress = this.mainHost.ingress;
+      this.outpostRoute = this.mainHost.outpostRoute;
+      for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttydBackend, namespace));
 
-    // The whole stack (other instances in it too): one resource per object, one router per (host, path), no open path to ttyd
-    const backends = (props.routes ?? []).flatMap((route) =>
-      route.service !== undefined ? [{ namespace: this.namespace, name: route.service.name }] : [],
-    );
-    const outposts = [this.mainHost.outpostRoute, this.mirrorHost?.outpostRoute].filter((o): o is AuthentikOutpostRoute => o !== undefined);
-    const clashes = treeProblems(TerraformStack.of(this), TerraformStack.of(this), outposts, backends);
-    if (clashes.length > 0) throw new ValidationError('terminal-stack', clashes);
+      // Watching: the probe, the boundary it is allowed through, alerts and dashboard
+      if (props.enableProbe ?? true) this.probe = this.makeProbe(props, namespace);
+      if (this.ttyd.podSelector !== undefined) {
+        this.networkPolicy = new TtydNetworkPolicy(this, 'NetworkPolicy', {
+          namespace,
+          name: this.ttyd.name,
+          podSelector: { ...this.ttyd.podSelector },
+          ports: [this.ttyd.targetPort],
+          traefik: this.traefik,
+          allowPods: this.probe !== undefined ? [{ ...this.probe.podLabels }] : [],
+        });
+      }
+      if (props.enableAlerts ?? this.probe !== undefined) {
+        this.alerts = this.makeRuleSet(props.alertsOptions ?? {});
+        this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
+      }
+      if (props.enableDashboard ?? this.probe !== undefined) {
+        this.dashboard = new WebterminalDashboard(this, 'Dashboard', { ...props.dashboardOptions, probeJob: this.probe?.job });
+      }
+
+      // Adoption of the original stack's objects
+      if (props.adopt ?? false) this.imports = this.adoptOriginalObjects(props.adoptSkip ?? []);
+
+      // The whole stack (other instances in it too): one resource per object, one router per (host, path), no open path to ttyd
+      const backends = (props.routes ?? []).flatMap((route) =>
+        route.service !== undefined ? [{ namespace: this.namespace, name: route.service.name }] : [],
+      );
+      const outposts = [this.mainHost.outpostRoute, this.mirrorHost?.outpostRoute].filter((o): o is AuthentikOutpostRoute => o !== undefined);
+      const clashes = treeProblems(TerraformStack.of(this), TerraformStack.of(this), outposts, backends);
+      if (clashes.length > 0) throw new ValidationError('terminal-stack', clashes);
+    } catch (error) {
+      gathered.end();
+      throw gathered.failure(this.node.path, error);
+    }
+    gathered.end();
+    gathered.throwIfAny();
   }
 
   /** The Authentik middleware (when created), the terminal's host and the mirror's. */
@@ -567,7 +578,7 @@ interface ResolvedTerminalProps {
 }
 
 /** Throws one {@link ValidationError} with every problem of the terminal's own props (the constructs check theirs). */
-function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps): void {
+function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps, scope: Construct): void {
   const problems = new Problems('terminal-stack');
   problems.add(checkDnsLabel('namespace', r.namespace));
   problems.addAll(checkMetadata('namespaceLabels', 'labels', r.labels));
@@ -649,5 +660,5 @@ function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps
   if (props.mirror !== undefined && props.ttydBackend.externalAddress === undefined) {
     problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
   }
-  problems.throwIfAny();
+  problems.throwIfAny(scope);
 }

@@ -1,4 +1,5 @@
 import type { TerraformResource } from './cdktf';
+import { ValidationError } from './validation';
 
 /** The object a typed Kubernetes resource or a `kubernetes_manifest` stands for. */
 interface KubernetesObjectInput {
@@ -23,6 +24,6 @@ export function kubernetesImportId(resource: TerraformResource, namespace: strin
     return `apiVersion=${m.apiVersion},kind=${m.kind},namespace=${ns},name=${m.metadata?.name}`;
   }
   const name = input.metadataInput?.name;
-  if (name === undefined) throw new Error(`import-blocks: ${resource.node.path} has no metadata name`);
+  if (name === undefined) throw new ValidationError('import-blocks', [`${resource.node.path} has no metadata name`]);
   return resource.terraformResourceType === 'kubernetes_namespace_v1' ? name : `${namespace}/${name}`;
 }

@@ -13,11 +13,62 @@ import { Token } from './cdktf';
 export class ValidationError extends Error {
   /** The problems, each a sentence that names the field and the bad value. */
   public readonly problems: readonly string[];
+  /** The message's lines: each problem after its subject (and, from a tree, the construct's path). */
+  public readonly lines: readonly string[];
 
+  /** `subject` '' takes `problems` as whole lines. */
   constructor(subject: string, problems: readonly string[]) {
-    super(problems.map((p) => `${subject}: ${p}`).join('\n'));
+    const lines = subject === '' ? problems : problems.map((p) => `${subject}: ${p}`);
+    super(lines.join('\n'));
     this.name = 'ValidationError';
     this.problems = problems;
+    this.lines = lines;
+  }
+}
+
+/**
+ * Problems of a whole tree, gathered while its constructs are built: a construct's `throwIfAny`
+ * records its problems here (each line led by the construct's path) instead of throwing, so the tree
+ * is built as far as it goes and every problem is reported once, at the end (see {@link collectProblems}).
+ */
+const collectors: string[][] = [];
+
+/**
+ * Gathers every construct's problems while a tree is built (`begin` … `end`), so that one
+ * {@link ValidationError} reports them all. Use: `const gathered = ProblemCollector.begin(); try { build }
+ * catch (e) { gathered.end(); throw gathered.failure(path, e); } gathered.end(); gathered.throwIfAny(path);`
+ */
+export class ProblemCollector {
+  private readonly lines: string[] = [];
+
+  private constructor() {}
+
+  /** Starts gathering: from now on a construct's `throwIfAny` records here. */
+  public static begin(): ProblemCollector {
+    const collector = new ProblemCollector();
+    collectors.push(collector.lines);
+    return collector;
+  }
+
+  /** Stops gathering. */
+  public end(): void {
+    const index = collectors.lastIndexOf(this.lines);
+    if (index >= 0) collectors.splice(index, 1);
+  }
+
+  /**
+   * What to throw when the build threw: a `ValidationError` adds its lines to what was gathered; any
+   * other exception after a problem was recorded is taken for a consequence of it (a construct built
+   * on a bad value) and dropped; with nothing recorded it is a bug and passes through.
+   */
+  public failure(path: string, error: unknown): unknown {
+    if (error instanceof ValidationError) this.lines.push(...error.lines.map((line) => (line.startsWith(`${path}/`) ? line : `${path}: ${line}`)));
+    return this.lines.length > 0 ? new ValidationError('', [...new Set(this.lines)]) : error;
+  }
+
+  /** Throws one {@link ValidationError} with every gathered problem, if there is any. */
+  public throwIfAny(): void {
+    if (this.lines.length > 0) throw new ValidationError('', [...new Set(this.lines)]);
   }
 }
 
@@ -40,9 +91,16 @@ export class Problems {
     for (const problem of problems) this.add(problem);
   }
 
-  /** Throws a {@link ValidationError} with every recorded problem, if there is any. */
-  public throwIfAny(): void {
-    if (this.list.length > 0) throw new ValidationError(this.subject, this.list);
+  /**
+   * Throws a {@link ValidationError} with every recorded problem, if there is any; inside
+   * {@link collectProblems}, records them there instead, led by `scope`'s path when given.
+   */
+  public throwIfAny(scope?: { readonly node: { readonly path: string } }): void {
+    if (this.list.length === 0) return;
+    const collector = collectors.at(-1);
+    if (collector === undefined) throw new ValidationError(this.subject, this.list);
+    const lead = scope === undefined ? '' : `${scope.node.path}: `;
+    collector.push(...this.list.map((problem) => `${lead}${this.subject}: ${problem}`));
   }
 }
 
