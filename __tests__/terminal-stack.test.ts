@@ -395,7 +395,7 @@ describe('settings that could never work, refused', () => {
 
   test('paritySource "inventory" without the router inventory (the skew alert could never fire)', () => {
     expect(make({ alertsOptions: { paritySource: 'inventory' } })).toThrow(
-      'alertsOptions.paritySource "inventory" needs the probe\'s router inventory',
+      'alert-rules: paritySource "inventory" needs the probe\'s router inventory',
     );
     expect(make({ alertsOptions: { paritySource: 'inventory' }, probeOptions: { createReplicaService: true, routerInventory: true } })).not.toThrow();
   });

@@ -160,6 +160,8 @@ const INVENTORY_PAGE_BYTES = 512 * 1024;
  * bounds the sockets and buffers in flight whatever the Service resolves to (a 128 MiB pod).
  */
 const REPLICAS_IN_FLIGHT = 8;
+/** The most PROBE_MAX_REPLICAS may be: no run checks more replicas than this. */
+const MAX_REPLICAS_LIMIT = 1000;
 /** Where the name servers, `search` and `ndots` come from when PROBE_DNS_SERVERS is unset. */
 const DEFAULT_RESOLV_CONF = '/etc/resolv.conf';
 /** Time the run waits for in-flight work to settle after the deadline aborted it. */
@@ -298,7 +300,7 @@ function flagVar(env, name) {
 }
 
 /** A router as Traefik's API names it: `<name>@<provider>`. */
-const ROUTER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]{0,252}@[a-z][a-z0-9]{0,31}$/;
+const ROUTER_NAME = new RegExp(NAMES.routerNamePattern);
 
 /**
  * A comma-separated list of router names (`<name>@<provider>`), at least one.
@@ -506,7 +508,7 @@ function parseConfig(env) {
     if (outside.length > 0) problem(`PROBE_TTYD_ROUTERS names ${outside.map((n) => JSON.stringify(n)).join(', ')}, not in PROBE_OWN_ROUTERS`);
   }
   const replicaPort = get(() => integerVar(env, 'PROBE_REPLICA_PORT', 8443, 1, 65535), 0);
-  const maxReplicas = get(() => integerVar(env, 'PROBE_MAX_REPLICAS', 50, 1, 1000), 0);
+  const maxReplicas = get(() => integerVar(env, 'PROBE_MAX_REPLICAS', 50, 1, MAX_REPLICAS_LIMIT), 0);
   const samples = get(() => integerVar(env, 'PROBE_SAMPLES', 6, 1, 100), 0);
   const insecureTls = get(() => flagVar(env, 'PROBE_INSECURE_TLS'), false);
   const dnsServers = get(() => dnsServersVar(env), undefined);
@@ -1945,8 +1947,8 @@ const RESULT = NAMES.remediationResult;
 /** The Lease annotation holding the state; the construct sets no annotation, so nothing else writes it. */
 const STATE_ANNOTATION = NAMES.remediationStateAnnotation;
 const STATE_VERSION = 1;
-/** A bound on the entries read back: the probe checks at most 1000 replicas (PROBE_MAX_REPLICAS). */
-const MAX_STATE_ENTRIES = 1000;
+/** A bound on the entries read back: one per failing replica, and no run checks more than this many. */
+const MAX_STATE_ENTRIES = MAX_REPLICAS_LIMIT;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**

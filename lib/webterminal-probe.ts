@@ -2,6 +2,10 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { ConfigMapV1, type CronJobV1, Manifest, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1, loadCronJobV1 } from './private/cdktf';
 import { DEFAULT_PROBE_JOB, PROBE_NODE_IMAGE } from './metrics';
+import names from './probe-names.json';
+
+/** A router as Traefik's API names it (`name@provider`): the probe's contract file says how. */
+const ROUTER_NAME = new RegExp(names.routerNamePattern);
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './private/schedule';
 import { TraefikLocation } from './traefik';
 import {
@@ -597,8 +601,7 @@ function validateProbeProps(r: ResolvedProbeProps, scope: Construct): void {
     ['ttydRouters', r.ttydRouters],
   ] as const) {
     for (const name of names ?? []) {
-      if (!/^[A-Za-z0-9][-A-Za-z0-9_.]{0,252}@[a-z][a-z0-9]{0,31}$/.test(name))
-        problems.add(`${key}: ${JSON.stringify(name)} is not a router name as Traefik's API gives it (name@provider)`);
+      if (!ROUTER_NAME.test(name)) problems.add(`${key}: ${JSON.stringify(name)} is not a router name as Traefik's API gives it (name@provider)`);
     }
   }
   for (const name of r.ttydRouters ?? [])

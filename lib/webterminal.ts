@@ -450,12 +450,6 @@ export class Webterminal extends Construct {
 
   /** The alert groups, reading the probe's job and interval; remediation's group when it is on. */
   private makeRuleSet(options: TerminalAlertsOptions): WebterminalRuleSet {
-    if (options.paritySource === 'inventory' && this.probe?.routerInventory !== true) {
-      throw new ValidationError('terminal-stack', [
-        'alertsOptions.paritySource "inventory" needs the probe\'s router inventory (probeOptions.routerInventory and its replicas): ' +
-          'without it TraefikRouterCountSkew reads series nobody pushes and can never fire',
-      ]);
-    }
     // One source for the job and the interval: the probe (validation refuses alerts without it).
     return this.probe === undefined ? new WebterminalRuleSet(options) : WebterminalRuleSet.forProbe(this.probe, options);
   }

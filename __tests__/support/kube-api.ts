@@ -20,8 +20,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
+import { LoopbackServer } from './servers';
 
 export interface KubePod {
   readonly name: string;
@@ -78,7 +78,7 @@ function status(code: number, reason: string, message: string): Record<string, u
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
 }
 
-export class KubeApiStandIn {
+export class KubeApiStandIn extends LoopbackServer {
   readonly calls: KubeCall[] = [];
   pods: KubePod[] = [];
   evictionAnswer: EvictionAnswer = 201;
@@ -86,20 +86,14 @@ export class KubeApiStandIn {
   lease: KubeLease | undefined;
   /** Called after a 201 eviction, before the answer is sent (the test replaces the pod here). */
   onEvict: (pod: KubePod) => Promise<void> | void = () => undefined;
-  private readonly server: https.Server;
-  private readonly sockets = new Set<net.Socket>();
-  private port = 0;
 
   constructor(
     private readonly tls: KubeTls,
     readonly token: string,
   ) {
-    this.server = https.createServer({ cert: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) }, (request, response) => {
+    super(https.createServer({ cert: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) }), 0);
+    this.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       this.handle(request, response).catch((error: unknown) => this.send(response, 500, status(500, 'InternalError', String(error))));
-    });
-    this.server.on('connection', (socket: net.Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
     });
   }
 
@@ -109,21 +103,6 @@ export class KubeApiStandIn {
 
   get caPath(): string {
     return this.tls.caPath;
-  }
-
-  start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: '127.0.0.1', port: 0 }, () => {
-        this.port = (this.server.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   evictions(): KubeCall[] {

@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type net from 'node:net';
 import { join } from 'node:path';
 import { cluster } from './cluster';
+import { LoopbackServer } from './servers';
 
 export interface FrontCall {
   readonly method: string;
@@ -22,25 +22,19 @@ export interface FrontCall {
   readonly status: number;
 }
 
-export class KubeFront {
+export class KubeFront extends LoopbackServer {
   readonly calls: FrontCall[] = [];
   /** Awaited after the API server answered a call and before the answer is passed back. */
   beforeAnswer: (call: FrontCall) => Promise<void> | void = () => undefined;
-  private readonly server: https.Server;
-  private readonly sockets = new Set<net.Socket>();
   private readonly agent: https.Agent;
-  private port = 0;
 
   constructor() {
     const { folder, caPath } = cluster();
-    this.agent = new https.Agent({ ca: readFileSync(caPath), keepAlive: false });
     const tls = { cert: readFileSync(join(folder, 'kube-apiserver.crt')), key: readFileSync(join(folder, 'kube-apiserver.key')) };
-    this.server = https.createServer(tls, (request, response) => {
+    super(https.createServer(tls), 0);
+    this.agent = new https.Agent({ ca: readFileSync(caPath), keepAlive: false });
+    this.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       this.pass(request, response).catch(() => response.destroy());
-    });
-    this.server.on('connection', (socket: net.Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
     });
   }
 
@@ -53,20 +47,9 @@ export class KubeFront {
     return this.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/eviction')).map((c) => `${c.method} ${c.path}`);
   }
 
-  start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: '127.0.0.1', port: 0 }, () => {
-        this.port = (this.server.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  }
-
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
     this.agent.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await super.stop();
   }
 
   private async pass(request: IncomingMessage, response: ServerResponse): Promise<void> {

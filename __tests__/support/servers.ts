@@ -17,9 +17,10 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 export class LoopbackServer {
   private readonly sockets = new Set<net.Socket>();
 
+  /** `port` 0: any free port, known once started (`port`). */
   constructor(
     protected readonly server: net.Server,
-    readonly port: number,
+    private readonly requestedPort: number,
     readonly host = '127.0.0.1',
   ) {
     server.on('connection', (socket: net.Socket) => {
@@ -29,10 +30,16 @@ export class LoopbackServer {
     });
   }
 
+  /** The port listened on (the requested one until started). */
+  get port(): number {
+    const address = this.server.address();
+    return address !== null && typeof address === 'object' ? address.port : this.requestedPort;
+  }
+
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen({ host: this.host, port: this.port }, () => resolve());
+      this.server.listen({ host: this.host, port: this.requestedPort }, () => resolve());
     });
   }
 
