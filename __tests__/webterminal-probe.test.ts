@@ -204,9 +204,10 @@ describe('WebterminalProbe and issue 9', () => {
     expect(Object.keys(envOf(res)).filter((k) => k.startsWith('PROBE_ORIGIN_C'))).toStrictEqual([]);
   });
 
-  test('the pod has an ephemeral-storage request and limit', () => {
+  test('the pod has an ephemeral-storage and a memory request and limit (memory as measured under Node 24)', () => {
     const resources = onlyOf(probeResources(), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].resources;
     expect([resources.requests['ephemeral-storage'], resources.limits['ephemeral-storage']]).toStrictEqual(['16Mi', '64Mi']);
+    expect([resources.requests.memory, resources.limits.memory]).toStrictEqual(['96Mi', '192Mi']);
   });
 });
 

@@ -11,7 +11,7 @@
  * Drills (issue 10 §3):
  * - endless inventory: three "Traefik APIs" on 127.0.0.5-7 whose every page is ~4 MiB (or ~0.49 MiB,
  *   just under the probe's page limit) and whose X-Next-Page never ends; peak RSS must stay under the
- *   pod's 64 MiB request;
+ *   pod's memory request (lib/private/defaults.ts PROBE_MEMORY_MIB);
  * - black-holed DNS: resolv.conf names a UDP server that never answers (edge and replica names go
  *   to it), timeout 1 s, deadline 2 s; the run must end within deadline + timeout.
  */
@@ -23,11 +23,13 @@ import { join } from 'node:path';
 import { ProbeRun, runProbe, startProbeFixtures } from '../__tests__/support/fixtures';
 import { makeTempDir } from '../__tests__/support/processes';
 import { median } from './timing';
+import { PROBE_MEMORY_MIB } from '../lib/private/defaults';
+import { tools } from '../__tests__/support/tools';
 
 const HEALTHY_RUNS = 5;
 const BLACK_HOLE_RUNS = 3;
 const TARGET_WALL_MS = 1500;
-const TARGET_RSS_MIB = 64;
+const TARGET_RSS_MIB = PROBE_MEMORY_MIB.request;
 const BLACK_HOLE_TIMEOUT_SECONDS = 1;
 const BLACK_HOLE_DEADLINE_SECONDS = 3;
 const RSS_MARKER = 'probe-bench-maxrss-kib=';
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
 
     // 1,000 replicas listed: every one refusing at once, or every one a black hole (the TCP connect is
     // accepted, nothing ever answers), with the default cap and with all 1,000 checked. The pod's memory
-    // request is 64 MiB, its limit 128 MiB.
+    // request and limit are PROBE_MEMORY_MIB.
     const thousand = Array.from({ length: 1000 }, (_, i) => `127.3.${Math.floor(i / 250)}.${(i % 250) + 1}`).join(',');
     const hole = new BlackHole(await freePort(['0.0.0.0']), '0.0.0.0');
     await hole.start();
@@ -177,7 +179,8 @@ async function main(): Promise<void> {
     const blackHoleRss = blackHole.map(peakRssMiB);
     const blackHoleTargetMs = (BLACK_HOLE_DEADLINE_SECONDS + 2) * 1000;
     const lines = [
-      `node ${process.version}, ${HEALTHY_RUNS} healthy runs (6 samples, 3 replicas, inventory on), ${BLACK_HOLE_RUNS} black-hole runs ` +
+      `node ${tools().probeNode.version} (the probe image's), ${HEALTHY_RUNS} healthy runs (6 samples, 3 replicas, inventory on), ` +
+        `${BLACK_HOLE_RUNS} black-hole runs ` +
         `(timeout ${BLACK_HOLE_TIMEOUT_SECONDS}s, deadline ${BLACK_HOLE_DEADLINE_SECONDS}s)`,
       `healthy     wall median ${healthyWall.toFixed(0)} ms (runs: ${healthy.map((r) => r.wallMs.toFixed(0)).join(', ')}), target <= ` +
         `${TARGET_WALL_MS} ms: ${verdict(healthyWall <= TARGET_WALL_MS)}`,

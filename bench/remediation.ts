@@ -7,6 +7,7 @@
  * Lease's state removed before each, then one unmeasured run that gives it a previous run). Prints median wall time and peak
  * RSS (the same `maxRSS` exit hook as bench/probe.ts).
  */
+import { tools } from '../__tests__/support/tools';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProbeRun, REPLICA_ADDRESSES, runProbe, startProbeFixtures } from '../__tests__/support/fixtures';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       ['on, lookup only', () => remediation('bench-lookup', '100'), /result=not_confirmed/],
       ['on, evicting', (i) => remediation(`bench-evict-${i}`, '1'), /result=evicted/],
     ];
-    const lines = [`node ${process.version}, ${RUNS} runs per scenario, one replica of three without the route`];
+    const lines = [`node ${tools().probeNode.version} (the probe image's), ${RUNS} runs per scenario, one replica of three without the route`];
     for (const [name, overrides, expected] of scenarios) {
       const runs: ProbeRun[] = [];
       for (let i = 0; i < RUNS; i += 1) {

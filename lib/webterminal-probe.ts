@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ConfigMapV1, type CronJobV1, Manifest, RoleBindingV1, RoleV1, ServiceAccountV1, ServiceV1, loadCronJobV1 } from './private/cdktf';
 import { DEFAULT_PROBE_JOB, PROBE_NODE_IMAGE } from './metrics';
 import names from './probe-names.json';
+import { PROBE_MEMORY_MIB } from './private/defaults';
 
 /** A router as Traefik's API names it (`name@provider`): the probe's contract file says how. */
 const ROUTER_NAME = new RegExp(names.routerNamePattern);
@@ -729,8 +730,8 @@ function probePodSpec(
         // The request covers the peak; the limit leaves room for musl and slow networks.
         // The probe writes nothing (read-only root); the ephemeral-storage limit bounds its logs.
         resources: {
-          requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' },
-          limits: { cpu: '500m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+          requests: { cpu: '50m', memory: `${PROBE_MEMORY_MIB.request}Mi`, 'ephemeral-storage': '16Mi' },
+          limits: { cpu: '500m', memory: `${PROBE_MEMORY_MIB.limit}Mi`, 'ephemeral-storage': '64Mi' },
         },
         securityContext: restrictedContainerSecurity(),
         volumeMount: [
