@@ -199,9 +199,9 @@ function writeRules(config: TerminalConfig, file: string): void {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-rules-'));
   try {
     const { stack } = build(config, scratch);
-    if (stack.alerts === undefined) throw new ValidationError('rules', ['alerts are off in this configuration (alerts.enabled, probe.enabled)']);
+    if (stack.ruleSet === undefined) throw new ValidationError('rules', ['alerts are off in this configuration (alerts.enabled, probe.enabled)']);
     const partial = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(partial, stack.alerts.toYaml());
+    fs.writeFileSync(partial, stack.ruleSet.toYaml());
     fs.renameSync(partial, file);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -2,14 +2,8 @@ import { PARITY_SOURCES } from './lib/webterminal-alerts-props';
 import { DNS_MODES } from './lib/dns-records';
 import { AUTH_POSTURES, IngressKind, AuthPosture, Annotations } from './lib/protected-ingress';
 import { StateBackend, TerminalStackProps } from './lib/terminal-stack';
-import {
-  SYSTEM_NAMESPACES,
-  TerminalAlertsOptions,
-  TerminalAlertsRuleOptions,
-  TerminalDashboardOptions,
-  TerminalProbeOptions,
-  TerminalRouteOptions,
-} from './lib/webterminal';
+import { SYSTEM_NAMESPACES, TerminalAlertsOptions, TerminalDashboardOptions, TerminalProbeOptions, TerminalRouteOptions } from './lib/webterminal';
+import { configRename, renamedSentence } from './lib/private/renames';
 import { TtydBackend, TtydMutualTls } from './lib/ttyd-service';
 import type { DnsOptions } from './lib/dns-records';
 import type { MiddlewareRef } from './lib/traefik';
@@ -106,7 +100,12 @@ const SCHEMA: Schema = {
   authOutpostUrl: str(checkHttpUrl),
   authentikOutpost: object({ namespace: str(checkDnsLabel), name: str(checkDnsLabel), port }),
   traefik: object({ namespace: str(checkDnsLabel), podSelector: labelMap, websecurePort: port, apiPort: port }),
-  routes: list({ path: required(str()), hostPort: port, serviceName: str(checkDnsLabel), servicePort: port, stripPrefix: bool }),
+  routes: list({
+    path: required(str()),
+    hostPort: port,
+    service: object({ name: required(str(checkDnsLabel)), port: required(port) }),
+    stripPrefix: bool,
+  }),
   kubeConfigPath: str(checkNonEmpty),
   kubeContext: str(checkNonEmpty),
   stateBackend: oneOf(['local', 'pg']),
@@ -329,7 +328,12 @@ function readObject(schema: Schema, data: JsonObject, prefix: string, problems: 
   for (const name of Object.keys(data)) {
     const field = prefix === '' ? name : `${prefix}.${name}`;
     if (!Object.prototype.hasOwnProperty.call(schema, name)) {
-      problems.add(`${field}: unknown key; did you mean ${JSON.stringify(didYouMean(name, known))}?`);
+      const renamed = configRename(field);
+      problems.add(
+        renamed !== undefined
+          ? renamedSentence(field, renamed.to, renamed.rename.release)
+          : `${field}: unknown key; did you mean ${JSON.stringify(didYouMean(name, known))}?`,
+      );
       continue;
     }
     const value = readValue(schema[name], data[name], field, problems);
@@ -439,12 +443,10 @@ export function loadTerminalConfig(terminalContext: JsonValue | undefined, env: 
   const paths = routes.map((r) => (typeof r.path === 'string' ? r.path : ''));
   routes.forEach((route, i) => {
     if (route.path === undefined) problems.add(`routes[${i}].path is not set`);
-    if ((route.hostPort === undefined) === (route.serviceName === undefined))
-      problems.add(`routes[${i}] needs exactly one of hostPort (a port on the ttyd host) and serviceName`);
+    if ((route.hostPort === undefined) === (route.service === undefined))
+      problems.add(`routes[${i}] needs exactly one of hostPort (a port on the ttyd host) and service`);
     if (route.hostPort !== undefined && ttydMode !== 'external')
-      problems.add(`routes[${i}].hostPort needs ttyd.mode "external"; give serviceName and servicePort instead`);
-    if (route.serviceName !== undefined && route.servicePort === undefined)
-      problems.add(`routes[${i}].servicePort is not set (serviceName ${JSON.stringify(route.serviceName)} needs it)`);
+      problems.add(`routes[${i}].hostPort needs ttyd.mode "external"; give service { name, port } instead`);
   });
   for (const p of routePathProblems(paths, 'terminal', (i) => `routes[${i}].path`)) if (routes[p.index].path !== undefined) problems.add(p.message);
   problems.add(checkAuthReason((c.auth ?? 'required') as AuthPosture, c.authReason));
@@ -506,13 +508,12 @@ type CheckedConfig = Pick<
   readonly routes?: readonly {
     readonly path?: string;
     readonly hostPort?: number;
-    readonly serviceName?: string;
-    readonly servicePort?: number;
+    readonly service?: { readonly name: string; readonly port: number };
     readonly stripPrefix?: boolean;
   }[];
-  readonly probe?: TerminalProbeOptions & { readonly enabled?: boolean };
-  readonly alerts?: TerminalAlertsOptions & TerminalAlertsRuleOptions & { readonly enabled?: boolean };
-  readonly dashboard?: TerminalDashboardOptions & { readonly enabled?: boolean };
+  readonly probe?: TerminalProbeOptions;
+  readonly alerts?: TerminalAlertsOptions;
+  readonly dashboard?: TerminalDashboardOptions;
   readonly authMiddleware?: Partial<MiddlewareRef>;
   readonly dns?: DnsOptions & { readonly provider?: string };
   readonly auth?: string;
@@ -531,23 +532,20 @@ function terminalStackProps(c: CheckedConfig): TerminalStackProps {
     defined({
       path: r.path ?? '',
       hostPort: r.hostPort,
-      service: r.serviceName !== undefined ? { name: r.serviceName, port: r.servicePort ?? 0 } : undefined,
+      service: r.service,
       stripPrefix: r.stripPrefix,
     }),
   );
-  const { enabled: enableProbe, ...probeOptions } = c.probe ?? {};
-  const { enabled: enableAlerts, namespace, labels, prometheusRule, configMap, ...alertsOptions } = c.alerts ?? {};
-  const { enabled: enableDashboard, ...dashboardOptions } = c.dashboard ?? {};
   return defined({
     host: c.host ?? '',
-    ttydBackend: ttyd,
+    ttyd,
     namespace: c.namespace,
     namespaceLabels: c.namespaceLabels,
     tlsSecretName: c.tlsSecretName,
     ingressKind: c.ingressKind as IngressKind | undefined,
     auth: c.auth as AuthPosture | undefined,
     authReason: c.authReason,
-    authMiddlewareRef: c.authMiddleware !== undefined ? { namespace: 'traefik', name: 'authentik-forward-auth', ...c.authMiddleware } : undefined,
+    authMiddleware: c.authMiddleware !== undefined ? { namespace: 'traefik', name: 'authentik-forward-auth', ...c.authMiddleware } : undefined,
     createAuthMiddleware: c.createAuthMiddleware,
     authOutpostUrl: c.authOutpostUrl,
     authentikOutpost: c.authentikOutpost,
@@ -563,13 +561,9 @@ function terminalStackProps(c: CheckedConfig): TerminalStackProps {
     kubeContext: c.kubeContext,
     stateBackend: c.stateBackend as StateBackend | undefined,
     pgSchemaName: c.pgSchemaName,
-    enableProbe,
-    probeOptions,
-    enableAlerts,
-    alertsOptions,
-    alertsRuleOptions: defined({ namespace, labels, prometheusRule, configMap }),
-    enableDashboard,
-    dashboardOptions,
+    probe: c.probe,
+    alerts: c.alerts,
+    dashboard: c.dashboard,
   });
 }
 

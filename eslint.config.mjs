@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', '.build/', 'docs/api/', 'coverage/', '.jest-cache/', '.npm/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', '.build/', 'docs/api/', 'coverage/', '.jest-cache/', '.npm/', '__tests__/fixtures/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

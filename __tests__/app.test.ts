@@ -249,7 +249,7 @@ describe('the app (main.ts)', () => {
       ...withoutMirror,
       dns,
       ttyd: { mode: 'in-cluster' },
-      routes: [{ path: '/clipboard/', serviceName: 'clipboard', servicePort: 80 }],
+      routes: [{ path: '/clipboard/', service: { name: 'clipboard', port: 80 } }],
     };
     const configs: Record<string, string>[] = [
       {}, // the example

@@ -38,7 +38,7 @@ describe('AuthentikOutpostRoute', () => {
   test("as an IngressRoute: in the outpost's namespace, one route to its Service without a cross-namespace reference or middleware", () => {
     const res = synthResources(
       (scope) =>
-        new AuthentikOutpostRoute(scope, 'Outpost', { ...base, kind: 'IngressRoute', outpost: { namespace: 'auth', name: 'ak', port: 9001 } }),
+        new AuthentikOutpostRoute(scope, 'Outpost', { ...base, ingressKind: 'IngressRoute', outpost: { namespace: 'auth', name: 'ak', port: 9001 } }),
     );
     expect(resourcesOf(res, 'kubernetes_service_v1')).toHaveLength(0);
     const [route] = manifestsOf(res, 'IngressRoute');

@@ -268,12 +268,22 @@ const CASES: Case[] = [
     expect: 'routes[0].path "/clipboard" is not a path prefix',
   },
   {
-    name: 'a route with hostPort and serviceName',
-    terminal: { routes: [{ path: '/a/', hostPort: 1, serviceName: 'a', servicePort: 80 }] },
+    name: 'a route with hostPort and service',
+    terminal: { routes: [{ path: '/a/', hostPort: 1, service: { name: 'a', port: 80 } }] },
     expect: 'routes[0] needs exactly one of hostPort',
   },
   { name: 'a route with neither', terminal: { routes: [{ path: '/a/' }] }, expect: 'routes[0] needs exactly one of hostPort' },
-  { name: 'a route Service without port', terminal: { routes: [{ path: '/a/', serviceName: 'a' }] }, expect: 'routes[0].servicePort is not set' },
+  {
+    name: 'a route Service without port',
+    terminal: { routes: [{ path: '/a/', service: { name: 'a' } }] },
+    expect: 'routes[0].service.port is required',
+  },
+  {
+    name: 'a route with the 0.1.0 key serviceName',
+    terminal: { routes: [{ path: '/a/', serviceName: 'a', servicePort: 80 }] },
+    expect: 'routes[0].serviceName was renamed in 0.2.0: use routes[0].service.name',
+  },
+  { name: 'a 0.2.0 props key in the configuration', terminal: { enableProbe: false }, expect: 'enableProbe was renamed in 0.2.0: use probe.enabled' },
   {
     name: 'a host-port route with in-cluster ttyd',
     terminal: { ...IN_CLUSTER, routes: [{ path: '/a/', hostPort: 7683 }] },

@@ -281,6 +281,33 @@ describe('the packed library', () => {
     }
   }, 120_000);
 
+  test('a project made by `cdktf init` installs it, synthesizes with cdktf.json\'s app, and its own jest test passes', () => {
+    const project = path.join(tmp, 'platform');
+    fs.cpSync(path.join(ROOT, '__tests__', 'fixtures', 'consumer'), project, { recursive: true });
+    const manifest = path.join(project, 'package.json');
+    fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace('WEBTERMINAL_TARBALL', tarball));
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], project, 240_000);
+    const bin = (name: string): string => path.join(project, 'node_modules', '.bin', name);
+    // `tsc` as the template's `npm run build` runs it, under the template's strict tsconfig (noUnusedLocals, lib es2018)
+    run(bin('tsc'), ['--noEmit'], project);
+    // cdktf.json's app, as `cdktf synth` runs it
+    const app = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.json'), 'utf8')).app as string;
+    expect(app).toBe('npx ts-node main.ts');
+    run('npx', ['--no-install', 'ts-node', 'main.ts'], project);
+    const stack = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'stacks', 'platform', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(stack.terraform.backend)).toStrictEqual(['s3']);
+    expect(Object.keys(stack.resource.kubernetes_namespace_v1 as Record<string, unknown>)).toHaveLength(2);
+    // its own jest test (ts-jest, cdktf's Testing matchers): every test ran and passed
+    const jest = run(bin('jest'), ['--ci', '--json', '--outputFile', 'jest-result.json'], project, 240_000);
+    expect(jest.status).toBe(0);
+    const result = JSON.parse(fs.readFileSync(path.join(project, 'jest-result.json'), 'utf8')) as Record<string, number>;
+    expect({ passed: result.numPassedTests, failed: result.numFailedTests, pending: result.numPendingTests }).toStrictEqual({
+      passed: 6,
+      failed: 0,
+      pending: 0,
+    });
+  }, 600_000);
+
   test('a deep import into lib/ is refused: the public entry point is the API', () => {
     const project = path.join(tmp, 'monitoring');
     const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/private/validation')"], { cwd: project, encoding: 'utf8' });

@@ -120,13 +120,13 @@ describe('Pod Security "restricted"', () => {
   });
 
   test('the ttyd Deployment and the probe CronJob pod meet every control', () => {
-    const pods = podsOf({ ttydBackend: TtydBackend.inCluster(), routes: [] });
+    const pods = podsOf({ ttyd: TtydBackend.inCluster(), routes: [] });
     expect(Object.keys(pods).sort()).toStrictEqual(['CronJob webterminal-probe', 'Deployment terminal']);
     for (const [name, pod] of Object.entries(pods)) expect({ name, violations: restrictedViolations(pod) }).toStrictEqual({ name, violations: [] });
   });
 
   test('the probe pod with the mutual-TLS Secret mounted meets every control', () => {
-    const pods = podsOf({ ttydBackend: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }) });
+    const pods = podsOf({ ttyd: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }) });
     const probe = pods['CronJob webterminal-probe'];
     expect((probe.volume ?? []).map((v) => v.name)).toContain('origin-tls');
     expect(restrictedViolations(probe)).toStrictEqual([]);

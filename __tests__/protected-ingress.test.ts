@@ -119,7 +119,7 @@ describe('ProtectedIngress', () => {
 
   test('as an IngressRoute: one route per path, same auth, middlewares as objects', () => {
     const res = synthResources((scope) => {
-      const ingress = ingressIn(scope, { kind: 'IngressRoute', middlewares: [{ namespace: 'traefik', name: 'headers' }] });
+      const ingress = ingressIn(scope, { ingressKind: 'IngressRoute', middlewares: [{ namespace: 'traefik', name: 'headers' }] });
       ingress.addRoute({ path: '/clipboard/', service: { name: 'terminal-clipboard', port: 80 } });
     });
     expect(resourcesOf(res, 'kubernetes_ingress_v1')).toHaveLength(0);
@@ -222,7 +222,7 @@ describe('ProtectedIngress', () => {
 
   test('an IngressRoute speaks https through the ServersTransport a TLS service names', () => {
     const res = synthResources((scope) =>
-      ingressIn(scope, { kind: 'IngressRoute', service: { name: 'terminal', port: 80, scheme: 'https', serversTransport: 'terminal' } }),
+      ingressIn(scope, { ingressKind: 'IngressRoute', service: { name: 'terminal', port: 80, scheme: 'https', serversTransport: 'terminal' } }),
     );
     expect(manifestsOf(res, 'IngressRoute')[0].spec.routes[0].services).toStrictEqual([
       { name: 'terminal', port: 80, scheme: 'https', serversTransport: 'terminal' },

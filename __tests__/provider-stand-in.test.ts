@@ -214,7 +214,7 @@ describe('provider stand-in: the example stack as the app writes it', () => {
 });
 
 describe('provider stand-in: ttyd in the cluster', () => {
-  const { json } = stackOf({ ttydBackend: TtydBackend.inCluster(), routes: [{ path: '/clipboard/', service: { name: 'clipboard', port: 8080 } }] });
+  const { json } = stackOf({ ttyd: TtydBackend.inCluster(), routes: [{ path: '/clipboard/', service: { name: 'clipboard', port: 8080 } }] });
   const resources = objectsOf(json);
 
   test('the Deployment: replicas and ids as integers, the probe port as a number, the schema defaults', () => {
@@ -293,8 +293,8 @@ describe('provider stand-in: ttyd in the cluster', () => {
 
 describe('provider stand-in: the probe with remediation, alerts as PrometheusRule and as ConfigMap', () => {
   const { stack, json } = stackOf({
-    probeOptions: { createReplicaService: true, remediation: { mode: 'on' } },
-    alertsRuleOptions: { prometheusRule: true, configMap: true },
+    probe: { createReplicaService: true, remediation: { mode: 'on' } },
+    alerts: { prometheusRule: true, configMap: true },
   });
   const resources = objectsOf(json);
   const kinds = resources.map((r) => r.object.kind);
@@ -346,7 +346,7 @@ describe('provider stand-in: the probe with remediation, alerts as PrometheusRul
     expect(rule.spec.groups.map((g) => g.name)).toContain('Webterminal Remediation');
     const configMap = objectOf(resources, 'ConfigMap', 'webterminal-rules');
     expect(configMap.metadata).toStrictEqual({ name: 'webterminal-rules', namespace: 'monitoring', labels: { release: 'prometheus' } });
-    expect(configMap.data).toStrictEqual({ 'webterminal.rules.yaml': defined(stack.alertRules).ruleFileYaml });
+    expect(configMap.data).toStrictEqual({ 'webterminal.rules.yaml': defined(stack.prometheusRules).ruleFileYaml });
   });
 });
 

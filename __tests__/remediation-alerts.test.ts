@@ -93,9 +93,9 @@ describe('TerminalStack remediation alerts', () => {
     const props = EXAMPLE_PROPS;
     const stack = new TerminalStack(Testing.app(), 'terminal', {
       ...props,
-      probeOptions: { ...props.probeOptions, remediation: { mode: remediation } },
+      probe: { ...props.probe, remediation: { mode: remediation } },
     });
-    return stack.alerts?.groups.map((group) => group.name) ?? [];
+    return stack.ruleSet?.groups.map((group) => group.name) ?? [];
   }
 
   test('adds the group only when remediation is on', () => {

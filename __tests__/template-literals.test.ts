@@ -52,14 +52,11 @@ describe('free text reaches Terraform as a literal', () => {
     ['kubeConfigPath', { kubeConfigPath: `/home/${MARK}/config` }],
     ['kubeContext', { kubeContext: marked('ctx') }],
     ['authOutpostUrl', { createAuthMiddleware: true, authOutpostUrl: `http://outpost.example/${MARK}` }],
-    ['the Pushgateway URL', { probeOptions: { createReplicaService: true, pushgatewayUrl: `http://pg${HOST_MARK}.example:9091/` } }],
+    ['the Pushgateway URL', { probe: { createReplicaService: true, pushgatewayUrl: `http://pg${HOST_MARK}.example:9091/` } }],
     ['authOutpostUrl in the host', { createAuthMiddleware: true, authOutpostUrl: `http://outpost${HOST_MARK}.example:9000/` }],
-    [
-      'alert labels and the runbook URL',
-      { alertsRuleOptions: { labels: { team: 'a' } }, alertsOptions: { runbookBaseUrl: `https://runbooks.example/${MARK}/` } },
-    ],
+    ['alert labels and the runbook URL', { alerts: { alertLabels: { team: 'a' }, runbookBaseUrl: `https://runbooks.example/${MARK}/` } }],
     ['the mirror and sibling routes', { mirror: { host: 'terminal-ro.example.com', hostPort: 7682 }, annotations: { 'x.example/y': marked('m') } }],
-    ['an in-cluster ttyd', { ttydBackend: TtydBackend.inCluster(), routes: [], annotations: { 'x.example/y': marked('m') } }],
+    ['an in-cluster ttyd', { ttyd: TtydBackend.inCluster(), routes: [], annotations: { 'x.example/y': marked('m') } }],
   ])('%s', (_what, props) => {
     expect(templatesIn(props)).toStrictEqual([]);
   });
@@ -71,7 +68,7 @@ describe('free text reaches Terraform as a literal', () => {
           ...EXAMPLE_PROPS,
           annotations: { 'x.example/y': marked('m') },
           kubeContext: marked('ctx'),
-          probeOptions: { createReplicaService: true, pushgatewayUrl: `http://pg${HOST_MARK}.example:9091/` },
+          probe: { createReplicaService: true, pushgatewayUrl: `http://pg${HOST_MARK}.example:9091/` },
         }),
       ),
     ) as Json;

@@ -89,7 +89,7 @@ describe('TerminalHost', () => {
         host: 'terminal-ro.example.org',
         name: 'terminal-ro',
         tlsSecretName: 'terminal-ro-tls',
-        backend: TtydBackend.externalHost({ address: '10.0.10.10', port: 7682 }),
+        ttyd: TtydBackend.externalHost({ address: '10.0.10.10', port: 7682 }),
       });
     });
     // kubernetes_manifest: the headers middleware that removes client-sent X-authentik-* before auth
@@ -152,9 +152,9 @@ describe('TerminalStack: the read-only mirror', () => {
 
   test('is checked by the same probe run, not a second probe', () => {
     const stack = stackOf(props);
-    expect(stack.probe?.environment.PROBE_MIRROR_EDGE_URL).toBe('https://terminal-ro.example.org');
+    expect(stack.webterminalProbe?.environment.PROBE_MIRROR_EDGE_URL).toBe('https://terminal-ro.example.org');
     expect(Object.keys(JSON.parse(Testing.synth(stack)).resource.kubernetes_cron_job_v1)).toHaveLength(1);
-    expect(stackOf().probe?.environment.PROBE_MIRROR_EDGE_URL).toBeUndefined();
+    expect(stackOf().webterminalProbe?.environment.PROBE_MIRROR_EDGE_URL).toBeUndefined();
   });
 
   test('annotations go on every ingress object, IngressRoute included, and cannot replace ours', () => {
@@ -172,7 +172,7 @@ describe('TerminalStack: the read-only mirror', () => {
   });
 
   test('needs ttyd on an external host', () => {
-    expect(() => stackOf({ ...props, ttydBackend: TtydBackend.inCluster(), routes: [] })).toThrow(
+    expect(() => stackOf({ ...props, ttyd: TtydBackend.inCluster(), routes: [] })).toThrow(
       'terminal-stack: mirror.hostPort 7682 needs ttyd on an external host',
     );
   });

@@ -53,7 +53,7 @@ describe('TerminalStack', () => {
 
   test('runs ttyd in the cluster when asked, with the routes to existing services', () => {
     const json = JSON.parse(
-      stackJson({ ttydBackend: TtydBackend.inCluster(), routes: [{ path: '/clipboard/', service: { name: 'clipboard', port: 8080 } }] }),
+      stackJson({ ttyd: TtydBackend.inCluster(), routes: [{ path: '/clipboard/', service: { name: 'clipboard', port: 8080 } }] }),
     );
     expect(Object.keys(json.resource.kubernetes_deployment_v1)).toHaveLength(1);
     expect(json.resource.kubernetes_endpoints_v1).toBeUndefined();
@@ -70,12 +70,12 @@ describe('TerminalStack', () => {
   test('runs the probe against the public host and the ttyd Service, and installs its alerts with its job and interval', () => {
     const stack = new TerminalStack(Testing.app(), 'terminal', {
       ...EXAMPLE_PROPS,
-      probeOptions: { schedule: '*/10 * * * *', job: 'term-probe', routerInventory: true, createReplicaService: true },
+      probe: { schedule: '*/10 * * * *', job: 'term-probe', routerInventory: true, createReplicaService: true },
     });
-    expect(stack.probe?.environment.PROBE_EDGE_URL).toBe('https://terminal.example.com');
-    expect(stack.alerts?.config.probeJob).toBe('term-probe');
-    expect(stack.alerts?.config.probeIntervalSeconds).toBe(600);
-    expect(stack.alerts?.config.paritySource).toBe('inventory');
+    expect(stack.webterminalProbe?.environment.PROBE_EDGE_URL).toBe('https://terminal.example.com');
+    expect(stack.ruleSet?.config.probeJob).toBe('term-probe');
+    expect(stack.ruleSet?.config.probeIntervalSeconds).toBe(600);
+    expect(stack.ruleSet?.config.paritySource).toBe('inventory');
     const json = JSON.parse(Testing.synth(stack));
     const [cronJob] = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, JsonNode>);
     const env = cronJob.spec.job_template.spec.template.spec.container[0].env;
@@ -98,21 +98,21 @@ describe('TerminalStack', () => {
 
   test('reads router parity from Traefik v3 metrics when the probe keeps no inventory', () => {
     const stack = new TerminalStack(Testing.app(), 'terminal', EXAMPLE_PROPS);
-    expect(stack.alerts?.config.paritySource).toBe('traefik-v3');
+    expect(stack.ruleSet?.config.paritySource).toBe('traefik-v3');
   });
 
   test('without the probe there are no alerts; asking for them anyway is refused', () => {
-    const noProbe = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, enableProbe: false });
-    expect(noProbe.probe).toBeUndefined();
-    expect(noProbe.alerts).toBeUndefined();
+    const noProbe = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, probe: { enabled: false } });
+    expect(noProbe.webterminalProbe).toBeUndefined();
+    expect(noProbe.ruleSet).toBeUndefined();
     expect(Testing.synth(noProbe)).not.toContain('kubernetes_cron_job_v1');
-    expect(() => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, enableProbe: false, enableAlerts: true })).toThrow(
-      'terminal-stack: enableAlerts is on with enableProbe off: the staleness alert would fire forever',
+    expect(() => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, probe: { enabled: false }, alerts: { enabled: true } })).toThrow(
+      'terminal-stack: alerts.enabled is true with probe.enabled false: the staleness alert would fire forever',
     );
   });
 
   test('can deliver the rules as a ConfigMap only, for a Prometheus without the operator', () => {
-    const stack = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, alertsRuleOptions: { prometheusRule: false, configMap: true } });
+    const stack = new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, alerts: { prometheusRule: false, configMap: true } });
     const json = JSON.parse(Testing.synth(stack));
     const kinds = Object.values(json.resource.kubernetes_manifest as Record<string, JsonNode>).map((m) => m.manifest.kind);
     expect(kinds).not.toContain('PrometheusRule');
@@ -145,7 +145,7 @@ describe('TerminalStack', () => {
   });
 
   test('fails on a host-port route when ttyd runs in the cluster', () => {
-    expect(() => stackJson({ ttydBackend: TtydBackend.inCluster() })).toThrow(
+    expect(() => stackJson({ ttyd: TtydBackend.inCluster() })).toThrow(
       'terminal-stack: route "/clipboard/" has hostPort 7683, which needs ttyd on an external host; give service instead',
     );
   });
@@ -163,7 +163,7 @@ function manifests(res: Record<string, Record<string, JsonNode>>, kind: string):
     .filter((m) => m.kind === kind);
 }
 
-const IN_CLUSTER: Partial<TerminalStackProps> = { ttydBackend: TtydBackend.inCluster(), routes: [] };
+const IN_CLUSTER: Partial<TerminalStackProps> = { ttyd: TtydBackend.inCluster(), routes: [] };
 
 describe('TerminalStack: a shell only through Authentik', () => {
   test('the namespace enforces Pod Security "restricted", and namespaceLabels cannot weaken it (a weaker value is refused)', () => {
@@ -200,7 +200,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
   });
 
   test('removes a custom ttyd auth header too', () => {
-    const res = resources({ ...IN_CLUSTER, ttydBackend: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
+    const res = resources({ ...IN_CLUSTER, ttyd: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
     const headers = defined(
       manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined),
       'headers',
@@ -218,7 +218,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
   });
 
   test('with a created auth middleware and a ttyd header outside X-authentik-*, that header is still removed first', () => {
-    const res = resources({ ...IN_CLUSTER, createAuthMiddleware: true, ttydBackend: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
+    const res = resources({ ...IN_CLUSTER, createAuthMiddleware: true, ttyd: TtydBackend.inCluster({ authHeader: 'X-Remote-User' }) });
     const headers = defined(
       manifests(res, 'Middleware').find((m) => m.spec.headers !== undefined),
       'headers',
@@ -269,7 +269,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
   });
 
   test('external ttyd with mutual TLS: ttyd and its sibling routes use the client certificate, and the probe carries it', () => {
-    const res = resources({ ttydBackend: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }) });
+    const res = resources({ ttyd: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }) });
     const services = Object.values(res.kubernetes_service_v1).filter((s) => s.metadata.name.startsWith('terminal'));
     expect(services).toHaveLength(3);
     for (const service of services) expect(service.metadata.annotations['traefik.ingress.kubernetes.io/service.serversscheme']).toBe('https');
@@ -384,9 +384,9 @@ describe('accepted before, wrong all the same: refused with the reason', () => {
   });
 
   test('alerts on with both the PrometheusRule and the ConfigMap off (no rules anywhere)', () => {
-    expect(make({ alertsRuleOptions: { prometheusRule: false } })).toThrow('alertsRuleOptions has prometheusRule and configMap off with alerts on');
-    expect(make({ alertsRuleOptions: { prometheusRule: false, configMap: true } })).not.toThrow();
-    expect(make({ alertsRuleOptions: { prometheusRule: false }, enableAlerts: false })).not.toThrow();
+    expect(make({ alerts: { prometheusRule: false } })).toThrow('alerts.prometheusRule and alerts.configMap are both off with alerts on');
+    expect(make({ alerts: { prometheusRule: false, configMap: true } })).not.toThrow();
+    expect(make({ alerts: { prometheusRule: false, enabled: false } })).not.toThrow();
   });
 });
 
@@ -394,10 +394,10 @@ describe('settings that could never work, refused', () => {
   const make = (props: Partial<TerminalStackProps>) => () => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
 
   test('paritySource "inventory" without the router inventory (the skew alert could never fire)', () => {
-    expect(make({ alertsOptions: { paritySource: 'inventory' } })).toThrow(
-      'alert-rules: paritySource "inventory" needs the probe\'s router inventory',
+    expect(make({ alerts: { paritySource: 'inventory' } })).toThrow(
+      'terminal-stack: alerts.paritySource "inventory" needs probe.routerInventory true',
     );
-    expect(make({ alertsOptions: { paritySource: 'inventory' }, probeOptions: { createReplicaService: true, routerInventory: true } })).not.toThrow();
+    expect(make({ alerts: { paritySource: 'inventory' }, probe: { createReplicaService: true, routerInventory: true } })).not.toThrow();
   });
 
   test.each(['kubernetes.io/ingress.class', 'traefik.ingress.kubernetes.io/router.priority'])('the annotation %s on the ingress objects', (key) => {

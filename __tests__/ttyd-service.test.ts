@@ -5,7 +5,7 @@ import { TtydBackend, TtydService } from '../lib';
 describe('TtydService', () => {
   test('external host: a Service without selector and Endpoints naming the host and port', () => {
     const res = synth((scope) => {
-      new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.externalHost({ address: '10.0.10.10', port: 7681 }) });
+      new TtydService(scope, 'Ttyd', { namespace: 'terminal', ttyd: TtydBackend.externalHost({ address: '10.0.10.10', port: 7681 }) });
     });
     const service = only(res, 'kubernetes_service_v1');
     expect(service.metadata).toStrictEqual({ name: 'terminal', namespace: 'terminal', labels: { 'app.kubernetes.io/part-of': 'webterminal' } });
@@ -19,7 +19,7 @@ describe('TtydService', () => {
 
   test('in-cluster: a pinned, non-root ttyd Deployment that trusts the auth header, selected by the Service', () => {
     const res = synth((scope) => {
-      new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster() });
+      new TtydService(scope, 'Ttyd', { namespace: 'terminal', ttyd: TtydBackend.inCluster() });
     });
     expect(res.kubernetes_endpoints_v1).toBeUndefined();
     const deployment = only(res, 'kubernetes_deployment_v1');
@@ -73,7 +73,7 @@ describe('TtydService', () => {
     const res = synth((scope) => {
       new TtydService(scope, 'Ttyd', {
         namespace: 'terminal',
-        backend: TtydBackend.inCluster({
+        ttyd: TtydBackend.inCluster({
           authHeader: 'X-Forwarded-User',
           image: 'registry.example.com/ttyd@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
         }),
@@ -88,7 +88,7 @@ describe('TtydService', () => {
     'in-cluster: accepts the pinned image %s',
     (image) => {
       const res = synth((scope) => {
-        new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ image }) });
+        new TtydService(scope, 'Ttyd', { namespace: 'terminal', ttyd: TtydBackend.inCluster({ image }) });
       });
       expect(only(res, 'kubernetes_deployment_v1').spec.template.spec.container[0].image).toBe(image);
     },
@@ -98,7 +98,7 @@ describe('TtydService', () => {
     const res = synth((scope) => {
       new TtydService(scope, 'Ttyd', {
         namespace: 'terminal',
-        backend: TtydBackend.inCluster({ runAsUser: 2000, runAsGroup: 3000, ephemeralStorageLimit: '2Gi' }),
+        ttyd: TtydBackend.inCluster({ runAsUser: 2000, runAsGroup: 3000, ephemeralStorageLimit: '2Gi' }),
       });
     });
     const pod = only(res, 'kubernetes_deployment_v1').spec.template.spec;
@@ -112,7 +112,7 @@ describe('TtydService', () => {
     const res = synth((scope) => {
       ttyd = new TtydService(scope, 'Ttyd', {
         namespace: 'terminal',
-        backend: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }),
+        ttyd: TtydBackend.externalHost({ address: '10.0.10.10', mutualTls: { clientCertSecret: 'ttyd-client' } }),
       });
     });
     const service = only(res, 'kubernetes_service_v1');
@@ -135,7 +135,7 @@ describe('TtydService', () => {
 
   test('external host without mutual TLS: no annotations, no ServersTransport', () => {
     const res = synth((scope) => {
-      new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.externalHost({ address: '10.0.10.10' }) });
+      new TtydService(scope, 'Ttyd', { namespace: 'terminal', ttyd: TtydBackend.externalHost({ address: '10.0.10.10' }) });
     });
     expect(only(res, 'kubernetes_service_v1').metadata.annotations).toBeUndefined();
     expect(manifestsOf(res, 'ServersTransport')).toHaveLength(0);
@@ -146,7 +146,7 @@ describe('TtydService', () => {
       synth((scope) => {
         new TtydService(scope, 'Ttyd', {
           namespace: 'terminal',
-          backend: TtydBackend.externalHost({
+          ttyd: TtydBackend.externalHost({
             address: '10.0.10.10',
             authHeader: 'X User',
             mutualTls: { clientCertSecret: 'Client_Cert', serverName: 'ttyd..example' },
@@ -166,7 +166,7 @@ describe('TtydService', () => {
 
   test('exposes its in-cluster URL for the probe', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const ttyd = new TtydService(stack, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.externalHost({ address: '10.0.10.10' }) });
+    const ttyd = new TtydService(stack, 'Ttyd', { namespace: 'terminal', ttyd: TtydBackend.externalHost({ address: '10.0.10.10' }) });
     expect(ttyd.url).toBe('http://terminal.terminal.svc.cluster.local');
     expect(ttyd.targetPort).toBe(7681);
   });
@@ -174,7 +174,7 @@ describe('TtydService', () => {
   test('fails on a bad address, port and namespace, naming each', () => {
     expect(() =>
       synth((scope) => {
-        new TtydService(scope, 'Ttyd', { namespace: 'Terminal_NS', backend: TtydBackend.externalHost({ address: '10.0.10.300', port: 70000 }) });
+        new TtydService(scope, 'Ttyd', { namespace: 'Terminal_NS', ttyd: TtydBackend.externalHost({ address: '10.0.10.300', port: 70000 }) });
       }),
     ).toThrow(
       [
@@ -189,7 +189,7 @@ describe('TtydService', () => {
   test('fails on an unpinned image', () => {
     expect(() =>
       synth((scope) => {
-        new TtydService(scope, 'Ttyd', { namespace: 'terminal', backend: TtydBackend.inCluster({ image: 'tsl0922/ttyd' }) });
+        new TtydService(scope, 'Ttyd', { namespace: 'terminal', ttyd: TtydBackend.inCluster({ image: 'tsl0922/ttyd' }) });
       }),
     ).toThrow('ttyd-service: image "tsl0922/ttyd" is not pinned (give a version tag or a digest)');
   });

@@ -121,7 +121,7 @@ describe('WebterminalRuleSet', () => {
       restartGuardSeconds: 900,
       paritySource: 'inventory',
       parityReplicaLabel: 'replica',
-      labels: {},
+      alertLabels: {},
       overrides: {},
     });
   });
@@ -236,7 +236,7 @@ describe('WebterminalRuleSet', () => {
 
   test('applies per-alert overrides and labels for all alerts', () => {
     const set = new WebterminalRuleSet({
-      labels: { subsystem: 'terminal', team: 'ops' },
+      alertLabels: { subsystem: 'terminal', team: 'ops' },
       overrides: {
         WebterminalTokenDegraded: { for: '20m', severity: 'critical', labels: { page: 'yes' }, threshold: 0.75 },
         WebterminalReplicaRouteMissing: { for: '5m' },
@@ -268,7 +268,7 @@ describe('WebterminalRuleSet', () => {
     [{ probeJob: '' }, 'alert-rules: props: probeJob "" is empty (accepted: a non-empty string)'],
     [{ parityReplicaLabel: 'pod-name' }, 'alert-rules: parityReplicaLabel "pod-name" is not a label name'],
     [{ paritySource: 'traefik-v4' }, 'alert-rules: paritySource "traefik-v4" is not valid (accepted: inventory, traefik-v2, traefik-v3)'],
-    [{ labels: { severity: 'x' } }, 'alert-rules: props: label "severity" cannot be set through labels'],
+    [{ alertLabels: { severity: 'x' } }, 'alert-rules: props: label "severity" cannot be set through alertLabels'],
     [{ overrides: { WebterminalTokenDegrade: {} } }, 'alert-rules: overrides key "WebterminalTokenDegrade" is not an alert'],
     [
       { overrides: { WebterminalTokenDegraded: { threshold: 1.5 } } },

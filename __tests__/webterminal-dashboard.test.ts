@@ -96,14 +96,14 @@ describe('TerminalStack dashboard', () => {
   const stackWith = (props: Record<string, unknown>) => new TerminalStack(Testing.app(), 'terminal', { ...EXAMPLE_PROPS, ...props });
 
   test('comes with the probe, on the probe job, and goes with it', () => {
-    const stack = stackWith({ probeOptions: { job: 'probe-c' }, dashboardOptions: { namespace: 'grafana' } });
-    expect(stack.dashboard?.probeJob).toBe('probe-c');
-    expect(stack.dashboard?.namespace).toBe('grafana');
-    expect(stackWith({ enableProbe: false }).dashboard).toBeUndefined();
+    const stack = stackWith({ probe: { job: 'probe-c' }, dashboard: { namespace: 'grafana' } });
+    expect(stack.webterminalDashboard?.probeJob).toBe('probe-c');
+    expect(stack.webterminalDashboard?.namespace).toBe('grafana');
+    expect(stackWith({ probe: { enabled: false } }).webterminalDashboard).toBeUndefined();
   });
 
   test('can be turned off, or on without the probe', () => {
-    expect(stackWith({ enableDashboard: false }).dashboard).toBeUndefined();
-    expect(stackWith({ enableProbe: false, enableDashboard: true }).dashboard?.probeJob).toBe('webterminal-probe');
+    expect(stackWith({ dashboard: { enabled: false } }).webterminalDashboard).toBeUndefined();
+    expect(stackWith({ probe: { enabled: false }, dashboard: { enabled: true } }).webterminalDashboard?.probeJob).toBe('webterminal-probe');
   });
 });

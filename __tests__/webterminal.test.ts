@@ -9,7 +9,17 @@ import { S3Backend, TerraformStack, Testing } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { TerminalStack, TerminalStackProps, TtydBackend, ValidationError, Webterminal, WebterminalProbe, WebterminalRuleSet } from '../lib';
+import {
+  TerminalStack,
+  TerminalStackProps,
+  TtydBackend,
+  ValidationError,
+  Webterminal,
+  WebterminalProbe,
+  WebterminalProps,
+  WebterminalRuleSet,
+} from '../lib';
+import { TERMINAL_PROP_RENAMES, renameTable } from '../lib/private/renames';
 import { configProps } from './support/config-props';
 import { objectsOf } from './support/provider-stand-in';
 
@@ -37,32 +47,32 @@ function addresses(json: Synthesized): string[] {
 describe('Webterminal in a stack of the user', () => {
   test('builds the whole terminal with only host and ttyd, under the stack\u2019s own backend and provider', () => {
     const stack = userStack();
-    const terminal = new Webterminal(stack, 'Default', { host: 'terminal.example.org', ttydBackend: VM });
+    const terminal = new Webterminal(stack, 'Default', { host: 'terminal.example.org', ttyd: VM });
     const synthesized = Testing.synth(stack);
     expect(synthesized).toHaveResourceWithProperties(NamespaceV1, { metadata: { name: 'terminal', labels: expect.anything() } });
     expect(synthesized).toHaveResource(CronJobV1);
     const json = JSON.parse(synthesized) as Synthesized;
     expect(Object.keys(json.terraform.backend ?? {})).toStrictEqual(['s3']);
     expect(Object.keys(json.resource)).not.toContain('kubernetes_provider');
-    expect(terminal.probe?.job).toBe('webterminal-probe');
-    expect(terminal.alerts?.config.probeJob).toBe('webterminal-probe');
+    expect(terminal.webterminalProbe?.job).toBe('webterminal-probe');
+    expect(terminal.ruleSet?.config.probeJob).toBe('webterminal-probe');
   });
 
   test('two instances in one stack: every (kind, namespace, name) is unique, and the probes push to different jobs', () => {
     const stack = userStack();
     const staging = new Webterminal(stack, 'Staging', {
       host: 'terminal.staging.example.org',
-      ttydBackend: VM,
-      probeOptions: { createReplicaService: true },
+      ttyd: VM,
+      probe: { createReplicaService: true },
     });
-    const prod = new Webterminal(stack, 'Prod', { host: 'terminal.example.org', ttydBackend: VM, probeOptions: { createReplicaService: true } });
+    const prod = new Webterminal(stack, 'Prod', { host: 'terminal.example.org', ttyd: VM, probe: { createReplicaService: true } });
     const objects = objectsOf(JSON.parse(Testing.synth(stack)) as unknown).map(
       ({ object }) => `${object.apiVersion}/${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name}`,
     );
     expect(objects.filter((key, i) => objects.indexOf(key) !== i)).toStrictEqual([]);
     expect([staging.namespace, prod.namespace]).toStrictEqual(['terminal-staging', 'terminal-prod']);
-    expect([staging.probe?.job, prod.probe?.job]).toStrictEqual(['webterminal-probe-staging', 'webterminal-probe-prod']);
-    expect([staging.probe?.environment.PROBE_JOB, prod.probe?.environment.PROBE_JOB]).toStrictEqual([
+    expect([staging.webterminalProbe?.job, prod.webterminalProbe?.job]).toStrictEqual(['webterminal-probe-staging', 'webterminal-probe-prod']);
+    expect([staging.webterminalProbe?.environment.PROBE_JOB, prod.webterminalProbe?.environment.PROBE_JOB]).toStrictEqual([
       'webterminal-probe-staging',
       'webterminal-probe-prod',
     ]);
@@ -82,8 +92,8 @@ describe('Webterminal in a stack of the user', () => {
 
   test('two instances given the same names are refused, naming both sources', () => {
     const stack = userStack();
-    new Webterminal(stack, 'Staging', { host: 'terminal.staging.example.org', ttydBackend: VM, namespace: 'shared' });
-    expect(() => new Webterminal(stack, 'Prod', { host: 'terminal.example.org', ttydBackend: VM, namespace: 'shared' })).toThrow(
+    new Webterminal(stack, 'Staging', { host: 'terminal.staging.example.org', ttyd: VM, namespace: 'shared' });
+    expect(() => new Webterminal(stack, 'Prod', { host: 'terminal.example.org', ttyd: VM, namespace: 'shared' })).toThrow(
       'platform/Staging/Namespace and platform/Prod/Namespace both make v1/Namespace shared',
     );
   });
@@ -93,8 +103,8 @@ describe('Webterminal in a stack of the user', () => {
     try {
       new Webterminal(userStack(), 'Default', {
         host: 'bad host',
-        ttydBackend: TtydBackend.externalHost({ address: 'not an address', port: 0 }),
-        probeOptions: { schedule: '*/5 * * * MON-FRI' },
+        ttyd: TtydBackend.externalHost({ address: 'not an address', port: 0 }),
+        probe: { schedule: '*/5 * * * MON-FRI' },
       });
     } catch (e) {
       error = e;
@@ -116,27 +126,27 @@ describe('Webterminal in a stack of the user', () => {
     const stack = userStack();
     const terminal = new Webterminal(stack, 'Default', {
       host: 'terminal.example.org',
-      ttydBackend: TtydBackend.inCluster({ image: 'tsl0922/ttyd:1.7.7', authHeader: 'X-Remote-User' }),
+      ttyd: TtydBackend.inCluster({ image: 'tsl0922/ttyd:1.7.7', authHeader: 'X-Remote-User' }),
     });
-    expect(terminal.ttyd.authHeader).toBe('X-Remote-User');
-    expect(terminal.probe?.environment.PROBE_AUTH_HEADER).toBe('X-Remote-User');
+    expect(terminal.ttydService.authHeader).toBe('X-Remote-User');
+    expect(terminal.webterminalProbe?.environment.PROBE_AUTH_HEADER).toBe('X-Remote-User');
   });
 });
 
 describe('the per-replica check', () => {
   test('is on by default: a replica Service at the Helm chart\u2019s Traefik location, checked by the probe', () => {
-    const terminal = new Webterminal(userStack(), 'Default', { host: 'terminal.example.org', ttydBackend: VM });
-    expect(terminal.probe?.environment.PROBE_REPLICAS).toBe('traefik-replicas.traefik.svc.cluster.local');
+    const terminal = new Webterminal(userStack(), 'Default', { host: 'terminal.example.org', ttyd: VM });
+    expect(terminal.webterminalProbe?.environment.PROBE_REPLICAS).toBe('traefik-replicas.traefik.svc.cluster.local');
     expect(terminal.node.metadata.filter((m) => m.type === '@cdktf/warn')).toStrictEqual([]);
   });
 
   test('turned off only explicitly, and the synth says it is off', () => {
     const terminal = new Webterminal(userStack(), 'Default', {
       host: 'terminal.example.org',
-      ttydBackend: VM,
-      probeOptions: { createReplicaService: false },
+      ttyd: VM,
+      probe: { createReplicaService: false },
     });
-    expect(terminal.probe?.environment.PROBE_REPLICAS ?? '').toBe('');
+    expect(terminal.webterminalProbe?.environment.PROBE_REPLICAS ?? '').toBe('');
     const warnings = terminal.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
     expect(warnings).toStrictEqual([expect.stringContaining('the per-replica check is off')]);
   });
@@ -190,5 +200,34 @@ describe('TerminalStack around the Default instance', () => {
     const now = addresses(JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', props))) as Synthesized);
     expect(old[name].length).toBeGreaterThan(10);
     expect(old[name].filter((address) => !now.includes(address) && !GONE.includes(address))).toStrictEqual([]);
+  });
+});
+
+describe('the 0.2.0 renames, from one table', () => {
+  test('the CHANGELOG carries the table rendered from it', () => {
+    const changelog = readFileSync(join(__dirname, '..', 'CHANGELOG.md'), 'utf8');
+    expect(changelog).toContain(renameTable('0.2.0'));
+  });
+
+  test.each(TERMINAL_PROP_RENAMES.map((r) => [r.from, r.to] as const))('an old prop %s is refused, naming %s', (from, to) => {
+    const old = { host: 'terminal.example.org', ttyd: VM, [from]: from.startsWith('enable') ? false : {} } as unknown as WebterminalProps;
+    expect(() => new Webterminal(userStack(), 'Default', old)).toThrow(`${from} was renamed in 0.2.0: use ${to}`);
+  });
+
+  test('every renamed prop is gone from the props and every new key exists', () => {
+    const props: Required<Pick<WebterminalProps, 'ttyd' | 'authMiddleware' | 'probe' | 'alerts' | 'dashboard'>> = {
+      ttyd: VM,
+      authMiddleware: { namespace: 'traefik', name: 'authentik-forward-auth' },
+      probe: { enabled: true },
+      alerts: { enabled: true },
+      dashboard: { enabled: true },
+    };
+    const terminal = new Webterminal(userStack(), 'Default', { host: 'terminal.example.org', ...props });
+    expect([
+      terminal.ttydService.name,
+      terminal.webterminalProbe?.job,
+      terminal.ruleSet?.config.probeJob,
+      terminal.webterminalDashboard?.name,
+    ]).toStrictEqual(['terminal', 'webterminal-probe', 'webterminal-probe', 'webterminal-dashboard']);
   });
 });

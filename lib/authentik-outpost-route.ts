@@ -43,7 +43,7 @@ export interface AuthentikOutpostRouteProps {
    * own route, to every router on that host (certificates are chosen by SNI, not per router).
    * @default "Ingress"
    */
-  readonly kind?: IngressKind;
+  readonly ingressKind?: IngressKind;
   /**
    * Base of the object name (`<name>-outpost`).
    * @default "terminal"
@@ -72,14 +72,14 @@ export class AuthentikOutpostRoute extends Construct {
   /** Effective outpost Service. */
   public readonly outpost: Required<AuthentikOutpostService>;
   /** Kind of the route object. */
-  public readonly kind: IngressKind;
+  public readonly ingressKind: IngressKind;
   /** The `Ingress` or `IngressRoute`, in the outpost's namespace. */
   public readonly resource: IngressV1 | Manifest;
 
   constructor(scope: Construct, id: string, props: AuthentikOutpostRouteProps) {
     super(scope, id);
     this.name = `${props.name ?? 'terminal'}-outpost`;
-    this.kind = props.kind ?? 'Ingress';
+    this.ingressKind = props.ingressKind ?? 'Ingress';
     this.outpost = {
       namespace: props.outpost?.namespace ?? 'authentik',
       name: props.outpost?.name ?? 'ak-outpost-authentik-embedded-outpost',
@@ -95,9 +95,9 @@ export class AuthentikOutpostRoute extends Construct {
     problems.add(checkDnsLabel('outpost.name', this.outpost.name));
     problems.add(checkPort('outpost.port', this.outpost.port));
     problems.add(
-      this.kind === 'Ingress' || this.kind === 'IngressRoute'
+      this.ingressKind === 'Ingress' || this.ingressKind === 'IngressRoute'
         ? undefined
-        : `kind ${JSON.stringify(this.kind)} is not one of "Ingress", "IngressRoute"`,
+        : `ingressKind ${JSON.stringify(this.ingressKind)} is not one of "Ingress", "IngressRoute"`,
     );
     problems.addAll(checkMetadata('labels', 'labels', labels));
     problems.throwIfAny(this);
@@ -106,7 +106,7 @@ export class AuthentikOutpostRoute extends Construct {
       [Annotations.authPosture]: 'none',
       [Annotations.authReason]: 'Authentik outpost path: the login flow itself, served by the outpost',
     };
-    if (this.kind === 'IngressRoute') {
+    if (this.ingressKind === 'IngressRoute') {
       this.resource = new Manifest(this, 'Resource', {
         manifest: {
           apiVersion: TRAEFIK_API_VERSION,

@@ -113,7 +113,7 @@ export interface ProtectedIngressProps {
    * `kubernetes_manifest`: the CRD must exist at plan time).
    * @default "Ingress"
    */
-  readonly kind?: IngressKind;
+  readonly ingressKind?: IngressKind;
   /**
    * Who authenticates requests.
    * @default "required"
@@ -190,7 +190,7 @@ export class ProtectedIngress extends Construct {
   /** The host the router matches (and the TLS certificate is for). */
   public readonly host: string;
   /** Kind of the routing objects. */
-  public readonly kind: IngressKind;
+  public readonly ingressKind: IngressKind;
   /** Effective auth posture. */
   public readonly auth: AuthPosture;
   /** Reason recorded for `app` / `none`. */
@@ -224,7 +224,7 @@ export class ProtectedIngress extends Construct {
     this.name = props.name ?? 'terminal';
     this.namespace = props.namespace;
     this.host = props.host;
-    this.kind = props.kind ?? 'Ingress';
+    this.ingressKind = props.ingressKind ?? 'Ingress';
     this.auth = props.auth ?? 'required';
     this.authReason = props.authReason?.trim() || undefined;
     this.entryPoint = props.entryPoint ?? 'websecure';
@@ -253,9 +253,9 @@ export class ProtectedIngress extends Construct {
       if (key in this.extraAnnotations) problems.add(`annotations key ${JSON.stringify(key)} is refused: ${why}`);
     }
     problems.add(
-      props.kind === undefined || props.kind === 'Ingress' || props.kind === 'IngressRoute'
+      props.ingressKind === undefined || props.ingressKind === 'Ingress' || props.ingressKind === 'IngressRoute'
         ? undefined
-        : `kind ${JSON.stringify(props.kind)} is not one of "Ingress", "IngressRoute"`,
+        : `ingressKind ${JSON.stringify(props.ingressKind)} is not one of "Ingress", "IngressRoute"`,
     );
     problems.add(
       AUTH_POSTURES.includes(this.auth)
@@ -279,8 +279,8 @@ export class ProtectedIngress extends Construct {
       removal.length > 0
         ? traefikObject(this, 'ClientHeaders', 'Middleware', headersRef, { headers: { customRequestHeaders: blank } }, this.labels)
         : undefined;
-    this.resource = this.kind === 'Ingress' ? this.ingress('Resource', this.name, '/', props.service, this.middlewares) : this.ingressRoute();
-    if (this.kind === 'IngressRoute') this.routeRules.push(this.routeRule('/', props.service, this.middlewares));
+    this.resource = this.ingressKind === 'Ingress' ? this.ingress('Resource', this.name, '/', props.service, this.middlewares) : this.ingressRoute();
+    if (this.ingressKind === 'IngressRoute') this.routeRules.push(this.routeRule('/', props.service, this.middlewares));
     for (const route of props.routes ?? []) this.addRoute(route);
   }
 
@@ -313,7 +313,7 @@ export class ProtectedIngress extends Construct {
     const middlewares = [...this.authMiddlewares, ...strip, ...this.extraMiddlewares];
     const route: Route = { path: options.path, service: options.service, stripPrefix, middlewares };
 
-    if (this.kind === 'Ingress') this.ingress(`Route-${slug}`, `${this.name}-${slug}`, options.path, options.service, route.middlewares);
+    if (this.ingressKind === 'Ingress') this.ingress(`Route-${slug}`, `${this.name}-${slug}`, options.path, options.service, route.middlewares);
     else this.routeRules.push(this.routeRule(options.path, options.service, route.middlewares));
     this.routeList.push(route);
     return route;

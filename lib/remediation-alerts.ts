@@ -55,7 +55,7 @@ export interface RemediationAlertsProps {
    * Labels added to every alert; `subsystem` here replaces the default `webterminal`.
    * @default {}
    */
-  readonly labels?: Readonly<Record<string, string>>;
+  readonly alertLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -68,13 +68,13 @@ export function remediationAlertGroup(props: RemediationAlertsProps = {}): Alert
   const notice = props.evictedNoticeSeconds ?? 3600;
   const base = props.runbookBaseUrl;
   const runbookBase = base === undefined || base.endsWith('/') ? base : `${base}/`;
-  const labels = { subsystem: 'webterminal', ...(props.labels ?? {}) };
+  const labels = { subsystem: 'webterminal', ...(props.alertLabels ?? {}) };
 
   const problems = new Problems('remediation-alerts');
   problems.add(checkNonEmpty('probeJob', job));
   problems.add(checkInteger('probeIntervalSeconds', interval, 60));
   problems.add(checkInteger('evictedNoticeSeconds', notice, 60));
-  problems.addAll(checkMetadata('labels', 'labels', labels));
+  problems.addAll(checkMetadata('alertLabels', 'labels', labels));
   problems.throwIfAny();
 
   const by = `job, ${ProbeLabel.replica}, ${ProbeLabel.pod}, ${ProbeLabel.result}`;

@@ -14,7 +14,7 @@ export interface TerminalHostProps {
   /** Public host name (`terminal.example.org`, `terminal-ro.example.org`). */
   readonly host: string;
   /** Where this host's ttyd runs. */
-  readonly backend: TtydBackend;
+  readonly ttyd: TtydBackend;
   /**
    * Name of the Service and of the main ingress object.
    * @default "terminal"
@@ -88,7 +88,7 @@ export class TerminalHost extends Construct {
   /** Public host name. */
   public readonly host: string;
   /** The ttyd Service. */
-  public readonly ttyd: TtydService;
+  public readonly ttydService: TtydService;
   /** The protected ingress of the host (and of its routes). */
   public readonly ingress: ProtectedIngress;
   /** The DNS records, when `dns` is given. */
@@ -99,21 +99,21 @@ export class TerminalHost extends Construct {
   constructor(scope: Construct, id: string, props: TerminalHostProps) {
     super(scope, id);
     this.host = props.host;
-    this.ttyd = new TtydService(this, 'Ttyd', { name: props.name, namespace: props.namespace, backend: props.backend });
+    this.ttydService = new TtydService(this, 'Ttyd', { name: props.name, namespace: props.namespace, ttyd: props.ttyd });
     // A created middleware removes every X-authentik-* itself (authResponseHeadersRegex), so only a
     // ttyd header outside that pattern is left to remove; an existing middleware is unknown, so a
     // headers middleware before it removes them all, the one ttyd trusts included.
     const removeClientHeaders =
       (props.authMiddlewareCreated ?? false)
-        ? [this.ttyd.authHeader].filter((h) => !isAuthentikHeader(h))
-        : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttyd.authHeader])];
+        ? [this.ttydService.authHeader].filter((h) => !isAuthentikHeader(h))
+        : [...new Set([...AUTHENTIK_RESPONSE_HEADERS, this.ttydService.authHeader])];
     this.ingress = new ProtectedIngress(this, 'Ingress', {
       name: props.name,
       namespace: props.namespace,
       host: props.host,
-      service: this.ttyd,
+      service: this.ttydService,
       tlsSecretName: props.tlsSecretName,
-      kind: props.ingressKind,
+      ingressKind: props.ingressKind,
       auth: props.auth,
       authReason: props.authReason,
       authMiddleware: props.authMiddleware,
@@ -127,7 +127,7 @@ export class TerminalHost extends Construct {
         name: props.outpostRouteName ?? props.name,
         host: props.host,
         outpost: props.authentikOutpost,
-        kind: props.ingressKind,
+        ingressKind: props.ingressKind,
       });
     }
     if (props.dns !== undefined) this.dns = new DnsRecords(this, 'Dns', { ...props.dns, host: props.host });

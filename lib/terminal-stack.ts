@@ -103,8 +103,8 @@ export class TerminalStack extends TerraformStack {
     return this.terminal.mirrorHost;
   }
   /** The ttyd Service. */
-  public get ttyd(): Webterminal['ttyd'] {
-    return this.terminal.ttyd;
+  public get ttydService(): Webterminal['ttydService'] {
+    return this.terminal.ttydService;
   }
   /** The main host's protected ingress. */
   public get ingress(): Webterminal['ingress'] {
@@ -114,29 +114,29 @@ export class TerminalStack extends TerraformStack {
   public get imports(): Webterminal['imports'] {
     return this.terminal.imports;
   }
-  /** The probe, unless `enableProbe` is false. */
-  public get probe(): Webterminal['probe'] {
-    return this.terminal.probe;
+  /** The probe, unless `probe.enabled` is false. */
+  public get webterminalProbe(): Webterminal['webterminalProbe'] {
+    return this.terminal.webterminalProbe;
   }
-  /** The alert groups, unless `enableAlerts` is false. */
-  public get alerts(): Webterminal['alerts'] {
-    return this.terminal.alerts;
+  /** The alert groups, unless `alerts.enabled` is false. */
+  public get ruleSet(): Webterminal['ruleSet'] {
+    return this.terminal.ruleSet;
   }
-  /** The rules' Kubernetes objects, unless `enableAlerts` is false. */
-  public get alertRules(): Webterminal['alertRules'] {
-    return this.terminal.alertRules;
+  /** The rules' Kubernetes objects, unless `alerts.enabled` is false. */
+  public get prometheusRules(): Webterminal['prometheusRules'] {
+    return this.terminal.prometheusRules;
   }
-  /** The Grafana dashboard's ConfigMap, unless `enableDashboard` is false. */
-  public get dashboard(): Webterminal['dashboard'] {
-    return this.terminal.dashboard;
+  /** The Grafana dashboard's ConfigMap, unless `dashboard.enabled` is false. */
+  public get webterminalDashboard(): Webterminal['webterminalDashboard'] {
+    return this.terminal.webterminalDashboard;
   }
   /** The created Authentik middleware, when `createAuthMiddleware` is set. */
-  public get authMiddleware(): Webterminal['authMiddleware'] {
-    return this.terminal.authMiddleware;
+  public get forwardAuth(): Webterminal['forwardAuth'] {
+    return this.terminal.forwardAuth;
   }
-  /** Where Traefik runs. */
-  public get traefik(): Webterminal['traefik'] {
-    return this.terminal.traefik;
+  /** Where Traefik runs, defaults filled in. */
+  public get traefikLocation(): Webterminal['traefikLocation'] {
+    return this.terminal.traefikLocation;
   }
   /** The NetworkPolicy in front of an in-cluster ttyd. */
   public get networkPolicy(): Webterminal['networkPolicy'] {

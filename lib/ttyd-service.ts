@@ -338,7 +338,7 @@ export interface TtydServiceProps {
   /** Namespace of the Service (and of the Deployment or Endpoints). */
   readonly namespace: string;
   /** Where ttyd runs. */
-  readonly backend: TtydBackend;
+  readonly ttyd: TtydBackend;
   /**
    * Name of the Service; other objects (Endpoints, Deployment) take the same name.
    * @default "terminal"
@@ -390,10 +390,10 @@ export class TtydService extends Construct {
     this.name = props.name ?? DEFAULT_TTYD_SERVICE_NAME;
     this.namespace = props.namespace;
     this.port = props.port ?? 80;
-    this.targetPort = props.backend.targetPort;
+    this.targetPort = props.ttyd.targetPort;
     this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
-    this.mutualTls = props.backend.mutualTls;
-    this.authHeader = props.backend.authHeader;
+    this.mutualTls = props.ttyd.mutualTls;
+    this.authHeader = props.ttyd.authHeader;
     this.scheme = this.mutualTls !== undefined ? 'https' : 'http';
 
     const problems = new Problems('ttyd-service');
@@ -401,10 +401,10 @@ export class TtydService extends Construct {
     problems.add(checkDnsLabel('namespace', this.namespace));
     problems.add(checkPort('port', this.port));
     problems.addAll(checkMetadata('labels', 'labels', this.labels));
-    props.backend._problems(problems);
+    props.ttyd._problems(problems);
     problems.throwIfAny(this);
 
-    const binding = props.backend._bind(this);
+    const binding = props.ttyd._bind(this);
     this.podSelector = binding.selector;
     this.serversTransport = binding.serversTransport;
     this.serversTransportResource = binding.serversTransportResource;

@@ -182,7 +182,7 @@ export interface WebterminalAlertsProps {
    * Labels added to every alert; `subsystem` here replaces the per-group default.
    * @default - subsystem "webterminal" on the Webterminal group, "traefik" on the parity group
    */
-  readonly labels?: Readonly<Record<string, string>>;
+  readonly alertLabels?: Readonly<Record<string, string>>;
   /**
    * Per-alert `for`, severity, labels and threshold.
    * @default {}
@@ -209,7 +209,7 @@ export interface ResolvedWebterminalAlertsProps {
   /** The label that tells Traefik replicas apart in the router counts. */
   readonly parityReplicaLabel: string;
   /** Labels added to every alert. */
-  readonly labels: Readonly<Record<string, string>>;
+  readonly alertLabels: Readonly<Record<string, string>>;
   /** Per-alert overrides (validated: keys are alert names). */
   readonly overrides: WebterminalAlertOverrides;
 }

@@ -45,7 +45,7 @@ export class WebterminalRuleSet extends AlertRuleSet {
       problems.push(`probeIntervalSeconds ${props.probeIntervalSeconds} is not the probe's interval ${probe.intervalSeconds}; leave it out`);
     if (props.paritySource === 'inventory' && !probe.routerInventory)
       problems.push(
-        'paritySource "inventory" needs the probe\'s router inventory (probeOptions.routerInventory and its replicas): ' +
+        'paritySource "inventory" needs the probe\'s router inventory (probe.routerInventory and its replicas): ' +
           'without it TraefikRouterCountSkew reads series nobody pushes and can never fire',
       );
     if (problems.length > 0) throw new ValidationError('alert-rules', problems);
@@ -61,7 +61,7 @@ export class WebterminalRuleSet extends AlertRuleSet {
           probeJob: probe.job,
           probeIntervalSeconds: probe.intervalSeconds,
           runbookBaseUrl: props.runbookBaseUrl,
-          labels: props.labels,
+          alertLabels: props.alertLabels,
         }),
       );
     }

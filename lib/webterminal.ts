@@ -23,6 +23,7 @@ import { checkShellPosture, routePathProblems, routeSlug } from './private/route
 import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
 import { traefikRouters } from './private/traefik-routers';
 import { treeProblems } from './private/tree-checks';
+import { TERMINAL_PROP_RENAMES, renamedSentence } from './private/renames';
 
 /**
  * A sibling path on the terminal host: to an existing Service, or to another port on the host that
@@ -75,12 +76,12 @@ export interface TerminalMirrorOptions {
   readonly tlsSecretName?: string;
 }
 
-/** Props of {@link Webterminal}: only `host` and `ttydBackend` are required. */
+/** Props of {@link Webterminal}: only `host` and `ttyd` are required. */
 export interface WebterminalProps {
   /** Public host name of the terminal (`terminal.example.com`). */
   readonly host: string;
   /** Where ttyd runs: `TtydBackend.externalHost({...})` or `TtydBackend.inCluster({...})`. */
-  readonly ttydBackend: TtydBackend;
+  readonly ttyd: TtydBackend;
   /**
    * Namespace created for the stack.
    * @default "terminal"
@@ -156,9 +157,9 @@ export interface WebterminalProps {
    * @default - `authentik-forward-auth` in the stack's namespace with `createAuthMiddleware`, else
    *   DEFAULT_AUTH_MIDDLEWARE (traefik/authentik-forward-auth)
    */
-  readonly authMiddlewareRef?: MiddlewareRef;
+  readonly authMiddleware?: MiddlewareRef;
   /**
-   * Create the Authentik forward-auth Middleware (named by `authMiddlewareRef`, by default
+   * Create the Authentik forward-auth Middleware (named by `authMiddleware`, by default
    * `authentik-forward-auth` in the stack's namespace), for clusters that lack it.
    * @default false
    */
@@ -191,59 +192,51 @@ export interface WebterminalProps {
    */
   readonly routes?: TerminalRouteOptions[];
   /**
-   * Run the probe CronJob in the namespace (public path, in-cluster ttyd, every Traefik replica).
-   * @default true
+   * The probe CronJob in the namespace (public path, in-cluster ttyd, every Traefik replica); its
+   * namespace, URLs and auth header come from the terminal.
+   * @default - on, with WebterminalProbe's defaults
    */
-  readonly enableProbe?: boolean;
+  readonly probe?: TerminalProbeOptions;
   /**
-   * Further probe settings; namespace, edge and origin URLs come from the stack.
-   * @default - WebterminalProbe's defaults
+   * The alert groups (`Webterminal`, `Traefik Router Parity`) and where their rules go. They are on
+   * with the probe, so they live and die with it (the Pushgateway never forgets a retired probe's
+   * series); the probe's job and interval come from the probe. The parity source defaults to the
+   * probe's router inventory when it is on, else the Traefik v3 metrics.
+   * @default - with the probe: a PrometheusRule `webterminal` in `monitoring`, labelled `release: prometheus`
    */
-  readonly probeOptions?: TerminalProbeOptions;
+  readonly alerts?: TerminalAlertsOptions;
   /**
-   * Install the alert groups (`Webterminal`, `Traefik Router Parity`) with the probe, so they live
-   * and die with it: the Pushgateway never forgets a retired probe's series.
-   * @default - the same as `enableProbe`
+   * The Grafana dashboard (a ConfigMap for Grafana's dashboard sidecar), on with the probe: it charts
+   * nothing without the probe's series. Its `job` variable starts on the probe's job.
+   * @default - with the probe: WebterminalDashboard's defaults (`monitoring`, label `grafana_dashboard: "1"`)
    */
-  readonly enableAlerts?: boolean;
-  /**
-   * Alert settings; the probe's job and interval come from the probe. The parity source defaults to
-   * the probe's router inventory when it is on, else the Traefik v3 metrics.
-   * @default - WebterminalRuleSet's defaults
-   */
-  readonly alertsOptions?: TerminalAlertsOptions;
-  /**
-   * Where the rules go: PrometheusRule and/or ConfigMap, namespace, labels.
-   * @default - a PrometheusRule `webterminal` in `monitoring`, labelled `release: prometheus`
-   */
-  readonly alertsRuleOptions?: TerminalAlertsRuleOptions;
-  /**
-   * Ship the Grafana dashboard (a ConfigMap for Grafana's dashboard sidecar) with the probe: it
-   * charts nothing without the probe's series.
-   * @default - the same as `enableProbe`
-   */
-  readonly enableDashboard?: boolean;
-  /**
-   * Where the dashboard goes: namespace, name, sidecar labels; its `job` variable starts on the probe's job.
-   * @default - WebterminalDashboard's defaults (`monitoring`, label `grafana_dashboard: "1"`)
-   */
-  readonly dashboardOptions?: TerminalDashboardOptions;
+  readonly dashboard?: TerminalDashboardOptions;
 }
 
-/** Dashboard settings the stack does not decide itself. */
-export type TerminalDashboardOptions = Omit<WebterminalDashboardProps, 'probeJob'>;
+/** Whether a part of the terminal is made. */
+export interface Toggle {
+  /**
+   * Make the part.
+   * @default - the probe: true; alerts and dashboard: whether the probe is made
+   */
+  readonly enabled?: boolean;
+}
 
-/** Alert settings the stack does not decide itself. */
-export type TerminalAlertsOptions = Omit<WebterminalAlertsProps, 'probeJob' | 'probeIntervalSeconds'>;
+/** The probe's settings the terminal does not decide itself (the auth header is ttyd's: `ttyd`'s `authHeader`). */
+export interface TerminalProbeOptions
+  extends
+    Toggle,
+    Omit<
+      WebterminalProbeProps,
+      'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl' | 'mirrorOriginUrl' | 'authHeader' | 'ownRouters' | 'ttydRouters'
+    > {}
 
-/** How the stack installs the rules. */
-export type TerminalAlertsRuleOptions = Omit<PrometheusRulesProps, 'ruleSet'>;
+/** The alert settings and the rules' place; the probe's job and interval come from the probe. */
+export interface TerminalAlertsOptions
+  extends Toggle, Omit<WebterminalAlertsProps, 'probeJob' | 'probeIntervalSeconds'>, Omit<PrometheusRulesProps, 'ruleSet'> {}
 
-/** Probe settings the terminal does not decide itself (the auth header is ttyd's: `ttydBackend`'s `authHeader`). */
-export type TerminalProbeOptions = Omit<
-  WebterminalProbeProps,
-  'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl' | 'mirrorOriginUrl' | 'authHeader' | 'ownRouters' | 'ttydRouters'
->;
+/** The dashboard's settings; its `job` variable starts on the probe's job. */
+export interface TerminalDashboardOptions extends Toggle, Omit<WebterminalDashboardProps, 'probeJob'> {}
 
 /**
  * The whole web terminal in any `TerraformStack`: its namespace, ttyd's Service, the protected
@@ -265,23 +258,23 @@ export class Webterminal extends Construct {
   /** The read-only mirror's host, when `mirror` is given. */
   public readonly mirrorHost?: TerminalHost;
   /** The ttyd Service. */
-  public readonly ttyd: TtydService;
+  public readonly ttydService: TtydService;
   /** The main host's protected ingress, where routes are added. */
   public readonly ingress: ProtectedIngress;
   /** The import blocks, when `adopt` is set. */
   public readonly imports?: ImportBlocks;
-  /** The probe, unless `enableProbe` is false. */
-  public readonly probe?: WebterminalProbe;
-  /** The alert groups, unless `enableAlerts` is false. */
-  public readonly alerts?: WebterminalRuleSet;
-  /** The rules' Kubernetes objects, unless `enableAlerts` is false. */
-  public readonly alertRules?: PrometheusRules;
-  /** The Grafana dashboard's ConfigMap, unless `enableDashboard` is false. */
-  public readonly dashboard?: WebterminalDashboard;
+  /** The probe, unless `probe.enabled` is false. */
+  public readonly webterminalProbe?: WebterminalProbe;
+  /** The alert groups, unless `alerts.enabled` is false. */
+  public readonly ruleSet?: WebterminalRuleSet;
+  /** The rules' Kubernetes objects, unless `alerts.enabled` is false. */
+  public readonly prometheusRules?: PrometheusRules;
+  /** The Grafana dashboard's ConfigMap, unless `dashboard.enabled` is false. */
+  public readonly webterminalDashboard?: WebterminalDashboard;
   /** The created Authentik middleware, when `createAuthMiddleware` is set. */
-  public readonly authMiddleware?: AuthentikForwardAuth;
-  /** Where Traefik runs. */
-  public readonly traefik: ResolvedTraefikLocation;
+  public readonly forwardAuth?: AuthentikForwardAuth;
+  /** Where Traefik runs, defaults filled in. */
+  public readonly traefikLocation: ResolvedTraefikLocation;
   /** The NetworkPolicy in front of an in-cluster ttyd. */
   public readonly networkPolicy?: TtydNetworkPolicy;
   /** The outpost route, when `authentikOutpost` is set. */
@@ -299,12 +292,12 @@ export class Webterminal extends Construct {
     try {
       // Resolve
       this.namespace = props.namespace ?? 'terminal';
-      this.traefik = resolveTraefikLocation(props.traefik);
+      this.traefikLocation = resolveTraefikLocation(props.traefik);
       // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
       const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
 
       // Validate: every problem at once, before anything is made
-      validateTerminalProps(props, { namespace: this.namespace, traefik: this.traefik, labels }, this);
+      validateTerminalProps(props, { namespace: this.namespace, traefik: this.traefikLocation, labels }, this);
 
       // The namespace
       const ignoreChanges = (props.namespaceIgnoredLabels ?? []).map((key) => `metadata[0].labels[${JSON.stringify(key)}]`);
@@ -317,32 +310,55 @@ export class Webterminal extends Construct {
 
       // The hosts: ttyd, ingress, DNS, and the routes beside ttyd
       const hosts = this.makeHosts(props, namespace);
-      this.authMiddleware = hosts.authMiddleware;
+      this.forwardAuth = hosts.forwardAuth;
       this.mainHost = hosts.mainHost;
       this.mirrorHost = hosts.mirrorHost;
-      this.ttyd = this.mainHost.ttyd;
+      this.ttydService = this.mainHost.ttydService;
       this.ingress = this.mainHost.ingress;
       this.outpostRoute = this.mainHost.outpostRoute;
-      for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttydBackend, namespace));
+      for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
 
       // Watching: the probe, the boundary it is allowed through, alerts and dashboard
-      if (props.enableProbe ?? true) this.probe = this.makeProbe(props, namespace);
-      if (this.ttyd.podSelector !== undefined) {
+      if (props.probe?.enabled ?? true) this.webterminalProbe = this.makeProbe(props, namespace);
+      const probe = this.webterminalProbe;
+      if (this.ttydService.podSelector !== undefined) {
         this.networkPolicy = new TtydNetworkPolicy(this, 'NetworkPolicy', {
           namespace,
-          name: this.ttyd.name,
-          podSelector: { ...this.ttyd.podSelector },
-          ports: [this.ttyd.targetPort],
-          traefik: this.traefik,
-          allowPods: this.probe !== undefined ? [{ ...this.probe.podLabels }] : [],
+          name: this.ttydService.name,
+          podSelector: { ...this.ttydService.podSelector },
+          ports: [this.ttydService.targetPort],
+          traefik: this.traefikLocation,
+          allowPods: probe !== undefined ? [{ ...probe.podLabels }] : [],
         });
       }
-      if (props.enableAlerts ?? this.probe !== undefined) {
-        this.alerts = this.makeRuleSet(props.alertsOptions ?? {});
-        this.alertRules = new PrometheusRules(this, 'Alerts', { ...props.alertsRuleOptions, ruleSet: this.alerts });
+      if (props.alerts?.enabled ?? probe !== undefined) {
+        const {
+          enabled: _on,
+          namespace: rulesNamespace,
+          name,
+          labels: ruleLabels,
+          prometheusRule,
+          configMap,
+          configMapKey,
+          ...options
+        } = props.alerts ?? {};
+        // One source for the job and the interval: the probe (validation refuses alerts without it).
+        // (an inventory parity source without the inventory is already recorded as the props' problem)
+        const parity = options.paritySource === 'inventory' && probe?.routerInventory !== true ? { paritySource: undefined } : {};
+        this.ruleSet = probe === undefined ? new WebterminalRuleSet(options) : WebterminalRuleSet.forProbe(probe, { ...options, ...parity });
+        this.prometheusRules = new PrometheusRules(this, 'Alerts', {
+          namespace: rulesNamespace,
+          name,
+          labels: ruleLabels,
+          prometheusRule,
+          configMap,
+          configMapKey,
+          ruleSet: this.ruleSet,
+        });
       }
-      if (props.enableDashboard ?? this.probe !== undefined) {
-        this.dashboard = new WebterminalDashboard(this, 'Dashboard', { ...props.dashboardOptions, probeJob: this.probe?.job });
+      if (props.dashboard?.enabled ?? probe !== undefined) {
+        const { enabled: _on, ...options } = props.dashboard ?? {};
+        this.webterminalDashboard = new WebterminalDashboard(this, 'Dashboard', { ...options, probeJob: probe?.job });
       }
 
       // Adoption of the original stack's objects
@@ -367,64 +383,63 @@ export class Webterminal extends Construct {
   private makeHosts(
     props: WebterminalProps,
     namespace: string,
-  ): { authMiddleware?: AuthentikForwardAuth; mainHost: TerminalHost; mirrorHost?: TerminalHost } {
+  ): { forwardAuth?: AuthentikForwardAuth; mainHost: TerminalHost; mirrorHost?: TerminalHost } {
     const create = props.createAuthMiddleware ?? false;
     // A created Middleware sits beside the routes that use it, so an IngressRoute names it without
     // Traefik's allowCrossNamespace; an existing one is where the cluster keeps it.
-    const authMiddlewareRef =
-      props.authMiddlewareRef ?? (create ? { ...DEFAULT_AUTH_MIDDLEWARE, namespace: this.namespace } : DEFAULT_AUTH_MIDDLEWARE);
-    const authMiddleware = create
-      ? new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddlewareRef, outpostUrl: props.authOutpostUrl })
+    const authMiddleware = props.authMiddleware ?? (create ? { ...DEFAULT_AUTH_MIDDLEWARE, namespace: this.namespace } : DEFAULT_AUTH_MIDDLEWARE);
+    const forwardAuth = create
+      ? new AuthentikForwardAuth(this, 'AuthMiddleware', { ...authMiddleware, outpostUrl: props.authOutpostUrl })
       : undefined;
     const hostProps = {
       namespace,
       ingressKind: props.ingressKind,
       auth: props.auth,
       authReason: props.authReason,
-      authMiddleware: authMiddlewareRef,
+      authMiddleware,
       middlewares: props.middlewares,
       annotations: props.annotations,
       dns: props.dns,
       authentikOutpost: props.authentikOutpost,
-      authMiddlewareCreated: authMiddleware !== undefined,
+      authMiddlewareCreated: forwardAuth !== undefined,
     };
     // Id `Default` keeps the main host's resources at the Terraform addresses they always had.
     const mainHost = new TerminalHost(this, 'Default', {
       ...hostProps,
       host: props.host,
       outpostRouteName: `${this.namespace}-terminal`,
-      backend: props.ttydBackend,
+      ttyd: props.ttyd,
       tlsSecretName: props.tlsSecretName ?? 'terminal-tls',
     });
-    if (props.mirror === undefined || props.ttydBackend.externalAddress === undefined) return { authMiddleware, mainHost };
-    const name = props.mirror.name ?? `${mainHost.ttyd.name}-ro`;
+    if (props.mirror === undefined || props.ttyd.externalAddress === undefined) return { forwardAuth, mainHost };
+    const name = props.mirror.name ?? `${mainHost.ttydService.name}-ro`;
     const mirrorHost = new TerminalHost(this, 'Mirror', {
       ...hostProps,
       name,
       host: props.mirror.host,
       outpostRouteName: `${this.namespace}-${name}`,
       // The mirror is a second ttyd on the same host: the same boundary (mutual TLS) applies.
-      backend: TtydBackend.externalHost({
-        address: props.ttydBackend.externalAddress,
+      ttyd: TtydBackend.externalHost({
+        address: props.ttyd.externalAddress,
         port: props.mirror.hostPort,
-        mutualTls: mainHost.ttyd.mutualTls,
+        mutualTls: mainHost.ttydService.mutualTls,
       }),
       tlsSecretName: props.mirror.tlsSecretName ?? `${name}-tls`,
     });
-    return { authMiddleware, mainHost, mirrorHost };
+    return { forwardAuth, mainHost, mirrorHost };
   }
 
   /** The probe, pointed at this stack's hosts and ttyd. */
   private makeProbe(props: WebterminalProps, namespace: string): WebterminalProbe {
     const routers = traefikRouters(TerraformStack.of(this), this);
     const ttydIngresses = [this.mainHost.ingress, this.mirrorHost?.ingress].flatMap((ingress) => (ingress === undefined ? [] : [ingress.node.path]));
-    const options = props.probeOptions ?? {};
+    const { enabled: _on, ...options } = props.probe ?? {};
     // The per-replica check, the reason the project exists, is on unless turned off: a replica Service
     // at the Traefik location (the Helm chart's by default), unless replicas are named.
     const createReplicaService = options.createReplicaService ?? options.replicas === undefined;
     if (!createReplicaService && options.replicas === undefined) {
       Annotations.of(this).addWarning(
-        'probeOptions.createReplicaService is false and no replicas are named: the per-replica check is off, so a Traefik replica ' +
+        'probe.createReplicaService is false and no replicas are named: the per-replica check is off, so a Traefik replica ' +
           'that lost the route (the incident this probe exists for) is not seen',
       );
     }
@@ -433,25 +448,19 @@ export class Webterminal extends Construct {
       createReplicaService,
       namespace,
       edgeUrl: `https://${props.host}`,
-      originUrl: this.ttyd.url,
+      originUrl: this.ttydService.url,
       // The header ttyd trusts, decided once by its backend: the probe sends that one.
-      authHeader: this.ttyd.authHeader,
-      traefik: props.probeOptions?.traefik ?? props.traefik,
-      originClientCertSecret: this.ttyd.mutualTls?.clientCertSecret ?? props.probeOptions?.originClientCertSecret,
+      authHeader: this.ttydService.authHeader,
+      traefik: options.traefik ?? props.traefik,
+      originClientCertSecret: this.ttydService.mutualTls?.clientCertSecret ?? options.originClientCertSecret,
       mirrorEdgeUrl: this.mirrorHost !== undefined ? `https://${this.mirrorHost.host}` : undefined,
-      mirrorOriginUrl: this.mirrorHost?.ttyd.url,
+      mirrorOriginUrl: this.mirrorHost?.ttydService.url,
       // Every router the stack's objects make, and the ttyd hosts' own: the probe tells foreign ones by them.
       ownRouters: routers.map((router) => router.name),
       ttydRouters: routers
         .filter((router) => router.wholeHost && ttydIngresses.some((path) => router.source.startsWith(`${path}/`)))
         .map((router) => router.name),
     });
-  }
-
-  /** The alert groups, reading the probe's job and interval; remediation's group when it is on. */
-  private makeRuleSet(options: TerminalAlertsOptions): WebterminalRuleSet {
-    // One source for the job and the interval: the probe (validation refuses alerts without it).
-    return this.probe === undefined ? new WebterminalRuleSet(options) : WebterminalRuleSet.forProbe(this.probe, options);
   }
 
   /**
@@ -467,13 +476,13 @@ export class Webterminal extends Construct {
     };
     add(this.namespaceResource, kubernetesImportId(this.namespaceResource, this.namespace));
     const adoptedTypes = ['kubernetes_service_v1', 'kubernetes_endpoints_v1', 'kubernetes_ingress_v1', 'kubernetes_manifest'];
-    const scopes = [this.mainHost.ttyd, this.mainHost.ingress, ...this.routeServices];
-    if (this.mirrorHost !== undefined) scopes.push(this.mirrorHost.ttyd, this.mirrorHost.ingress);
+    const scopes = [this.mainHost.ttydService, this.mainHost.ingress, ...this.routeServices];
+    if (this.mirrorHost !== undefined) scopes.push(this.mirrorHost.ttydService, this.mirrorHost.ingress);
     // Objects of this version the original never had (the client-headers Middleware, the mutual-TLS
     // ServersTransport): importing an object that does not exist would fail the plan, so they are created.
     const hosts = [this.mainHost, this.mirrorHost].filter((h): h is TerminalHost => h !== undefined);
     const created = new Set<TerraformResource | undefined>([
-      ...hosts.flatMap((h) => [h.ingress.clientHeadersMiddleware, h.ttyd.serversTransportResource]),
+      ...hosts.flatMap((h) => [h.ingress.clientHeadersMiddleware, h.ttydService.serversTransportResource]),
       ...this.routeServices.map((s) => s.serversTransportResource),
     ]);
     const isNew = (resource: TerraformResource): boolean => created.has(resource);
@@ -482,7 +491,8 @@ export class Webterminal extends Construct {
         if (adoptedTypes.includes(resource.terraformResourceType) && !isNew(resource)) add(resource, kubernetesImportId(resource, this.namespace));
       }
     }
-    if (this.probe !== undefined) add(this.probe.resource, kubernetesImportId(this.probe.resource, this.namespace));
+    const probe = this.webterminalProbe;
+    if (probe !== undefined) add(probe.resource, kubernetesImportId(probe.resource, this.namespace));
     for (const host of [this.mainHost, this.mirrorHost]) {
       for (const record of host?.dns?.records ?? []) {
         if (record.recordId !== undefined) add(record.resource, `${host?.dns?.zoneId}/${record.recordId}`);
@@ -518,10 +528,10 @@ export class Webterminal extends Construct {
     }
     const slug = routeSlug(path);
     const sibling = new TtydService(this, `Route-${slug}`, {
-      name: `${this.ttyd.name}-${slug}`,
+      name: `${this.ttydService.name}-${slug}`,
       namespace,
       // The same treatment as ttyd: the same host, the same client certificate when mutual TLS is on.
-      backend: TtydBackend.externalHost({ address, port: hostPort, authHeader: ttyd.authHeader, mutualTls: ttyd.mutualTls }),
+      ttyd: TtydBackend.externalHost({ address, port: hostPort, authHeader: ttyd.authHeader, mutualTls: ttyd.mutualTls }),
     });
     this.routeServices.push(sibling);
     return { path, service: sibling, stripPrefix };
@@ -553,14 +563,14 @@ function instanceDefaults(id: string, props: WebterminalProps): WebterminalProps
   return {
     ...props,
     namespace: props.namespace ?? `terminal${suffix}`,
-    probeOptions: {
-      ...props.probeOptions,
-      name: props.probeOptions?.name ?? `webterminal-probe${suffix}`,
-      job: props.probeOptions?.job ?? `${DEFAULT_PROBE_JOB}${suffix}`,
-      replicaServiceName: props.probeOptions?.replicaServiceName ?? `traefik-replicas${suffix}`,
+    probe: {
+      ...props.probe,
+      name: props.probe?.name ?? `webterminal-probe${suffix}`,
+      job: props.probe?.job ?? `${DEFAULT_PROBE_JOB}${suffix}`,
+      replicaServiceName: props.probe?.replicaServiceName ?? `traefik-replicas${suffix}`,
     },
-    alertsRuleOptions: { ...props.alertsRuleOptions, name: props.alertsRuleOptions?.name ?? `webterminal${suffix}` },
-    dashboardOptions: { ...props.dashboardOptions, name: props.dashboardOptions?.name ?? `webterminal-dashboard${suffix}` },
+    alerts: { ...props.alerts, name: props.alerts?.name ?? `webterminal${suffix}` },
+    dashboard: { ...props.dashboard, name: props.dashboard?.name ?? `webterminal-dashboard${suffix}` },
   };
 }
 
@@ -574,6 +584,8 @@ interface ResolvedTerminalProps {
 /** Throws one {@link ValidationError} with every problem of the terminal's own props (the constructs check theirs). */
 function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps, scope: Construct): void {
   const problems = new Problems('terminal-stack');
+  // Without a compiler (JavaScript) an old prop would be ignored silently: refused, naming the new one.
+  for (const r0 of TERMINAL_PROP_RENAMES) if (r0.from in props) problems.add(renamedSentence(r0.from, r0.to, r0.release));
   problems.add(checkDnsLabel('namespace', r.namespace));
   problems.addAll(checkMetadata('namespaceLabels', 'labels', r.labels));
   problems.add(
@@ -583,8 +595,8 @@ function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps
       : undefined,
   );
   problems.add(
-    props.enableAlerts === true && props.enableProbe === false
-      ? 'enableAlerts is on with enableProbe off: the staleness alert would fire forever; turn both on or both off'
+    props.alerts?.enabled === true && props.probe?.enabled === false
+      ? 'alerts.enabled is true with probe.enabled false: the staleness alert would fire forever; turn both on or both off'
       : undefined,
   );
   for (const p of routePathProblems(
@@ -603,15 +615,15 @@ function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps
         : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`,
     );
   }
-  if (props.mirror !== undefined && props.mirror.hostPort === props.ttydBackend.targetPort && props.ttydBackend.externalAddress !== undefined) {
+  if (props.mirror !== undefined && props.mirror.hostPort === props.ttyd.targetPort && props.ttyd.externalAddress !== undefined) {
     problems.add(
       `mirror.hostPort ${props.mirror.hostPort} is ttyd's own port: the read-only host would serve the writable shell; ` +
         "give the port of the mirror's ttyd",
     );
   }
-  const external = props.ttydBackend.externalAddress !== undefined;
+  const external = props.ttyd.externalAddress !== undefined;
   (props.routes ?? []).forEach((route, i) => {
-    if (external && route.hostPort === props.ttydBackend.targetPort) {
+    if (external && route.hostPort === props.ttyd.targetPort) {
       problems.add(`routes[${i}].hostPort ${route.hostPort} is ttyd's own port: the route would serve the shell under a second path`);
     }
     if (route.service?.name === DEFAULT_TTYD_SERVICE_NAME) {
@@ -645,13 +657,19 @@ function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps
       );
     }
   });
-  const alertsOn = props.enableAlerts ?? props.enableProbe ?? true;
-  if (alertsOn && props.alertsRuleOptions?.prometheusRule === false && props.alertsRuleOptions.configMap !== true) {
+  const alertsOn = props.alerts?.enabled ?? props.probe?.enabled ?? true;
+  if (alertsOn && props.alerts?.prometheusRule === false && props.alerts.configMap !== true) {
     problems.add(
-      'alertsRuleOptions has prometheusRule and configMap off with alerts on: the rules would go nowhere; turn one on, or turn enableAlerts off',
+      'alerts.prometheusRule and alerts.configMap are both off with alerts on: the rules would go nowhere; turn one on, or set alerts.enabled false',
     );
   }
-  if (props.mirror !== undefined && props.ttydBackend.externalAddress === undefined) {
+  if (alertsOn && props.alerts?.paritySource === 'inventory' && props.probe?.routerInventory !== true) {
+    problems.add(
+      'alerts.paritySource "inventory" needs probe.routerInventory true: without it TraefikRouterCountSkew reads series nobody pushes ' +
+        'and can never fire',
+    );
+  }
+  if (props.mirror !== undefined && props.ttyd.externalAddress === undefined) {
     problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
   }
   problems.throwIfAny(scope);

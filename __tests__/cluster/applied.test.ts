@@ -57,13 +57,12 @@ function stackProps(v: Variant, address: string): TerminalStackProps {
     host: hostsOf(v).main,
     namespace: `applied-${v.id}`,
     ingressKind: v.kind,
-    ttydBackend: v.ttyd === 'external' ? TtydBackend.externalHost({ address, port: TTYD_PORTS.terminal }) : TtydBackend.inCluster(),
+    ttyd: v.ttyd === 'external' ? TtydBackend.externalHost({ address, port: TTYD_PORTS.terminal }) : TtydBackend.inCluster(),
     ...(v.ttyd === 'external' ? external : {}),
     // The replica Service is on by default: named per variant, since Traefik's namespace is shared.
-    probeOptions: { name: `${shared}-probe`, replicaServiceName: `${shared}-replicas`, ...(v.remediation === 'off' ? {} : remediation) },
-    alertsRuleOptions: { name: shared, prometheusRule: v.rules !== 'ConfigMap', configMap: v.rules !== 'PrometheusRule' },
-    enableDashboard: v.dashboard,
-    dashboardOptions: { name: `${shared}-dashboard` },
+    probe: { name: `${shared}-probe`, replicaServiceName: `${shared}-replicas`, ...(v.remediation === 'off' ? {} : remediation) },
+    alerts: { name: shared, prometheusRule: v.rules !== 'ConfigMap', configMap: v.rules !== 'PrometheusRule' },
+    dashboard: { enabled: v.dashboard, name: `${shared}-dashboard` },
   };
 }
 
@@ -326,7 +325,7 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
   });
 
   test('the probe: its files in the ConfigMap, a CronJob that cannot overlap itself, and RBAC only with remediation', () => {
-    const probe = stack.probe;
+    const probe = stack.webterminalProbe;
     if (probe === undefined) throw new Error('no probe');
     expect(find('ConfigMap', probe.name).data).toStrictEqual({ ...probeFiles() });
     const cron = find('CronJob', probe.name).spec as CronJobSpec;
@@ -363,14 +362,14 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
   });
 
   test('the alert groups and the dashboard are stored byte for byte where they were asked for', () => {
-    const rules = stack.alertRules;
+    const rules = stack.prometheusRules;
     if (rules === undefined) throw new Error('no alert rules');
     const groups = ['Webterminal', 'Traefik Router Parity', ...(remediating ? ['Webterminal Remediation'] : [])];
     expect(rules.ruleFile.groups.map((g) => g.name)).toStrictEqual(groups);
     const release = { release: 'prometheus' };
     const prometheusRules = ofKind('PrometheusRule').map((o) => [o.metadata.namespace, o.metadata.name, o.metadata.labels, o.spec]);
     expect(prometheusRules).toStrictEqual(v.rules === 'ConfigMap' ? [] : [['monitoring', shared, release, rules.ruleFile]]);
-    expect(stack.dashboard !== undefined).toBe(v.dashboard);
+    expect(stack.webterminalDashboard !== undefined).toBe(v.dashboard);
     const read = (o: KubeObject): [string, unknown] => {
       const data = o.data as Record<string, string>;
       const dashboard = data[WebterminalDashboard.KEY];
@@ -378,7 +377,9 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
     };
     expect(Object.fromEntries(ofKind('ConfigMap', 'monitoring').map(read))).toStrictEqual({
       ...(v.rules === 'PrometheusRule' ? {} : { [`${shared}-rules`]: { labels: release, data: { [rules.configMapKey]: rules.ruleFileYaml } } }),
-      ...(stack.dashboard ? { [`${shared}-dashboard`]: { labels: { grafana_dashboard: '1' }, data: stack.dashboard.dashboard } } : {}),
+      ...(stack.webterminalDashboard
+        ? { [`${shared}-dashboard`]: { labels: { grafana_dashboard: '1' }, data: stack.webterminalDashboard.dashboard } }
+        : {}),
     });
   });
 
@@ -390,7 +391,7 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } },
         ...pods({ 'app.kubernetes.io/name': 'traefik' }),
       };
-      const ingress = [traefik, pods(stack.probe?.podLabels ?? {})].map((peer) => ({ from: [peer], ports }));
+      const ingress = [traefik, pods(stack.webterminalProbe?.podLabels ?? {})].map((peer) => ({ from: [peer], ports }));
       expect(find('NetworkPolicy', 'terminal').spec).toStrictEqual({ ...pods(TTYD_POD_LABELS), policyTypes: ['Ingress'], ingress });
     });
 
@@ -432,7 +433,7 @@ describe.each(VARIANTS)('the stack applied to a real kube-apiserver: $id', (v) =
 
   if (remediating) {
     test(`the probe's token may list and get Traefik's pods, and evict them only when remediation is on (${v.remediation})`, async () => {
-      const token = await serviceAccountToken(admin, namespace, stack.probe?.name ?? '');
+      const token = await serviceAccountToken(admin, namespace, stack.webterminalProbe?.name ?? '');
       const evict = 'create pods/eviction in traefik';
       const allowed = ['list pods in traefik', 'get pods in traefik', ...(v.remediation === 'on' ? [evict] : [])];
       const denied = ['delete pods in traefik', 'patch pods in traefik', 'create pods in traefik', 'list secrets in traefik'];

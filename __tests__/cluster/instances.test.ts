@@ -31,7 +31,7 @@ beforeAll(async () => {
   for (const id of IDS) {
     new Webterminal(stack, id, {
       host: `terminal.${id.toLowerCase()}.test`,
-      ttydBackend: TtydBackend.externalHost({ address: '192.0.2.10', port: 7681 }),
+      ttyd: TtydBackend.externalHost({ address: '192.0.2.10', port: 7681 }),
     });
   }
   resources = objectsOf(JSON.parse(Testing.synth(stack)) as unknown);

@@ -53,7 +53,7 @@ function stackProps(kind: Kind): TerminalStackProps {
   return {
     host: hostOf(kind),
     namespace: namespaceOf(kind),
-    ttydBackend: TtydBackend.externalHost({ address: vm, port: ttyd.port }),
+    ttyd: TtydBackend.externalHost({ address: vm, port: ttyd.port }),
     ingressKind: kind,
     routes: [
       { path: '/clipboard/', hostPort: clipboard.port },
@@ -64,7 +64,7 @@ function stackProps(kind: Kind): TerminalStackProps {
     // Created in the stack's namespace: an IngressRoute names it without crossing namespaces.
     createAuthMiddleware: true,
     authOutpostUrl: outpost.authUrl,
-    enableProbe: false,
+    probe: { enabled: false },
   };
 }
 
@@ -72,8 +72,7 @@ function stackProps(kind: Kind): TerminalStackProps {
 function withProbe(kind: Kind): TerminalStack {
   return new TerminalStack(Testing.app(), 'terminal', {
     ...stackProps(kind),
-    enableProbe: true,
-    probeOptions: { replicas: traefik.options.address, routerInventory: true, traefikApiPort: 8080, replicaPort: 8443 },
+    probe: { enabled: true, replicas: traefik.options.address, routerInventory: true, traefikApiPort: 8080, replicaPort: 8443 },
   });
 }
 

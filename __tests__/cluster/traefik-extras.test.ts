@@ -92,10 +92,10 @@ async function applyVariant(kind: Kind, variant: Variant, vm: string, cert: { ce
   const stack = new TerminalStack(Testing.app(), 'terminal', {
     host: hostOf(kind, variant),
     namespace,
-    ttydBackend: TtydBackend.externalHost({ address: vm, port: TTYD_PORT[kind], mutualTls }),
+    ttyd: TtydBackend.externalHost({ address: vm, port: TTYD_PORT[kind], mutualTls }),
     ingressKind: kind,
-    authMiddlewareRef: AUTH_MIDDLEWARE,
-    enableProbe: false,
+    authMiddleware: AUTH_MIDDLEWARE,
+    probe: { enabled: false },
   });
   const { client, caPath } = tlsFiles[kind];
   const secrets = [tlsSecret(namespace, 'terminal-tls', cert)];

@@ -123,8 +123,8 @@ export async function runDrill(log: (line: string) => void = () => undefined): P
     const stack = new TerminalStack(Testing.app(), 'terminal', {
       host: HOST,
       namespace: NAMESPACE,
-      ttydBackend: TtydBackend.externalHost({ address: vm, port: 7681 }),
-      probeOptions: { createReplicaService: true, remediation: { mode: 'on' } },
+      ttyd: TtydBackend.externalHost({ address: vm, port: 7681 }),
+      probe: { createReplicaService: true, remediation: { mode: 'on' } },
     });
     const applied = objectsOf(JSON.parse(Testing.synth(stack)) as unknown);
     cleanups.push(async () => {

@@ -38,7 +38,7 @@ export function alertProps(definition: AlertDefinition, config: ResolvedWebtermi
     expr: definition.expr(threshold),
     for: override.for ?? definition.for,
     severity: override.severity ?? definition.severity,
-    labels: { subsystem, ...config.labels, ...(override.labels ?? {}) },
+    labels: { subsystem, ...config.alertLabels, ...(override.labels ?? {}) },
     summary: definition.summary,
     description: definition.description,
     ...(config.runbookBaseUrl !== undefined

@@ -27,7 +27,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
     restartGuardSeconds: props.restartGuardSeconds ?? 900,
     paritySource,
     parityReplicaLabel: props.parityReplicaLabel ?? (paritySource === 'inventory' ? ProbeLabel.replica : 'pod'),
-    labels: { ...(props.labels ?? {}) },
+    alertLabels: { ...(props.alertLabels ?? {}) },
     overrides: props.overrides ?? {},
   };
   problems.add(emptyProblem('props', 'probeJob', resolved.probeJob));
@@ -41,7 +41,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
         '(accepted: letters, digits and _, not starting with a digit)',
     );
   }
-  problems.addAll(nameProblems('props', 'label', resolved.labels));
+  problems.addAll(nameProblems('props', 'label', resolved.alertLabels, 'alertLabels'));
   const known: readonly string[] = Object.values(WebterminalAlertName);
   for (const key of Object.keys(resolved.overrides)) {
     if (!known.includes(key)) problems.add(`overrides key ${JSON.stringify(key)} is not an alert (accepted: ${known.join(', ')})`);

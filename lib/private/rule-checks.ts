@@ -32,8 +32,13 @@ export function emptyProblem(where: string, field: string, value: string): strin
   return value.trim() === '' ? `${where}: ${field} ${JSON.stringify(value)} is empty (accepted: a non-empty string)` : undefined;
 }
 
-/** Problems of Prometheus label names (`kind` "label") or annotation names (`kind` "annotation"). */
-export function nameProblems(where: string, kind: 'label' | 'annotation', record: Readonly<Record<string, string>>): string[] {
+/** Problems of Prometheus label names (`kind` "label") or annotation names (`kind` "annotation"), given in `field`. */
+export function nameProblems(
+  where: string,
+  kind: 'label' | 'annotation',
+  record: Readonly<Record<string, string>>,
+  field: string = kind === 'label' ? 'labels' : 'annotations',
+): string[] {
   const problems: string[] = [];
   const reserved = kind === 'label' ? RESERVED_LABELS : RESERVED_ANNOTATIONS;
   for (const name of Object.keys(record)) {
@@ -43,7 +48,8 @@ export function nameProblems(where: string, kind: 'label' | 'annotation', record
     } else if (reserved.includes(name)) {
       problems.push(
         kind === 'label'
-          ? `${where}: label ${JSON.stringify(name)} cannot be set through labels (use the dedicated field; reserved: ${RESERVED_LABELS.join(', ')})`
+          ? `${where}: label ${JSON.stringify(name)} cannot be set through ${field} ` +
+              `(use the dedicated field; reserved: ${RESERVED_LABELS.join(', ')})`
           : `${where}: annotation ${JSON.stringify(name)} cannot be set through annotations (use summary, description or runbookUrl)`,
       );
     }
