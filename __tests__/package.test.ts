@@ -281,7 +281,7 @@ describe('the packed library', () => {
     }
   }, 120_000);
 
-  test('a project made by `cdktf init` installs it, synthesizes with cdktf.json\'s app, and its own jest test passes', () => {
+  test("a project made by `cdktf init` installs it, synthesizes with cdktf.json's app, and its own jest test passes", () => {
     const project = path.join(tmp, 'platform');
     fs.cpSync(path.join(ROOT, '__tests__', 'fixtures', 'consumer'), project, { recursive: true });
     const manifest = path.join(project, 'package.json');
