@@ -308,6 +308,21 @@ describe('the packed library', () => {
     });
   }, 600_000);
 
+  test('installs from a git URL: npm clones the commit, runs prepare (the build), and the library loads', () => {
+    const project = path.join(tmp, 'from-git');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'from-git', private: true }));
+    const head = run('git', ['rev-parse', 'HEAD'], ROOT).stdout.trim();
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `git+file://${ROOT}#${head}`], project, 300_000);
+    const installed = path.join(project, 'node_modules', 'webterminal-cdktf');
+    // dist/ is not in git: only prepare can have made it
+    expect(fs.existsSync(path.join(installed, 'dist', 'index.d.ts'))).toBe(true);
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    expect(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).version).toBe(version);
+    const loaded = run(process.execPath, ['-e', "console.log(typeof require('webterminal-cdktf').Webterminal)"], project);
+    expect(loaded.stdout.trim()).toBe('function');
+  }, 360_000);
+
   test('a deep import into lib/ is refused: the public entry point is the API', () => {
     const project = path.join(tmp, 'monitoring');
     const probe = spawnSync(process.execPath, ['-e', "require('webterminal-cdktf/dist/private/validation')"], { cwd: project, encoding: 'utf8' });
