@@ -59,7 +59,8 @@ describe('docs', () => {
         const [file, anchor] = target.split('#');
         const resolved = file === '' ? page : path.posix.normalize(path.posix.join(path.posix.dirname(page), file));
         if (!fs.existsSync(path.join(ROOT, resolved))) broken.push(`${page}: ${target} (no ${resolved})`);
-        else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(read(resolved)).has(anchor)) broken.push(`${page}: ${target} (no heading)`);
+        else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(read(resolved)).has(anchor))
+          broken.push(`${page}: ${target} (no heading)`);
       }
     }
     expect(broken).toStrictEqual([]);
@@ -83,7 +84,11 @@ describe('docs', () => {
     const shipped = (file: string): boolean =>
       ['LICENSE', 'package.json'].includes(file) ||
       pkg.files.some((entry) =>
-        entry.endsWith('/') ? file.startsWith(entry) : entry.includes('*') ? new RegExp(`^${entry.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`).test(file) : file === entry,
+        entry.endsWith('/')
+          ? file.startsWith(entry)
+          : entry.includes('*')
+            ? new RegExp(`^${entry.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`).test(file)
+            : file === entry,
       );
     const links = relativeLinks(read('README.md'))
       .map((t) => path.posix.normalize(t.split('#')[0]))

@@ -18,7 +18,8 @@ export function benchmarksTables(root: string): string {
 }
 
 function figure(f: BenchFigure): string {
-  const time = f.seconds === undefined ? undefined : f.seconds < 1 ? `${(f.seconds * 1000).toFixed(f.seconds < 0.1 ? 1 : 0)} ms` : `${f.seconds.toFixed(2)} s`;
+  const time =
+    f.seconds === undefined ? undefined : f.seconds < 1 ? `${(f.seconds * 1000).toFixed(f.seconds < 0.1 ? 1 : 0)} ms` : `${f.seconds.toFixed(2)} s`;
   const parts = [time, f.peakMiB === undefined ? undefined : `peak RSS ${f.peakMiB.toFixed(1)} MiB`, f.note];
   return parts.filter((p) => p !== undefined).join(', ');
 }

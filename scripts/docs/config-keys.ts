@@ -24,7 +24,7 @@ const APP_ONLY: Readonly<Record<string, { text: string; default?: string }>> = {
     text: 'Where ttyd runs: on a host outside the cluster (`external`, `TtydBackend.externalHost`) or as a Deployment (`TtydBackend.inCluster`).',
     default: '"external"',
   },
-  'ttyd.mutualTls.clientCertSecret': { text: 'Secret with the client pair (`tls.crt`, `tls.key`) and `ca.crt`, in the stack\'s namespace.' },
+  'ttyd.mutualTls.clientCertSecret': { text: "Secret with the client pair (`tls.crt`, `tls.key`) and `ca.crt`, in the stack's namespace." },
   'dns.provider': { text: 'The DNS provider; `cloudflare` is the only one.' },
 };
 
@@ -51,7 +51,8 @@ export function configKeyRows(root: string): ConfigKeyRow[] {
       const found = docs.property(types, name);
       const documented = found?.doc.text ? found : docs.property(docs.named(ELSEWHERE[prefix.replace(/\[\]$/, '')] ?? []), name);
       const doc = APP_ONLY[keyPath] ?? documented?.doc;
-      if (doc === undefined || doc.text === '') throw new Error(`docs: configuration key ${keyPath} has no TSDoc on its prop and no entry in APP_ONLY`);
+      if (doc === undefined || doc.text === '')
+        throw new Error(`docs: configuration key ${keyPath} has no TSDoc on its prop and no entry in APP_ONLY`);
       rows.push({ key: keyPath, type: typeOf(key), variable: variables[keyPath], doc });
       if (key.keys !== undefined) walk(key.keys, key.type === 'list' ? `${keyPath}[]` : keyPath, documented?.types ?? found?.types ?? []);
     }
@@ -106,7 +107,14 @@ class TsDocs {
 
   constructor(root: string) {
     const file = path.join(root, CONFIG_FILE);
-    const program = ts.createProgram([file], { strict: true, skipLibCheck: true, noEmit: true, types: [], resolveJsonModule: true, esModuleInterop: true });
+    const program = ts.createProgram([file], {
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: [],
+      resolveJsonModule: true,
+      esModuleInterop: true,
+    });
     this.checker = program.getTypeChecker();
     for (const source of program.getSourceFiles()) {
       if (source.isDeclarationFile || source.fileName.includes('node_modules')) continue;

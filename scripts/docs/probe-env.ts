@@ -35,7 +35,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   PROBE_TTYD_ROUTERS: "The stack's routers that lead to ttyd: another router reaching their servers is foreign.",
   PROBE_TRAEFIK_API_PORT: "Port of Traefik's `traefik` entrypoint (API) on the pods.",
   PROBE_ORIGIN_CLIENT_CERT_FILE: "Client certificate for ttyd's mutual TLS (with `ttyd.mutualTls`).",
-  PROBE_ORIGIN_CLIENT_KEY_FILE: "Its key (with `ttyd.mutualTls`).",
+  PROBE_ORIGIN_CLIENT_KEY_FILE: 'Its key (with `ttyd.mutualTls`).',
   PROBE_ORIGIN_CA_FILE: "The CA that signed ttyd's server certificate (with `ttyd.mutualTls`).",
   PROBE_AUTHENTIK_HOST: "Authentik's own host, when its outpost redirects there (`authentikHost`).",
   PROBE_REMEDIATE: 'Self-healing mode: `off`, `dry-run` or `on` (`remediation.mode`).',

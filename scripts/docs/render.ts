@@ -6,13 +6,14 @@ import { configKeysTable } from './config-keys';
 import { probeEnvTable } from './probe-env';
 
 /**
- * Writes the docs' reference tables from their single sources, between marker comments:
+ * The docs' reference tables, rendered from their single sources between marker comments:
  *
  *     <!-- generated:config-keys -->
  *     ...
  *     <!-- /generated -->
  *
- * `node scripts/run-ts.cjs scripts/docs-tables.ts` (per-file mode: the TypeScript checker it runs reads its own lib files beside it) rewrites the pages (`npm run docs:tables`);
+ * `node scripts/run-ts.cjs scripts/docs-tables.ts` rewrites the pages (`npm run docs:tables`; per-file mode, not
+ * `--bundle`: the TypeScript checker it runs reads its lib files from beside its own module);
  * with `--check` it writes nothing and fails when a page is stale. `__tests__/docs.test.ts` does the
  * same check in memory.
  */
