@@ -53,7 +53,7 @@ export function configKeyRows(root: string): ConfigKeyRow[] {
       const doc = APP_ONLY[keyPath] ?? documented?.doc;
       if (doc === undefined || doc.text === '')
         throw new Error(`docs: configuration key ${keyPath} has no TSDoc on its prop and no entry in APP_ONLY`);
-      rows.push({ key: keyPath, type: typeOf(key), variable: variables[keyPath], doc });
+      rows.push({ key: keyPath, type: `${typeOf(key)}${key.required ? ', required' : ''}`, variable: variables[keyPath], doc });
       if (key.keys !== undefined) walk(key.keys, key.type === 'list' ? `${keyPath}[]` : keyPath, documented?.types ?? found?.types ?? []);
     }
   };
