@@ -49,6 +49,13 @@ function peakRssMiB(run: ProbeRun): number {
   return Number(match[1]) / 1024;
 }
 
+/** Where a peak stands against the pod's memory request and limit. */
+function memoryVerdict(peakMiB: number): string {
+  if (peakMiB <= PROBE_MEMORY_MIB.request) return `under the pod's request (${PROBE_MEMORY_MIB.request} MiB)`;
+  if (peakMiB <= PROBE_MEMORY_MIB.limit) return `over the request, under the pod's limit (${PROBE_MEMORY_MIB.limit} MiB)`;
+  return `OVER the pod's limit (${PROBE_MEMORY_MIB.limit} MiB)`;
+}
+
 function verdict(ok: boolean): string {
   return ok ? 'ok' : 'OVER TARGET';
 }
@@ -180,7 +187,7 @@ async function main(): Promise<void> {
           seconds: median(runs.map((r) => r.wallMs)) / 1000,
           peakMiB: median(rss),
           note: `max ${Math.max(...rss).toFixed(1)} MiB`,
-          target: `≤ ${bound / 1000} s; request ${TARGET_RSS_MIB} MiB: ${Math.max(...rss) <= TARGET_RSS_MIB ? 'under' : 'over'}`,
+          target: `≤ ${bound / 1000} s; ${memoryVerdict(Math.max(...rss))}`,
         });
         drillLines.push(
           `1000 replicas, ${shape} (timeout ${BLACK_HOLE_TIMEOUT_SECONDS}s, deadline ${BLACK_HOLE_DEADLINE_SECONDS}s): wall median ` +

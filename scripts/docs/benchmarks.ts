@@ -18,8 +18,14 @@ export function benchmarksTables(root: string): string {
 }
 
 function figure(f: BenchFigure): string {
-  const time =
-    f.seconds === undefined ? undefined : f.seconds < 1 ? `${(f.seconds * 1000).toFixed(f.seconds < 0.1 ? 1 : 0)} ms` : `${f.seconds.toFixed(2)} s`;
+  const time = f.seconds === undefined ? undefined : duration(f.seconds);
   const parts = [time, f.peakMiB === undefined ? undefined : `peak RSS ${f.peakMiB.toFixed(1)} MiB`, f.note];
   return parts.filter((p) => p !== undefined).join(', ');
+}
+
+/** Milliseconds under a second, seconds with two decimals under ten, whole seconds above. */
+function duration(seconds: number): string {
+  if (seconds < 0.1) return `${(seconds * 1000).toFixed(1)} ms`;
+  if (seconds < 1) return `${(seconds * 1000).toFixed(0)} ms`;
+  return `${seconds.toFixed(seconds < 10 ? 2 : 0)} s`;
 }
