@@ -72,7 +72,7 @@ const stringMap = (checkMap: Key['checkMap']): Key => ({ type: 'map', checkMap }
 const dict = (values: Key): Key => ({ type: 'dict', values });
 
 /** Every key the configuration knows, by level. Add a key here and read it in {@link terminalStackProps}. */
-const SCHEMA: Schema = {
+export const SCHEMA: Schema = {
   stackName: str(checkDnsLabel),
   host: str(checkDnsName),
   namespace: str(

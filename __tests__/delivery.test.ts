@@ -62,9 +62,22 @@ describe('the synthesized stack', () => {
 });
 
 describe('README', () => {
-  test('the original-setup example synthesizes as written, mirror and DNS included', () => {
+  test("the front page's cdktf.json synthesizes as written", () => {
     const readme = read('README.md');
+    const section = readme.slice(readme.indexOf('\n## The app in a few lines of `cdktf.json`\n'));
+    const block = section.match(/```json\n([\s\S]*?)\n```/);
+    expect(block).not.toBeNull();
+    const cdktf = JSON.parse((block as RegExpMatchArray)[1]) as { app: string; context: { terminal: Record<string, unknown> } };
+    expect(cdktf.app).toBe((JSON.parse(read('cdktf.json')) as { app: string }).app);
+    const stack = new TerminalStack(Testing.app(), 'terminal', configProps(cdktf.context.terminal, { overExample: false }));
+    expect(stack.node.findAll().length).toBeGreaterThan(0);
+    expect(JSON.parse(Testing.synth(stack)).resource.kubernetes_ingress_v1).toBeDefined();
+  });
+
+  test('the original-setup example of docs/configuration.md synthesizes as written, mirror and DNS included', () => {
+    const readme = read('docs/configuration.md');
     const at = readme.indexOf('An example for the original setup');
+    expect(at).toBeGreaterThan(0);
     const block = readme.slice(at).match(/```json\n([\s\S]*?)\n```/);
     expect(block).not.toBeNull();
     const context = (JSON.parse((block as RegExpMatchArray)[1]) as { context: { terminal: Record<string, unknown> } }).context.terminal;

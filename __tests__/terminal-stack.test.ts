@@ -264,7 +264,7 @@ describe('TerminalStack: a shell only through Authentik', () => {
     expect(replicas.metadata.namespace).toBe('kube-system');
   });
 
-  test('external ttyd: no NetworkPolicy (Kubernetes cannot guard the VM; see the README)', () => {
+  test('external ttyd: no NetworkPolicy (Kubernetes cannot guard the VM; see docs/security.md)', () => {
     expect(resources().kubernetes_network_policy_v1).toBeUndefined();
   });
 

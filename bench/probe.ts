@@ -8,7 +8,7 @@
  * in an `exit` hook preloaded with `--require`, so it covers the whole run including the push; the
  * hook itself adds nothing measurable. This is the figure the CronJob's memory request/limit follow.
  *
- * Drills (issue 10 §3):
+ * Drills:
  * - endless inventory: three "Traefik APIs" on 127.0.0.5-7 whose every page is ~4 MiB (or ~0.49 MiB,
  *   just under the probe's page limit) and whose X-Next-Page never ends; peak RSS must stay under the
  *   pod's memory request (lib/private/defaults.ts PROBE_MEMORY_MIB);
@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { ProbeRun, runProbe, startProbeFixtures } from '../__tests__/support/fixtures';
 import { makeTempDir } from '../__tests__/support/processes';
 import { median } from './timing';
+import { BenchFigure, recordResults } from './record';
 import { PROBE_MEMORY_MIB } from '../lib/private/defaults';
 import { tools } from '../__tests__/support/tools';
 
@@ -46,6 +47,13 @@ function peakRssMiB(run: ProbeRun): number {
   const match = new RegExp(`${RSS_MARKER}(\\d+)`).exec(run.stderr);
   if (match === null) throw new Error(`no RSS figure in the probe's stderr:\n${run.stderr}`);
   return Number(match[1]) / 1024;
+}
+
+/** Where a peak stands against the pod's memory request and limit. */
+function memoryVerdict(peakMiB: number): string {
+  if (peakMiB <= PROBE_MEMORY_MIB.request) return `under the pod's request (${PROBE_MEMORY_MIB.request} MiB)`;
+  if (peakMiB <= PROBE_MEMORY_MIB.limit) return `over the request, under the pod's limit (${PROBE_MEMORY_MIB.limit} MiB)`;
+  return `OVER the pod's limit (${PROBE_MEMORY_MIB.limit} MiB)`;
 }
 
 function verdict(ok: boolean): string {
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
     }
 
     const drillLines: string[] = [];
+    const figures: BenchFigure[] = [];
     for (const pageBytes of DRILL_PAGE_SIZES) {
       const api = new EndlessRouterApi(DRILL_ADDRESSES, await freePort(DRILL_ADDRESSES), pageBytes);
       await api.start();
@@ -93,6 +102,12 @@ async function main(): Promise<void> {
           runs.push(run);
         }
         const rss = runs.map(peakRssMiB);
+        figures.push({
+          what: `endless ${(pageBytes / 1048576).toFixed(2)} MiB router pages on 3 replicas`,
+          peakMiB: median(rss),
+          note: `max ${Math.max(...rss).toFixed(1)} MiB`,
+          target: `< ${TARGET_RSS_MIB} MiB (the pod's request): ${Math.max(...rss) < TARGET_RSS_MIB ? 'met' : 'missed'}`,
+        });
         drillLines.push(
           `endless inventory, ${(pageBytes / 1048576).toFixed(2)} MiB pages x 3 replicas: peak RSS median ${median(rss).toFixed(1)} MiB, ` +
             `max ${Math.max(...rss).toFixed(1)} MiB, ` +
@@ -128,6 +143,11 @@ async function main(): Promise<void> {
     }
     const dnsWall = median(dnsRuns.map((run) => run.wallMs));
     const dnsTargetMs = (DNS_DEADLINE_SECONDS + DNS_TIMEOUT_SECONDS) * 1000;
+    figures.push({
+      what: `black-holed DNS server (timeout ${DNS_TIMEOUT_SECONDS} s, deadline ${DNS_DEADLINE_SECONDS} s)`,
+      seconds: dnsWall / 1000,
+      target: `≤ deadline + timeout (${dnsTargetMs / 1000} s): ${Math.max(...dnsRuns.map((r) => r.wallMs)) <= dnsTargetMs ? 'met' : 'missed'}`,
+    });
     drillLines.push(
       `black-holed DNS (timeout ${DNS_TIMEOUT_SECONDS}s, deadline ${DNS_DEADLINE_SECONDS}s): wall median ${dnsWall.toFixed(0)} ms (runs: ` +
         `${dnsRuns.map((r) => r.wallMs.toFixed(0)).join(', ')}), ` +
@@ -162,6 +182,13 @@ async function main(): Promise<void> {
         }
         const rss = runs.map(peakRssMiB);
         const bound = (BLACK_HOLE_DEADLINE_SECONDS + BLACK_HOLE_TIMEOUT_SECONDS) * 1000 + 500;
+        figures.push({
+          what: `1,000 replica addresses, ${shape}`,
+          seconds: median(runs.map((r) => r.wallMs)) / 1000,
+          peakMiB: median(rss),
+          note: `max ${Math.max(...rss).toFixed(1)} MiB`,
+          target: `≤ ${bound / 1000} s; ${memoryVerdict(Math.max(...rss))}`,
+        });
         drillLines.push(
           `1000 replicas, ${shape} (timeout ${BLACK_HOLE_TIMEOUT_SECONDS}s, deadline ${BLACK_HOLE_DEADLINE_SECONDS}s): wall median ` +
             `${median(runs.map((r) => r.wallMs)).toFixed(0)} ms (bound ${bound} ms: ${verdict(Math.max(...runs.map((r) => r.wallMs)) <= bound)}), ` +
@@ -192,6 +219,26 @@ async function main(): Promise<void> {
       ...drillLines,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    recordResults('probe', {
+      title: `The probe under Node ${tools().probeNode.version}, the image's (\`bench/probe.ts\`, part of \`npm run bench\`)`,
+      figures: [
+        {
+          what: `healthy run (6 samples, 3 replicas, inventory on; median of ${HEALTHY_RUNS})`,
+          seconds: healthyWall / 1000,
+          peakMiB: median(healthyRss),
+          target: `≤ ${TARGET_WALL_MS / 1000} s, ≤ ${TARGET_RSS_MIB} MiB (the pod's request): ${
+            healthyWall <= TARGET_WALL_MS && Math.max(...healthyRss) <= TARGET_RSS_MIB ? 'met' : 'missed'
+          }`,
+        },
+        {
+          what: `black-holed edge (timeout ${BLACK_HOLE_TIMEOUT_SECONDS} s, deadline ${BLACK_HOLE_DEADLINE_SECONDS} s)`,
+          seconds: blackHoleWall / 1000,
+          peakMiB: median(blackHoleRss),
+          target: `≤ deadline + 2 s: ${blackHoleWall <= blackHoleTargetMs ? 'met' : 'missed'}`,
+        },
+        ...figures,
+      ],
+    });
   } finally {
     await fx.stop();
     temp.remove();

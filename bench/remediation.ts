@@ -14,6 +14,7 @@ import { ProbeRun, REPLICA_ADDRESSES, runProbe, startProbeFixtures } from '../__
 import { KubeApiStandIn, makeKubeTls } from '../__tests__/support/kube-api';
 import { makeTempDir } from '../__tests__/support/processes';
 import { median } from './timing';
+import { BenchFigure, recordResults } from './record';
 
 const RUNS = 5;
 const RSS_MARKER = 'probe-bench-maxrss-kib=';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       ['on, evicting', (i) => remediation(`bench-evict-${i}`, '1'), /result=evicted/],
     ];
     const lines = [`node ${tools().probeNode.version} (the probe image's), ${RUNS} runs per scenario, one replica of three without the route`];
+    const figures: BenchFigure[] = [];
     for (const [name, overrides, expected] of scenarios) {
       const runs: ProbeRun[] = [];
       for (let i = 0; i < RUNS; i += 1) {
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
         runs.push(run);
       }
       const rss = runs.map(peakRssMiB);
+      figures.push({ what: `remediation ${name}`, seconds: median(runs.map((r) => r.wallMs)) / 1000, peakMiB: median(rss) });
       lines.push(
         `${name.padEnd(16)} wall median ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms (runs: ` +
           `${runs.map((r) => r.wallMs.toFixed(0)).join(', ')}), ` +
@@ -86,6 +89,12 @@ async function main(): Promise<void> {
     }
     lines.push(`evictions sent: ${kube.evictions().length}`);
     process.stdout.write(`${lines.join('\n')}\n`);
+    recordResults('remediation', {
+      title:
+        `Remediation: one replica of three missing the route, against the API stand-in, under Node ${tools().probeNode.version}, ` +
+        `median of ${RUNS} (\`node scripts/run-ts.cjs bench/remediation.ts\`)`,
+      figures,
+    });
   } finally {
     await kube.stop();
     await fx.stop();

@@ -2,6 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fs from 'fs';
 import { Run, measureCommand, report } from './timing';
+import { recordResults } from './record';
 
 /**
  * Synth time and peak RSS, median of 7 runs each: `npm run synth` (the bundle), the same without
@@ -30,7 +31,12 @@ try {
   for (const c of commands.slice(1, 3)) measureCommand(c.command, c.args, 1, c.env);
   const runs: Run[][] = commands.map(() => []);
   for (let round = 0; round < RUNS; round++) commands.forEach((c, i) => runs[i].push(...measureCommand(c.command, c.args, 1, c.env)));
-  commands.forEach((c, i) => report(c.label, runs[i], c.target));
+  const figures = commands.map((c, i) => {
+    const r = report(c.label, runs[i], c.target);
+    const target = c.target && `≤ ${c.target.seconds} s, ≤ ${c.target.peakMiB} MiB: ${r.met ? 'met' : 'missed'}`;
+    return { what: `\`${c.label}\``, seconds: r.seconds, peakMiB: r.peakMiB, note: `CPU ${r.cpuSeconds.toFixed(2)} s`, target };
+  });
+  recordResults('synth', { title: `Synth: median of ${RUNS} runs each, the commands taking turns (\`npm run bench\`, \`bench/synth.ts\`)`, figures });
 } finally {
   fs.rmSync(out, { recursive: true, force: true });
 }

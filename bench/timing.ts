@@ -44,7 +44,7 @@ export function measureCommand(command: string, args: string[], runs: number, en
 }
 
 /** One line: label, median wall time and peak RSS, every run, and the targets. */
-export function report(label: string, runs: Run[], target?: { seconds: number; peakMiB: number }): void {
+export function report(label: string, runs: Run[], target?: { seconds: number; peakMiB: number }): Run & { met?: boolean } {
   const seconds = median(runs.map((r) => r.seconds));
   const cpu = median(runs.map((r) => r.cpuSeconds));
   const peak = median(runs.map((r) => r.peakMiB));
@@ -55,4 +55,5 @@ export function report(label: string, runs: Run[], target?: { seconds: number; p
   console.log(
     `${label.padEnd(42)} median ${seconds.toFixed(2)} s (cpu ${cpu.toFixed(2)} s), peak RSS ${peak.toFixed(0)} MiB  (runs: ${each})${verdict}`,
   );
+  return { seconds, cpuSeconds: cpu, peakMiB: peak, met: target && seconds <= target.seconds && peak <= target.peakMiB };
 }

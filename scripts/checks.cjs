@@ -2,7 +2,7 @@
 /**
  * The static checks of `npm test`, run at once: tsc (types), ESLint and Prettier's check (`npm run
  * lint`). Each is mostly one thread; on two cores the three together take about two thirds of their
- * time one after another (`npm test`'s figures in the README). Each one's output is printed whole, in
+ * time one after another (`npm test`'s figures in CONTRIBUTING.md). Each one's output is printed whole, in
  * this order, after all have ended; the exit code is the first failure's, or 0.
  */
 const { spawn } = require('child_process');
