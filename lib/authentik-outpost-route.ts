@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DEFAULT_LABELS } from './private/defaults';
 import { IngressV1, Manifest } from './private/cdktf';
 import { Annotations, IngressKind } from './protected-ingress';
 import { TRAEFIK_API_VERSION } from './traefik';
@@ -86,7 +87,7 @@ export class AuthentikOutpostRoute extends Construct {
       port: props.outpost?.port ?? 9000,
     };
     const entryPoint = props.entryPoint ?? 'websecure';
-    const labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    const labels = props.labels ?? { ...DEFAULT_LABELS };
 
     const problems = new Problems('authentik-outpost-route');
     problems.add(checkDnsLabel('name', this.name));

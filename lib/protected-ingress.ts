@@ -1,25 +1,14 @@
 import { Construct } from 'constructs';
-import { AUTHENTIK_RESPONSE_HEADERS } from './authentik-forward-auth';
 import { escapeTemplates } from './private/templates';
 import { IngressV1, Lazy, Manifest } from './private/cdktf';
-import { MiddlewareRef, TRAEFIK_API_VERSION } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
+import type { MiddlewareRef } from './traefik';
+import { AUTHENTIK_RESPONSE_HEADERS, AUTH_POSTURES, TRAEFIK_API_VERSION, type AuthPosture } from './private/vocabulary';
+import { DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS } from './private/defaults';
+import { Problems, checkDnsLabel, checkDnsName, checkHeaderName, checkPort, checkMetadata } from './private/validation';
 import { checkAnnotationSize, checkAuthReason, checkShellPosture, isGated, routePathProblems, routeSlug } from './private/routes';
 import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 
-/**
- * Who authenticates requests to an ingress.
- * - `required`: Authentik gates every request (the default; fails closed).
- * - `public`: Authentik still sees every request, through an anonymous binding.
- * - `app`: no auth middleware; the app authenticates by itself.
- * - `none`: no auth at all; deliberately public.
- *
- * `app` and `none` take no middleware and must be chosen on purpose, with a written reason.
- */
-export type AuthPosture = 'required' | 'public' | 'app' | 'none';
-
-/** The accepted postures, for validation and docs. */
-export const AUTH_POSTURES: readonly AuthPosture[] = ['required', 'public', 'app', 'none'];
+export { AUTH_POSTURES, type AuthPosture } from './private/vocabulary';
 
 /** How the routing is expressed to Traefik. */
 export type IngressKind = 'Ingress' | 'IngressRoute';
@@ -82,8 +71,7 @@ export const Annotations = {
   authReason: 'webterminal.dev/auth-reason',
 } as const;
 
-/** The Authentik forward-auth middleware of the original cluster. */
-export const DEFAULT_AUTH_MIDDLEWARE: MiddlewareRef = { namespace: 'traefik', name: 'authentik-forward-auth' };
+export { DEFAULT_AUTH_MIDDLEWARE } from './private/defaults';
 
 /** Annotations a user may not add to the terminal's ingress objects, with the reason. */
 const REFUSED_ANNOTATIONS: Readonly<Record<string, string>> = {
@@ -230,7 +218,7 @@ export class ProtectedIngress extends Construct {
     this.entryPoint = props.entryPoint ?? 'websecure';
     this.ingressClassName = props.ingressClassName ?? 'traefik';
     this.tlsSecretName = props.tlsSecretName;
-    this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    this.labels = props.labels ?? { ...DEFAULT_LABELS };
     this.extraAnnotations = props.annotations ?? {};
     const authMiddleware = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
     this.removedClientHeaders = isGated(this.auth) ? [...new Set(props.removeClientHeaders ?? AUTHENTIK_RESPONSE_HEADERS)] : [];
@@ -264,9 +252,7 @@ export class ProtectedIngress extends Construct {
     );
     problems.add(checkAuthReason(this.auth, this.authReason));
     if (props.servesShell ?? false) problems.add(checkShellPosture(this.auth));
-    this.removedClientHeaders.forEach((h, i) =>
-      problems.add(/^[A-Za-z0-9-]+$/.test(h) ? undefined : `removeClientHeaders[${i}] ${JSON.stringify(h)} is not an HTTP header name`),
-    );
+    this.removedClientHeaders.forEach((h, i) => problems.add(checkHeaderName(`removeClientHeaders[${i}]`, h)));
     this.middlewares.forEach((m, i) => {
       problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DEFAULT_LABELS } from './private/defaults';
 import { Lazy, NetworkPolicyV1 } from './private/cdktf';
 import { ResolvedTraefikLocation, TraefikLocation } from './traefik';
 import { Problems, checkDnsLabel, checkPort, checkMetadata } from './private/validation';
@@ -60,7 +61,7 @@ export class TtydNetworkPolicy extends Construct {
     this.namespace = props.namespace;
     this.traefik = resolveTraefikLocation(props.traefik);
     this.ports = [...props.ports];
-    const labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    const labels = props.labels ?? { ...DEFAULT_LABELS };
 
     const problems = new Problems('ttyd-network-policy');
     problems.add(checkDnsLabel('name', this.name));

@@ -7,13 +7,14 @@ import {
   checkDnsName,
   checkHostAddress,
   checkInteger,
+  checkHeaderName,
   checkPinnedImage,
   checkPort,
   checkMetadata,
 } from './private/validation';
 import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 import { restrictedContainerSecurity } from './private/pod-security';
-import { DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
+import { DEFAULT_LABELS, DEFAULT_TTYD_AUTH_HEADER, DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -162,12 +163,7 @@ export interface InClusterTtydOptions {
   readonly memoryLimit?: string;
 }
 
-/** The header Authentik's outpost fills with the signed-in user, and ttyd trusts by default. */
-export const DEFAULT_TTYD_AUTH_HEADER = 'X-authentik-username';
-
-function checkHeaderName(field: string, value: string): string | undefined {
-  return /^[A-Za-z0-9-]+$/.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not an HTTP header name`;
-}
+export { DEFAULT_TTYD_AUTH_HEADER } from './private/defaults';
 
 class ExternalTtyd extends TtydBackend {
   public readonly targetPort: number;
@@ -391,7 +387,7 @@ export class TtydService extends Construct {
     this.namespace = props.namespace;
     this.port = props.port ?? 80;
     this.targetPort = props.ttyd.targetPort;
-    this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    this.labels = props.labels ?? { ...DEFAULT_LABELS };
     this.mutualTls = props.ttyd.mutualTls;
     this.authHeader = props.ttyd.authHeader;
     this.scheme = this.mutualTls !== undefined ? 'https' : 'http';

@@ -9,12 +9,12 @@ import { DEFAULT_PROBE_JOB } from './metrics';
 import { DnsOptions } from './dns-records';
 import { ImportBlocks } from './import-blocks';
 import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
-import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget } from './protected-ingress';
+import { AuthPosture, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget } from './protected-ingress';
 import { TerminalHost } from './terminal-host';
 import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation } from './traefik';
 import { TtydNetworkPolicy } from './ttyd-network-policy';
 import { TtydBackend, TtydService } from './ttyd-service';
-import { DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
+import { DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS, DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
 import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
 import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
 import { ProblemCollector, Problems, ValidationError, checkDnsLabel, checkMetadata } from './private/validation';
@@ -49,8 +49,8 @@ export interface TerminalRouteOptions {
   readonly stripPrefix?: boolean;
 }
 
-/** Namespaces that belong to the cluster: a stack must not create (or delete) them. */
-export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+export { SYSTEM_NAMESPACES } from './private/vocabulary';
+import { SYSTEM_NAMESPACES } from './private/vocabulary';
 /** Namespace labels that make the API server enforce Pod Security "restricted" on every pod. */
 export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
   'pod-security.kubernetes.io/enforce': 'restricted',
@@ -294,7 +294,7 @@ export class Webterminal extends Construct {
       this.namespace = props.namespace ?? 'terminal';
       this.traefikLocation = resolveTraefikLocation(props.traefik);
       // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
-      const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
+      const labels = { ...(props.namespaceLabels ?? DEFAULT_LABELS), ...POD_SECURITY_LABELS };
 
       // Validate: every problem at once, before anything is made
       validateTerminalProps(props, { namespace: this.namespace, traefik: this.traefikLocation, labels }, this);
