@@ -40,56 +40,56 @@ export interface ThresholdAlertOverride extends AlertOverride {
   readonly threshold?: number;
 }
 
-/** Per-alert overrides, keyed by alert name. */
+/** Per-alert overrides, keyed by alert name; each alert's own severity and `for` are in its definition (the docs' alert tables are generated from it). */
 export interface WebterminalAlertOverrides {
   /**
    * Threshold: share of the window (0 < x ≤ 1) during which the latest run had edge `/token` failures.
-   * @default - warning, for 5m, threshold 0.5
+   * @default - the alert's own
    */
   readonly WebterminalTokenDegraded?: ThresholdAlertOverride;
   /**
    * Threshold: as for the token alert, for the edge WebSocket check.
-   * @default - critical, for 5m, threshold 0.5
+   * @default - the alert's own
    */
   readonly WebterminalWebsocketDegraded?: ThresholdAlertOverride;
   /**
    * Threshold: as for the token alert, for the in-cluster ttyd checks.
-   * @default - critical, for 5m, threshold 0.5
+   * @default - the alert's own
    */
   readonly WebterminalTtydUnreachable?: ThresholdAlertOverride;
   /**
    * No threshold: a replica whose latest run was not healthy (wrong status or a redirect elsewhere).
-   * @default - critical, for 10m
+   * @default - the alert's own
    */
   readonly WebterminalReplicaRouteMissing?: AlertOverride;
   /**
    * No threshold: per-replica checks on, no replica found.
-   * @default - warning, for 10m
+   * @default - the alert's own
    */
   readonly WebterminalProbeBlind?: AlertOverride;
   /**
    * No threshold: ttyd answered without the auth header.
-   * @default - critical, for 1m
+   * @default - the alert's own
    */
   readonly WebterminalTtydOpen?: AlertOverride;
   /**
    * No threshold: a replica's router inventory failed.
-   * @default - warning, for 15m
+   * @default - the alert's own
    */
   readonly TraefikRouterInventoryFailing?: AlertOverride;
   /**
    * No threshold: a router that is not the stack's reaches ttyd.
-   * @default - critical, for 0m
+   * @default - the alert's own
    */
   readonly WebterminalForeignRoute?: AlertOverride;
   /**
    * Threshold: seconds since the probe's last push.
-   * @default - warning, for 15m, threshold 2 probe intervals
+   * @default - the alert's own
    */
   readonly WebterminalProbeStale?: ThresholdAlertOverride;
   /**
    * Threshold: routers a replica may lack compared with the replica that has most.
-   * @default - warning, for 10m, threshold 0
+   * @default - the alert's own
    */
   readonly TraefikRouterCountSkew?: ThresholdAlertOverride;
 }
