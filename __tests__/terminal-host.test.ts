@@ -454,7 +454,7 @@ describe('adopt', () => {
       // the test's PATH really hides terraform (this machine has one in /usr/local/bin)
       expect(spawnSync('terraform', ['version'], { env }).error).toMatchObject({ code: 'ENOENT' });
       const run = (extra: Record<string, string>) =>
-        spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), '--bundle', 'main.ts'] /* as npm run synth */, {
+        spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), 'main.ts'] /* as npm run synth */, {
           cwd: ROOT,
           env: { ...env, ...extra },
           encoding: 'utf8',
