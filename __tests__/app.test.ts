@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runApp } from '../app';
+import { runApp } from '../app/app';
 import { filesUnder } from './support/processes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -168,7 +168,7 @@ describe('the app (main.ts)', () => {
       'config: namespace "Terminal" is not a DNS-1123 label',
       'config: ttyd.address "10.0.10.999" is not an IPv4 address',
       'config: ttyd.port -1 is not an integer from 1 to 65535',
-      'config: auth "none" leaves the host without Authentik',
+      'config: auth "none" is refused for a shell host',
       'config: routes[1].path "/a/" is given twice',
       'config: hots: unknown key; did you mean "host"?',
       'nothing was written.',
@@ -242,18 +242,7 @@ describe('the app (main.ts)', () => {
     const stacks = ['checkout-a', 'somewhere/else/checkout-b'].map((where) => {
       const project = path.join(tmp, where);
       fs.mkdirSync(project, { recursive: true });
-      for (const entry of [
-        'main.ts',
-        'app.ts',
-        'config.ts',
-        'json-source.ts',
-        'lib',
-        'scripts',
-        'docs',
-        'cdktf.json',
-        'tsconfig.json',
-        'package.json',
-      ]) {
+      for (const entry of ['main.ts', 'app', 'lib', 'scripts', 'docs', 'cdktf.json', 'tsconfig.json', 'package.json']) {
         fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
       }
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
@@ -281,7 +270,7 @@ describe('the app (main.ts)', () => {
     const out = path.join(tmp, 'cdktf.out');
     const run = synth(out, { ...CONFIGURED, TERMINAL_AUTH: 'app', TERMINAL_AUTH_REASON: 'ttyd has its own login' });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('terminal-stack: auth "app" is refused for a shell host: ttyd trusts a header that any client can send');
+    expect(run.stderr).toContain('config: auth "app" is refused for a shell host: ttyd trusts a header that any client can send');
     expect(fs.readdirSync(tmp)).toStrictEqual([]);
   });
 

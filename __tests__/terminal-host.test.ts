@@ -312,7 +312,7 @@ describe('configuration: the issue-11 keys', () => {
 
   test('dns needs a mode and a provider: a missing setting is an error', () => {
     expect(() => configProps({ dns: { zoneId: '0123456789abcdef0123456789abcdef' } })).toThrow(
-      'config: dns.provider is not set\nconfig: dns.mode is not set',
+      'config: dns.provider is required\nconfig: dns.mode is required',
     );
   });
 

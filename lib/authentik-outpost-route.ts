@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { DEFAULT_LABELS } from './private/defaults';
 import { IngressV1, Manifest } from './private/cdktf';
-import { Annotations, IngressKind } from './protected-ingress';
+import { Annotations } from './protected-ingress';
+import { INGRESS_KINDS, type IngressKind } from './private/vocabulary';
 import { TRAEFIK_API_VERSION } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
+import { Problems, checkDnsLabel, checkDnsName, checkOneOf, checkPort, checkMetadata } from './private/validation';
 
 /** The path Authentik's outpost serves on every host it protects (login start, callback, sign-out). */
 export const AUTHENTIK_OUTPOST_PATH = '/outpost.goauthentik.io/';
@@ -95,11 +96,7 @@ export class AuthentikOutpostRoute extends Construct {
     problems.add(checkDnsLabel('outpost.namespace', this.outpost.namespace));
     problems.add(checkDnsLabel('outpost.name', this.outpost.name));
     problems.add(checkPort('outpost.port', this.outpost.port));
-    problems.add(
-      this.ingressKind === 'Ingress' || this.ingressKind === 'IngressRoute'
-        ? undefined
-        : `ingressKind ${JSON.stringify(this.ingressKind)} is not one of "Ingress", "IngressRoute"`,
-    );
+    problems.add(checkOneOf('ingressKind', this.ingressKind, INGRESS_KINDS));
     problems.addAll(checkMetadata('labels', 'labels', labels));
     problems.throwIfAny(this);
 

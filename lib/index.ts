@@ -14,6 +14,7 @@ export * from './traefik';
 export * from './ttyd-network-policy';
 export * from './ttyd-service';
 export * from './webterminal';
+export * from './webterminal-props';
 export * from './webterminal-alerts';
 export * from './webterminal-alerts-props';
 export * from './webterminal-dashboard';

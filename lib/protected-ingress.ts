@@ -2,16 +2,22 @@ import { Construct } from 'constructs';
 import { escapeTemplates } from './private/templates';
 import { IngressV1, Lazy, Manifest } from './private/cdktf';
 import type { MiddlewareRef } from './traefik';
-import { AUTHENTIK_RESPONSE_HEADERS, AUTH_POSTURES, TRAEFIK_API_VERSION, type AuthPosture } from './private/vocabulary';
+import {
+  AUTHENTIK_RESPONSE_HEADERS,
+  AUTH_POSTURES,
+  INGRESS_KINDS,
+  TRAEFIK_API_VERSION,
+  type AuthPosture,
+  type IngressKind,
+} from './private/vocabulary';
 import { DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS } from './private/defaults';
-import { Problems, checkDnsLabel, checkDnsName, checkHeaderName, checkPort, checkMetadata } from './private/validation';
+import { Problems, checkDnsLabel, checkDnsName, checkHeaderName, checkOneOf, checkPort, checkMetadata } from './private/validation';
 import { checkAnnotationSize, checkAuthReason, checkShellPosture, isGated, routePathProblems, routeSlug } from './private/routes';
 import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 
 export { AUTH_POSTURES, type AuthPosture } from './private/vocabulary';
 
-/** How the routing is expressed to Traefik. */
-export type IngressKind = 'Ingress' | 'IngressRoute';
+export type { IngressKind } from './private/vocabulary';
 
 /** A Service and port in the ingress's namespace. */
 export interface ServiceTarget {
@@ -240,11 +246,7 @@ export class ProtectedIngress extends Construct {
     for (const [key, why] of Object.entries(REFUSED_ANNOTATIONS)) {
       if (key in this.extraAnnotations) problems.add(`annotations key ${JSON.stringify(key)} is refused: ${why}`);
     }
-    problems.add(
-      props.ingressKind === undefined || props.ingressKind === 'Ingress' || props.ingressKind === 'IngressRoute'
-        ? undefined
-        : `ingressKind ${JSON.stringify(props.ingressKind)} is not one of "Ingress", "IngressRoute"`,
-    );
+    problems.add(checkOneOf('ingressKind', this.ingressKind, INGRESS_KINDS));
     problems.add(
       AUTH_POSTURES.includes(this.auth)
         ? undefined

@@ -1,12 +1,13 @@
 /** The app's stack: the Kubernetes provider and the state backend around one {@link Webterminal}. */
 import { Construct } from 'constructs';
 import { KubernetesProvider, LocalBackend, PgBackend, TerraformStack } from './private/cdktf';
-import { ValidationError, checkNonEmpty } from './private/validation';
+import { ValidationError, checkNonEmpty, checkOneOf } from './private/validation';
+import { STATE_BACKENDS, type StateBackend } from './private/vocabulary';
 import { escapeTemplates } from './private/templates';
-import { Webterminal, WebterminalProps } from './webterminal';
+import { Webterminal } from './webterminal';
+import type { WebterminalProps } from './webterminal-props';
 
-/** Where Terraform keeps the stack's state. */
-export type StateBackend = 'local' | 'pg';
+export type { StateBackend } from './private/vocabulary';
 
 /** Props of {@link TerminalStack}: the terminal's, with the provider's and the state backend's. */
 export interface TerminalStackProps extends WebterminalProps {
@@ -62,9 +63,7 @@ export class TerminalStack extends TerraformStack {
     // Every problem at once: the stack's own and the terminal's.
     const own = [
       this.kubeConfigPath === undefined ? undefined : checkNonEmpty('kubeConfigPath', this.kubeConfigPath),
-      this.stateBackend === 'local' || this.stateBackend === 'pg'
-        ? undefined
-        : `stateBackend ${JSON.stringify(this.stateBackend)} is not one of "local", "pg"`,
+      checkOneOf('stateBackend', this.stateBackend, STATE_BACKENDS),
     ].filter((problem): problem is string => problem !== undefined);
     let terminal: Webterminal | undefined;
     try {

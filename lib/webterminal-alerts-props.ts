@@ -40,7 +40,10 @@ export interface ThresholdAlertOverride extends AlertOverride {
   readonly threshold?: number;
 }
 
-/** Per-alert overrides, keyed by alert name; each alert's own severity and `for` are in its definition (the docs' alert tables are generated from it). */
+/**
+ * Per-alert overrides, keyed by alert name; each alert's own severity, `for` and threshold are in its
+ * definition (the docs' alert tables are generated from it).
+ */
 export interface WebterminalAlertOverrides {
   /**
    * Threshold: share of the window (0 < x ≤ 1) during which the latest run had edge `/token` failures.

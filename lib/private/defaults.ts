@@ -11,6 +11,9 @@ export const DEFAULT_TTYD_AUTH_HEADER = AUTHENTIK_USERNAME_HEADER;
 /** The Authentik forward-auth middleware of the original cluster: what a created one is named, and where an existing one is looked for. */
 export const DEFAULT_AUTH_MIDDLEWARE: MiddlewareRef = { namespace: 'traefik', name: 'authentik-forward-auth' };
 
+/** The namespace of the `Default` terminal when none is given. */
+export const DEFAULT_NAMESPACE = 'terminal';
+
 /** The ttyd Service's name when none is given (a route to it would serve the shell a second time). */
 export const DEFAULT_TTYD_SERVICE_NAME = 'terminal';
 

@@ -315,3 +315,10 @@ export function checkNonEmpty(field: string, value: string | undefined): string 
 export function checkHeaderName(field: string, value: string): string | undefined {
   return HTTP_HEADER_NAME.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not an HTTP header name (letters, digits and "-")`;
 }
+
+/** A value from a fixed list: the one message of the constructs and the configuration. */
+export function checkOneOf(field: string, value: string, accepted: readonly string[]): string | undefined {
+  return accepted.includes(value)
+    ? undefined
+    : `${field} ${JSON.stringify(value)} is not one of ${accepted.map((a) => JSON.stringify(a)).join(', ')}`;
+}

@@ -64,6 +64,18 @@ export type AuthPosture = 'required' | 'public' | 'app' | 'none';
 /** The accepted postures, for validation and docs. */
 export const AUTH_POSTURES: readonly AuthPosture[] = ['required', 'public', 'app', 'none'];
 
+/** How the routing is expressed to Traefik. */
+export type IngressKind = 'Ingress' | 'IngressRoute';
+
+/** The accepted {@link IngressKind} values. */
+export const INGRESS_KINDS: readonly IngressKind[] = ['Ingress', 'IngressRoute'];
+
+/** Where Terraform keeps the stack's state. */
+export type StateBackend = 'local' | 'pg';
+
+/** The accepted {@link StateBackend} values. */
+export const STATE_BACKENDS: readonly StateBackend[] = ['local', 'pg'];
+
 /**
  * How a host is published in DNS.
  * - `proxied`: a proxied CNAME to the Cloudflare tunnel (`<tunnelId>.cfargotunnel.com`);
@@ -111,6 +123,13 @@ export interface DnsOptions {
    */
   readonly recordIds?: Readonly<Record<string, Readonly<Partial<Record<DnsRecordType, string>>>>>;
 }
+
+/** Namespace labels that make the API server enforce Pod Security "restricted" on every pod. */
+export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+};
 
 /** Namespaces that belong to the cluster: a stack must not create (or delete) them. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
