@@ -4,7 +4,7 @@ import type { DnsOptions } from './dns-records';
 import type { PrometheusRulesProps } from './prometheus-rules';
 import type { AuthPosture, IngressKind, ServiceTarget } from './protected-ingress';
 import type { MiddlewareRef, TraefikLocation } from './traefik';
-import type { TtydBackend } from './ttyd-service';
+import type { TtydBackend } from './ttyd-backend';
 import type { WebterminalAlertsProps } from './webterminal-alerts-props';
 import type { WebterminalDashboardProps } from './webterminal-dashboard';
 import type { WebterminalProbeProps } from './webterminal-probe';
