@@ -28,7 +28,6 @@ export interface TerminalConfig {
   readonly example: boolean;
   /** Stack name: the folder under `cdktf.out/stacks/` and the `pg` schema. */
   readonly stackName: string;
-  /** The stack's props. */
   readonly props: TerminalStackProps;
 }
 

@@ -31,7 +31,6 @@ export interface Key<T = unknown> {
   readonly _value?: T;
 }
 
-/** Keys by name. */
 export type Schema = { readonly [name: string]: Key };
 
 type ValueOf<K> = K extends Key<infer T> ? T : never;

@@ -48,13 +48,11 @@ export interface AuthentikForwardAuthProps {
 export class AuthentikForwardAuth extends Construct {
   /** Reference for ingresses that use this middleware. */
   public readonly ref: MiddlewareRef;
-  /** Outpost URL. */
   public readonly outpostUrl: string;
   /** Whether forwarded headers are trusted. */
   public readonly trustForwardHeader: boolean;
   /** Headers copied onto the request. */
   public readonly authResponseHeaders: readonly string[];
-  /** The Middleware manifest. */
   public readonly resource: Manifest;
 
   constructor(scope: Construct, id: string, props: AuthentikForwardAuthProps = {}) {

@@ -69,11 +69,9 @@ export interface AuthentikOutpostRouteProps {
  * the outpost, never the app.
  */
 export class AuthentikOutpostRoute extends Construct {
-  /** Name of the route object. */
   public readonly name: string;
   /** Effective outpost Service. */
   public readonly outpost: Required<AuthentikOutpostService>;
-  /** Kind of the route object. */
   public readonly ingressKind: IngressKind;
   /** The `Ingress` or `IngressRoute`, in the outpost's namespace. */
   public readonly resource: IngressV1 | Manifest;

@@ -42,7 +42,6 @@ export class DnsRecords extends Construct {
   public readonly ttl: number;
   /** The records made (none for `none`). */
   public readonly records: readonly DnsRecordEntry[];
-  /** The zone id. */
   public readonly zoneId: string;
 
   constructor(scope: Construct, id: string, props: DnsRecordsProps) {

@@ -183,9 +183,7 @@ export class ProtectedIngress extends Construct {
   public readonly namespace: string;
   /** The host the router matches (and the TLS certificate is for). */
   public readonly host: string;
-  /** Kind of the routing objects. */
   public readonly ingressKind: IngressKind;
-  /** Effective auth posture. */
   public readonly auth: AuthPosture;
   /** Reason recorded for `app` / `none`. */
   public readonly authReason: string | undefined;
@@ -197,7 +195,6 @@ export class ProtectedIngress extends Construct {
   public readonly entryPoint: string;
   /** `ingressClassName` of the Ingress objects. */
   public readonly ingressClassName: string;
-  /** TLS Secret name. */
   public readonly tlsSecretName: string;
   /** Labels on every object. */
   public readonly labels: Record<string, string>;

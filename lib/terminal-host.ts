@@ -88,7 +88,6 @@ export interface TerminalHostProps {
 export class TerminalHost extends Construct {
   /** Public host name. */
   public readonly host: string;
-  /** The ttyd Service. */
   public readonly ttydService: TtydService;
   /** The protected ingress of the host (and of its routes). */
   public readonly ingress: ProtectedIngress;

@@ -43,13 +43,11 @@ export interface TtydNetworkPolicyProps {
  * flannel). The kubelet's readiness probe comes from the node and is not subject to it on common CNIs.
  */
 export class TtydNetworkPolicy extends Construct {
-  /** Name of the NetworkPolicy. */
   public readonly name: string;
   /** Where Traefik runs, as admitted. */
   public readonly traefik: ResolvedTraefikLocation;
   /** Ports admitted on ttyd. */
   public readonly ports: readonly number[];
-  /** The NetworkPolicy resource. */
   public readonly resource: NetworkPolicyV1;
 
   private readonly namespace: string;

@@ -33,7 +33,6 @@ export class TtydService extends Construct {
   public readonly name: string;
   /** Namespace of every object this construct makes. */
   public readonly namespace: string;
-  /** Port the Service exposes. */
   public readonly port: number;
   /** Port ttyd listens on. */
   public readonly targetPort: number;
@@ -53,7 +52,6 @@ export class TtydService extends Construct {
   public readonly authHeader: string;
   /** Labels of the ttyd pods, when ttyd runs in the cluster. */
   public readonly podSelector: Readonly<Record<string, string>> | undefined;
-  /** The Service resource. */
   public readonly resource: ServiceV1;
 
   constructor(scope: Construct, id: string, props: TtydServiceProps) {

@@ -38,15 +38,12 @@ import { POD_SECURITY_LABELS } from './private/vocabulary';
  * probe's Pushgateway job), unless the props name them. Two instances can live in one stack or cluster.
  */
 export class Webterminal extends Construct {
-  /** The namespace name. */
   public readonly namespace: string;
-  /** The namespace resource. */
   public readonly namespaceResource: NamespaceV1;
   /** The terminal's host: ttyd Service, ingress, DNS. */
   public readonly mainHost: TerminalHost;
   /** The read-only mirror's host, when `mirror` is given. */
   public readonly mirrorHost?: TerminalHost;
-  /** The ttyd Service. */
   public readonly ttydService: TtydService;
   /** The main host's protected ingress, where routes are added. */
   public readonly ingress: ProtectedIngress;

@@ -8,9 +8,7 @@ export const TRAEFIK_API_VERSION = 'traefik.io/v1alpha1';
 
 /** A reference to a Traefik `Middleware` object. */
 export interface MiddlewareRef {
-  /** Namespace of the Middleware. */
   readonly namespace: string;
-  /** Name of the Middleware. */
   readonly name: string;
 }
 
