@@ -1,4 +1,4 @@
-import { runApp } from './app';
+import { runApp } from './app/app';
 
 /**
  * Entry point of `npm run synth`, `npm run rules` and the cdktf CLI (`cdktf.json` "app"). The

@@ -2,8 +2,8 @@ import { defined, type JsonNode } from './support/synth';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runApp } from '../app';
-import { parseJson, SourceNumber } from '../json-source';
+import { runApp } from '../app/app';
+import { parseJson, SourceNumber } from '../app/json-source';
 import { filesUnder } from './support/processes';
 import { configProps } from './support/config-props';
 import { ValidationError } from '../lib/private/validation';
@@ -196,7 +196,7 @@ const CASES: Case[] = [
   { name: 'an unknown ingress kind', terminal: { ingressKind: 'Ingres' }, expect: 'ingressKind "Ingres" is not one of "Ingress", "IngressRoute"' },
   { name: 'an unknown auth posture', terminal: {}, env: { TERMINAL_AUTH: 'maybe' }, expect: 'auth "maybe" is not one of' },
   { name: 'an unknown state backend', terminal: {}, env: { TERMINAL_STATE_BACKEND: 's3' }, expect: 'stateBackend "s3" is not one of "local", "pg"' },
-  { name: 'auth none without a reason', terminal: { auth: 'none' }, expect: 'auth "none" leaves the host without Authentik' },
+  { name: 'auth none without a reason', terminal: { auth: 'none' }, expect: 'auth "none" is refused for a shell host' },
   {
     name: 'a reason with a control character',
     terminal: { auth: 'app', authReason: 'ttyd\u0007' },
@@ -288,9 +288,9 @@ const CASES: Case[] = [
     name: 'a host-port route with in-cluster ttyd',
     terminal: { ...IN_CLUSTER, routes: [{ path: '/a/', hostPort: 7683 }] },
     bare: true,
-    expect: 'routes[0].hostPort needs ttyd.mode "external"',
+    expect: 'routes[0].hostPort 7683 needs ttyd on an external host (ttyd.mode "external")',
   },
-  { name: 'a route without path', terminal: { routes: [{ hostPort: 7683 }] }, expect: 'routes[0].path is not set' },
+  { name: 'a route without path', terminal: { routes: [{ hostPort: 7683 }] }, expect: 'routes[0].path is required' },
   { name: 'a route port of 70000', terminal: { routes: [{ path: '/a/', hostPort: 70000 }] }, expect: 'routes[0].hostPort 70000 is not' },
   // Host and ttyd address
   { name: 'a host that is an IPv4 address', terminal: { host: '10.0.0.1' }, expect: 'host "10.0.0.1" is an IP address' },

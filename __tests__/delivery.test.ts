@@ -133,7 +133,7 @@ describe('README', () => {
 
 /** `npm run synth` into `<dir>/cdktf.out`, run from `dir` so messages name paths relative to it. */
 function synthInto(dir: string, env: Record<string, string>) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), '--bundle', path.join(ROOT, 'main.ts')] /* as npm run synth */, {
+  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), path.join(ROOT, 'main.ts')] /* as npm run synth */, {
     cwd: dir,
     encoding: 'utf8',
     timeout: 60_000,

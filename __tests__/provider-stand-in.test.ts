@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runApp } from '../app';
+import { runApp } from '../app/app';
 import { TerminalStack, TerminalStackProps, TtydBackend } from '../lib';
 import { Testing } from '../lib/private/cdktf';
 import { probeFiles } from '../lib/private/probe-files';

@@ -17,7 +17,6 @@ describe('scripts/run-ts.cjs', () => {
   };
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [path.join(project, 'scripts', 'run-ts.cjs'), ...args], { cwd: project, encoding: 'utf8', timeout: 30_000 });
-  const cached = (file: string) => path.join(project, '.build', `${file}.js`);
 
   beforeEach(() => {
     project = fs.mkdtempSync(path.join(os.tmpdir(), 'run-ts-'));
@@ -38,8 +37,8 @@ describe('scripts/run-ts.cjs', () => {
       'main.ts',
       [
         "import { answer, asset } from './lib/answer';",
-        'interface Report { answer: number; asset: string; args: string[]; main: boolean }',
-        'const report: Report = { answer, asset, args: process.argv.slice(2), main: require.main === module };',
+        'interface Report { answer: number; asset: string; args: string[] }',
+        'const report: Report = { answer, asset, args: process.argv.slice(2) };',
         'console.log(JSON.stringify(report));',
         'if (process.argv[2] === "fail") process.exit(3);',
         '',
@@ -48,53 +47,19 @@ describe('scripts/run-ts.cjs', () => {
   });
   afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
-  test('runs the entry as the main module, with its arguments, sources beside it and the exit code', () => {
-    const first = run('main.ts', 'rules', 'out.yaml');
-    expect(first.stderr).toBe('');
-    expect(first.status).toBe(0);
-    expect(JSON.parse(first.stdout)).toStrictEqual({ answer: 42, asset: 'beside the source', args: ['rules', 'out.yaml'], main: true });
-    expect(run('main.ts', 'fail').status).toBe(3);
-  });
-
-  test('transpiles into .build/ once, reuses it while the source is unchanged, and again when it changes', () => {
-    expect(run('main.ts').status).toBe(0);
-    expect(fs.readFileSync(cached('lib/answer.ts'), 'utf8')).toMatch(/^\/\/ run-ts [0-9a-f]{64}\n/);
-    expect(fs.existsSync(cached('main.ts'))).toBe(true);
-
-    // The cached copy is what runs: altered behind the launcher's back, the alteration shows.
-    fs.writeFileSync(cached('lib/answer.ts'), fs.readFileSync(cached('lib/answer.ts'), 'utf8').replace('= 42', '= 43'));
-    expect(JSON.parse(run('main.ts').stdout).answer).toBe(43);
-
-    // A changed source (same size, so no size or mtime shortcut could be trusted) is transpiled again.
-    write('lib/answer.ts', fs.readFileSync(path.join(project, 'lib', 'answer.ts'), 'utf8').replace('= 42', '= 41'));
-    const after = run('main.ts');
-    expect(after.status).toBe(0);
-    expect(JSON.parse(after.stdout).answer).toBe(41);
-    expect(fs.readFileSync(cached('lib/answer.ts'), 'utf8')).toContain('= 41');
-    expect(fs.readdirSync(path.join(project, '.build', 'lib')).sort()).toStrictEqual(['answer.ts.js']); // no partial files left
-  });
-
-  test('a syntax error names the file and fails; nothing half-written is cached', () => {
-    write('lib/answer.ts', 'export const answer = ;\n');
-    const broken = run('main.ts');
-    expect(broken.status).not.toBe(0);
-    expect(broken.stderr).toContain(path.join(project, 'lib', 'answer.ts'));
-    expect(fs.existsSync(cached('lib/answer.ts'))).toBe(false);
-  });
-
   test('without an entry it says how to call it', () => {
     const bare = run();
     expect(bare.status).toBe(2);
-    expect(bare.stderr).toContain('usage: node scripts/run-ts.cjs [--bundle] <file.ts>');
+    expect(bare.stderr).toContain('usage: node scripts/run-ts.cjs <file.ts>');
   });
 
-  describe('--bundle', () => {
+  describe('the bundle', () => {
     const bundleDir = () => path.join(project, '.build', 'bundle');
     const bundles = () => fs.readdirSync(bundleDir()).filter((f) => /^main\.ts\.[0-9a-f]{16}\.js$/.test(f));
     const caches = (bundle: string) =>
       fs.readdirSync(bundleDir()).filter((f) => f.startsWith(bundle.replace(/js$/, '')) && /\.[0-9a-f]{8}\.v8$/.test(f));
     const report = (args: string[] = []) => {
-      const result = run('--bundle', 'main.ts', ...args);
+      const result = run('main.ts', ...args);
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       return JSON.parse(result.stdout) as { answer: number; asset: string; args: string[] };
@@ -103,9 +68,8 @@ describe('scripts/run-ts.cjs', () => {
     test('runs the entry from one bundle, with its arguments, the exit code, and __dirname as in the sources', () => {
       const first = report(['rules', 'out.yaml']);
       expect(first).toMatchObject({ answer: 42, asset: 'beside the source', args: ['rules', 'out.yaml'] });
-      expect(run('--bundle', 'main.ts', 'fail').status).toBe(3);
+      expect(run('main.ts', 'fail').status).toBe(3);
       expect(bundles()).toHaveLength(1);
-      expect(fs.existsSync(path.join(project, '.build', 'lib', 'answer.ts.js'))).toBe(false); // no per-file copies
       // A bundle names none of the checkout's paths: the project root is passed in at run time.
       expect(fs.readFileSync(path.join(bundleDir(), bundles()[0]), 'utf8')).not.toContain(project);
     });
@@ -150,7 +114,7 @@ describe('scripts/run-ts.cjs', () => {
       const [plain] = caches(bundle);
       const plainBytes = fs.readFileSync(path.join(bundleDir(), plain));
       const withOptions = (extra: Record<string, string>) =>
-        spawnSync(process.execPath, [path.join(project, 'scripts', 'run-ts.cjs'), '--bundle', 'main.ts'], {
+        spawnSync(process.execPath, [path.join(project, 'scripts', 'run-ts.cjs'), 'main.ts'], {
           cwd: project,
           encoding: 'utf8',
           timeout: 30_000,
@@ -175,7 +139,7 @@ describe('scripts/run-ts.cjs', () => {
 
     test('a syntax error names the file and fails; no bundle is written', () => {
       write('lib/answer.ts', 'export const answer = ;\n');
-      const broken = run('--bundle', 'main.ts');
+      const broken = run('main.ts');
       expect(broken.status).toBe(1);
       expect(broken.stderr).toContain('lib/answer.ts:1:');
       expect(fs.existsSync(bundleDir())).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * Issue 11: the read-only mirror (one TerminalHost construct used twice), extra annotations,
+ * The read-only mirror (one TerminalHost construct used twice), extra annotations,
  * Cloudflare DNS, ignored namespace labels, and adopting the original stack's objects.
  */
 import { defined } from './support/synth';
@@ -20,8 +20,8 @@ const ORIGINAL = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'or
   originalObjects: { kind: string; apiVersion?: string; namespace?: string; name: string; zoneId?: string; recordId?: string }[];
 };
 
-/** The issue's JSON, as written there, over the built-in example. */
-const ISSUE_JSON = {
+/** A configuration with a mirror, annotations, DNS and ignored labels, over the built-in example. */
+const MIRROR_JSON = {
   mirror: { host: 'terminal-ro.example.org', hostPort: 7682 },
   annotations: { 'gethomepage.dev/enabled': 'true', 'gethomepage.dev/name': 'Terminal' },
   dns: { provider: 'cloudflare', zoneId: '0123456789abcdef0123456789abcdef', mode: 'proxied', tunnelId: '6ff42ae2-765d-4adf-8112-31c55c1551ef' },
@@ -44,7 +44,7 @@ function resourceKeys(json: Json): string[] {
     .sort();
 }
 
-/** The Terraform addresses of the example configuration before issue 11: adopt and upgrades rely on them. */
+/** The Terraform addresses of the example configuration before the mirror existed: adopt and upgrades rely on them. */
 const EXAMPLE_ADDRESSES = [
   'kubernetes_config_map_v1.Dashboard_9E4231ED',
   'kubernetes_config_map_v1.Probe_Script_129EE375',
@@ -70,7 +70,7 @@ describe('TerminalHost', () => {
   test('the main host keeps every Terraform address it had before the construct existed', () => {
     expect(resourceKeys(synthStack())).toStrictEqual(EXAMPLE_ADDRESSES);
     // with the mirror and DNS the old addresses stay, and the new objects are added beside them
-    const withMirror = resourceKeys(JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', configProps(ISSUE_JSON)))));
+    const withMirror = resourceKeys(JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', configProps(MIRROR_JSON)))));
     expect(withMirror).toEqual(expect.arrayContaining(EXAMPLE_ADDRESSES));
     expect(withMirror.filter((key) => !EXAMPLE_ADDRESSES.includes(key))).toStrictEqual([
       'cloudflare_dns_record.Dns_CNAME_98B7B9C9',
@@ -110,7 +110,7 @@ describe('TerminalStack: the read-only mirror', () => {
   const props: Partial<TerminalStackProps> = {
     host: 'terminal.example.org',
     mirror: { host: 'terminal-ro.example.org', hostPort: 7682 },
-    annotations: ISSUE_JSON.annotations,
+    annotations: MIRROR_JSON.annotations,
     auth: 'public',
   };
 
@@ -264,9 +264,9 @@ describe('DnsRecords', () => {
   });
 });
 
-describe('configuration: the issue-11 keys', () => {
-  test("the issue's JSON synthesizes: mirror, annotations, DNS for both hosts, ignored labels", () => {
-    const stack = new TerminalStack(Testing.app(), 'terminal', configProps(ISSUE_JSON));
+describe('configuration: the mirror, annotations, DNS and ignored-label keys', () => {
+  test('the configuration synthesizes: mirror, annotations, DNS for both hosts, ignored labels', () => {
+    const stack = new TerminalStack(Testing.app(), 'terminal', configProps(MIRROR_JSON));
     const json = JSON.parse(Testing.synth(stack)) as Json;
     const dns = Object.values(json.resource.cloudflare_dns_record as Json).map((r) => [r.name, r.type, r.content, r.proxied]);
     expect(dns).toStrictEqual([
@@ -312,7 +312,7 @@ describe('configuration: the issue-11 keys', () => {
 
   test('dns needs a mode and a provider: a missing setting is an error', () => {
     expect(() => configProps({ dns: { zoneId: '0123456789abcdef0123456789abcdef' } })).toThrow(
-      'config: dns.provider is not set\nconfig: dns.mode is not set',
+      'config: dns.provider is required\nconfig: dns.mode is required',
     );
   });
 
@@ -454,7 +454,7 @@ describe('adopt', () => {
       // the test's PATH really hides terraform (this machine has one in /usr/local/bin)
       expect(spawnSync('terraform', ['version'], { env }).error).toMatchObject({ code: 'ENOENT' });
       const run = (extra: Record<string, string>) =>
-        spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), '--bundle', 'main.ts'] /* as npm run synth */, {
+        spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.cjs'), 'main.ts'] /* as npm run synth */, {
           cwd: ROOT,
           env: { ...env, ...extra },
           encoding: 'utf8',

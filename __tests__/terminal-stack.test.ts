@@ -141,12 +141,12 @@ describe('TerminalStack', () => {
           { path: long, hostPort: 3 },
         ],
       }),
-    ).toThrow(/route path "\/a-b\/" makes the same object names as "\/a.b\/"[\s\S]*route path "\/x{60}\/" is too long/);
+    ).toThrow(/routes\[1\]\.path "\/a-b\/" makes the same object names as "\/a.b\/"[\s\S]*routes\[2\]\.path "\/x{60}\/" is too long/);
   });
 
   test('fails on a host-port route when ttyd runs in the cluster', () => {
     expect(() => stackJson({ ttyd: TtydBackend.inCluster() })).toThrow(
-      'terminal-stack: route "/clipboard/" has hostPort 7683, which needs ttyd on an external host; give service instead',
+      'terminal-stack: routes[0].hostPort 7683 needs ttyd on an external host (ttyd.mode "external"); give service { name, port } instead',
     );
   });
 });

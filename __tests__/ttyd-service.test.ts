@@ -155,7 +155,7 @@ describe('TtydService', () => {
       }),
     ).toThrow(
       [
-        'ttyd-service: ttyd.authHeader "X User" is not an HTTP header name',
+        'ttyd-service: ttyd.authHeader "X User" is not an HTTP header name (letters, digits and "-")',
         'ttyd-service: mutualTls.clientCertSecret "Client_Cert" is not a valid Kubernetes object name (lowercase letters, digits, \'-\' and ' +
           "'.', starting and ending with a letter or digit, 253 characters at most)",
         'ttyd-service: mutualTls.serverName "ttyd..example" is not a valid DNS name (lowercase letters, digits and \'-\', in dot-separated ' +

@@ -5,12 +5,12 @@ import { Run, measureCommand, report } from './timing';
 import { recordResults } from './record';
 
 /**
- * Synth time and peak RSS, median of 7 runs each: `npm run synth` (the bundle), the same without
- * npm (`node scripts/run-ts.cjs --bundle main.ts`, what cdktf.json's `app` runs), the launcher's
- * per-file mode, ts-node --swc as the app ran before the launcher, and the cdktf CLI's
- * `npx cdktf synth`. The commands take turns, round by round, so that a slower minute of the
- * machine weighs on all of them alike. One unmeasured run of each mode first, so that `.build/`
- * is current (a cold run bundles or transpiles first). Prints figures; asserts nothing.
+ * Synth time and peak RSS, median of 7 runs each: `npm run synth` (the launcher's bundle), the same
+ * without npm (`node scripts/run-ts.cjs main.ts`, what cdktf.json's `app` runs), ts-node --swc as the
+ * app ran before the launcher, and the cdktf CLI's `npx cdktf synth`. The commands take turns, round
+ * by round, so that a slower minute of the machine weighs on all of them alike. One unmeasured run
+ * of the launcher first, so that `.build/` is current (a cold run bundles first). Prints figures;
+ * asserts nothing.
  */
 const RUNS = 7;
 const root = path.resolve(__dirname, '..');
@@ -22,13 +22,12 @@ try {
   const launcher = path.join('scripts', 'run-ts.cjs');
   const commands: { label: string; command: string; args: string[]; env: NodeJS.ProcessEnv; target?: { seconds: number; peakMiB: number } }[] = [
     { label: 'npm run synth', command: 'npm', args: ['run', '--silent', 'synth'], env, target: { seconds: 0.6, peakMiB: 150 } },
-    { label: 'node scripts/run-ts.cjs --bundle main.ts', command: process.execPath, args: [launcher, '--bundle', 'main.ts'], env },
     { label: 'node scripts/run-ts.cjs main.ts', command: process.execPath, args: [launcher, 'main.ts'], env },
     { label: 'ts-node --swc main.ts (before)', command: process.execPath, args: [require.resolve('ts-node/dist/bin.js'), '--swc', 'main.ts'], env },
     { label: 'npx cdktf synth', command: 'npx', args: ['cdktf', 'synth', '--output', path.join(out, 'cli')], env: cliEnv },
   ];
   console.log(`synth benchmark on ${os.cpus().length} cores, node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`);
-  for (const c of commands.slice(1, 3)) measureCommand(c.command, c.args, 1, c.env);
+  for (const c of commands.slice(1, 2)) measureCommand(c.command, c.args, 1, c.env);
   const runs: Run[][] = commands.map(() => []);
   for (let round = 0; round < RUNS; round++) commands.forEach((c, i) => runs[i].push(...measureCommand(c.command, c.args, 1, c.env)));
   const figures = commands.map((c, i) => {

@@ -170,11 +170,9 @@ export function buildWebterminalDashboard(): Dashboard {
     .build();
 }
 
-/** `npm run dashboard [file]`: writes the dashboard JSON. */
-function main(): void {
-  const file = resolve(process.argv[2] ?? DASHBOARD_JSON);
-  writeFileSync(file, `${JSON.stringify(buildWebterminalDashboard(), null, 2)}\n`);
-  console.log(`wrote the Grafana dashboard to ${file}`);
+/** Writes the dashboard JSON to `file` (default: the one the library carries); returns the path written. */
+export function writeWebterminalDashboard(file: string = DASHBOARD_JSON): string {
+  const target = resolve(file);
+  writeFileSync(target, `${JSON.stringify(buildWebterminalDashboard(), null, 2)}\n`);
+  return target;
 }
-
-if (require.main === module) main();

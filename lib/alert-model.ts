@@ -87,7 +87,6 @@ export interface AlertProps {
 
 /** One validated alerting rule. Immutable: overrides go into the props of the factory that makes it. */
 export class Alert {
-  /** The alert's name. */
   public readonly name: string;
   /** PromQL expression; every series it returns is one firing alert. */
   public readonly expr: string;

@@ -1,36 +1,13 @@
 import { Construct } from 'constructs';
 import { Manifest } from './private/cdktf';
-import { MiddlewareRef } from './traefik';
+import type { MiddlewareRef } from './traefik';
+import { AUTHENTIK_HEADERS_REGEX, AUTHENTIK_RESPONSE_HEADERS } from './private/vocabulary';
+import { DEFAULT_AUTH_MIDDLEWARE } from './private/defaults';
 import { Problems, checkDnsLabel, checkHttpUrl } from './private/validation';
 import { traefikObject } from './private/traefik';
 import { escapeTemplates } from './private/templates';
 
-/**
- * The headers Authentik's outpost returns and Traefik copies onto the request (the list in
- * Authentik's current Traefik middleware documentation).
- */
-export const AUTHENTIK_RESPONSE_HEADERS: readonly string[] = [
-  'X-authentik-username',
-  'X-authentik-groups',
-  'X-authentik-email',
-  'X-authentik-name',
-  'X-authentik-uid',
-  'X-authentik-entitlements',
-  'X-authentik-jwt',
-  'X-authentik-meta-jwks',
-  'X-authentik-meta-outpost',
-  'X-authentik-meta-provider',
-  'X-authentik-meta-app',
-  'X-authentik-meta-version',
-];
-
-/**
- * Every `X-authentik-*` header, for `forwardAuth.authResponseHeadersRegex`: Traefik deletes the
- * matching headers the client sent, then copies the matching headers of the auth answer. Go's HTTP
- * server canonicalizes header names (`X-Authentik-Username`) and Traefik matches the canonical
- * name, so the match must ignore case: `^X-authentik-` alone would match nothing.
- */
-export const AUTHENTIK_HEADERS_REGEX = '(?i)^x-authentik-';
+export { AUTHENTIK_HEADERS_REGEX, AUTHENTIK_RESPONSE_HEADERS } from './private/vocabulary';
 
 /** Props of {@link AuthentikForwardAuth}. */
 export interface AuthentikForwardAuthProps {
@@ -71,18 +48,16 @@ export interface AuthentikForwardAuthProps {
 export class AuthentikForwardAuth extends Construct {
   /** Reference for ingresses that use this middleware. */
   public readonly ref: MiddlewareRef;
-  /** Outpost URL. */
   public readonly outpostUrl: string;
   /** Whether forwarded headers are trusted. */
   public readonly trustForwardHeader: boolean;
   /** Headers copied onto the request. */
   public readonly authResponseHeaders: readonly string[];
-  /** The Middleware manifest. */
   public readonly resource: Manifest;
 
   constructor(scope: Construct, id: string, props: AuthentikForwardAuthProps = {}) {
     super(scope, id);
-    this.ref = { namespace: props.namespace ?? 'traefik', name: props.name ?? 'authentik-forward-auth' };
+    this.ref = { namespace: props.namespace ?? DEFAULT_AUTH_MIDDLEWARE.namespace, name: props.name ?? DEFAULT_AUTH_MIDDLEWARE.name };
     this.outpostUrl =
       props.outpostUrl ?? 'http://ak-outpost-authentik-embedded-outpost.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik';
     this.trustForwardHeader = props.trustForwardHeader ?? true;

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
+import { DEFAULT_LABELS } from './private/defaults';
 import { IngressV1, Manifest } from './private/cdktf';
-import { Annotations, IngressKind } from './protected-ingress';
+import { Annotations } from './protected-ingress';
+import { INGRESS_KINDS, type IngressKind } from './private/vocabulary';
 import { TRAEFIK_API_VERSION } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
+import { Problems, checkDnsLabel, checkDnsName, checkOneOf, checkPort, checkMetadata } from './private/validation';
 
 /** The path Authentik's outpost serves on every host it protects (login start, callback, sign-out). */
 export const AUTHENTIK_OUTPOST_PATH = '/outpost.goauthentik.io/';
@@ -67,11 +69,9 @@ export interface AuthentikOutpostRouteProps {
  * the outpost, never the app.
  */
 export class AuthentikOutpostRoute extends Construct {
-  /** Name of the route object. */
   public readonly name: string;
   /** Effective outpost Service. */
   public readonly outpost: Required<AuthentikOutpostService>;
-  /** Kind of the route object. */
   public readonly ingressKind: IngressKind;
   /** The `Ingress` or `IngressRoute`, in the outpost's namespace. */
   public readonly resource: IngressV1 | Manifest;
@@ -86,7 +86,7 @@ export class AuthentikOutpostRoute extends Construct {
       port: props.outpost?.port ?? 9000,
     };
     const entryPoint = props.entryPoint ?? 'websecure';
-    const labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    const labels = props.labels ?? { ...DEFAULT_LABELS };
 
     const problems = new Problems('authentik-outpost-route');
     problems.add(checkDnsLabel('name', this.name));
@@ -94,11 +94,7 @@ export class AuthentikOutpostRoute extends Construct {
     problems.add(checkDnsLabel('outpost.namespace', this.outpost.namespace));
     problems.add(checkDnsLabel('outpost.name', this.outpost.name));
     problems.add(checkPort('outpost.port', this.outpost.port));
-    problems.add(
-      this.ingressKind === 'Ingress' || this.ingressKind === 'IngressRoute'
-        ? undefined
-        : `ingressKind ${JSON.stringify(this.ingressKind)} is not one of "Ingress", "IngressRoute"`,
-    );
+    problems.add(checkOneOf('ingressKind', this.ingressKind, INGRESS_KINDS));
     problems.addAll(checkMetadata('labels', 'labels', labels));
     problems.throwIfAny(this);
 

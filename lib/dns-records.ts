@@ -4,53 +4,8 @@ import { loadCloudflare } from './private/cloudflare';
 import { Problems, checkDnsName, checkInteger } from './private/validation';
 import { checkDnsOptions } from './private/dns-checks';
 
-/**
- * How a host is published in DNS.
- * - `proxied`: a proxied CNAME to the Cloudflare tunnel (`<tunnelId>.cfargotunnel.com`);
- * - `non-proxied`: A and/or AAAA records to the public addresses, not proxied;
- * - `none`: no records.
- */
-export type DnsMode = 'proxied' | 'non-proxied' | 'none';
-
-/** The accepted modes, for validation and docs. */
-export const DNS_MODES: readonly DnsMode[] = ['proxied', 'non-proxied', 'none'];
-
-/** DNS record types this construct makes. */
-export type DnsRecordType = 'CNAME' | 'A' | 'AAAA';
-
-/** Where and how a host's records are made: everything but the host itself, shared by every host of a stack. */
-export interface DnsOptions {
-  /** Cloudflare zone id (32 hex digits). */
-  readonly zoneId: string;
-  /** How the host is published. */
-  readonly mode: DnsMode;
-  /**
-   * Cloudflare tunnel id (a UUID); required for `proxied`.
-   * @default - none
-   */
-  readonly tunnelId?: string;
-  /**
-   * Public IPv4 address for an A record (`non-proxied`).
-   * @default - no A record
-   */
-  readonly publicIp?: string;
-  /**
-   * Public IPv6 address for an AAAA record (`non-proxied`).
-   * @default - no AAAA record
-   */
-  readonly publicIpv6?: string;
-  /**
-   * Record TTL in seconds. Cloudflare requires 1 ("automatic") for proxied records.
-   * @default - 1 for `proxied`, 300 for `non-proxied`
-   */
-  readonly ttl?: number;
-  /**
-   * Existing records to adopt, by host and record type: `{ "terminal.example.org": { "CNAME": "<record id>" } }`.
-   * The provider's import id is `<zone id>/<record id>`, which the configuration cannot derive.
-   * @default - no record is adopted
-   */
-  readonly recordIds?: Readonly<Record<string, Readonly<Partial<Record<DnsRecordType, string>>>>>;
-}
+export { DNS_MODES, type DnsMode, type DnsOptions, type DnsRecordType } from './private/vocabulary';
+import type { DnsMode, DnsOptions, DnsRecordType } from './private/vocabulary';
 
 /** Props of {@link DnsRecords}. */
 export interface DnsRecordsProps extends DnsOptions {
@@ -87,7 +42,6 @@ export class DnsRecords extends Construct {
   public readonly ttl: number;
   /** The records made (none for `none`). */
   public readonly records: readonly DnsRecordEntry[];
-  /** The zone id. */
   public readonly zoneId: string;
 
   constructor(scope: Construct, id: string, props: DnsRecordsProps) {

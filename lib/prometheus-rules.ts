@@ -70,11 +70,8 @@ export class PrometheusRules extends Construct {
     return this.ruleSet.toYaml();
   }
 
-  /** Namespace in effect. */
   public readonly namespace: string;
-  /** Name in effect. */
   public readonly name: string;
-  /** Labels in effect. */
   public readonly labels: Readonly<Record<string, string>>;
   /** ConfigMap key in effect (also when no ConfigMap is made). */
   public readonly configMapKey: string;

@@ -1,28 +1,23 @@
 import { Construct } from 'constructs';
-import { AUTHENTIK_RESPONSE_HEADERS } from './authentik-forward-auth';
 import { escapeTemplates } from './private/templates';
 import { IngressV1, Lazy, Manifest } from './private/cdktf';
-import { MiddlewareRef, TRAEFIK_API_VERSION } from './traefik';
-import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
+import type { MiddlewareRef } from './traefik';
+import {
+  AUTHENTIK_RESPONSE_HEADERS,
+  AUTH_POSTURES,
+  INGRESS_KINDS,
+  TRAEFIK_API_VERSION,
+  type AuthPosture,
+  type IngressKind,
+} from './private/vocabulary';
+import { DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS } from './private/defaults';
+import { Problems, checkDnsLabel, checkDnsName, checkHeaderName, checkOneOf, checkPort, checkMetadata } from './private/validation';
 import { checkAnnotationSize, checkAuthReason, checkShellPosture, isGated, routePathProblems, routeSlug } from './private/routes';
 import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 
-/**
- * Who authenticates requests to an ingress.
- * - `required`: Authentik gates every request (the default; fails closed).
- * - `public`: Authentik still sees every request, through an anonymous binding.
- * - `app`: no auth middleware; the app authenticates by itself.
- * - `none`: no auth at all; deliberately public.
- *
- * `app` and `none` take no middleware and must be chosen on purpose, with a written reason.
- */
-export type AuthPosture = 'required' | 'public' | 'app' | 'none';
+export { AUTH_POSTURES, type AuthPosture } from './private/vocabulary';
 
-/** The accepted postures, for validation and docs. */
-export const AUTH_POSTURES: readonly AuthPosture[] = ['required', 'public', 'app', 'none'];
-
-/** How the routing is expressed to Traefik. */
-export type IngressKind = 'Ingress' | 'IngressRoute';
+export type { IngressKind } from './private/vocabulary';
 
 /** A Service and port in the ingress's namespace. */
 export interface ServiceTarget {
@@ -82,8 +77,7 @@ export const Annotations = {
   authReason: 'webterminal.dev/auth-reason',
 } as const;
 
-/** The Authentik forward-auth middleware of the original cluster. */
-export const DEFAULT_AUTH_MIDDLEWARE: MiddlewareRef = { namespace: 'traefik', name: 'authentik-forward-auth' };
+export { DEFAULT_AUTH_MIDDLEWARE } from './private/defaults';
 
 /** Annotations a user may not add to the terminal's ingress objects, with the reason. */
 const REFUSED_ANNOTATIONS: Readonly<Record<string, string>> = {
@@ -189,9 +183,7 @@ export class ProtectedIngress extends Construct {
   public readonly namespace: string;
   /** The host the router matches (and the TLS certificate is for). */
   public readonly host: string;
-  /** Kind of the routing objects. */
   public readonly ingressKind: IngressKind;
-  /** Effective auth posture. */
   public readonly auth: AuthPosture;
   /** Reason recorded for `app` / `none`. */
   public readonly authReason: string | undefined;
@@ -203,7 +195,6 @@ export class ProtectedIngress extends Construct {
   public readonly entryPoint: string;
   /** `ingressClassName` of the Ingress objects. */
   public readonly ingressClassName: string;
-  /** TLS Secret name. */
   public readonly tlsSecretName: string;
   /** Labels on every object. */
   public readonly labels: Record<string, string>;
@@ -230,7 +221,7 @@ export class ProtectedIngress extends Construct {
     this.entryPoint = props.entryPoint ?? 'websecure';
     this.ingressClassName = props.ingressClassName ?? 'traefik';
     this.tlsSecretName = props.tlsSecretName;
-    this.labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    this.labels = props.labels ?? { ...DEFAULT_LABELS };
     this.extraAnnotations = props.annotations ?? {};
     const authMiddleware = props.authMiddleware ?? DEFAULT_AUTH_MIDDLEWARE;
     this.removedClientHeaders = isGated(this.auth) ? [...new Set(props.removeClientHeaders ?? AUTHENTIK_RESPONSE_HEADERS)] : [];
@@ -252,11 +243,7 @@ export class ProtectedIngress extends Construct {
     for (const [key, why] of Object.entries(REFUSED_ANNOTATIONS)) {
       if (key in this.extraAnnotations) problems.add(`annotations key ${JSON.stringify(key)} is refused: ${why}`);
     }
-    problems.add(
-      props.ingressKind === undefined || props.ingressKind === 'Ingress' || props.ingressKind === 'IngressRoute'
-        ? undefined
-        : `ingressKind ${JSON.stringify(props.ingressKind)} is not one of "Ingress", "IngressRoute"`,
-    );
+    problems.add(checkOneOf('ingressKind', this.ingressKind, INGRESS_KINDS));
     problems.add(
       AUTH_POSTURES.includes(this.auth)
         ? undefined
@@ -264,9 +251,7 @@ export class ProtectedIngress extends Construct {
     );
     problems.add(checkAuthReason(this.auth, this.authReason));
     if (props.servesShell ?? false) problems.add(checkShellPosture(this.auth));
-    this.removedClientHeaders.forEach((h, i) =>
-      problems.add(/^[A-Za-z0-9-]+$/.test(h) ? undefined : `removeClientHeaders[${i}] ${JSON.stringify(h)} is not an HTTP header name`),
-    );
+    this.removedClientHeaders.forEach((h, i) => problems.add(checkHeaderName(`removeClientHeaders[${i}]`, h)));
     this.middlewares.forEach((m, i) => {
       problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));

@@ -11,9 +11,9 @@ import { Problems, checkInteger, checkNonEmpty, checkMetadata } from './private/
 
 /** Names of the group's alerts (also the runbook file names under `docs/runbooks/`). */
 export const RemediationAlertName = {
-  /** The probe evicted a Traefik pod, or would have in a dry run (warning). */
+  /** The probe evicted a Traefik pod, or would have in a dry run. */
   replicaEvicted: 'WebterminalReplicaEvicted',
-  /** Remediation cannot act: blocked by a budget, failing, recurring, no pod, no state (warning). */
+  /** Remediation cannot act: blocked by a budget, failing, recurring, no pod, no state. */
   remediationBlocked: 'WebterminalRemediationBlocked',
 } as const;
 
@@ -58,10 +58,7 @@ export interface RemediationAlertsProps {
   readonly alertLabels?: Readonly<Record<string, string>>;
 }
 
-/**
- * WebterminalReplicaEvicted (warning, at once, for `evictedNoticeSeconds`) and
- * WebterminalRemediationBlocked (warning, for two probe intervals).
- */
+/** The remediation group: WebterminalReplicaEvicted (firing for `evictedNoticeSeconds`) and WebterminalRemediationBlocked. */
 export function remediationAlertGroup(props: RemediationAlertsProps = {}): AlertGroup {
   const job = props.probeJob ?? DEFAULT_PROBE_JOB;
   const interval = props.probeIntervalSeconds ?? 300;

@@ -28,7 +28,7 @@ function traefikRouterInventoryFailing(config: ResolvedWebterminalAlertsProps): 
  * A router that is not one of the stack's reaches one of ttyd's servers on a replica: another
  * IngressRoute or Ingress (any namespace, with Traefik's cross-namespace or ExternalName switches on)
  * that can send its own `X-authentik-*` headers and skip forward-auth. Nothing in the stack can
- * prevent it, so it is detected: critical, at once, with the router named. Needs the inventory and the
+ * prevent it, so it is detected at once, with the router named. Needs the inventory and the
  * stack's router names (`TerminalStack` passes them); quiet otherwise.
  */
 function foreignRoute(config: ResolvedWebterminalAlertsProps): AlertDefinition {
@@ -83,10 +83,10 @@ function traefikRouterCountSkew(config: ResolvedWebterminalAlertsProps): AlertDe
 }
 
 /**
- * The `Traefik Router Parity` group: TraefikRouterCountSkew (warning, 10m), from the source chosen
- * with `paritySource`, and TraefikRouterInventoryFailing (warning, three probe intervals: 15m), which
- * reads the probe's inventory and is quiet when it is off, and WebterminalForeignRoute (critical, at
- * once), quiet without the inventory and the stack's router names; `subsystem` is `traefik`.
+ * The `Traefik Router Parity` group: TraefikRouterCountSkew, from the source chosen with
+ * `paritySource`; TraefikRouterInventoryFailing, which reads the probe's inventory and is quiet when
+ * it is off; and WebterminalForeignRoute, quiet without the inventory and the stack's router names.
+ * `subsystem` is `traefik`.
  */
 export function traefikRouterParityAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
   return routerParityGroupOf(resolveWebterminalAlertsProps(props));

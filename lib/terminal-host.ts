@@ -4,7 +4,8 @@ import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outp
 import { DnsOptions, DnsRecords } from './dns-records';
 import { AuthPosture, IngressKind, ProtectedIngress } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
-import { TtydBackend, TtydService } from './ttyd-service';
+import { TtydBackend } from './ttyd-backend';
+import { TtydService } from './ttyd-service';
 import { isAuthentikHeader } from './private/authentik';
 
 /** Props of {@link TerminalHost}. */
@@ -87,7 +88,6 @@ export interface TerminalHostProps {
 export class TerminalHost extends Construct {
   /** Public host name. */
   public readonly host: string;
-  /** The ttyd Service. */
   public readonly ttydService: TtydService;
   /** The protected ingress of the host (and of its routes). */
   public readonly ingress: ProtectedIngress;

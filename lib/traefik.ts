@@ -5,16 +5,7 @@
  * `kubernetes_manifest`, which needs the cluster's API (and the CRD installed) at plan time.
  */
 
-/** A reference to a Traefik `Middleware` object. */
-export interface MiddlewareRef {
-  /** Namespace of the Middleware. */
-  readonly namespace: string;
-  /** Name of the Middleware. */
-  readonly name: string;
-}
-
-/** API group/version of Traefik's CRDs (Traefik v2.10+ and v3). */
-export const TRAEFIK_API_VERSION = 'traefik.io/v1alpha1';
+export { TRAEFIK_API_VERSION, type MiddlewareRef } from './private/vocabulary';
 
 /**
  * Where Traefik runs: the one setting the replica Service, the ttyd NetworkPolicy and anything else

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DEFAULT_LABELS } from './private/defaults';
 import { Lazy, NetworkPolicyV1 } from './private/cdktf';
 import { ResolvedTraefikLocation, TraefikLocation } from './traefik';
 import { Problems, checkDnsLabel, checkPort, checkMetadata } from './private/validation';
@@ -42,13 +43,11 @@ export interface TtydNetworkPolicyProps {
  * flannel). The kubelet's readiness probe comes from the node and is not subject to it on common CNIs.
  */
 export class TtydNetworkPolicy extends Construct {
-  /** Name of the NetworkPolicy. */
   public readonly name: string;
   /** Where Traefik runs, as admitted. */
   public readonly traefik: ResolvedTraefikLocation;
   /** Ports admitted on ttyd. */
   public readonly ports: readonly number[];
-  /** The NetworkPolicy resource. */
   public readonly resource: NetworkPolicyV1;
 
   private readonly namespace: string;
@@ -60,7 +59,7 @@ export class TtydNetworkPolicy extends Construct {
     this.namespace = props.namespace;
     this.traefik = resolveTraefikLocation(props.traefik);
     this.ports = [...props.ports];
-    const labels = props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal' };
+    const labels = props.labels ?? { ...DEFAULT_LABELS };
 
     const problems = new Problems('ttyd-network-policy');
     problems.add(checkDnsLabel('name', this.name));

@@ -1,29 +1,8 @@
 /** What configures the web terminal's alert groups: alert and group names, props, overrides, and their defaults. */
 import type { Severity } from './alert-model';
+import type { ParitySource } from './private/vocabulary';
 
-/** Names of the alerts the factories make (also the runbook file names under `docs/runbooks/`). */
-export const WebterminalAlertName = {
-  /** The public `/token` request fails in most recent probe runs (warning). */
-  tokenDegraded: 'WebterminalTokenDegraded',
-  /** The public WebSocket upgrade fails in most recent probe runs (critical). */
-  websocketDegraded: 'WebterminalWebsocketDegraded',
-  /** The in-cluster checks of ttyd fail in most recent probe runs (critical). */
-  ttydUnreachable: 'WebterminalTtydUnreachable',
-  /** A Traefik replica does not answer the terminal host with the auth redirect to the outpost (critical). */
-  replicaRouteMissing: 'WebterminalReplicaRouteMissing',
-  /** Per-replica checks are configured but the probe found no replica: the detector is blind (warning). */
-  probeBlind: 'WebterminalProbeBlind',
-  /** ttyd answered without the auth header: anyone who reaches it gets a shell (critical). */
-  ttydOpen: 'WebterminalTtydOpen',
-  /** The probe has not pushed for too long, or never did (warning). */
-  probeStale: 'WebterminalProbeStale',
-  /** Traefik replicas disagree on how many routers they have (warning). */
-  traefikRouterCountSkew: 'TraefikRouterCountSkew',
-  /** The probe's router inventory fails on a replica: the parity alert is blind there (warning). */
-  traefikRouterInventoryFailing: 'TraefikRouterInventoryFailing',
-  /** A router that is not the stack's reaches ttyd on a Traefik replica (critical). */
-  foreignRoute: 'WebterminalForeignRoute',
-} as const;
+export { DEFAULT_RESTART_GUARD_SELECTOR, PARITY_SOURCES, WebterminalAlertName, type ParitySource } from './private/vocabulary';
 
 /** Group names the factories use. */
 export const WebterminalGroupName = {
@@ -32,24 +11,6 @@ export const WebterminalGroupName = {
   /** The group of {@link traefikRouterParityAlertGroup}. */
   traefikRouterParity: 'Traefik Router Parity',
 } as const;
-
-/**
- * Where `TraefikRouterCountSkew` gets the router count of each Traefik replica.
- * - `inventory`: the probe's `webterminal_probe_replica_routers{replica}`, read from each replica's
- *   Traefik API. Counts configured routers, so it works on Traefik v3 and without traffic; needs the
- *   probe's router inventory switched on.
- * - `traefik-v2`: distinct `router` values of `traefik_router_open_connections` per replica (the
- *   original rule). The metric exists in Traefik v2.5–v2.11 only, and a router has a series only
- *   once it has served traffic on that replica.
- * - `traefik-v3`: distinct `router` values of `traefik_router_requests_total` per replica. Needs
- *   `addRoutersLabels: true`. Caveat: a router appears on a replica only after that replica served it
- *   a request, and the series stay until the replica restarts, so a fresh or idle replica counts
- *   fewer routers than it has; use a `for` longer than the time every router needs to see traffic.
- */
-export type ParitySource = 'inventory' | 'traefik-v2' | 'traefik-v3';
-
-/** The accepted {@link ParitySource} values. */
-export const PARITY_SOURCES: readonly ParitySource[] = ['inventory', 'traefik-v2', 'traefik-v3'];
 
 /** Overrides for one alert of the factories. */
 export interface AlertOverride {
@@ -79,56 +40,59 @@ export interface ThresholdAlertOverride extends AlertOverride {
   readonly threshold?: number;
 }
 
-/** Per-alert overrides, keyed by alert name. */
+/**
+ * Per-alert overrides, keyed by alert name; each alert's own severity, `for` and threshold are in its
+ * definition (the docs' alert tables are generated from it).
+ */
 export interface WebterminalAlertOverrides {
   /**
    * Threshold: share of the window (0 < x ≤ 1) during which the latest run had edge `/token` failures.
-   * @default - warning, for 5m, threshold 0.5
+   * @default - the alert's own
    */
   readonly WebterminalTokenDegraded?: ThresholdAlertOverride;
   /**
    * Threshold: as for the token alert, for the edge WebSocket check.
-   * @default - critical, for 5m, threshold 0.5
+   * @default - the alert's own
    */
   readonly WebterminalWebsocketDegraded?: ThresholdAlertOverride;
   /**
    * Threshold: as for the token alert, for the in-cluster ttyd checks.
-   * @default - critical, for 5m, threshold 0.5
+   * @default - the alert's own
    */
   readonly WebterminalTtydUnreachable?: ThresholdAlertOverride;
   /**
    * No threshold: a replica whose latest run was not healthy (wrong status or a redirect elsewhere).
-   * @default - critical, for 10m
+   * @default - the alert's own
    */
   readonly WebterminalReplicaRouteMissing?: AlertOverride;
   /**
    * No threshold: per-replica checks on, no replica found.
-   * @default - warning, for 10m
+   * @default - the alert's own
    */
   readonly WebterminalProbeBlind?: AlertOverride;
   /**
    * No threshold: ttyd answered without the auth header.
-   * @default - critical, for 1m
+   * @default - the alert's own
    */
   readonly WebterminalTtydOpen?: AlertOverride;
   /**
    * No threshold: a replica's router inventory failed.
-   * @default - warning, for 15m
+   * @default - the alert's own
    */
   readonly TraefikRouterInventoryFailing?: AlertOverride;
   /**
    * No threshold: a router that is not the stack's reaches ttyd.
-   * @default - critical, for 0m
+   * @default - the alert's own
    */
   readonly WebterminalForeignRoute?: AlertOverride;
   /**
    * Threshold: seconds since the probe's last push.
-   * @default - warning, for 15m, threshold 2 probe intervals
+   * @default - the alert's own
    */
   readonly WebterminalProbeStale?: ThresholdAlertOverride;
   /**
    * Threshold: routers a replica may lack compared with the replica that has most.
-   * @default - warning, for 10m, threshold 0
+   * @default - the alert's own
    */
   readonly TraefikRouterCountSkew?: ThresholdAlertOverride;
 }
@@ -213,6 +177,3 @@ export interface ResolvedWebterminalAlertsProps {
   /** Per-alert overrides (validated: keys are alert names). */
   readonly overrides: WebterminalAlertOverrides;
 }
-
-/** Default matchers of the Prometheus server's own metrics (prometheus-community chart). */
-export const DEFAULT_RESTART_GUARD_SELECTOR = 'job="prometheus"';

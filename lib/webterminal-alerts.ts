@@ -138,10 +138,8 @@ function probeStale(config: ResolvedWebterminalAlertsProps): AlertDefinition {
 }
 
 /**
- * The `Webterminal` group: WebterminalTokenDegraded (warning, 5m), WebterminalWebsocketDegraded
- * (critical, 5m), WebterminalTtydUnreachable (critical, 5m) — `for` is one probe interval —,
- * WebterminalReplicaRouteMissing (critical, 10m), WebterminalProbeStale (warning, 15m),
- * WebterminalProbeBlind (warning, 10m), WebterminalTtydOpen (critical, 1m). Labels `severity`, `subsystem`
+ * The `Webterminal` group: the token, WebSocket and ttyd checks, the per-replica route, the probe's
+ * staleness and blindness, and ttyd without header auth. Labels `severity`, `subsystem`
  * (`webterminal`), annotations `summary`, `description`, `runbook_url`.
  */
 export function webterminalAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {

@@ -122,19 +122,14 @@ export class WebterminalDashboard extends Construct {
   /** Key of the dashboard file in the ConfigMap. */
   public static readonly KEY = 'webterminal-dashboard.json';
 
-  /** Namespace in effect. */
   public readonly namespace: string;
-  /** ConfigMap name in effect. */
   public readonly name: string;
-  /** Labels in effect. */
   public readonly labels: Readonly<Record<string, string>>;
-  /** Annotations in effect. */
   public readonly annotations: Readonly<Record<string, string>>;
   /** Probe job the `job` variable starts on. */
   public readonly probeJob: string;
   /** The dashboard JSON as shipped. */
   public readonly dashboard: GrafanaDashboardJson;
-  /** The ConfigMap. */
   public readonly resource: ConfigMapV1;
 
   constructor(scope: Construct, id: string, props: WebterminalDashboardProps = {}) {

@@ -1,242 +1,31 @@
 /** The web terminal as one construct, for any stack: {@link Webterminal}. */
 import { Construct } from 'constructs';
-import { WebterminalAlertsProps } from './webterminal-alerts-props';
 import { WebterminalRuleSet } from './webterminal-rule-set';
 import { AuthentikForwardAuth } from './authentik-forward-auth';
-import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outpost-route';
+import { AuthentikOutpostRoute } from './authentik-outpost-route';
 import { Annotations, NamespaceV1, TerraformResource, TerraformStack } from './private/cdktf';
 import { DEFAULT_PROBE_JOB } from './metrics';
-import { DnsOptions } from './dns-records';
 import { ImportBlocks } from './import-blocks';
-import { PrometheusRules, PrometheusRulesProps } from './prometheus-rules';
-import { AuthPosture, DEFAULT_AUTH_MIDDLEWARE, IngressKind, ProtectedIngress, RouteOptions, ServiceTarget } from './protected-ingress';
+import { PrometheusRules } from './prometheus-rules';
+import type { ProtectedIngress, RouteOptions } from './protected-ingress';
 import { TerminalHost } from './terminal-host';
-import { MiddlewareRef, ResolvedTraefikLocation, TraefikLocation } from './traefik';
+import type { ResolvedTraefikLocation } from './traefik';
 import { TtydNetworkPolicy } from './ttyd-network-policy';
-import { TtydBackend, TtydService } from './ttyd-service';
-import { DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
-import { WebterminalDashboard, WebterminalDashboardProps } from './webterminal-dashboard';
-import { WebterminalProbe, WebterminalProbeProps } from './webterminal-probe';
-import { ProblemCollector, Problems, ValidationError, checkDnsLabel, checkMetadata } from './private/validation';
+import { TtydBackend } from './ttyd-backend';
+import { TtydService } from './ttyd-service';
+import { WebterminalDashboard } from './webterminal-dashboard';
+import { WebterminalProbe } from './webterminal-probe';
+import type { TerminalRouteOptions, WebterminalProps } from './webterminal-props';
+import { DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS, DEFAULT_NAMESPACE } from './private/defaults';
 import { kubernetesImportId } from './private/import-ids';
-import { checkShellPosture, routePathProblems, routeSlug } from './private/routes';
+import { TERMINAL_PROP_RENAMES, renamedSentence } from './private/renames';
+import { routeSlug } from './private/routes';
+import { terminalRuleProblems } from './private/terminal-rules';
 import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
 import { traefikRouters } from './private/traefik-routers';
 import { treeProblems } from './private/tree-checks';
-import { TERMINAL_PROP_RENAMES, renamedSentence } from './private/renames';
-
-/**
- * A sibling path on the terminal host: to an existing Service, or to another port on the host that
- * runs ttyd (then the stack makes a selectorless Service for it, as for ttyd itself).
- */
-export interface TerminalRouteOptions {
-  /** Path prefix, starting and ending with '/' (`/clipboard/`). */
-  readonly path: string;
-  /**
-   * Port on the external ttyd host (the original `/clipboard/` is 7683, `/api/sessions/` 7684).
-   * @default - none; give `service` instead
-   */
-  readonly hostPort?: number;
-  /**
-   * An existing Service in the namespace.
-   * @default - none; give `hostPort` instead
-   */
-  readonly service?: ServiceTarget;
-  /**
-   * Strip the prefix before the request reaches the service.
-   * @default true
-   */
-  readonly stripPrefix?: boolean;
-}
-
-/** Namespaces that belong to the cluster: a stack must not create (or delete) them. */
-export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-/** Namespace labels that make the API server enforce Pod Security "restricted" on every pod. */
-export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
-  'pod-security.kubernetes.io/enforce': 'restricted',
-  'pod-security.kubernetes.io/warn': 'restricted',
-  'pod-security.kubernetes.io/audit': 'restricted',
-};
-
-/** The read-only mirror: a second ttyd on the terminal's host, on its own public host name. */
-export interface TerminalMirrorOptions {
-  /** Public host name of the mirror (`terminal-ro.example.org`). */
-  readonly host: string;
-  /** Port of the mirror's ttyd on the external ttyd host (the original: 7682). */
-  readonly hostPort: number;
-  /**
-   * Name of the mirror's Service and ingress.
-   * @default - the ttyd Service's name with `-ro` (`terminal-ro`)
-   */
-  readonly name?: string;
-  /**
-   * TLS Secret with the mirror host's certificate, in the namespace.
-   * @default - the mirror's name with `-tls` (`terminal-ro-tls`)
-   */
-  readonly tlsSecretName?: string;
-}
-
-/** Props of {@link Webterminal}: only `host` and `ttyd` are required. */
-export interface WebterminalProps {
-  /** Public host name of the terminal (`terminal.example.com`). */
-  readonly host: string;
-  /** Where ttyd runs: `TtydBackend.externalHost({...})` or `TtydBackend.inCluster({...})`. */
-  readonly ttyd: TtydBackend;
-  /**
-   * Namespace created for the stack.
-   * @default "terminal"
-   */
-  readonly namespace?: string;
-  /**
-   * Labels on the namespace.
-   * @default - `app.kubernetes.io/part-of: webterminal`
-   */
-  readonly namespaceLabels?: Record<string, string>;
-  /**
-   * Namespace label keys owned by someone else (a cluster policy), so a plan does not fight over
-   * them: they become `lifecycle.ignore_changes` on the namespace.
-   * @default []
-   */
-  readonly namespaceIgnoredLabels?: string[];
-  /**
-   * A read-only mirror on its own host, with everything the main host gets (TLS, posture,
-   * annotations, DNS). The probe checks it in the same run.
-   * @default - none
-   */
-  readonly mirror?: TerminalMirrorOptions;
-  /**
-   * Further annotations on every ingress object of both hosts (`gethomepage.dev/*`).
-   * @default {}
-   */
-  readonly annotations?: Record<string, string>;
-  /**
-   * Cloudflare DNS records for each host (needs the optional `@cdktf/provider-cloudflare`).
-   * @default - no DNS records
-   */
-  readonly dns?: DnsOptions;
-  /**
-   * Take over the objects the original stack has (namespace, Services and Endpoints, Ingresses,
-   * strip-prefix Middlewares and IngressRoutes, the probe's CronJob, and DNS records whose ids are
-   * in `dns.recordIds`) through Terraform `import` blocks, so the first deploy recreates nothing.
-   * Importing an object that does not exist fails the plan.
-   * @default false
-   */
-  readonly adopt?: boolean;
-  /**
-   * Imports to leave out when adopting, each `"<resource type> <import id>"`
-   * (`"kubernetes_ingress_v1 terminal/terminal-clipboard"`): objects the original has under another
-   * kind than this stack makes (its sibling routes as IngressRoutes), which cannot be imported.
-   * Each must name an import the stack would emit.
-   * @default []
-   */
-  readonly adoptSkip?: string[];
-  /**
-   * Name of the TLS Secret with the host's certificate, in the namespace.
-   * @default "terminal-tls"
-   */
-  readonly tlsSecretName?: string;
-  /**
-   * How routing is expressed: `Ingress` or Traefik `IngressRoute`.
-   * @default "Ingress"
-   */
-  readonly ingressKind?: IngressKind;
-  /**
-   * Auth posture of the host: `required` or `public`. `app` and `none` are refused: ttyd trusts a
-   * header any client can send, so only Authentik in front keeps the shell closed.
-   * @default "required"
-   */
-  readonly auth?: AuthPosture;
-  /**
-   * A reason recorded with the posture.
-   * @default - none
-   */
-  readonly authReason?: string;
-  /**
-   * The Authentik forward-auth middleware the ingress uses. In another namespace than the stack's,
-   * an `IngressRoute` can only name it with Traefik's `providers.kubernetesCRD.allowCrossNamespace`.
-   * @default - `authentik-forward-auth` in the stack's namespace with `createAuthMiddleware`, else
-   *   DEFAULT_AUTH_MIDDLEWARE (traefik/authentik-forward-auth)
-   */
-  readonly authMiddleware?: MiddlewareRef;
-  /**
-   * Create the Authentik forward-auth Middleware (named by `authMiddleware`, by default
-   * `authentik-forward-auth` in the stack's namespace), for clusters that lack it.
-   * @default false
-   */
-  readonly createAuthMiddleware?: boolean;
-  /**
-   * The outpost URL for a created middleware.
-   * @default - AuthentikForwardAuth's default
-   */
-  readonly authOutpostUrl?: string;
-  /**
-   * Authentik's outpost Service: routes `/outpost.goauthentik.io/` on the host to it, without
-   * forward-auth (see {@link AuthentikOutpostRoute} for the Traefik switch each `ingressKind` needs).
-   * @default - no route: Authentik's Kubernetes integration must create it, or the login callback fails
-   */
-  readonly authentikOutpost?: AuthentikOutpostService;
-  /**
-   * Where Traefik runs: the replica Service and the ttyd NetworkPolicy find its pods here. On k3s:
-   * `{ namespace: 'kube-system' }`.
-   * @default - DEFAULT_TRAEFIK_LOCATION (the Traefik Helm chart's)
-   */
-  readonly traefik?: TraefikLocation;
-  /**
-   * Further Traefik middlewares after auth.
-   * @default []
-   */
-  readonly middlewares?: MiddlewareRef[];
-  /**
-   * Sibling routes on the same host.
-   * @default []
-   */
-  readonly routes?: TerminalRouteOptions[];
-  /**
-   * The probe CronJob in the namespace (public path, in-cluster ttyd, every Traefik replica); its
-   * namespace, URLs and auth header come from the terminal.
-   * @default - on, with WebterminalProbe's defaults
-   */
-  readonly probe?: TerminalProbeOptions;
-  /**
-   * The alert groups (`Webterminal`, `Traefik Router Parity`) and where their rules go. They are on
-   * with the probe, so they live and die with it (the Pushgateway never forgets a retired probe's
-   * series); the probe's job and interval come from the probe. The parity source defaults to the
-   * probe's router inventory when it is on, else the Traefik v3 metrics.
-   * @default - with the probe: a PrometheusRule `webterminal` in `monitoring`, labelled `release: prometheus`
-   */
-  readonly alerts?: TerminalAlertsOptions;
-  /**
-   * The Grafana dashboard (a ConfigMap for Grafana's dashboard sidecar), on with the probe: it charts
-   * nothing without the probe's series. Its `job` variable starts on the probe's job.
-   * @default - with the probe: WebterminalDashboard's defaults (`monitoring`, label `grafana_dashboard: "1"`)
-   */
-  readonly dashboard?: TerminalDashboardOptions;
-}
-
-/** Whether a part of the terminal is made. */
-export interface Toggle {
-  /**
-   * Make the part.
-   * @default - the probe: true; alerts and dashboard: whether the probe is made
-   */
-  readonly enabled?: boolean;
-}
-
-/** The probe's settings the terminal does not decide itself (the auth header is ttyd's: `ttyd`'s `authHeader`). */
-export interface TerminalProbeOptions
-  extends
-    Toggle,
-    Omit<
-      WebterminalProbeProps,
-      'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl' | 'mirrorOriginUrl' | 'authHeader' | 'ownRouters' | 'ttydRouters'
-    > {}
-
-/** The alert settings and the rules' place; the probe's job and interval come from the probe. */
-export interface TerminalAlertsOptions
-  extends Toggle, Omit<WebterminalAlertsProps, 'probeJob' | 'probeIntervalSeconds'>, Omit<PrometheusRulesProps, 'ruleSet'> {}
-
-/** The dashboard's settings; its `job` variable starts on the probe's job. */
-export interface TerminalDashboardOptions extends Toggle, Omit<WebterminalDashboardProps, 'probeJob'> {}
+import { ProblemCollector, Problems, ValidationError, checkDnsLabel, checkMetadata } from './private/validation';
+import { POD_SECURITY_LABELS } from './private/vocabulary';
 
 /**
  * The whole web terminal in any `TerraformStack`: its namespace, ttyd's Service, the protected
@@ -249,15 +38,12 @@ export interface TerminalDashboardOptions extends Toggle, Omit<WebterminalDashbo
  * probe's Pushgateway job), unless the props name them. Two instances can live in one stack or cluster.
  */
 export class Webterminal extends Construct {
-  /** The namespace name. */
   public readonly namespace: string;
-  /** The namespace resource. */
   public readonly namespaceResource: NamespaceV1;
   /** The terminal's host: ttyd Service, ingress, DNS. */
   public readonly mainHost: TerminalHost;
   /** The read-only mirror's host, when `mirror` is given. */
   public readonly mirrorHost?: TerminalHost;
-  /** The ttyd Service. */
   public readonly ttydService: TtydService;
   /** The main host's protected ingress, where routes are added. */
   public readonly ingress: ProtectedIngress;
@@ -291,10 +77,10 @@ export class Webterminal extends Construct {
     const gathered = ProblemCollector.begin();
     try {
       // Resolve
-      this.namespace = props.namespace ?? 'terminal';
+      this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
       this.traefikLocation = resolveTraefikLocation(props.traefik);
       // Pod Security "restricted" is enforced, not only asked for: these labels win over namespaceLabels.
-      const labels = { ...(props.namespaceLabels ?? { 'app.kubernetes.io/part-of': 'webterminal' }), ...POD_SECURITY_LABELS };
+      const labels = { ...(props.namespaceLabels ?? DEFAULT_LABELS), ...POD_SECURITY_LABELS };
 
       // Validate: every problem at once, before anything is made
       validateTerminalProps(props, { namespace: this.namespace, traefik: this.traefikLocation, labels }, this);
@@ -316,7 +102,10 @@ export class Webterminal extends Construct {
       this.ttydService = this.mainHost.ttydService;
       this.ingress = this.mainHost.ingress;
       this.outpostRoute = this.mainHost.outpostRoute;
-      for (const route of props.routes ?? []) this.ingress.addRoute(this.routeTarget(route, props.ttyd, namespace));
+      for (const route of props.routes ?? []) {
+        const target = this.routeTarget(route, props.ttyd, namespace);
+        if (target !== undefined) this.ingress.addRoute(target);
+      }
 
       // Watching: the probe, the boundary it is allowed through, alerts and dashboard
       if (props.probe?.enabled ?? true) this.webterminalProbe = this.makeProbe(props, namespace);
@@ -513,19 +302,15 @@ export class Webterminal extends Construct {
     return imports;
   }
 
-  /** Resolves a route to its Service, making a selectorless one for a port on the ttyd host. */
-  private routeTarget(route: TerminalRouteOptions, ttyd: TtydBackend, namespace: string): RouteOptions {
+  /**
+   * Resolves a route to its Service, making a selectorless one for a port on the ttyd host; undefined
+   * for a route the rules refuse (needs exactly one of hostPort and service, a hostPort an external ttyd).
+   */
+  private routeTarget(route: TerminalRouteOptions, ttyd: TtydBackend, namespace: string): RouteOptions | undefined {
     const { path, hostPort, service, stripPrefix } = route;
-    if ((hostPort === undefined) === (service === undefined)) {
-      throw new ValidationError('terminal-stack', [`route ${JSON.stringify(path)} needs exactly one of hostPort and service`]);
-    }
-    if (service !== undefined) return { path, service, stripPrefix };
+    if (service !== undefined) return hostPort === undefined ? { path, service, stripPrefix } : undefined;
     const address = ttyd.externalAddress;
-    if (address === undefined) {
-      throw new ValidationError('terminal-stack', [
-        `route ${JSON.stringify(path)} has hostPort ${hostPort}, which needs ttyd on an external host; give service instead`,
-      ]);
-    }
+    if (hostPort === undefined || address === undefined) return undefined;
     const slug = routeSlug(path);
     const sibling = new TtydService(this, `Route-${slug}`, {
       name: `${this.ttydService.name}-${slug}`,
@@ -581,96 +366,15 @@ interface ResolvedTerminalProps {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** Throws one {@link ValidationError} with every problem of the terminal's own props (the constructs check theirs). */
+/** Records every problem of the terminal's own props (the constructs check theirs); the rules the app shares are {@link terminalRuleProblems}. */
 function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps, scope: Construct): void {
   const problems = new Problems('terminal-stack');
   // Without a compiler (JavaScript) an old prop would be ignored silently: refused, naming the new one.
-  for (const r0 of TERMINAL_PROP_RENAMES) if (r0.from in props) problems.add(renamedSentence(r0.from, r0.to, r0.release));
+  for (const rename of TERMINAL_PROP_RENAMES) if (rename.from in props) problems.add(renamedSentence(rename.from, rename.to, rename.release));
   problems.add(checkDnsLabel('namespace', r.namespace));
   problems.addAll(checkMetadata('namespaceLabels', 'labels', r.labels));
-  problems.add(
-    SYSTEM_NAMESPACES.includes(r.namespace)
-      ? `namespace ${JSON.stringify(r.namespace)} belongs to the cluster; the stack creates (and on destroy deletes) its namespace, so give ` +
-          `one of its own`
-      : undefined,
-  );
-  problems.add(
-    props.alerts?.enabled === true && props.probe?.enabled === false
-      ? 'alerts.enabled is true with probe.enabled false: the staleness alert would fire forever; turn both on or both off'
-      : undefined,
-  );
-  for (const p of routePathProblems(
-    (props.routes ?? []).map((route) => route.path),
-    'terminal',
-  ))
-    problems.add(p.message);
-  problems.add(checkShellPosture(props.auth ?? 'required'));
   problems.addAll(traefikLocationProblems('traefik', r.traefik));
   (props.namespaceIgnoredLabels ?? []).forEach((key, i) => problems.addAll(checkMetadata(`namespaceIgnoredLabels[${i}]`, 'labels', { [key]: '' })));
-  const dnsHosts = [props.host, ...(props.mirror !== undefined ? [props.mirror.host] : [])];
-  for (const host of Object.keys(props.dns?.recordIds ?? {})) {
-    problems.add(
-      dnsHosts.includes(host)
-        ? undefined
-        : `dns.recordIds host ${JSON.stringify(host)} is not one of this stack's hosts (${dnsHosts.map((h) => JSON.stringify(h)).join(', ')})`,
-    );
-  }
-  if (props.mirror !== undefined && props.mirror.hostPort === props.ttyd.targetPort && props.ttyd.externalAddress !== undefined) {
-    problems.add(
-      `mirror.hostPort ${props.mirror.hostPort} is ttyd's own port: the read-only host would serve the writable shell; ` +
-        "give the port of the mirror's ttyd",
-    );
-  }
-  const external = props.ttyd.externalAddress !== undefined;
-  (props.routes ?? []).forEach((route, i) => {
-    if (external && route.hostPort === props.ttyd.targetPort) {
-      problems.add(`routes[${i}].hostPort ${route.hostPort} is ttyd's own port: the route would serve the shell under a second path`);
-    }
-    if (route.service?.name === DEFAULT_TTYD_SERVICE_NAME) {
-      problems.add(
-        `routes[${i}].service.name ${JSON.stringify(route.service.name)} is ttyd's own Service: the route would serve the shell under a second path`,
-      );
-    }
-    if (props.mirror !== undefined && route.hostPort !== undefined && route.hostPort === props.mirror.hostPort) {
-      problems.add(`mirror.hostPort ${props.mirror.hostPort} is also routes[${i}].hostPort: one port cannot be both the mirror and a route`);
-    }
-  });
-  for (const [key, value] of Object.entries(props.namespaceLabels ?? {})) {
-    const enforced = POD_SECURITY_LABELS[key];
-    if (enforced !== undefined && value !== enforced) {
-      problems.add(
-        `namespaceLabels ${JSON.stringify(key)} ${JSON.stringify(value)}: the stack enforces Pod Security ${JSON.stringify(enforced)} ` +
-          'and would drop it; leave the label out',
-      );
-    }
-  }
-  if (props.authOutpostUrl !== undefined && props.createAuthMiddleware !== true) {
-    problems.add(
-      `authOutpostUrl ${JSON.stringify(props.authOutpostUrl)} is set with createAuthMiddleware off, so nothing would use it; ` +
-        'turn createAuthMiddleware on, or leave authOutpostUrl out',
-    );
-  }
-  (props.namespaceIgnoredLabels ?? []).forEach((key, i) => {
-    if (key in POD_SECURITY_LABELS) {
-      problems.add(
-        `namespaceIgnoredLabels[${i}] ${JSON.stringify(key)} is a Pod Security label the stack enforces; it cannot be left to someone else`,
-      );
-    }
-  });
-  const alertsOn = props.alerts?.enabled ?? props.probe?.enabled ?? true;
-  if (alertsOn && props.alerts?.prometheusRule === false && props.alerts.configMap !== true) {
-    problems.add(
-      'alerts.prometheusRule and alerts.configMap are both off with alerts on: the rules would go nowhere; turn one on, or set alerts.enabled false',
-    );
-  }
-  if (alertsOn && props.alerts?.paritySource === 'inventory' && props.probe?.routerInventory !== true) {
-    problems.add(
-      'alerts.paritySource "inventory" needs probe.routerInventory true: without it TraefikRouterCountSkew reads series nobody pushes ' +
-        'and can never fire',
-    );
-  }
-  if (props.mirror !== undefined && props.ttyd.externalAddress === undefined) {
-    problems.add(`mirror.hostPort ${props.mirror.hostPort} needs ttyd on an external host (the mirror is a second ttyd there)`);
-  }
+  problems.addAll(terminalRuleProblems({ ...props, namespace: r.namespace }));
   problems.throwIfAny(scope);
 }

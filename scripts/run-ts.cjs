@@ -1,27 +1,18 @@
 'use strict';
 /**
- * Runs a TypeScript entry point with plain node: `node scripts/run-ts.cjs [--bundle] main.ts [args…]`.
- * `npm run synth`, `npm run rules` and `npx cdktf synth` (cdktf.json `app`) use `--bundle`;
- * `npm run dashboard` and `npm run bench` the per-file mode. Type checking is tsc's job (`npm test`).
+ * Runs a TypeScript entry point with plain node: `node scripts/run-ts.cjs main.ts [args…]`, as
+ * `npm run synth`, `npm run rules`, `npx cdktf synth` (cdktf.json `app`), `npm run dashboard`,
+ * `npm run bench` and `npm run drill` do. Type checking is tsc's job (`npm test`).
  *
- * Per file (the default): each `.ts` file the program requires is transpiled by swc (type annotations
- * stripped, imports to CommonJS: the options ts-node --swc derives from tsconfig.json) into `.build/`,
- * beside its source path, and reused while the source is unchanged: the cached file starts with the
- * sha-256 of the source, the swc version and the options. So there is no build step to forget, and a
- * warm run costs one read and one hash per file; swc itself is only loaded when a file changed.
- * Modules keep their real file name, so `__dirname`-relative reads (`lib/probe-script.mjs`,
- * `cdktf.json`) and stack traces name the sources.
- *
- * `--bundle`: esbuild bundles the entry with everything it requires (cdktf, the provider modules)
- * into one file in `.build/bundle/`, and node runs it with V8's code cache of the functions the last
- * run compiled. A synth then spends its time synthesizing, not resolving, reading and compiling some
- * 600 modules: about half the time of the per-file mode (`npm run bench`). The bundle is rebuilt when
- * one of its inputs changed: a source file of the project (by its sha-256), a file under
- * node_modules (by size and mtime: `npm ci` rewrites them), tsconfig.json, this script or esbuild.
- * `__dirname` and `__filename` in the project's files keep their meaning (the files' own folders),
- * so reads beside the sources work as in the per-file mode. Stack traces name the bundle, with the
- * functions' real names; the per-file mode names the sources. An entry that asks `require.main ===
- * module` belongs in the per-file mode.
+ * esbuild bundles the entry with everything it requires (cdktf, the provider modules) into one file
+ * in `.build/bundle/`, and node runs it with V8's code cache of the functions the last run compiled.
+ * A synth then spends its time synthesizing, not resolving, reading and compiling some 600 modules.
+ * The bundle is rebuilt when one of its inputs changed: a source file of the project (by its
+ * sha-256), a file under node_modules (by size and mtime: `npm ci` rewrites them), tsconfig.json,
+ * this script or esbuild. `__dirname` and `__filename` in the project's files keep their meaning (the
+ * files' own folders), so reads beside the sources (`lib/probe-script.mjs`, `cdktf.json`) work.
+ * Stack traces name the bundle, with the functions' real names. The entry is not `require.main`
+ * (the launcher is): an entry runs what it runs at its top level.
  */
 const { isAscii } = require('buffer');
 const { createHash } = require('crypto');
@@ -32,49 +23,6 @@ const vm = require('vm');
 
 const ROOT = path.resolve(__dirname, '..');
 const BUILD = path.join(ROOT, '.build');
-
-/** tsconfig.json: target ES2022, module commonjs, esModuleInterop, strict; as ts-node --swc maps them. */
-const SWC_OPTIONS = {
-  swcrc: false,
-  configFile: false,
-  sourceMaps: 'inline',
-  module: { type: 'commonjs', noInterop: false, strictMode: true, ignoreDynamic: false },
-  jsc: {
-    parser: { syntax: 'typescript', tsx: false, decorators: false, dynamicImport: true },
-    target: 'es2022',
-    transform: { legacyDecorator: true, decoratorMetadata: false, useDefineForClassFields: true },
-    keepClassNames: true,
-  },
-};
-
-const swcVersion = JSON.parse(fs.readFileSync(require.resolve('@swc/core/package.json'), 'utf8')).version;
-const optionsKey = `${swcVersion} ${JSON.stringify(SWC_OPTIONS)}`;
-let swc; // loaded on the first cache miss only
-
-/** Where the transpiled copy of `filename` lives. */
-function cachePath(filename) {
-  const relative = path.relative(ROOT, filename);
-  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return path.join(BUILD, `${relative}.js`);
-  const dir = createHash('sha256').update(path.dirname(filename)).digest('hex').slice(0, 16);
-  return path.join(BUILD, '_outside', dir, `${path.basename(filename)}.js`);
-}
-
-/** The transpiled code of `filename`, from `.build/` when its header matches, else from swc (and then cached). */
-function transpiled(filename) {
-  const source = fs.readFileSync(filename, 'utf8');
-  const header = `// run-ts ${createHash('sha256').update(optionsKey).update('\0').update(source).digest('hex')}\n`;
-  const cached = cachePath(filename);
-  try {
-    const text = fs.readFileSync(cached, 'utf8');
-    if (text.startsWith(header)) return text.slice(header.length);
-  } catch {
-    // no copy yet, or none that can be read: transpile
-  }
-  swc ??= require('@swc/core');
-  const { code } = swc.transformSync(source, { ...SWC_OPTIONS, filename });
-  writeAtomically(cached, header + code);
-  return code;
-}
 
 /** Writes `data` to `file` beside and renamed into place: a parallel run never reads half a file. */
 function writeAtomically(file, data) {
@@ -120,6 +68,9 @@ const BUNDLE_OPTIONS = {
   minify: true, // half the bytes to read and keep: a few percent of a synth
   keepNames: true, // functions and classes keep their names, in stack traces too
   logLevel: 'silent',
+  // The TypeScript compiler (the docs generator reads TSDoc with it) finds its lib.*.d.ts beside its
+  // own module file: bundled, it would look in .build/bundle/. It is required from node_modules.
+  external: ['typescript'],
 };
 
 /**
@@ -236,22 +187,12 @@ async function runBundled(entry) {
   script.runInThisContext()(module.exports, Module.createRequire(filename), module, file, path.dirname(file), ROOT);
 }
 
-require.extensions['.ts'] = (module, filename) => module._compile(transpiled(filename), filename);
-
-const bundled = process.argv[2] === '--bundle';
-if (bundled) process.argv.splice(2, 1);
 const [entry] = process.argv.splice(2, 1);
-if (!entry) {
-  console.error('usage: node scripts/run-ts.cjs [--bundle] <file.ts> [args…]');
+if (!entry || entry.startsWith('-')) {
+  console.error('usage: node scripts/run-ts.cjs <file.ts> [args…]');
   process.exit(2);
 }
-if (bundled) {
-  runBundled(entry).catch((e) => {
-    process.exitCode = 1;
-    throw e; // node prints it as it would any uncaught error
-  });
-} else {
-  // As if node had been started on the entry: require.main, process.argv[1] and argv[2…] are the program's.
-  process.argv[1] = path.resolve(entry);
-  Module.runMain();
-}
+runBundled(entry).catch((e) => {
+  process.exitCode = 1;
+  throw e; // node prints it as it would any uncaught error
+});

@@ -1,5 +1,6 @@
-import { EXAMPLE, loadTerminalConfig } from '../../config';
-import { isJsonObject, newObject, parseJson } from '../../json-source';
+import { loadTerminalConfig } from '../../app/config';
+import { EXAMPLE } from '../../app/config-sources';
+import { isJsonObject, newObject, parseJson } from '../../app/json-source';
 import { TerminalStackProps } from '../../lib';
 import { Problems } from '../../lib/private/validation';
 

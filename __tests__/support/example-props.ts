@@ -1,6 +1,6 @@
 import { TerminalStackProps, TtydBackend } from '../../lib';
 
-/** The app's built-in example (config.ts `EXAMPLE`), as stack props. */
+/** The app's built-in example (app/config-sources.ts `EXAMPLE`), as stack props. */
 export const EXAMPLE_PROPS: TerminalStackProps = {
   host: 'terminal.example.com',
   ttyd: TtydBackend.externalHost({ address: '192.0.2.10', port: 7681 }),

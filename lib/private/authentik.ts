@@ -1,4 +1,4 @@
-import { AUTHENTIK_HEADERS_REGEX } from '../authentik-forward-auth';
+import { AUTHENTIK_HEADERS_REGEX } from './vocabulary';
 
 /** Whether Traefik's {@link AUTHENTIK_HEADERS_REGEX} (Go's `(?i)` is JavaScript's `i` flag) matches a header name. */
 export function isAuthentikHeader(name: string): boolean {

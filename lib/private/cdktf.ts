@@ -37,7 +37,7 @@ export { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
  * CronJobV1 and DeploymentV1 are loaded on first use: each module is about 5 MB of JavaScript (with
  * both, a synth loads 13.9 MB; without DeploymentV1, 9.1 MB and a fifth less CPU), and a stack without
  * the probe, or without ttyd in the cluster, never needs it. The require names the module literally,
- * so the synth's bundle (scripts/run-ts.cjs --bundle) still carries it, as code that runs when called.
+ * so the synth's bundle (scripts/run-ts.cjs) still carries it, as code that runs when called.
  */
 import type * as cronJobV1 from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import type * as deploymentV1 from '@cdktf/provider-kubernetes/lib/deployment-v1';

@@ -19,7 +19,7 @@ export interface CloudflareModules {
 
 /**
  * Loads the provider classes from their own modules (not the 77 MB package index). The names are
- * literal so that the synth's bundle (scripts/run-ts.cjs --bundle) carries them when installed.
+ * literal so that the synth's bundle (scripts/run-ts.cjs) carries them when installed.
  */
 export function loadCloudflare(): CloudflareModules {
   try {

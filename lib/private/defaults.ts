@@ -1,3 +1,19 @@
+/** Defaults more than one file reads, each written once. */
+import type { MiddlewareRef } from '../traefik';
+import { AUTHENTIK_USERNAME_HEADER } from './vocabulary';
+
+/** The labels on every object the constructs make when none are given. */
+export const DEFAULT_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/part-of': 'webterminal' };
+
+/** The header ttyd trusts as the signed-in user (`--auth-header`, `-H`) by default: the one Authentik's outpost fills. */
+export const DEFAULT_TTYD_AUTH_HEADER = AUTHENTIK_USERNAME_HEADER;
+
+/** The Authentik forward-auth middleware of the original cluster: what a created one is named, and where an existing one is looked for. */
+export const DEFAULT_AUTH_MIDDLEWARE: MiddlewareRef = { namespace: 'traefik', name: 'authentik-forward-auth' };
+
+/** The namespace of the `Default` terminal when none is given. */
+export const DEFAULT_NAMESPACE = 'terminal';
+
 /** The ttyd Service's name when none is given (a route to it would serve the shell a second time). */
 export const DEFAULT_TTYD_SERVICE_NAME = 'terminal';
 

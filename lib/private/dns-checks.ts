@@ -1,5 +1,5 @@
 import { isIPv6 } from 'net';
-import { DNS_MODES, DnsOptions } from '../dns-records';
+import { DNS_MODES, type DnsOptions } from './vocabulary';
 import { checkHostAddress } from './validation';
 
 const ZONE_ID = /^[0-9a-f]{32}$/;

@@ -1,6 +1,6 @@
 /** PromQL building blocks of the alert factories. */
 import type { ResolvedWebterminalAlertsProps } from '../webterminal-alerts-props';
-import { ProbeLabel, ProbeMetric } from '../metrics';
+import names from '../probe-names.json';
 
 /** `label="value"`, with the value quoted the way PromQL reads it. */
 export function eq(label: string, value: string): string {
@@ -62,14 +62,14 @@ export function guarded(expr: string, config: ResolvedWebterminalAlertsProps): s
  * ("Why a share of three runs").
  */
 export function failingShare(config: ResolvedWebterminalAlertsProps, checks: readonly string[]): string {
-  const metric = select(ProbeMetric.checkFailures, eq('job', config.probeJob), checkMatcher(checks));
+  const metric = select(names.metric.checkFailures, eq('job', config.probeJob), checkMatcher(checks));
   const window = formatDuration(3 * config.probeIntervalSeconds);
   const step = formatDuration(Math.max(1, Math.round(config.probeIntervalSeconds / 10)));
-  return `avg_over_time(\n  (max by (job, ${ProbeLabel.check}) (${metric}) > bool 0)[${window}:${step}]\n)`;
+  return `avg_over_time(\n  (max by (job, ${names.label.check}) (${metric}) > bool 0)[${window}:${step}]\n)`;
 }
 
 function checkMatcher(checks: readonly string[]): string {
-  return checks.length === 1 ? eq(ProbeLabel.check, checks[0]) : oneOf(ProbeLabel.check, checks);
+  return checks.length === 1 ? eq(names.label.check, checks[0]) : oneOf(names.label.check, checks);
 }
 
 const MATCHER = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*/y;

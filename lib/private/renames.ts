@@ -12,7 +12,6 @@ export interface Rename {
   readonly where: string;
   /** The old name, as a dotted path (`routes[].serviceName`). */
   readonly from: string;
-  /** The new name. */
   readonly to: string;
 }
 

@@ -1,11 +1,6 @@
-import { DEFAULT_PROBE_JOB, ProbeLabel } from '../metrics';
-import {
-  DEFAULT_RESTART_GUARD_SELECTOR,
-  PARITY_SOURCES,
-  ResolvedWebterminalAlertsProps,
-  WebterminalAlertName,
-  WebterminalAlertsProps,
-} from '../webterminal-alerts-props';
+import names from '../probe-names.json';
+import type { ResolvedWebterminalAlertsProps, WebterminalAlertsProps } from '../webterminal-alerts-props';
+import { DEFAULT_RESTART_GUARD_SELECTOR, PARITY_SOURCES, WebterminalAlertName } from './vocabulary';
 import { parseLabelMatchers } from './promql';
 import { LABEL_NAME, emptyProblem, nameProblems } from './rule-checks';
 import { Problems, RULES_SUBJECT, checkInteger } from './validation';
@@ -18,7 +13,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
     problems.add(`paritySource ${JSON.stringify(paritySource)} is not valid (accepted: ${PARITY_SOURCES.join(', ')})`);
   }
   const resolved: ResolvedWebterminalAlertsProps = {
-    probeJob: props.probeJob ?? DEFAULT_PROBE_JOB,
+    probeJob: props.probeJob ?? names.defaultJob,
     probeIntervalSeconds: props.probeIntervalSeconds ?? 300,
     // Do the obvious thing rather than build ".../runbooksWebtermina..." from a base without a slash.
     runbookBaseUrl: props.runbookBaseUrl === undefined ? undefined : withTrailingSlash(props.runbookBaseUrl),
@@ -26,7 +21,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
     restartGuardSelector: matchersOrAsGiven(props.restartGuardSelector ?? DEFAULT_RESTART_GUARD_SELECTOR),
     restartGuardSeconds: props.restartGuardSeconds ?? 900,
     paritySource,
-    parityReplicaLabel: props.parityReplicaLabel ?? (paritySource === 'inventory' ? ProbeLabel.replica : 'pod'),
+    parityReplicaLabel: props.parityReplicaLabel ?? (paritySource === 'inventory' ? names.label.replica : 'pod'),
     alertLabels: { ...(props.alertLabels ?? {}) },
     overrides: props.overrides ?? {},
   };

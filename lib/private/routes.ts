@@ -1,4 +1,4 @@
-import { AUTH_POSTURES, AuthPosture } from '../protected-ingress';
+import { AUTH_POSTURES, type AuthPosture } from './vocabulary';
 import { checkPathPrefix } from './validation';
 
 /** Whether a posture puts the Authentik middleware in front of the app. */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Manifest } from './cdktf';
-import { MiddlewareRef, ResolvedTraefikLocation, TRAEFIK_API_VERSION, TraefikLocation } from '../traefik';
+import type { ResolvedTraefikLocation, TraefikLocation } from '../traefik';
+import { TRAEFIK_API_VERSION, type MiddlewareRef } from './vocabulary';
 import { checkDnsLabel, checkPort, checkMetadata } from './validation';
 
 /**

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { Token } from './cdktf';
+import { HTTP_HEADER_NAME } from './vocabulary';
 
 /**
  * Input checks shared by the constructs and the stack configuration.
@@ -308,4 +309,16 @@ export function checkMetadata(
 /** A non-empty string. */
 export function checkNonEmpty(field: string, value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? undefined : `${field} must not be empty`;
+}
+
+/** A header name as {@link HTTP_HEADER_NAME} accepts it: the one check of the construct and the configuration. */
+export function checkHeaderName(field: string, value: string): string | undefined {
+  return HTTP_HEADER_NAME.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not an HTTP header name (letters, digits and "-")`;
+}
+
+/** A value from a fixed list: the one message of the constructs and the configuration. */
+export function checkOneOf(field: string, value: string, accepted: readonly string[]): string | undefined {
+  return accepted.includes(value)
+    ? undefined
+    : `${field} ${JSON.stringify(value)} is not one of ${accepted.map((a) => JSON.stringify(a)).join(', ')}`;
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as ts from 'typescript';
-import { CONFIG_ENV, CONFIG_FILE, CONFIG_TYPE, SCHEMA } from './sources';
+import { CONFIG_ENV, CONFIG_FILE, CONFIG_TYPE, Key, SCHEMA } from './sources';
 
 /**
  * The configuration keys, from the app's schema (key, type, variable) and the TSDoc of the props each
@@ -8,8 +8,6 @@ import { CONFIG_ENV, CONFIG_FILE, CONFIG_TYPE, SCHEMA } from './sources';
  * carry is looked up in the types named in {@link ELSEWHERE}; the few keys that are the app's alone
  * (no prop) are described in {@link APP_ONLY}.
  */
-type Key = (typeof SCHEMA)[string];
-
 /** Where the TSDoc of a key lives when the configuration redeclares its type without docs. */
 const ELSEWHERE: Readonly<Record<string, readonly string[]>> = {
   '': ['WebterminalProps', 'TerminalStackProps'],
@@ -65,7 +63,7 @@ export function configKeyRows(root: string): ConfigKeyRow[] {
 export function configKeysTable(root: string): string {
   const cell = (s: string): string =>
     s
-      .replace(/\{@link ([^}]+)\}/g, '`$1`')
+      .replace(/\{@link\s*([^}]*?)\s*\}/g, '`$1`')
       .replace(/\*\\\//g, '*/')
       .replace(/\|/g, '\\|')
       .replace(/\s*\n\s*/g, ' ');
@@ -80,7 +78,7 @@ export function configKeysTable(root: string): string {
 function typeOf(key: Key): string {
   switch (key.type) {
     case 'string':
-      return key.oneOf !== undefined ? key.oneOf.map((v) => `\`${v}\``).join(' | ') : 'string';
+      return key.oneOf !== undefined ? key.oneOf.map((v: string) => `\`${v}\``).join(' | ') : 'string';
     case 'integer':
       return `integer ${key.min}–${key.max}`;
     case 'labels':

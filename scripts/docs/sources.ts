@@ -3,12 +3,14 @@
  * (the app's configuration into `app/`, the probe's names into `lib/probe/contract.json`), only this
  * module changes.
  */
-export { SCHEMA, CONFIG_ENV, CONFIG_JSON_ENV } from '../../config';
+export { SCHEMA } from '../../app/config-schema';
+export type { Key } from '../../app/schema';
+export { CONFIG_ENV, CONFIG_JSON_ENV } from '../../app/config-sources';
 export { WebterminalRuleSet } from '../../lib/webterminal-rule-set';
 export { WebterminalProbe } from '../../lib/webterminal-probe';
 export { Testing, TerraformStack } from '../../lib/private/cdktf';
 
-/** The app's configuration reader: its TSDoc is read beside the schema's keys. */
-export const CONFIG_FILE = 'config.ts';
-/** The type the configuration is checked into, whose properties carry the props' TSDoc. */
-export const CONFIG_TYPE = 'CheckedConfig';
+/** The props the configuration maps onto, key for key: their TSDoc is read beside the schema's keys. */
+export const CONFIG_FILE = 'lib/terminal-stack-props.ts';
+/** The props type whose properties (and nested option types) carry the configuration keys' TSDoc. */
+export const CONFIG_TYPE = 'TerminalStackProps';

@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { JsonObject, JsonValue, isJsonObject } from './json-source';
-import { App } from './lib/private/cdktf';
-import { TerminalStack } from './lib/terminal-stack';
-import { Problems, ValidationError } from './lib/private/validation';
-import { CONFIG_ENV, CONFIG_JSON_ENV, TerminalConfig, loadTerminalConfig, parseSource } from './config';
+import { App } from '../lib/private/cdktf';
+import { TerminalStack } from '../lib/terminal-stack';
+import { Problems, ValidationError } from '../lib/private/validation';
+import { TerminalConfig, loadTerminalConfig } from './config';
+import { CONFIG_ENV, CONFIG_JSON_ENV, parseSource } from './config-sources';
 
 /**
  * The app: synthesizes the terminal stack from `cdktf.json` context (key `terminal`) and the
@@ -34,7 +35,7 @@ export interface AppOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The folder relative paths start from (default `process.cwd()`). */
   readonly cwd?: string;
-  /** Where `cdktf.json` is (default: beside this file). */
+  /** Where `cdktf.json` is (default: the project root, above this folder). */
   readonly projectDir?: string;
 }
 
@@ -212,7 +213,7 @@ function writeRules(config: TerminalConfig, file: string): void {
 export function runApp(options: AppOptions = {}): AppResult {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const projectDir = options.projectDir ?? __dirname;
+  const projectDir = options.projectDir ?? path.join(__dirname, '..');
   const [command, ruleFile = 'webterminal.rules.yaml'] = options.argv ?? [];
   const out: string[] = [];
   const warnings: string[] = [];
