@@ -3,9 +3,13 @@ import { IngressV1, Manifest } from './private/cdktf';
 import { Annotations, IngressKind } from './protected-ingress';
 import { TRAEFIK_API_VERSION } from './traefik';
 import { Problems, checkDnsLabel, checkDnsName, checkPort, checkMetadata } from './private/validation';
+import contract from './probe/contract.json';
 
-/** The path Authentik's outpost serves on every host it protects (login start, callback, sign-out). */
-export const AUTHENTIK_OUTPOST_PATH = '/outpost.goauthentik.io/';
+/**
+ * The path Authentik's outpost serves on every host it protects (login start, callback, sign-out); the
+ * probe's contract holds it, as the probe counts a redirect there as healthy.
+ */
+export const AUTHENTIK_OUTPOST_PATH: string = contract.outpostPath;
 
 /** The Authentik outpost's Service. */
 export interface AuthentikOutpostService {

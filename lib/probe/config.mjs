@@ -1,0 +1,363 @@
+// @ts-check
+/**
+ * The probe's configuration: every PROBE_* variable read, checked and reported at once. The names, the
+ * defaults and the limits are the contract's (`contract.json` beside this file, which the construct
+ * reads too); an empty value counts as unset, because Kubernetes renders absent values as "".
+ * `probe-script.mjs` (the entry) documents what each variable means.
+ */
+
+import { Buffer } from 'node:buffer';
+import fs from 'node:fs';
+import net from 'node:net';
+import { describeError } from './exchange.mjs';
+
+/**
+ * The contract, read with fs from this module's own folder (an import attribute would tie the probe to
+ * the image's Node).
+ * @type {typeof import('./contract.json')}
+ */
+// @ts-expect-error TS1343: tsc checks lib/ as CommonJS; Node runs this file as an ES module, which has import.meta
+export const CONTRACT = JSON.parse(fs.readFileSync(new URL('contract.json', import.meta.url), 'utf8'));
+const ENV = CONTRACT.env;
+const DEFAULT = CONTRACT.defaults;
+const LIMIT = CONTRACT.limits;
+
+export class ConfigError extends Error {}
+
+/**
+ * @typedef {{ kind: 'off' } | { kind: 'addresses', addresses: string[] } | { kind: 'name', name: string }} ReplicaSource
+ * @typedef {{ cert: Buffer, key: Buffer, ca: Buffer | undefined }} TlsFiles
+ *
+ * @typedef {object} Config
+ * @property {URL} edgeUrl
+ * @property {URL} originUrl
+ * @property {URL} pushgatewayUrl
+ * @property {string} job
+ * @property {ReplicaSource} replicas
+ * @property {number} replicaPort
+ * @property {number} maxReplicas
+ * @property {number} samples
+ * @property {number} timeoutMs
+ * @property {number} deadlineMs
+ * @property {string} authHeader
+ * @property {string} authUser
+ * @property {boolean} insecureTls
+ * @property {string[] | undefined} dnsServers
+ * @property {string} resolvConf  read when dnsServers is unset
+ * @property {boolean} routerInventory
+ * @property {Set<string> | undefined} ownRouters  the stack's routers, as Traefik's API names them
+ * @property {Set<string> | undefined} ttydRouters  those of them that reach ttyd
+ * @property {number} traefikApiPort
+ * @property {string | undefined} authentikHost  another host whose outpost redirects count as healthy
+ * @property {string | undefined} pushgatewayAuthorization  the Authorization header value, if any
+ * @property {TlsFiles | undefined} originTls  client certificate (and CA) for an https origin
+ * @property {string} remediate  a mode of the contract's remediationModes
+ * @property {any} remediation  remediation.mjs's own settings, when remediate is not off
+ * @property {URL | undefined} mirrorEdgeUrl
+ * @property {URL | undefined} mirrorOriginUrl
+ */
+
+/**
+ * A variable's value, trimmed; undefined when unset or empty.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ */
+export function readVar(env, name) {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * A URL fit for an error message: scheme and host only, `***@` where userinfo was. A password holding
+ * `/`, `?` or `#` ends WHATWG URL's authority early, so a value that does not parse shows nothing of
+ * itself, and neither does one with an `@` outside its userinfo (its "host" may be the user name).
+ * @param {string} value
+ */
+export function redact(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    return '(a value that is not a URL; not shown, it may hold a credential)';
+  }
+  const userinfo = url.username !== '' || url.password !== '';
+  if (!userinfo && value.includes('@')) return '(a URL with "@" outside its userinfo; not shown, it may hold a credential)';
+  return JSON.stringify(`${url.protocol}//${userinfo ? '***@' : ''}${url.host}`);
+}
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ * @returns {URL}
+ */
+export function requiredHttpUrl(env, name) {
+  const raw = readVar(env, name);
+  if (raw === undefined) throw new ConfigError(`${name} is required (an http:// or https:// URL)`);
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}=${redact(raw)} is not a URL; want http(s)://host[:port][/path]`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new ConfigError(`${name}=${redact(raw)} must be an http:// or https:// URL with a host`);
+  }
+  return url;
+}
+
+/**
+ * An integer variable of the contract, its default and its limits the contract's.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {keyof typeof LIMIT} key
+ */
+export function integerVar(env, key) {
+  const [name, [min, max]] = [ENV[key], LIMIT[key]];
+  const raw = readVar(env, name);
+  if (raw === undefined) return DEFAULT[key];
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** @param {NodeJS.ProcessEnv} env @param {'timeoutSeconds' | 'deadlineSeconds'} key */
+function secondsVar(env, key) {
+  const raw = readVar(env, ENV[key]);
+  if (raw === undefined) return DEFAULT[key];
+  const value = /^[0-9]+(\.[0-9]+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!(value > 0 && value <= 86400)) {
+    throw new ConfigError(`${ENV[key]}=${JSON.stringify(raw)} is not a number of seconds above 0 (at most 86400)`);
+  }
+  return value;
+}
+
+/** @param {NodeJS.ProcessEnv} env @param {string} name */
+function flagVar(env, name) {
+  const raw = readVar(env, name);
+  if (raw === undefined || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} must be 0 or 1`);
+}
+
+const ROUTER_NAME = new RegExp(CONTRACT.routerNamePattern);
+const DNS_NAME = /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/**
+ * A comma-separated list of router names (`<name>@<provider>`), at least one.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ */
+function routerNamesVar(env, name) {
+  const raw = readVar(env, name);
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((item) => item.trim());
+  const bad = items.filter((item) => !ROUTER_NAME.test(item)).map((item) => JSON.stringify(item.slice(0, 80)));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw.slice(0, 200))}: ${bad.join(', ')} not a router name as Traefik's API gives it (<name>@<provider>)`,
+    );
+  }
+  return items;
+}
+
+/** @param {NodeJS.ProcessEnv} env @returns {ReplicaSource} */
+function replicasVar(env) {
+  const name = ENV.replicas;
+  const raw = readVar(env, name);
+  if (raw === undefined) return { kind: 'off' };
+  const items = raw.split(',').map((item) => item.trim());
+  if (items.length === 1 && net.isIP(items[0]) === 0) {
+    if (!DNS_NAME.test(items[0])) throw new ConfigError(`${name}=${JSON.stringify(raw)} is neither a DNS name nor a comma list of IP addresses`);
+    return { kind: 'name', name: items[0] };
+  }
+  const bad = items.find((item) => net.isIP(item) === 0);
+  if (bad !== undefined) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)}: ${JSON.stringify(bad)} is not an IP address (a list holds IP addresses only)`);
+  }
+  return { kind: 'addresses', addresses: [...new Set(items)] };
+}
+
+/**
+ * `ip[:port]` items in the form `dns.Resolver#setServers` takes.
+ * @param {NodeJS.ProcessEnv} env
+ */
+function dnsServersVar(env) {
+  const name = ENV.dnsServers;
+  const raw = readVar(env, name);
+  return raw?.split(',').map((item) => {
+    const server = item.trim();
+    const match = /^\[([0-9a-f:.]+)\](?::([0-9]+))?$/i.exec(server) ?? /^([0-9.]+)(?::([0-9]+))?$/.exec(server);
+    const port = match?.[2] === undefined ? 53 : Number(match[2]);
+    if (net.isIP(match?.[1] ?? server) === 0 || !(port >= 1 && port <= 65535)) {
+      throw new ConfigError(`${name}=${JSON.stringify(raw)}: ${JSON.stringify(server)} is not ip[:port] (IPv6 as [ip]:port)`);
+    }
+    return server;
+  });
+}
+
+/** @param {string} user @param {string} pass */
+const basic = (user, pass) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+
+/**
+ * Basic-auth credentials for the Pushgateway, from the variables (a Secret) or the URL's userinfo,
+ * never both. No message here ever holds a credential's value.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {URL} url
+ */
+function pushgatewayAuthorization(env, url) {
+  const [USER, PASS] = [ENV.pushgatewayUsername, ENV.pushgatewayPassword];
+  const [username, password] = [env[USER] ?? '', env[PASS] ?? ''];
+  const fromUrl = url.username !== '' || url.password !== '';
+  if (username === '' && password === '') {
+    if (!fromUrl) return undefined;
+    try {
+      return basic(decodeURIComponent(url.username), decodeURIComponent(url.password));
+    } catch {
+      throw new ConfigError(`${ENV.pushgatewayUrl}: its userinfo holds a bad percent-escape (value not shown)`);
+    }
+  }
+  if (fromUrl) throw new ConfigError(`${ENV.pushgatewayUrl} has userinfo and ${USER}/_PASSWORD are set too; give the credentials one way`);
+  if (username === '' || password === '') {
+    const [empty, set] = username === '' ? [USER, PASS] : [PASS, USER];
+    throw new ConfigError(`${empty} is empty while ${set} is set; give both`);
+  }
+  if (username.includes(':')) throw new ConfigError(`${USER} holds ":", which basic auth cannot carry (value not shown)`);
+  return basic(username, password);
+}
+
+/** @param {NodeJS.ProcessEnv} env @param {string} name */
+function fileVar(env, name) {
+  const path = readVar(env, name);
+  if (path === undefined) return undefined;
+  try {
+    return fs.readFileSync(path);
+  } catch (error) {
+    throw new ConfigError(`${name}=${JSON.stringify(path)} cannot be read: ${describeError(error)}`);
+  }
+}
+
+/**
+ * The client certificate the origin checks present when ttyd requires mutual TLS.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {URL} originUrl
+ * @returns {TlsFiles | undefined}
+ */
+function originTlsVar(env, originUrl) {
+  const [cert, key, ca] = [ENV.originClientCertFile, ENV.originClientKeyFile, ENV.originCaFile].map((name) => fileVar(env, name));
+  if (cert === undefined && key === undefined && ca === undefined) return undefined;
+  if (originUrl.protocol !== 'https:') {
+    throw new ConfigError(`${ENV.originClientCertFile}, _KEY_FILE and ${ENV.originCaFile} need an https:// ${ENV.originUrl}`);
+  }
+  if (cert === undefined || key === undefined) {
+    throw new ConfigError(`${cert === undefined ? ENV.originClientCertFile : ENV.originClientKeyFile} is missing; the client certificate needs both files`);
+  }
+  return { cert, key, ca };
+}
+
+/**
+ * Reads every variable and reports every problem at once (one ConfigError, one line each). The
+ * remediation module is loaded, and reads its own variables, only when remediation is on.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<Config>}
+ */
+export async function parseConfig(env) {
+  /** @type {string[]} */
+  const problems = [];
+  /**
+   * The value of `read`, or `fallback` with its problem noted.
+   * @template T
+   * @param {() => T} read
+   * @param {T} fallback
+   */
+  const get = (read, fallback) => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error.message);
+      return fallback;
+    }
+  };
+  /** @param {string} name */
+  const optionalUrl = (name) => (readVar(env, name) === undefined ? undefined : get(() => requiredHttpUrl(env, name), undefined));
+
+  const edgeUrl = get(() => requiredHttpUrl(env, ENV.edgeUrl), new URL('http://unset.invalid'));
+  const originUrl = get(() => requiredHttpUrl(env, ENV.originUrl), undefined);
+  const pushgatewayUrl = get(() => requiredHttpUrl(env, ENV.pushgatewayUrl), undefined);
+  const pushgatewayAuth = pushgatewayUrl && get(() => pushgatewayAuthorization(env, pushgatewayUrl), undefined);
+  const originTls = originUrl && get(() => originTlsVar(env, originUrl), undefined);
+  const authentikHost = readVar(env, ENV.authentikHost)?.toLowerCase();
+  if (authentikHost !== undefined && (!DNS_NAME.test(authentikHost) || authentikHost.endsWith('.'))) {
+    problems.push(`${ENV.authentikHost}=${JSON.stringify(authentikHost)} is not a host name (e.g. auth.example.com)`);
+  }
+  const job = readVar(env, ENV.job) ?? DEFAULT.job;
+  if (!/^[^/\s]+$/.test(job)) problems.push(`${ENV.job}=${JSON.stringify(job)} must be one path segment (no "/" or spaces)`);
+  const authHeader = readVar(env, ENV.authHeader) ?? DEFAULT.authHeader;
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(authHeader)) problems.push(`${ENV.authHeader}=${JSON.stringify(authHeader)} is not an HTTP header name`);
+  const authUser = readVar(env, ENV.authUser) ?? DEFAULT.authUser;
+  if (!/^[\x20-\x7e]+$/.test(authUser)) problems.push(`${ENV.authUser}=${JSON.stringify(authUser)} must be printable ASCII`);
+
+  const timeoutSeconds = get(() => secondsVar(env, 'timeoutSeconds'), undefined);
+  const deadlineSeconds = get(() => secondsVar(env, 'deadlineSeconds'), undefined);
+  if (timeoutSeconds !== undefined && deadlineSeconds !== undefined && timeoutSeconds > deadlineSeconds) {
+    problems.push(
+      `${ENV.timeoutSeconds}=${timeoutSeconds} is above ${ENV.deadlineSeconds}=${deadlineSeconds}; a request cannot outlast the run`,
+    );
+  }
+  /** @type {ReplicaSource} */
+  const replicas = get(() => replicasVar(env), { kind: 'off' });
+  const routerInventory = get(() => flagVar(env, ENV.routerInventory), false);
+  if (routerInventory && replicas.kind === 'off' && readVar(env, ENV.replicas) === undefined) {
+    problems.push(`${ENV.routerInventory}=1 needs ${ENV.replicas} (the replicas whose Traefik API to ask)`);
+  }
+  const ownRouters = get(() => routerNamesVar(env, ENV.ownRouters), undefined);
+  const ttydRouters = get(() => routerNamesVar(env, ENV.ttydRouters), undefined);
+  if ((ownRouters === undefined) !== (ttydRouters === undefined)) {
+    problems.push(`${ENV.ownRouters} and ${ENV.ttydRouters} go together (the stack's routers, and those of them that reach ttyd)`);
+  } else if (ownRouters !== undefined && ttydRouters !== undefined) {
+    if (!routerInventory) problems.push(`${ENV.ownRouters} needs ${ENV.routerInventory}=1 (the foreign-router check reads the router list)`);
+    const outside = ttydRouters.filter((name) => !ownRouters.includes(name)).map((name) => JSON.stringify(name));
+    if (outside.length > 0) problems.push(`${ENV.ttydRouters} names ${outside.join(', ')}, not in ${ENV.ownRouters}`);
+  }
+  const remediate = readVar(env, ENV.remediate) ?? DEFAULT.remediate;
+  let remediation;
+  if (!CONTRACT.remediationModes.includes(remediate)) {
+    problems.push(`${ENV.remediate}=${JSON.stringify(remediate)} must be one of ${CONTRACT.remediationModes.join(', ')}`);
+  } else if (remediate !== 'off') {
+    const { parseRemediationConfig } = await import('./remediation.mjs');
+    remediation = get(() => parseRemediationConfig(env, remediate, replicas), undefined);
+  }
+  const mirrorOriginUrl = optionalUrl(ENV.mirrorOriginUrl);
+  if (mirrorOriginUrl !== undefined && readVar(env, ENV.mirrorEdgeUrl) === undefined) {
+    problems.push(`${ENV.mirrorOriginUrl} needs ${ENV.mirrorEdgeUrl} (the mirror's checks are reported under its public host)`);
+  }
+  const config = {
+    edgeUrl,
+    job,
+    replicas,
+    replicaPort: get(() => integerVar(env, 'replicaPort'), 0),
+    maxReplicas: get(() => integerVar(env, 'maxReplicas'), 0),
+    samples: get(() => integerVar(env, 'samples'), 0),
+    authHeader,
+    authUser,
+    insecureTls: get(() => flagVar(env, ENV.insecureTls), false),
+    dnsServers: get(() => dnsServersVar(env), undefined),
+    resolvConf: readVar(env, ENV.resolvConf) ?? DEFAULT.resolvConf,
+    routerInventory,
+    ownRouters: ownRouters && new Set(ownRouters),
+    ttydRouters: ttydRouters && new Set(ttydRouters),
+    traefikApiPort: get(() => integerVar(env, 'traefikApiPort'), 0),
+    authentikHost,
+    pushgatewayAuthorization: pushgatewayAuth,
+    originTls,
+    remediate,
+    remediation,
+    mirrorEdgeUrl: optionalUrl(ENV.mirrorEdgeUrl),
+    mirrorOriginUrl,
+  };
+  if (problems.length > 0 || !originUrl || !pushgatewayUrl || !timeoutSeconds || !deadlineSeconds || (remediate !== 'off' && !remediation)) {
+    throw new ConfigError(problems.join('\nprobe: bad configuration: '));
+  }
+  return { ...config, originUrl, pushgatewayUrl, timeoutMs: timeoutSeconds * 1000, deadlineMs: deadlineSeconds * 1000 };
+}
