@@ -9,7 +9,7 @@
  * beside its source path, and reused while the source is unchanged: the cached file starts with the
  * sha-256 of the source, the swc version and the options. So there is no build step to forget, and a
  * warm run costs one read and one hash per file; swc itself is only loaded when a file changed.
- * Modules keep their real file name, so `__dirname`-relative reads (`lib/probe-script.mjs`,
+ * Modules keep their real file name, so `__dirname`-relative reads (`lib/probe/`,
  * `cdktf.json`) and stack traces name the sources.
  *
  * `--bundle`: esbuild bundles the entry with everything it requires (cdktf, the provider modules)
