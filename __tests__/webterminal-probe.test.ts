@@ -23,6 +23,20 @@ const FILES = Object.fromEntries(
     .sort()
     .map((file) => [file, fs.readFileSync(path.join(PROBE_DIR, file), 'utf8')]),
 );
+const CONTRACT_ENV = JSON.parse(FILES['contract.json']).env as Record<string, string>;
+const MODULES = Object.entries(FILES)
+  .filter(([file]) => file.endsWith('.mjs'))
+  .map(([, text]) => text)
+  .join('\n');
+
+/**
+ * Whether the probe reads variable `name`: the contract names it, and a module reads it by its key
+ * (`ENV.<key>`, or the key given to the contract-driven readers, `integerVar(env, '<key>')`).
+ */
+function scriptReads(name: string): boolean {
+  const key = Object.keys(CONTRACT_ENV).find((k) => CONTRACT_ENV[k] === name);
+  return key !== undefined && (MODULES.includes(`ENV.${key}`) || MODULES.includes(`'${key}'`));
+}
 
 describe('WebterminalProbe', () => {
   test("the ConfigMap carries every file of the probe's folder byte for byte, and the pod is annotated with their hash", () => {
@@ -125,7 +139,7 @@ describe('WebterminalProbe', () => {
   test('every variable the construct sets is one the script reads', () => {
     const env = onlyOf(probeResources({ authentikHost: 'auth.example.com' }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec
       .container[0].env;
-    for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
+    for (const { name } of env) expect([name, scriptReads(name)]).toStrictEqual([name, true]);
   });
 
   test('creates the headless replica Service with the Traefik Helm chart defaults', () => {
@@ -339,7 +353,7 @@ describe('WebterminalProbe remediation', () => {
       PROBE_REPLICA_SELECTOR: 'app=traefik,tier=edge',
       PROBE_REMEDIATE_LEASE: 'terminal/webterminal-probe',
     });
-    for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
+    for (const { name } of env) expect([name, scriptReads(name)]).toStrictEqual([name, true]);
   });
 
   test('exposes the effective remediation settings', () => {
