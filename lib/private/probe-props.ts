@@ -191,7 +191,9 @@ export function validateProbeProps(r: ResolvedProbeProps, scope: Construct): voi
   for (const name of r.ttydRouters ?? [])
     if (!(r.ownRouters ?? []).includes(name)) problems.add(`ttydRouters: ${JSON.stringify(name)} is not in ownRouters`);
   if (!contract.remediationModes.includes(r.remediationMode)) {
-    problems.add(`remediation.mode ${JSON.stringify(r.remediationMode)} is not one of ${contract.remediationModes.map((m) => JSON.stringify(m)).join(', ')}`);
+    problems.add(
+      `remediation.mode ${JSON.stringify(r.remediationMode)} is not one of ${contract.remediationModes.map((m) => JSON.stringify(m)).join(', ')}`,
+    );
   }
   problems.add(checkInteger('remediation.afterRuns', r.remediationAfterRuns, ...LIMIT.remediateAfterRuns));
   problems.add(checkInteger('remediation.minIntervalSeconds', r.remediationMinIntervalSeconds, ...LIMIT.remediateMinIntervalSeconds));

@@ -138,7 +138,10 @@ const boundarySample = (path, presents, proof) => async (config, target, ctx) =>
 /** @type {Check['sample']} */
 async function originToken(config, target, ctx) {
   const headers = { [config.authHeader]: config.authUser };
-  const answer = await exchange({ url: below(/** @type {URL} */ (target.originUrl), 'token'), headers, readBody: true, clientTls: config.originTls }, ctx);
+  const answer = await exchange(
+    { url: below(/** @type {URL} */ (target.originUrl), 'token'), headers, readBody: true, clientTls: config.originTls },
+    ctx,
+  );
   if (answer.status !== 200) return unexpected(answer, 200);
   let token = false;
   try {
@@ -158,7 +161,10 @@ async function originToken(config, target, ctx) {
 async function originWs(config, target, ctx) {
   const origin = /** @type {URL} */ (target.originUrl);
   const { headers, accept } = webSocket(origin);
-  const answer = await exchange({ url: below(origin, 'ws'), headers: { ...headers, [config.authHeader]: config.authUser }, clientTls: config.originTls }, ctx);
+  const answer = await exchange(
+    { url: below(origin, 'ws'), headers: { ...headers, [config.authHeader]: config.authUser }, clientTls: config.originTls },
+    ctx,
+  );
   if (answer.status !== 101) return unexpected(answer, 101);
   if (answer.headers['sec-websocket-accept'] !== accept) return { status: 101, healthy: false, reason: 'wrong Sec-WebSocket-Accept' };
   if (answer.headers['sec-websocket-protocol'] !== 'tty') return { status: 101, healthy: false, reason: 'subprotocol is not tty' };
@@ -203,7 +209,12 @@ export const CHECKS = [
  */
 export function targets(config) {
   const main = { name: '', host: '', edgeUrl: config.edgeUrl, originUrl: config.originUrl };
-  const mirror = config.mirrorEdgeUrl && { name: 'mirror', host: config.mirrorEdgeUrl.hostname, edgeUrl: config.mirrorEdgeUrl, originUrl: config.mirrorOriginUrl };
+  const mirror = config.mirrorEdgeUrl && {
+    name: 'mirror',
+    host: config.mirrorEdgeUrl.hostname,
+    edgeUrl: config.mirrorEdgeUrl,
+    originUrl: config.mirrorOriginUrl,
+  };
   return mirror ? [main, mirror] : [main];
 }
 

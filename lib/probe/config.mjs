@@ -140,26 +140,7 @@ function flagVar(env, name) {
   throw new ConfigError(`${name}=${JSON.stringify(raw)} must be 0 or 1`);
 }
 
-const ROUTER_NAME = new RegExp(CONTRACT.routerNamePattern);
 const DNS_NAME = /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
-
-/**
- * A comma-separated list of router names (`<name>@<provider>`), at least one.
- * @param {NodeJS.ProcessEnv} env
- * @param {string} name
- */
-function routerNamesVar(env, name) {
-  const raw = readVar(env, name);
-  if (raw === undefined) return undefined;
-  const items = raw.split(',').map((item) => item.trim());
-  const bad = items.filter((item) => !ROUTER_NAME.test(item)).map((item) => JSON.stringify(item.slice(0, 80)));
-  if (bad.length > 0) {
-    throw new ConfigError(
-      `${name}=${JSON.stringify(raw.slice(0, 200))}: ${bad.join(', ')} not a router name as Traefik's API gives it (<name>@<provider>)`,
-    );
-  }
-  return items;
-}
 
 /** @param {NodeJS.ProcessEnv} env @returns {ReplicaSource} */
 function replicasVar(env) {
@@ -250,7 +231,9 @@ function originTlsVar(env, originUrl) {
     throw new ConfigError(`${ENV.originClientCertFile}, _KEY_FILE and ${ENV.originCaFile} need an https:// ${ENV.originUrl}`);
   }
   if (cert === undefined || key === undefined) {
-    throw new ConfigError(`${cert === undefined ? ENV.originClientCertFile : ENV.originClientKeyFile} is missing; the client certificate needs both files`);
+    throw new ConfigError(
+      `${cert === undefined ? ENV.originClientCertFile : ENV.originClientKeyFile} is missing; the client certificate needs both files`,
+    );
   }
   return { cert, key, ca };
 }
@@ -301,9 +284,7 @@ export async function parseConfig(env) {
   const timeoutSeconds = get(() => secondsVar(env, 'timeoutSeconds'), undefined);
   const deadlineSeconds = get(() => secondsVar(env, 'deadlineSeconds'), undefined);
   if (timeoutSeconds !== undefined && deadlineSeconds !== undefined && timeoutSeconds > deadlineSeconds) {
-    problems.push(
-      `${ENV.timeoutSeconds}=${timeoutSeconds} is above ${ENV.deadlineSeconds}=${deadlineSeconds}; a request cannot outlast the run`,
-    );
+    problems.push(`${ENV.timeoutSeconds}=${timeoutSeconds} is above ${ENV.deadlineSeconds}=${deadlineSeconds}; a request cannot outlast the run`);
   }
   /** @type {ReplicaSource} */
   const replicas = get(() => replicasVar(env), { kind: 'off' });
@@ -311,14 +292,12 @@ export async function parseConfig(env) {
   if (routerInventory && replicas.kind === 'off' && readVar(env, ENV.replicas) === undefined) {
     problems.push(`${ENV.routerInventory}=1 needs ${ENV.replicas} (the replicas whose Traefik API to ask)`);
   }
-  const ownRouters = get(() => routerNamesVar(env, ENV.ownRouters), undefined);
-  const ttydRouters = get(() => routerNamesVar(env, ENV.ttydRouters), undefined);
-  if ((ownRouters === undefined) !== (ttydRouters === undefined)) {
-    problems.push(`${ENV.ownRouters} and ${ENV.ttydRouters} go together (the stack's routers, and those of them that reach ttyd)`);
-  } else if (ownRouters !== undefined && ttydRouters !== undefined) {
-    if (!routerInventory) problems.push(`${ENV.ownRouters} needs ${ENV.routerInventory}=1 (the foreign-router check reads the router list)`);
-    const outside = ttydRouters.filter((name) => !ownRouters.includes(name)).map((name) => JSON.stringify(name));
-    if (outside.length > 0) problems.push(`${ENV.ttydRouters} names ${outside.join(', ')}, not in ${ENV.ownRouters}`);
+  let routers;
+  if (routerInventory) {
+    const { parseRouterNames } = await import('./inventory.mjs');
+    routers = get(() => parseRouterNames(env), undefined);
+  } else if (readVar(env, ENV.ownRouters) !== undefined || readVar(env, ENV.ttydRouters) !== undefined) {
+    problems.push(`${ENV.ownRouters} needs ${ENV.routerInventory}=1 (the foreign-router check reads the router list)`);
   }
   const remediate = readVar(env, ENV.remediate) ?? DEFAULT.remediate;
   let remediation;
@@ -345,8 +324,8 @@ export async function parseConfig(env) {
     dnsServers: get(() => dnsServersVar(env), undefined),
     resolvConf: readVar(env, ENV.resolvConf) ?? DEFAULT.resolvConf,
     routerInventory,
-    ownRouters: ownRouters && new Set(ownRouters),
-    ttydRouters: ttydRouters && new Set(ttydRouters),
+    ownRouters: routers?.own,
+    ttydRouters: routers?.ttyd,
     traefikApiPort: get(() => integerVar(env, 'traefikApiPort'), 0),
     authentikHost,
     pushgatewayAuthorization: pushgatewayAuth,

@@ -160,7 +160,6 @@ export function describeError(error) {
   return String(error);
 }
 
-
 /**
  * A URL below the base URL's path, so an edge published under a path prefix works too.
  * @param {URL} base
@@ -175,4 +174,3 @@ export function below(base, relative) {
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return new URL(relative, url);
 }
-

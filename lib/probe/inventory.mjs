@@ -9,7 +9,7 @@
  */
 
 import net from 'node:net';
-import { CONTRACT } from './config.mjs';
+import { CONTRACT, ConfigError, readVar } from './config.mjs';
 import { exchange } from './exchange.mjs';
 import { gauge } from './report.mjs';
 
@@ -40,6 +40,53 @@ const MAX_FOREIGN_NAMES = 10;
  * @property {string[] | undefined} foreign  routers not the stack's whose service reaches one of ttyd's servers, sorted
  * @property {string | undefined} foreignProblem  why the foreign routers could not be told
  */
+
+const ROUTER_NAME = new RegExp(CONTRACT.routerNamePattern);
+
+/**
+ * A comma-separated list of router names (`<name>@<provider>`), at least one.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ */
+function routerNamesVar(env, name) {
+  const raw = readVar(env, name);
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((item) => item.trim());
+  const bad = items.filter((item) => !ROUTER_NAME.test(item)).map((item) => JSON.stringify(item.slice(0, 80)));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw.slice(0, 200))}: ${bad.join(', ')} not a router name as Traefik's API gives it (<name>@<provider>)`,
+    );
+  }
+  return items;
+}
+
+/**
+ * PROBE_OWN_ROUTERS and PROBE_TTYD_ROUTERS: the stack's routers and those of them that reach ttyd, both or neither.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {{ own: Set<string>, ttyd: Set<string> } | undefined}
+ */
+export function parseRouterNames(env) {
+  const [OWN, TTYD] = [CONTRACT.env.ownRouters, CONTRACT.env.ttydRouters];
+  /** @type {string[]} */
+  const problems = [];
+  const [own, ttyd] = [OWN, TTYD].map((name) => {
+    try {
+      return routerNamesVar(env, name);
+    } catch (error) {
+      problems.push(/** @type {Error} */ (error).message);
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems.join('\nprobe: bad configuration: '));
+  if ((own === undefined) !== (ttyd === undefined)) {
+    throw new ConfigError(`${OWN} and ${TTYD} go together (the stack's routers, and those of them that reach ttyd)`);
+  }
+  if (own === undefined || ttyd === undefined) return undefined;
+  const outside = ttyd.filter((name) => !own.includes(name)).map((name) => JSON.stringify(name));
+  if (outside.length > 0) throw new ConfigError(`${TTYD} names ${outside.join(', ')}, not in ${OWN}`);
+  return { own: new Set(own), ttyd: new Set(ttyd) };
+}
 
 /**
  * The inventory of a run: its byte budget, the ttyd servers seen so far, and its parts of the report.
@@ -73,7 +120,10 @@ export function createInventory(config) {
       tail = turn.catch(() => undefined);
       return turn;
     },
-    fields: (found) => [`routers=${read(found).routers ?? '?'}`, ...(config.ownRouters === undefined ? [] : [`foreign=${read(found).foreign?.length ?? '?'}`])],
+    fields: (found) => [
+      `routers=${read(found).routers ?? '?'}`,
+      ...(config.ownRouters === undefined ? [] : [`foreign=${read(found).foreign?.length ?? '?'}`]),
+    ],
     problems: (address, found) => {
       const { routersError, foreignProblem, foreign = [] } = read(found);
       const more = foreign.length > MAX_FOREIGN_NAMES ? ` and ${foreign.length - MAX_FOREIGN_NAMES} more` : '';
@@ -89,10 +139,38 @@ export function createInventory(config) {
       const told = found.filter((f) => f.foreign !== undefined);
       const named = told.flatMap(({ replica, foreign = [] }) => foreign.slice(0, MAX_FOREIGN_NAMES).map((router) => ({ replica, router })));
       return [
-        ...(found.length === 0 ? [] : [gauge(METRIC.routerInventoryOk, found.map((f) => [{ replica: f.replica }, f.routers === undefined ? 0 : 1]))]),
-        ...(routers.length === 0 ? [] : [gauge(METRIC.replicaRouters, routers.map((f) => [{ replica: f.replica }, Number(f.routers)]))]),
-        ...(told.length === 0 ? [] : [gauge(METRIC.foreignRouters, told.map((f) => [{ replica: f.replica }, f.foreign?.length ?? 0]))]),
-        ...(named.length === 0 ? [] : [gauge(METRIC.foreignRouter, named.map((labels) => [labels, 1]))]),
+        ...(found.length === 0
+          ? []
+          : [
+              gauge(
+                METRIC.routerInventoryOk,
+                found.map((f) => [{ replica: f.replica }, f.routers === undefined ? 0 : 1]),
+              ),
+            ]),
+        ...(routers.length === 0
+          ? []
+          : [
+              gauge(
+                METRIC.replicaRouters,
+                routers.map((f) => [{ replica: f.replica }, Number(f.routers)]),
+              ),
+            ]),
+        ...(told.length === 0
+          ? []
+          : [
+              gauge(
+                METRIC.foreignRouters,
+                told.map((f) => [{ replica: f.replica }, f.foreign?.length ?? 0]),
+              ),
+            ]),
+        ...(named.length === 0
+          ? []
+          : [
+              gauge(
+                METRIC.foreignRouter,
+                named.map((labels) => [labels, 1]),
+              ),
+            ]),
       ];
     },
   };
@@ -173,7 +251,6 @@ async function readApiList(config, ctx, replica, list, take, keep) {
   return `${list}: more than ${MAX_ROUTER_PAGES} pages`;
 }
 
-
 /**
  * A service reference as the API lists it: `name@provider`; a bare name is in the referrer's provider.
  * @param {unknown} name
@@ -252,7 +329,11 @@ async function foreignRouters(config, ctx, replica, take, ttydServers) {
     for (const server of serversOf(service)) if (ttydServers.size < MAX_TTYD_SERVERS) ttydServers.add(server);
   }
   if (ttydServers.size === 0) {
-    return { ...counted, foreign: undefined, foreignProblem: "no ttyd router of the stack here or on a replica before it: ttyd's servers are unknown" };
+    return {
+      ...counted,
+      foreign: undefined,
+      foreignProblem: "no ttyd router of the stack here or on a replica before it: ttyd's servers are unknown",
+    };
   }
   const foreign = others
     .filter(({ service }) => serversOf(service).some((server) => ttydServers.has(server)))
@@ -325,4 +406,3 @@ function jsonArrayCounter() {
     end: () => problem ?? (closed && !inString ? elements : 'body is not JSON (a truncated array)'),
   };
 }
-

@@ -143,7 +143,9 @@ export function printReport(summary, report, inventory, durationSeconds) {
     tally.set(key, [f + failures, s + samples]);
   }
   out([
-    ...summary.checks.filter(({ planned }) => planned.check.field !== undefined && planned.target.host === '').map((c) => `${c.planned.check.field}=${c.status}`),
+    ...summary.checks
+      .filter(({ planned }) => planned.check.field !== undefined && planned.target.host === '')
+      .map((c) => `${c.planned.check.field}=${c.status}`),
     `ok=${summary.ok ? 1 : 0}`,
     `ttyd_open=${summary.ttydOpen ? 1 : 0}`,
     ...(report.replicas === undefined ? [] : [`replicas=${summary.replicas.length}`]),
@@ -155,12 +157,15 @@ export function printReport(summary, report, inventory, durationSeconds) {
     out([`replica=${address}`, ...fields, ...(inventory?.fields(found) ?? []), `ok=${healthy ? 1 : 0}`]);
   }
   for (const { planned, failures, samples, reason } of summary.checks) {
-    if (failures > 0) err(`${planned.target.name ? `${planned.target.name} ` : ''}${planned.check.name}: ${failures}/${samples} failed, first: ${reason}`);
+    if (failures > 0)
+      err(`${planned.target.name ? `${planned.target.name} ` : ''}${planned.check.name}: ${failures}/${samples} failed, first: ${reason}`);
   }
   if (report.replicasProblem !== undefined) err(report.replicasProblem);
   if (report.replicasLeftOut > 0) {
     const checked = summary.replicas.length;
-    err(`PROBE_REPLICAS: ${report.replicasLeftOut + checked} addresses; checked the first ${checked} (PROBE_MAX_REPLICAS), left out ${report.replicasLeftOut}`);
+    err(
+      `PROBE_REPLICAS: ${report.replicasLeftOut + checked} addresses; checked the first ${checked} (PROBE_MAX_REPLICAS), left out ${report.replicasLeftOut}`,
+    );
   }
   for (const { address, outcomes, inventory: found } of summary.replicas) {
     for (const [check, outcome] of outcomes) if (!outcome?.healthy) err(`replica ${address} ${check.name}: ${outcome?.reason ?? CUT_OFF}`);

@@ -139,27 +139,15 @@ export function createResolution(settings, timeoutMs) {
   const lookup = (hostname, options, callback) => {
     resolveAll(hostname).then(
       (addresses) => {
-        if (addresses.length === 0) {
-          callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-        } else if (options.all) {
-          callback(
-            null,
-            addresses.map((address) => ({ address, family: net.isIP(address) })),
-          );
-        } else {
-          callback(null, addresses[0], net.isIP(addresses[0]));
-        }
+        const found = addresses.map((address) => ({ address, family: net.isIP(address) }));
+        if (found.length === 0) callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+        else if (options.all) callback(null, found);
+        else callback(null, found[0].address, found[0].family);
       },
       (error) => callback(error, '', 0),
     );
   };
   return { resolveAll, lookup, cancel: () => resolver.cancel() };
-}
-
-/** @param {unknown} error */
-function isNoAddressError(error) {
-  const code = /** @type {{ code?: unknown }} */ (error)?.code;
-  return code === 'ENOTFOUND' || code === 'ENODATA' || code === 'EAI_NODATA' || code === 'EAI_NONAME';
 }
 
 /**
@@ -168,7 +156,8 @@ function isNoAddressError(error) {
  * @returns {string[]}
  */
 function noAddresses(error) {
-  if (isNoAddressError(error)) return [];
+  const code = /** @type {{ code?: unknown }} */ (error)?.code;
+  if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'EAI_NODATA' || code === 'EAI_NONAME') return [];
   throw error;
 }
 
