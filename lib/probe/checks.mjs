@@ -119,21 +119,31 @@ const edgeSample = (path) => async (config, target, ctx) => {
 const unexpected = (answer, want) => ({ status: answer.status, healthy: false, reason: answer.error ?? `status ${answer.status}, want ${want}` });
 
 /**
- * A request to the target's ttyd that must NOT get `opensAt`: without the auth header (or without the
- * client certificate mutual TLS requires), a 200 or a 101 means anyone who reaches ttyd gets a shell.
+ * A boundary check: a request to the target's ttyd that must never get 200 (token) or 101 (upgrade),
+ * made without the auth header or without the client certificate mutual TLS requires. That answer
+ * means anyone who reaches ttyd gets a shell: ttyd_open=1.
+ * @param {string} name
  * @param {'token' | 'ws'} path
- * @param {{ header?: boolean, cert?: boolean }} presents
+ * @param {'header' | 'cert'} presents  what the request does present
  * @param {string} proof  what the forbidden answer means
- * @returns {Check['sample']}
+ * @param {Check['when']} [when]
+ * @returns {Check}
  */
-const boundarySample = (path, presents, proof) => async (config, target, ctx) => {
-  const origin = /** @type {URL} */ (target.originUrl);
-  const tls = presents.cert ? { clientTls: config.originTls } : config.originTls?.ca ? { ca: config.originTls.ca } : {};
-  const headers = { ...(path === 'ws' ? webSocket(origin).headers : {}), ...(presents.header ? { [config.authHeader]: config.authUser } : {}) };
-  const answer = await exchange({ url: below(origin, path), headers, ...tls }, ctx);
-  const forbidden = path === 'ws' ? 101 : 200;
-  return answer.status === forbidden ? { status: forbidden, healthy: false, reason: proof } : { status: answer.status, healthy: true };
-};
+function boundary(name, path, presents, proof, when) {
+  const opensAt = path === 'ws' ? 101 : 200;
+  /** @type {Check['sample']} */
+  const sample = async (config, target, ctx) => {
+    const origin = /** @type {URL} */ (target.originUrl);
+    const tls = presents === 'cert' ? { clientTls: config.originTls } : config.originTls?.ca ? { ca: config.originTls.ca } : {};
+    const headers = {
+      ...(path === 'ws' ? webSocket(origin).headers : {}),
+      ...(presents === 'header' ? { [config.authHeader]: config.authUser } : {}),
+    };
+    const answer = await exchange({ url: below(origin, path), headers, ...tls }, ctx);
+    return answer.status === opensAt ? { status: opensAt, healthy: false, reason: proof } : { status: answer.status, healthy: true };
+  };
+  return { name, on: 'origin', sample, when, opensAt };
+}
 
 /** @type {Check['sample']} */
 async function originToken(config, target, ctx) {
@@ -173,6 +183,8 @@ async function originWs(config, target, ctx) {
 
 /** @param {Config} _config @param {Target} target */
 const mainHost = (_config, target) => target.host === '';
+/** @param {Config} config @param {Target} target */
+const mutualTls = (config, target) => mainHost(config, target) && config.originTls !== undefined;
 
 /** @type {Check[]} */
 export const CHECKS = [
@@ -180,25 +192,9 @@ export const CHECKS = [
   { name: CHECK.edgeWs, on: 'edge', sample: edgeSample('ws'), statusMetric: 'wsStatus', field: 'ws', perReplica: true },
   { name: CHECK.originToken, on: 'origin', sample: originToken, when: mainHost, statusMetric: 'ttydStatus', field: 'ttyd' },
   { name: CHECK.originWs, on: 'origin', sample: originWs, when: mainHost, statusMetric: 'ttydWsStatus', field: 'ttyd_ws' },
-  {
-    name: CHECK.originOpenToken,
-    on: 'origin',
-    sample: boundarySample('token', { cert: true }, 'GET /token without the auth header got 200: ttyd runs without header auth'),
-    opensAt: 200,
-  },
-  {
-    name: CHECK.originOpenWs,
-    on: 'origin',
-    sample: boundarySample('ws', { cert: true }, 'WebSocket upgrade without the auth header got 101: ttyd runs without header auth'),
-    opensAt: 101,
-  },
-  {
-    name: CHECK.originNoCert,
-    on: 'origin',
-    sample: boundarySample('token', { header: true }, 'GET /token without the client certificate got 200: ttyd no longer requires it'),
-    when: (config, target) => mainHost(config, target) && config.originTls !== undefined,
-    opensAt: 200,
-  },
+  boundary(CHECK.originOpenToken, 'token', 'cert', 'GET /token without the auth header got 200: ttyd runs without header auth'),
+  boundary(CHECK.originOpenWs, 'ws', 'cert', 'WebSocket upgrade without the auth header got 101: ttyd runs without header auth'),
+  boundary(CHECK.originNoCert, 'token', 'header', 'GET /token without the client certificate got 200: ttyd no longer requires it', mutualTls),
 ];
 
 /**

@@ -199,10 +199,8 @@ function pushgatewayAuthorization(env, url) {
     }
   }
   if (fromUrl) throw new ConfigError(`${ENV.pushgatewayUrl} has userinfo and ${USER}/_PASSWORD are set too; give the credentials one way`);
-  if (username === '' || password === '') {
-    const [empty, set] = username === '' ? [USER, PASS] : [PASS, USER];
-    throw new ConfigError(`${empty} is empty while ${set} is set; give both`);
-  }
+  const [empty, set] = username === '' ? [USER, PASS] : [PASS, USER];
+  if (username === '' || password === '') throw new ConfigError(`${empty} is empty while ${set} is set; give both`);
   if (username.includes(':')) throw new ConfigError(`${USER} holds ":", which basic auth cannot carry (value not shown)`);
   return basic(username, password);
 }

@@ -41,16 +41,6 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
  * @property {boolean} insecureTls
  */
 
-/** @param {URL} url */
-function defaultPort(url) {
-  return url.protocol === 'https:' ? 443 : 80;
-}
-
-/** URL hostnames keep IPv6 brackets; sockets and SNI want them off. @param {URL} url */
-function bareHostname(url) {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1');
-}
-
 /**
  * One request on a connection of its own (agent: false), bounded by the request timeout and the run
  * deadline together. Never rejects: a missing answer is status 0 with a reason. A 101 answer's socket is
@@ -81,12 +71,13 @@ export function exchange(spec, ctx) {
     ctx.signal.addEventListener('abort', onDeadline, { once: true });
 
     const secure = spec.url.protocol === 'https:';
-    const hostname = bareHostname(spec.url);
+    // URL hostnames keep IPv6 brackets; sockets and SNI want them off.
+    const hostname = spec.url.hostname.replace(/^\[(.*)\]$/, '$1');
     // https.request hands its options on to tls.connect, which takes ALPNProtocols; the types do not say so.
     /** @type {https.RequestOptions & { ALPNProtocols?: string[] }} */
     const options = {
       host: spec.connectAddress ?? hostname,
-      port: spec.connectPort ?? (spec.url.port === '' ? defaultPort(spec.url) : Number(spec.url.port)),
+      port: spec.connectPort ?? Number(spec.url.port || (secure ? 443 : 80)),
       method: spec.method ?? 'GET',
       path: spec.url.pathname + spec.url.search,
       // Host carries the port when the URL has one: Traefik's Host() matches that too.
@@ -95,17 +86,15 @@ export function exchange(spec, ctx) {
       lookup: ctx.lookup,
     };
     if (secure) {
-      // SNI must be a name; for an IP host there is none to send.
-      if (net.isIP(hostname) === 0) options.servername = hostname;
-      options.rejectUnauthorized = !ctx.insecureTls;
-      if (spec.ca !== undefined) options.ca = spec.ca;
-      // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
-      options.ALPNProtocols = ['http/1.1'];
-      if (spec.clientTls !== undefined) {
-        options.cert = spec.clientTls.cert;
-        options.key = spec.clientTls.key;
-        if (spec.clientTls.ca !== undefined) options.ca = spec.clientTls.ca;
-      }
+      Object.assign(options, {
+        // SNI must be a name; for an IP host there is none to send.
+        ...(net.isIP(hostname) === 0 ? { servername: hostname } : {}),
+        rejectUnauthorized: !ctx.insecureTls,
+        // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
+        ALPNProtocols: ['http/1.1'],
+        ...(spec.clientTls === undefined ? {} : { cert: spec.clientTls.cert, key: spec.clientTls.key }),
+        ...((spec.clientTls?.ca ?? spec.ca) === undefined ? {} : { ca: spec.clientTls?.ca ?? spec.ca }),
+      });
     }
     try {
       request = (secure ? https : http).request(options);
@@ -130,12 +119,7 @@ export function exchange(spec, ctx) {
       response.on('data', (/** @type {Buffer} */ chunk) => {
         if (settled) return;
         size += chunk.length;
-        if (size > limit) {
-          chunks.length = 0;
-          finish({ status, headers: response.headers, body: '', error: `body above ${limit} bytes` });
-          return;
-        }
-        const refusal = spec.take?.(chunk.length);
+        const refusal = size > limit ? `body above ${limit} bytes` : spec.take?.(chunk.length);
         if (refusal !== undefined) {
           chunks.length = 0;
           finish({ status, headers: response.headers, body: '', error: refusal });

@@ -87,37 +87,24 @@ const labelsOf = ({ planned }) => ({ check: planned.check.name, ...(planned.targ
  * @param {number} durationSeconds
  */
 export function renderRunMetrics(summary, report, inventory, durationSeconds) {
+  /** @param {'samples' | 'failures'} field @returns {Samples} */
+  const perCheck = (field) => summary.checks.map((check) => [labelsOf(check), check[field]]);
   const families = [
     ...summary.checks
       .filter(({ planned }) => planned.check.statusMetric !== undefined && planned.target.host === '')
       .map(({ planned, status }) => gauge(METRIC[/** @type {keyof METRIC} */ (planned.check.statusMetric)], [[{}, status]])),
-    gauge(
-      METRIC.checkSamples,
-      summary.checks.map((check) => [labelsOf(check), check.samples]),
-    ),
-    gauge(
-      METRIC.checkFailures,
-      summary.checks.map((check) => [labelsOf(check), check.failures]),
-    ),
+    gauge(METRIC.checkSamples, perCheck('samples')),
+    gauge(METRIC.checkFailures, perCheck('failures')),
     gauge(METRIC.ttydOpen, [[{}, summary.ttydOpen ? 1 : 0]]),
   ];
   if (report.replicas !== undefined) {
     const replicas = summary.replicas;
     families.push(gauge(METRIC.replicas, [[{}, replicas.length]]), gauge(METRIC.replicasLeftOut, [[{}, report.replicasLeftOut]]));
-    if (replicas.length > 0) {
-      families.push(
-        gauge(
-          METRIC.replicaOk,
-          replicas.map(({ address, healthy }) => [{ replica: address }, healthy ? 1 : 0]),
-        ),
-        gauge(
-          METRIC.replicaStatus,
-          replicas.flatMap(({ address, outcomes }) =>
-            [...outcomes].map(([check, outcome]) => /** @type {Samples[0]} */ ([{ replica: address, check: check.name }, statusOf(outcome)])),
-          ),
-        ),
-      );
-    }
+    /** @param {ReplicaReport} replica @returns {Samples} */
+    const statuses = ({ address, outcomes }) => [...outcomes].map(([check, outcome]) => [{ replica: address, check: check.name }, statusOf(outcome)]);
+    /** @type {Samples} */
+    const ok = replicas.map(({ address, healthy }) => [{ replica: address }, healthy ? 1 : 0]);
+    if (replicas.length > 0) families.push(gauge(METRIC.replicaOk, ok), gauge(METRIC.replicaStatus, replicas.flatMap(statuses)));
     families.push(...(inventory?.metrics(replicas) ?? []));
   }
   families.push(gauge(METRIC.durationSeconds, [[{}, Number(durationSeconds.toFixed(3))]]));
