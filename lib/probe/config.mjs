@@ -225,14 +225,10 @@ function fileVar(env, name) {
 function originTlsVar(env, originUrl) {
   const [cert, key, ca] = [ENV.originClientCertFile, ENV.originClientKeyFile, ENV.originCaFile].map((name) => fileVar(env, name));
   if (cert === undefined && key === undefined && ca === undefined) return undefined;
-  if (originUrl.protocol !== 'https:') {
-    throw new ConfigError(`${ENV.originClientCertFile}, _KEY_FILE and ${ENV.originCaFile} need an https:// ${ENV.originUrl}`);
-  }
-  if (cert === undefined || key === undefined) {
-    throw new ConfigError(
-      `${cert === undefined ? ENV.originClientCertFile : ENV.originClientKeyFile} is missing; the client certificate needs both files`,
-    );
-  }
+  const need = originUrl.protocol !== 'https:' ? `need an https:// ${ENV.originUrl}` : undefined;
+  if (need) throw new ConfigError(`${ENV.originClientCertFile}, _KEY_FILE and ${ENV.originCaFile} ${need}`);
+  const missing = cert === undefined ? ENV.originClientCertFile : ENV.originClientKeyFile;
+  if (cert === undefined || key === undefined) throw new ConfigError(`${missing} is missing; the client certificate needs both files`);
   return { cert, key, ca };
 }
 

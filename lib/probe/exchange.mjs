@@ -108,10 +108,7 @@ export function exchange(spec, ctx) {
     });
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
-      if (!spec.readBody) {
-        finish({ status, headers: response.headers, body: '' });
-        return;
-      }
+      if (!spec.readBody) return finish({ status, headers: response.headers, body: '' });
       /** @type {Buffer[]} */
       const chunks = [];
       let size = 0;

@@ -47,25 +47,16 @@ function readResolvConf(path) {
   }
   /** @type {ResolverSettings} */
   const settings = { servers: [], search: [], ndots: 1 };
-  for (const raw of text.split('\n')) {
-    const words = raw
-      .replace(/[#;].*$/, '')
-      .trim()
-      .split(/\s+/);
-    if (words[0] === 'nameserver' && words[1] !== undefined) {
-      const server = words[1].replace(/%.*$/, '');
+  for (const line of text.split('\n')) {
+    const [keyword, ...args] = line.replace(/[#;].*$/, '').match(/\S+/g) ?? [];
+    if (keyword === 'nameserver' && args[0] !== undefined) {
+      const server = args[0].replace(/%.*$/, '');
       const bare = /^\[(.*)\](?::[0-9]+)?$/.exec(server)?.[1] ?? /^([0-9.]+):[0-9]+$/.exec(server)?.[1] ?? server;
       if (net.isIP(bare) !== 0) settings.servers.push(server);
-    } else if (words[0] === 'search' || words[0] === 'domain') {
-      settings.search = words
-        .slice(1)
-        .map((domain) => domain.replace(/\.$/, ''))
-        .filter((domain) => domain !== '');
-    } else if (words[0] === 'options') {
-      for (const option of words.slice(1)) {
-        const ndots = /^ndots:([0-9]+)$/.exec(option);
-        if (ndots !== null) settings.ndots = Math.min(15, Number(ndots[1]));
-      }
+    } else if (keyword === 'search' || keyword === 'domain') {
+      settings.search = args.map((domain) => domain.replace(/\.$/, '')).filter((domain) => domain !== '');
+    } else if (keyword === 'options') {
+      for (const ndots of args.map((option) => /^ndots:([0-9]+)$/.exec(option)?.[1])) if (ndots) settings.ndots = Math.min(15, Number(ndots));
     }
   }
   // The system resolver's own fallback when resolv.conf names no server.
