@@ -117,8 +117,9 @@
  * shortly after the deadline when the Pushgateway answers.
  * Output: `probe: token=302 ws=302 ttyd=200 ttyd_ws=101 ok=1 ttyd_open=0 ... edge_failures=0/12
  * origin_failures=0/4 ...` (failures over samples of every check of a kind; a second host's as
- * `mirror_failures`) then one `probe: replica=<addr> ...` line per replica on stdout; reasons on stderr. A URL in a message shows its scheme and host only (`***@`
- * for userinfo); one that does not parse, or has an `@` outside its userinfo, shows nothing of itself.
+ * `mirror_failures`) then one `probe: replica=<addr> ...` line per replica on stdout; reasons on stderr.
+ * A URL in a message shows its scheme and host only (`***@` for userinfo); one that does not parse, or
+ * has an `@` outside its userinfo, shows nothing of itself.
  * Credentials are never printed.
  */
 

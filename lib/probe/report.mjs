@@ -148,12 +148,8 @@ export function printReport(summary, report, inventory, durationSeconds) {
       err(`${planned.target.name ? `${planned.target.name} ` : ''}${planned.check.name}: ${failures}/${samples} failed, first: ${reason}`);
   }
   if (report.replicasProblem !== undefined) err(report.replicasProblem);
-  if (report.replicasLeftOut > 0) {
-    const checked = summary.replicas.length;
-    err(
-      `PROBE_REPLICAS: ${report.replicasLeftOut + checked} addresses; checked the first ${checked} (PROBE_MAX_REPLICAS), left out ${report.replicasLeftOut}`,
-    );
-  }
+  const [checked, leftOut] = [summary.replicas.length, report.replicasLeftOut];
+  if (leftOut > 0) err(`PROBE_REPLICAS: ${leftOut + checked} addresses; checked the first ${checked} (PROBE_MAX_REPLICAS), left out ${leftOut}`);
   for (const { address, outcomes, inventory: found } of summary.replicas) {
     for (const [check, outcome] of outcomes) if (!outcome?.healthy) err(`replica ${address} ${check.name}: ${outcome?.reason ?? CUT_OFF}`);
     for (const line of inventory?.problems(address, found) ?? []) err(line);
