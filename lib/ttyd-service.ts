@@ -14,6 +14,7 @@ import {
 import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 import { restrictedContainerSecurity } from './private/pod-security';
 import { DEFAULT_TTYD_SERVICE_NAME } from './private/defaults';
+import contract from './probe/contract.json';
 
 /** Where ttyd runs: on a host outside the cluster, or as a Deployment inside it. */
 export abstract class TtydBackend {
@@ -162,8 +163,11 @@ export interface InClusterTtydOptions {
   readonly memoryLimit?: string;
 }
 
-/** The header Authentik's outpost fills with the signed-in user, and ttyd trusts by default. */
-export const DEFAULT_TTYD_AUTH_HEADER = 'X-authentik-username';
+/**
+ * The header Authentik's outpost fills with the signed-in user, and ttyd trusts by default (the probe's
+ * contract holds it: the probe claims its user in it).
+ */
+export const DEFAULT_TTYD_AUTH_HEADER: string = contract.defaults.authHeader;
 
 function checkHeaderName(field: string, value: string): string | undefined {
   return /^[A-Za-z0-9-]+$/.test(value) ? undefined : `${field} ${JSON.stringify(value)} is not an HTTP header name`;

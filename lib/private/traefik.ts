@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Manifest } from './cdktf';
 import { MiddlewareRef, ResolvedTraefikLocation, TRAEFIK_API_VERSION, TraefikLocation } from '../traefik';
 import { checkDnsLabel, checkPort, checkMetadata } from './validation';
+import contract from '../probe/contract.json';
 
 /**
  * How an Ingress annotation names a Middleware: `<namespace>-<name>@kubernetescrd`
@@ -28,12 +29,12 @@ export function traefikObject(
   });
 }
 
-/** The Traefik Helm chart's defaults. */
+/** The Traefik Helm chart's defaults; the ports are the probe contract's defaults, which the probe applies too. */
 export const DEFAULT_TRAEFIK_LOCATION: ResolvedTraefikLocation = {
   namespace: 'traefik',
   podSelector: { 'app.kubernetes.io/name': 'traefik' },
-  websecurePort: 8443,
-  apiPort: 8080,
+  websecurePort: contract.defaults.replicaPort,
+  apiPort: contract.defaults.traefikApiPort,
 };
 
 /** Fills in the defaults of a {@link TraefikLocation}. */

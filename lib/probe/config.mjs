@@ -106,29 +106,19 @@ export function requiredHttpUrl(env, name) {
 }
 
 /**
- * An integer variable of the contract, its default and its limits the contract's.
+ * A number variable of the contract, its default and limits the contract's: an integer, or for the
+ * run's times a number of seconds (fractions allowed) above the lower limit.
  * @param {NodeJS.ProcessEnv} env
  * @param {keyof typeof LIMIT} key
  */
-export function integerVar(env, key) {
+export function numberVar(env, key) {
   const [name, [min, max]] = [ENV[key], LIMIT[key]];
   const raw = readVar(env, name);
   if (raw === undefined) return DEFAULT[key];
-  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-/** @param {NodeJS.ProcessEnv} env @param {'timeoutSeconds' | 'deadlineSeconds'} key */
-function secondsVar(env, key) {
-  const raw = readVar(env, ENV[key]);
-  if (raw === undefined) return DEFAULT[key];
-  const value = /^[0-9]+(\.[0-9]+)?$/.test(raw) ? Number(raw) : NaN;
-  if (!(value > 0 && value <= 86400)) {
-    throw new ConfigError(`${ENV[key]}=${JSON.stringify(raw)} is not a number of seconds above 0 (at most 86400)`);
-  }
+  const seconds = key === 'timeoutSeconds' || key === 'deadlineSeconds';
+  const value = (seconds ? /^[0-9]+(\.[0-9]+)?$/ : /^[0-9]+$/).test(raw) ? Number(raw) : NaN;
+  const want = seconds ? `a number of seconds above ${min} (at most ${max})` : `an integer from ${min} to ${max}`;
+  if (!(value >= min && value <= max) || (seconds && value === min)) throw new ConfigError(`${name}=${JSON.stringify(raw)} is not ${want}`);
   return value;
 }
 
@@ -275,8 +265,8 @@ export async function parseConfig(env) {
   const authUser = readVar(env, ENV.authUser) ?? DEFAULT.authUser;
   if (!/^[\x20-\x7e]+$/.test(authUser)) problems.push(`${ENV.authUser}=${JSON.stringify(authUser)} must be printable ASCII`);
 
-  const timeoutSeconds = get(() => secondsVar(env, 'timeoutSeconds'), undefined);
-  const deadlineSeconds = get(() => secondsVar(env, 'deadlineSeconds'), undefined);
+  const timeoutSeconds = get(() => numberVar(env, 'timeoutSeconds'), undefined);
+  const deadlineSeconds = get(() => numberVar(env, 'deadlineSeconds'), undefined);
   if (timeoutSeconds !== undefined && deadlineSeconds !== undefined && timeoutSeconds > deadlineSeconds) {
     problems.push(`${ENV.timeoutSeconds}=${timeoutSeconds} is above ${ENV.deadlineSeconds}=${deadlineSeconds}; a request cannot outlast the run`);
   }
@@ -309,9 +299,9 @@ export async function parseConfig(env) {
     edgeUrl,
     job,
     replicas,
-    replicaPort: get(() => integerVar(env, 'replicaPort'), 0),
-    maxReplicas: get(() => integerVar(env, 'maxReplicas'), 0),
-    samples: get(() => integerVar(env, 'samples'), 0),
+    replicaPort: get(() => numberVar(env, 'replicaPort'), 0),
+    maxReplicas: get(() => numberVar(env, 'maxReplicas'), 0),
+    samples: get(() => numberVar(env, 'samples'), 0),
     authHeader,
     authUser,
     insecureTls: get(() => flagVar(env, ENV.insecureTls), false),
@@ -320,7 +310,7 @@ export async function parseConfig(env) {
     routerInventory,
     ownRouters: routers?.own,
     ttydRouters: routers?.ttyd,
-    traefikApiPort: get(() => integerVar(env, 'traefikApiPort'), 0),
+    traefikApiPort: get(() => numberVar(env, 'traefikApiPort'), 0),
     authentikHost,
     pushgatewayAuthorization: pushgatewayAuth,
     originTls,

@@ -31,7 +31,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { CONTRACT, ConfigError, integerVar, readVar, redact, requiredHttpUrl } from './config.mjs';
+import { CONTRACT, ConfigError, numberVar, readVar, redact, requiredHttpUrl } from './config.mjs';
 import { below, describeError, exchange } from './exchange.mjs';
 import { gauge, pushGroup } from './report.mjs';
 
@@ -70,8 +70,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * @returns {RemediationConfig}
  */
 export function parseRemediationConfig(env, mode, replicas) {
-  const afterRuns = integerVar(env, 'remediateAfterRuns');
-  const minIntervalSeconds = integerVar(env, 'remediateMinIntervalSeconds');
+  const afterRuns = numberVar(env, 'remediateAfterRuns');
+  const minIntervalSeconds = numberVar(env, 'remediateMinIntervalSeconds');
   if (replicas.kind === 'off')
     throw new ConfigError(`PROBE_REMEDIATE=${mode} needs PROBE_REPLICAS (the per-replica checks name the replica to evict)`);
   const namespace = readVar(env, ENV.replicaNamespace);
