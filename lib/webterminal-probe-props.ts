@@ -1,5 +1,4 @@
 import contract from './probe/contract.json';
-import { ORIGIN_TLS_DIR } from './private/probe-pod';
 import { TraefikLocation } from './traefik';
 
 /** What the probe does about a Traefik replica that lost the route: nothing, report, or evict it. */
@@ -232,4 +231,4 @@ export interface PushgatewayCredentialsSecret {
 }
 
 /** Where the probe pod mounts {@link WebterminalProbeProps.originClientCertSecret}. */
-export const PROBE_ORIGIN_TLS_DIR: string = ORIGIN_TLS_DIR;
+export const PROBE_ORIGIN_TLS_DIR = '/etc/webterminal/origin-tls';

@@ -4,7 +4,7 @@ import { probeFiles, probeFilesSha256 } from './private/probe-files';
 import { probeEnvironment, probePodSpec } from './private/probe-pod';
 import { resolveProbeProps, validateProbeProps } from './private/probe-props';
 import { escapeTemplates } from './private/templates';
-import { RemediationMode, WebterminalProbeProps } from './webterminal-probe-props';
+import { PROBE_ORIGIN_TLS_DIR, RemediationMode, WebterminalProbeProps } from './webterminal-probe-props';
 
 export * from './webterminal-probe-props';
 
@@ -92,7 +92,7 @@ export class WebterminalProbe extends Construct {
     this.remediationMinIntervalSeconds = r.remediationMinIntervalSeconds;
     this.intervalSeconds = r.intervalSeconds;
     this.activeDeadlineSeconds = r.activeDeadlineSeconds;
-    this.environment = probeEnvironment(r);
+    this.environment = probeEnvironment(r, PROBE_ORIGIN_TLS_DIR);
 
     const files = probeFiles();
     this.scriptSha256 = probeFilesSha256(files);
@@ -173,7 +173,7 @@ export class WebterminalProbe extends Construct {
             ttlSecondsAfterFinished: String(6 * 3600),
             template: {
               metadata: { labels: r.labels, annotations: { 'webterminal.dev/probe-script-sha256': this.scriptSha256 } },
-              spec: probePodSpec(r, this.environment, this.configMap.metadata.name, this.serviceAccount?.metadata.name),
+              spec: probePodSpec(r, this.environment, this.configMap.metadata.name, this.serviceAccount?.metadata.name, PROBE_ORIGIN_TLS_DIR),
             },
           },
         },

@@ -8,11 +8,8 @@ import { literalUnlessToken } from './templates';
 /** The probe's variables, named by the contract the script reads them by. */
 const ENV = contract.env;
 
-/** Where the probe pod mounts the client certificate for ttyd's mutual TLS. */
-export const ORIGIN_TLS_DIR = '/etc/webterminal/origin-tls';
-
 /** The script's environment (the Pushgateway credentials come from a Secret, in `probePodSpec`). */
-export function probeEnvironment(r: ResolvedProbeProps): Record<string, string> {
+export function probeEnvironment(r: ResolvedProbeProps, originTlsDir: string): Record<string, string> {
   return {
     [ENV.edgeUrl]: r.edgeUrl,
     [ENV.originUrl]: r.originUrl,
@@ -34,9 +31,9 @@ export function probeEnvironment(r: ResolvedProbeProps): Record<string, string> 
     [ENV.traefikApiPort]: String(r.apiPort),
     ...(r.originTls !== undefined
       ? {
-          [ENV.originClientCertFile]: `${ORIGIN_TLS_DIR}/tls.crt`,
-          [ENV.originClientKeyFile]: `${ORIGIN_TLS_DIR}/tls.key`,
-          [ENV.originCaFile]: `${ORIGIN_TLS_DIR}/ca.crt`,
+          [ENV.originClientCertFile]: `${originTlsDir}/tls.crt`,
+          [ENV.originClientKeyFile]: `${originTlsDir}/tls.key`,
+          [ENV.originCaFile]: `${originTlsDir}/ca.crt`,
         }
       : {}),
     ...(r.authentikHost !== undefined ? { [ENV.authentikHost]: r.authentikHost } : {}),
@@ -63,6 +60,7 @@ export function probePodSpec(
   environment: Readonly<Record<string, string>>,
   configMapName: string,
   serviceAccountName: string | undefined,
+  originTlsDir: string,
 ) {
   const credentials = r.credentials;
   return {
@@ -108,7 +106,7 @@ export function probePodSpec(
         securityContext: restrictedContainerSecurity(),
         volumeMount: [
           { name: 'script', mountPath: '/probe', readOnly: true },
-          ...(r.originTls !== undefined ? [{ name: 'origin-tls', mountPath: ORIGIN_TLS_DIR, readOnly: true }] : []),
+          ...(r.originTls !== undefined ? [{ name: 'origin-tls', mountPath: originTlsDir, readOnly: true }] : []),
         ],
       },
     ],
