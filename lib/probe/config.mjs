@@ -52,7 +52,7 @@ export class ConfigError extends Error {}
  * @property {string | undefined} pushgatewayAuthorization  the Authorization header value, if any
  * @property {TlsFiles | undefined} originTls  client certificate (and CA) for an https origin
  * @property {string} remediate  a mode of the contract's remediationModes
- * @property {any} remediation  remediation.mjs's own settings, when remediate is not off
+ * @property {import('./remediation.mjs').RemediationConfig | undefined} remediation  remediation.mjs's own settings, when remediate is not off
  * @property {URL | undefined} mirrorEdgeUrl
  * @property {URL | undefined} mirrorOriginUrl
  */

@@ -111,7 +111,7 @@ export function createInventory(config) {
     }
     return foreignRouters(config, ctx, replica, take, ttydServers);
   };
-  /** @param {any} found @returns {Found} */
+  /** @param {Found | undefined} found @returns {Found} */
   const read = (found) => found ?? { routers: undefined, routersError: undefined, foreign: undefined, foreignProblem: undefined };
   return {
     // One replica at a time, so at most one page is held (and parsed) at once whatever the number of replicas.

@@ -308,8 +308,8 @@ async function findPod(rc, credentials, ctx, address) {
  * @returns {Promise<{ decisions: Decision[], notes: string[], evictedAt: number | undefined, metrics: string }>}
  */
 export async function remediate(config, replicas, startedMs, baseCtx) {
-  /** @type {RemediationConfig} */
-  const rc = config.remediation;
+  // parseConfig sets it whenever remediation is on, which is when this module is loaded.
+  const rc = /** @type {RemediationConfig} */ (config.remediation);
   /** @type {Decision[]} */
   const decisions = [];
   /** What went wrong on a run with no failing replica, so no decision to carry it. @type {string[]} */

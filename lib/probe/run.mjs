@@ -24,6 +24,7 @@ const DEADLINE_GRACE_MS = 100;
  * @typedef {import('./checks.mjs').Target} Target
  * @typedef {import('./checks.mjs').Outcome} Outcome
  * @typedef {import('./exchange.mjs').Context} Context
+ * @typedef {import('./inventory.mjs').Found} Found
  *
  * @typedef {object} Planned  one check on one target, and its samples
  * @property {Check} check
@@ -33,7 +34,7 @@ const DEADLINE_GRACE_MS = 100;
  * @typedef {object} ReplicaReport
  * @property {string} address
  * @property {Map<Check, Outcome | undefined>} outcomes
- * @property {any} inventory  what the inventory module found (undefined when it is off or was cut off)
+ * @property {Found | undefined} inventory  what the inventory module found (undefined when it is off or was cut off)
  *
  * @typedef {object} Report
  * @property {Planned[]} planned
@@ -42,9 +43,9 @@ const DEADLINE_GRACE_MS = 100;
  * @property {number} replicasLeftOut  resolved, past PROBE_MAX_REPLICAS, not checked
  *
  * @typedef {object} Inventory  the router inventory (inventory.mjs), loaded only when it is on
- * @property {(ctx: Context, address: string) => Promise<any>} take
- * @property {(found: any) => string[]} fields  on the replica's stdout line
- * @property {(address: string, found: any) => string[]} problems  stderr lines
+ * @property {(ctx: Context, address: string) => Promise<Found>} take
+ * @property {(found: Found | undefined) => string[]} fields  on the replica's stdout line
+ * @property {(address: string, found: Found | undefined) => string[]} problems  stderr lines
  * @property {(replicas: ReplicaReport[]) => string[]} metrics  metric families
  */
 
