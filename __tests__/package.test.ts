@@ -117,8 +117,10 @@ describe('the packed library', () => {
       expect.arrayContaining([
         'dist/index.js',
         'dist/index.d.ts',
-        'dist/probe-script.mjs',
-        'dist/probe-names.json',
+        'dist/probe/probe-script.mjs',
+        'dist/probe/contract.json',
+        'dist/probe/remediation.mjs',
+        'dist/probe/inventory.mjs',
         'docs/runbooks/WebterminalReplicaRouteMissing.md',
         'docs/api/README.md',
         'docs/api/classes/Webterminal.md',
@@ -127,7 +129,11 @@ describe('the packed library', () => {
       ]),
     );
     expect(files.filter((f) => /^(lib|__tests__|bench|cdktf\.out|node_modules)\//.test(f) || f === 'main.ts')).toStrictEqual([]);
-    expect(fs.readFileSync(path.join(ROOT, 'dist', 'probe-script.mjs'))).toStrictEqual(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs')));
+    const probeFiles = fs.readdirSync(path.join(ROOT, 'lib', 'probe')).sort();
+    expect(files.filter((f) => f.startsWith('dist/probe/')).sort()).toStrictEqual(probeFiles.map((f) => `dist/probe/${f}`));
+    for (const file of probeFiles) {
+      expect(fs.readFileSync(path.join(ROOT, 'dist', 'probe', file))).toStrictEqual(fs.readFileSync(path.join(ROOT, 'lib', 'probe', file)));
+    }
   });
 
   test('the API reference it ships is current: npm pack regenerates docs/api, and the committed pages are what it made', () => {
@@ -227,8 +233,10 @@ describe('the packed library', () => {
       maps.find((m) => m.metadata.name === 'webterminal-probe'),
       'script',
     );
-    // the probe script is found inside the installed package
-    expect(terraformLiteral(script.data['probe-script.mjs'])).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe-script.mjs'), 'utf8'));
+    // the probe's files are found inside the installed package
+    for (const file of fs.readdirSync(path.join(ROOT, 'lib', 'probe'))) {
+      expect(terraformLiteral(script.data[file])).toBe(fs.readFileSync(path.join(ROOT, 'lib', 'probe', file), 'utf8'));
+    }
     expect(defined(maps.find((m) => m.metadata.name === 'webterminal-rules')).data['webterminal.rules.yaml']).toContain('TraefikRouterCountSkew');
     const values = JSON.parse(fs.readFileSync(path.join(project, 'values.json'), 'utf8'));
     expect(values.serverFiles['webterminal.rules.yaml'].groups.map((g: { name: string }) => g.name)).toStrictEqual([

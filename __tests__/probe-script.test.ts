@@ -1,5 +1,5 @@
 /**
- * The probe script (lib/probe-script.mjs, the bytes the ConfigMap carries) against real programs on
+ * The probe (lib/probe/, the bytes the ConfigMap carries) against real programs on
  * 127.0.0.0/8: Pushgateway, dnsmasq, nginx as three Traefik replicas and as the edge, a ttyd stand-in.
  * Each test runs the script as a process and reads back what it pushed.
  */
@@ -131,7 +131,7 @@ describe('probe script', () => {
     expect(lastSuccess(success)).toBeGreaterThanOrEqual(Math.floor(startedAt));
     expect(lastSuccess(success)).toBeLessThanOrEqual(finishedAt);
 
-    // Every metric name in lib/probe-names.json is pushed, and nothing else: a name the script stops pushing fails here.
+    // Every metric name in lib/probe/contract.json is pushed, and nothing else: a name the script stops pushing fails here.
     const pushed = new Set([...(group?.metrics.keys() ?? []), ...(success?.metrics.keys() ?? [])]);
     const own = new Set<string>(Object.values(PushgatewayMetric));
     // Remediation's series are pushed only when it is on (remediation.test.ts checks those), the

@@ -15,19 +15,52 @@ function probeResources(props: Partial<WebterminalProbeProps> = {}) {
   return synthResources((scope) => new WebterminalProbe(scope, 'Probe', { ...base, ...props }));
 }
 
-const SCRIPT = fs.readFileSync(path.join(__dirname, '..', 'lib', 'probe-script.mjs'), 'utf8');
-const NAMES = fs.readFileSync(path.join(__dirname, '..', 'lib', 'probe-names.json'), 'utf8');
+const PROBE_DIR = path.join(__dirname, '..', 'lib', 'probe');
+/** The probe's folder as written: every module and the contract, by file name. */
+const FILES = Object.fromEntries(
+  fs
+    .readdirSync(PROBE_DIR)
+    .sort()
+    .map((file) => [file, fs.readFileSync(path.join(PROBE_DIR, file), 'utf8')]),
+);
+const CONTRACT_ENV = JSON.parse(FILES['contract.json']).env as Record<string, string>;
+const MODULES = Object.entries(FILES)
+  .filter(([file]) => file.endsWith('.mjs'))
+  .map(([, text]) => text)
+  .join('\n');
+
+/**
+ * Whether the probe reads variable `name`: the contract names it, and a module reads it by its key
+ * (`ENV.<key>`, or the key given to the contract-driven readers, `integerVar(env, '<key>')`).
+ */
+function scriptReads(name: string): boolean {
+  const key = Object.keys(CONTRACT_ENV).find((k) => CONTRACT_ENV[k] === name);
+  return key !== undefined && (MODULES.includes(`ENV.${key}`) || MODULES.includes(`'${key}'`));
+}
 
 describe('WebterminalProbe', () => {
-  test('the ConfigMap carries the script and the names file byte for byte, and the pod is annotated with the script hash', () => {
+  test("the ConfigMap carries every file of the probe's folder byte for byte, and the pod is annotated with their hash", () => {
     const res = probeResources();
     const configMap = onlyOf(res, 'kubernetes_config_map_v1');
-    expect(Object.keys(configMap.data).sort()).toStrictEqual(['probe-names.json', 'probe-script.mjs']);
-    // escaped for Terraform in cdk.tf.json; what Terraform hands the cluster is the file, byte for byte
-    expect(terraformLiteral(configMap.data['probe-script.mjs'])).toBe(SCRIPT);
-    expect(terraformLiteral(configMap.data['probe-names.json'])).toBe(NAMES);
+    expect(Object.keys(configMap.data).sort()).toStrictEqual([
+      'checks.mjs',
+      'config.mjs',
+      'contract.json',
+      'exchange.mjs',
+      'inventory.mjs',
+      'probe-script.mjs',
+      'remediation.mjs',
+      'report.mjs',
+      'resolve.mjs',
+      'run.mjs',
+    ]);
+    // escaped for Terraform in cdk.tf.json; what Terraform hands the cluster is each file, byte for byte
+    for (const [file, text] of Object.entries(FILES)) expect(terraformLiteral(configMap.data[file])).toBe(text);
+    // any file changed changes the hash: each file's name and bytes, in name order
+    const hash = createHash('sha256');
+    for (const [file, text] of Object.entries(FILES)) hash.update(`${file}\0${text}\0`);
     const pod = onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template;
-    expect(pod.metadata.annotations['webterminal.dev/probe-script-sha256']).toBe(createHash('sha256').update(SCRIPT).digest('hex'));
+    expect(pod.metadata.annotations['webterminal.dev/probe-script-sha256']).toBe(hash.digest('hex'));
   });
 
   test('a CronJob that cannot wedge: Forbid, deadlines below the interval, no retries, cleaned up', () => {
@@ -106,7 +139,7 @@ describe('WebterminalProbe', () => {
   test('every variable the construct sets is one the script reads', () => {
     const env = onlyOf(probeResources({ authentikHost: 'auth.example.com' }), 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec
       .container[0].env;
-    for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
+    for (const { name } of env) expect([name, scriptReads(name)]).toStrictEqual([name, true]);
   });
 
   test('creates the headless replica Service with the Traefik Helm chart defaults', () => {
@@ -320,7 +353,7 @@ describe('WebterminalProbe remediation', () => {
       PROBE_REPLICA_SELECTOR: 'app=traefik,tier=edge',
       PROBE_REMEDIATE_LEASE: 'terminal/webterminal-probe',
     });
-    for (const { name } of env) expect(SCRIPT).toContain(`'${name}'`);
+    for (const { name } of env) expect([name, scriptReads(name)]).toStrictEqual([name, true]);
   });
 
   test('exposes the effective remediation settings', () => {

@@ -5,9 +5,13 @@ import { Annotations } from './protected-ingress';
 import { INGRESS_KINDS, type IngressKind } from './private/vocabulary';
 import { TRAEFIK_API_VERSION } from './traefik';
 import { Problems, checkDnsLabel, checkDnsName, checkOneOf, checkPort, checkMetadata } from './private/validation';
+import contract from './probe/contract.json';
 
-/** The path Authentik's outpost serves on every host it protects (login start, callback, sign-out). */
-export const AUTHENTIK_OUTPOST_PATH = '/outpost.goauthentik.io/';
+/**
+ * The path Authentik's outpost serves on every host it protects (login start, callback, sign-out); the
+ * probe's contract holds it, as the probe counts a redirect there as healthy.
+ */
+export const AUTHENTIK_OUTPOST_PATH: string = contract.outpostPath;
 
 /** The Authentik outpost's Service. */
 export interface AuthentikOutpostService {

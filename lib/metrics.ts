@@ -1,15 +1,16 @@
-import names from './probe-names.json';
+import names from './probe/contract.json';
 
 /**
- * The names the probe pushes and the alert rules read. The names are written once, in
- * `lib/probe-names.json`: the probe's ConfigMap carries that file beside the script, which reads it at
- * run time, and this module exports it typed; the interfaces at the end say what each one means.
+ * The names the probe pushes and the alert rules read. The names are written once, in the probe's
+ * contract (`lib/probe/contract.json`): the probe's ConfigMap carries that file beside the modules,
+ * which read it at run time, and this module exports it typed; the interfaces at the end say what each
+ * one means.
  */
 
 /** The probe's metric names. */
 export const ProbeMetric: ProbeMetricNames = names.metric;
 
-/** The probe's metrics pushed only when remediation is on (lib/probe-script.mjs, remediation section). */
+/** The probe's metrics pushed only when remediation is on (lib/probe/remediation.mjs). */
 export const REMEDIATION_METRICS: readonly string[] = [
   ProbeMetric.remediation,
   ProbeMetric.remediationLastEvictionTimestamp,
@@ -44,7 +45,7 @@ export const SUCCESS_GROUP_KIND: string = names.successGroupKind;
 export const PROBE_NODE_IMAGE: string = names.probeImage;
 
 /** Default Pushgateway job name of the probe. */
-export const DEFAULT_PROBE_JOB: string = names.defaultJob;
+export const DEFAULT_PROBE_JOB: string = names.defaults.job;
 
 /** Metrics the Pushgateway adds to every group by itself (source: pushgateway README). */
 export const PushgatewayMetric = {
@@ -164,7 +165,7 @@ export interface ProbeCheckValues {
   readonly originNoCert: string;
 }
 
-/** Fails to compile when `probe-names.json` and the interfaces above do not have the same keys. */
+/** Fails to compile when the contract and the interfaces above do not have the same keys. */
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never;
 const sameKeys: [
   SameKeys<typeof names.metric, ProbeMetricNames>,

@@ -10,7 +10,7 @@
  * The bundle is rebuilt when one of its inputs changed: a source file of the project (by its
  * sha-256), a file under node_modules (by size and mtime: `npm ci` rewrites them), tsconfig.json,
  * this script or esbuild. `__dirname` and `__filename` in the project's files keep their meaning (the
- * files' own folders), so reads beside the sources (`lib/probe-script.mjs`, `cdktf.json`) work.
+ * files' own folders), so reads beside the sources (`lib/probe/`, `cdktf.json`) work.
  * Stack traces name the bundle, with the functions' real names. The entry is not `require.main`
  * (the launcher is): an entry runs what it runs at its top level.
  */

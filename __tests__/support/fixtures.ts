@@ -17,7 +17,7 @@ import { selfSignedCertificate } from './tls';
 import { PROBE_SCRIPT_FILE, probeFiles } from '../../lib/private/probe-files';
 
 /**
- * The probe's folder as the pod mounts it: the ConfigMap's files (script and names), written from the
+ * The probe's folder as the pod mounts it: the ConfigMap's files (its modules and contract), written from the
  * same function that fills the ConfigMap, in a folder named by their hash, in the temporary folder:
  * the jest run's (support/run-folder.ts), shared by its workers, or the system's for the benchmarks.
  * Written beside and renamed into place, so a worker never sees half of it.
@@ -188,7 +188,7 @@ export interface ProbeRun {
 }
 
 /**
- * Runs `node lib/probe-script.mjs` with exactly `env` (plus PATH), killed after `killAfterMs` so a
+ * Runs the probe's entry (`probe-script.mjs` in that folder) with exactly `env` (plus PATH), killed after `killAfterMs` so a
  * hanging probe fails the test instead of hanging it. `nodeArgs` go before the script (benchmark hooks).
  */
 export function runProbe(env: Record<string, string>, options: { killAfterMs?: number; nodeArgs?: string[] } = {}): Promise<ProbeRun> {

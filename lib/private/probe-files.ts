@@ -1,17 +1,32 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** File name of the probe script, in the ConfigMap and in the pod (`/probe/<file>`). */
+/** The probe's entry module, in the ConfigMap and in the pod (`/probe/<file>`). */
 export const PROBE_SCRIPT_FILE = 'probe-script.mjs';
 
-/** File name of the metric, label and check names the script reads from beside itself. */
-const PROBE_NAMES_FILE = 'probe-names.json';
+/** The probe's folder: `lib/probe/` in the source tree, `dist/probe/` in the installed package. */
+const PROBE_DIR = path.join(__dirname, '..', 'probe');
 
 /**
- * The files of the probe's ConfigMap (script and names), read from this module's parent folder: `lib/` in
- * the source tree, `dist/` in the installed package. The tests execute the same bytes.
+ * The files of the probe's ConfigMap: every module of the probe and its contract, by file name (the
+ * ConfigMap's keys are flat names, and the modules import each other as `./<name>`), in name order.
+ * The tests execute the same bytes.
  */
 export function probeFiles(): Readonly<Record<string, string>> {
-  const read = (file: string): string => fs.readFileSync(path.join(__dirname, '..', file), 'utf8');
-  return { [PROBE_SCRIPT_FILE]: read(PROBE_SCRIPT_FILE), [PROBE_NAMES_FILE]: read(PROBE_NAMES_FILE) };
+  const names = fs
+    .readdirSync(PROBE_DIR)
+    .filter((file) => file.endsWith('.mjs') || file.endsWith('.json'))
+    .sort();
+  return Object.fromEntries(names.map((file) => [file, fs.readFileSync(path.join(PROBE_DIR, file), 'utf8')]));
+}
+
+/**
+ * sha256 over every file of the probe, each as its name, a NUL, its bytes and a NUL, in name order: a
+ * change to any module or to the contract changes it, so the pod template changes with the code it runs.
+ */
+export function probeFilesSha256(files: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha256');
+  for (const name of Object.keys(files).sort()) hash.update(`${name}\0${files[name]}\0`);
+  return hash.digest('hex');
 }

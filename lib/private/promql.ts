@@ -1,6 +1,6 @@
 /** PromQL building blocks of the alert factories. */
 import type { ResolvedWebterminalAlertsProps } from '../webterminal-alerts-props';
-import names from '../probe-names.json';
+import names from '../probe/contract.json';
 
 /** `label="value"`, with the value quoted the way PromQL reads it. */
 export function eq(label: string, value: string): string {

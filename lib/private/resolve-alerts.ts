@@ -1,4 +1,4 @@
-import names from '../probe-names.json';
+import names from '../probe/contract.json';
 import type { ResolvedWebterminalAlertsProps, WebterminalAlertsProps } from '../webterminal-alerts-props';
 import { DEFAULT_RESTART_GUARD_SELECTOR, PARITY_SOURCES, WebterminalAlertName } from './vocabulary';
 import { parseLabelMatchers } from './promql';
@@ -13,7 +13,7 @@ export function resolveWebterminalAlertsProps(props: WebterminalAlertsProps = {}
     problems.add(`paritySource ${JSON.stringify(paritySource)} is not valid (accepted: ${PARITY_SOURCES.join(', ')})`);
   }
   const resolved: ResolvedWebterminalAlertsProps = {
-    probeJob: props.probeJob ?? names.defaultJob,
+    probeJob: props.probeJob ?? names.defaults.job,
     probeIntervalSeconds: props.probeIntervalSeconds ?? 300,
     // Do the obvious thing rather than build ".../runbooksWebtermina..." from a base without a slash.
     runbookBaseUrl: props.runbookBaseUrl === undefined ? undefined : withTrailingSlash(props.runbookBaseUrl),

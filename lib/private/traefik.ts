@@ -3,6 +3,7 @@ import { Manifest } from './cdktf';
 import type { ResolvedTraefikLocation, TraefikLocation } from '../traefik';
 import { TRAEFIK_API_VERSION, type MiddlewareRef } from './vocabulary';
 import { checkDnsLabel, checkPort, checkMetadata } from './validation';
+import contract from '../probe/contract.json';
 
 /**
  * How an Ingress annotation names a Middleware: `<namespace>-<name>@kubernetescrd`
@@ -29,12 +30,12 @@ export function traefikObject(
   });
 }
 
-/** The Traefik Helm chart's defaults. */
+/** The Traefik Helm chart's defaults; the ports are the probe contract's defaults, which the probe applies too. */
 export const DEFAULT_TRAEFIK_LOCATION: ResolvedTraefikLocation = {
   namespace: 'traefik',
   podSelector: { 'app.kubernetes.io/name': 'traefik' },
-  websecurePort: 8443,
-  apiPort: 8080,
+  websecurePort: contract.defaults.replicaPort,
+  apiPort: contract.defaults.traefikApiPort,
 };
 
 /** Fills in the defaults of a {@link TraefikLocation}. */

@@ -1,10 +1,9 @@
-import { TerraformStack, Testing, WebterminalProbe } from './sources';
+import { TerraformStack, Testing, WebterminalProbe, probeContract } from './sources';
 
 /**
- * The probe's environment table. Its source is {@link probeEnvironmentSource}: today the
- * `environment` of a `WebterminalProbe` built with defaults (and one with every option on, for the
- * variables only an option sets), plus the descriptions below. When the probe's contract file holds
- * the names and defaults, only that function changes.
+ * The probe's environment table, from the probe's contract (`lib/probe/contract.json`: the names and
+ * the defaults the script applies) and the descriptions below; whether the CronJob sets a variable is
+ * read from a probe with every option on.
  */
 export interface ProbeEnvRow {
   readonly name: string;
@@ -57,8 +56,8 @@ const OUTSIDE_A_POD: Readonly<Record<string, string>> = {
   PROBE_KUBE_CA_FILE: "The API server's CA file instead of the mounted one.",
 };
 
-/** The names and default values: the one step to re-point at the probe's contract file. */
-export function probeEnvironmentSource(): { defaults: Readonly<Record<string, string>>; optional: readonly string[] } {
+/** The probe's variables, by contract key, and which of them the CronJob sets (a probe with every option on). */
+function probeVariables(): { readonly key: string; readonly name: string; readonly setInPod: boolean; readonly probeDefault?: string }[] {
   const base = { namespace: 'terminal', edgeUrl: 'https://terminal.example.com', originUrl: 'http://terminal.terminal.svc.cluster.local' };
   const defaults = new WebterminalProbe(new TerraformStack(Testing.app(), 'defaults'), 'Probe', base).environment;
   const everything = new WebterminalProbe(new TerraformStack(Testing.app(), 'everything'), 'Probe', {
@@ -74,25 +73,37 @@ export function probeEnvironmentSource(): { defaults: Readonly<Record<string, st
     originClientCertSecret: 'ttyd-client',
     pushgatewayCredentialsSecret: { name: 'pushgateway-auth' },
   }).environment;
-  const optional = Object.keys(everything).filter((name) => !(name in defaults));
-  return { defaults, optional: [...optional, 'PROBE_PUSHGATEWAY_USERNAME', 'PROBE_PUSHGATEWAY_PASSWORD'] };
+  // The Pushgateway's credentials come from a Secret (valueFrom), so the plain environment lacks them.
+  const fromSecret = [probeContract.env.pushgatewayUsername, probeContract.env.pushgatewayPassword];
+  return Object.entries(probeContract.env).map(([key, name]) => ({
+    key,
+    name,
+    setInPod: name in everything || fromSecret.includes(name),
+    probeDefault: defaults[name],
+  }));
 }
 
-export function probeEnvRows(): ProbeEnvRow[] {
-  const { defaults, optional } = probeEnvironmentSource();
-  return [...Object.keys(defaults), ...optional].map((name) => {
-    const what = DESCRIPTIONS[name];
+/** Every variable of the probe's contract with its default (the contract's), set by the CronJob or not. */
+export function probeEnvRows(): (ProbeEnvRow & { readonly setInPod: boolean; readonly probeDefault?: string })[] {
+  const defaults: Readonly<Record<string, unknown>> = probeContract.defaults;
+  return probeVariables().map(({ key, name, setInPod, probeDefault }) => {
+    const what = (setInPod ? DESCRIPTIONS : OUTSIDE_A_POD)[name];
     if (what === undefined) throw new Error(`docs: the probe's ${name} has no description in scripts/docs/probe-env.ts`);
-    return { name, value: defaults[name], what };
+    return { name, value: defaults[key] === undefined ? undefined : String(defaults[key]), what, setInPod, probeDefault };
   });
 }
 
 export function probeEnvTable(): string {
+  const rows = probeEnvRows();
+  const described = new Set(rows.map((r) => r.name));
+  const stray = [...Object.keys(DESCRIPTIONS), ...Object.keys(OUTSIDE_A_POD)].filter((name) => !described.has(name));
+  if (stray.length > 0) throw new Error(`docs: described but not in the probe's contract: ${stray.join(', ')}`);
   const code = (v: string): string => (v === '' ? '(empty)' : `\`${v}\``);
-  const lines = ['| variable | with defaults | what it is |', '| --- | --- | --- |'];
-  for (const r of probeEnvRows()) lines.push(`| \`${r.name}\` | ${r.value === undefined ? 'unset' : code(r.value)} | ${r.what} |`);
+  const cell = (v: string | undefined): string => (v === undefined ? '—' : code(v));
+  const lines = ["| variable | the script's default | a probe with default props sets | what it is |", '| --- | --- | --- | --- |'];
+  for (const r of rows.filter((row) => row.setInPod)) lines.push(`| \`${r.name}\` | ${cell(r.value)} | ${cell(r.probeDefault)} | ${r.what} |`);
   lines.push('', 'Read by the script but never set by the CronJob (runs outside a pod: the drill, the tests):', '');
-  lines.push('| variable | what it is |', '| --- | --- |');
-  for (const [name, what] of Object.entries(OUTSIDE_A_POD)) lines.push(`| \`${name}\` | ${what} |`);
+  lines.push("| variable | the script's default | what it is |", '| --- | --- | --- |');
+  for (const r of rows.filter((row) => !row.setInPod)) lines.push(`| \`${r.name}\` | ${cell(r.value)} | ${r.what} |`);
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ export type { Key } from '../../app/schema';
 export { CONFIG_ENV, CONFIG_JSON_ENV } from '../../app/config-sources';
 export { WebterminalRuleSet } from '../../lib/webterminal-rule-set';
 export { WebterminalProbe } from '../../lib/webterminal-probe';
+export { default as probeContract } from '../../lib/probe/contract.json';
 export { Testing, TerraformStack } from '../../lib/private/cdktf';
 
 /** The props the configuration maps onto, key for key: their TSDoc is read beside the schema's keys. */
