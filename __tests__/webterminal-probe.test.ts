@@ -48,6 +48,8 @@ describe('WebterminalProbe', () => {
       'contract.json',
       'exchange.mjs',
       'inventory.mjs',
+      'json-count.mjs',
+      'kube.mjs',
       'probe-script.mjs',
       'remediation.mjs',
       'report.mjs',

@@ -15,6 +15,7 @@ import {
   redactUrl,
   checkMetadata,
 } from './validation';
+import { DEFAULT_LABELS } from './defaults';
 
 /** The probe's defaults and limits: the contract's, which the script applies to its variables too. */
 const DEFAULT = contract.defaults;
@@ -116,7 +117,7 @@ export function resolveProbeProps(props: WebterminalProbeProps): ResolvedProbePr
     replicaServiceSelector: props.replicaServiceSelector ?? traefik.podSelector,
     image: props.image ?? contract.probeImage,
     runAsUser: props.runAsUser ?? 1000,
-    labels: props.labels ?? { 'app.kubernetes.io/part-of': 'webterminal', 'app.kubernetes.io/component': 'probe' },
+    labels: props.labels ?? { ...DEFAULT_LABELS, 'app.kubernetes.io/component': 'probe' },
     originTls: props.originClientCertSecret,
     authentikHost: props.authentikHost,
     authHeader: props.authHeader ?? DEFAULT.authHeader,

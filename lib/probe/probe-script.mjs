@@ -8,8 +8,8 @@
  * One module per part, as blackbox_exporter keeps one per prober: config.mjs (the variables below, with
  * names, defaults and limits from contract.json, which the construct reads too), resolve.mjs (name
  * resolution), exchange.mjs (one HTTP exchange), checks.mjs (the check table), run.mjs (the runner, which
- * owns the deadline), report.mjs (summary, metrics, printed lines, push); inventory.mjs and
- * remediation.mjs are loaded only when they are on.
+ * owns the deadline), report.mjs (summary, metrics, printed lines, push); inventory.mjs (with json-count.mjs) and
+ * remediation.mjs (with kube.mjs) are loaded only when they are on.
  *
  * Configuration (environment; an empty value counts as unset):
  *   PROBE_EDGE_URL          required  public URL of the terminal, through the CDN (https://terminal.example.com)
