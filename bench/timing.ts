@@ -16,7 +16,7 @@ export interface Run {
   peakMiB: number;
 }
 
-/** GNU time (Debian package `time`; `__tests__/ensure-tools.sh` installs it): `%M` is the kernel's ru_maxrss in KiB. */
+/** GNU time (Debian package `time`; `tools/ensure-packages.sh` installs it): `%M` is the kernel's ru_maxrss in KiB. */
 const GNU_TIME = '/usr/bin/time';
 
 /**
@@ -24,7 +24,7 @@ const GNU_TIME = '/usr/bin/time';
  * spawn, so it includes GNU time's own start (about a millisecond).
  */
 export function measureCommand(command: string, args: string[], runs: number, env: NodeJS.ProcessEnv = process.env): Run[] {
-  if (!fs.existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: install the Debian package "time" (bash __tests__/ensure-tools.sh does)`);
+  if (!fs.existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: install the Debian package "time" (bash tools/ensure-packages.sh does)`);
   const results: Run[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();

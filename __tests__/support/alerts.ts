@@ -7,7 +7,7 @@ import type { WebterminalAlertsProps } from '../../lib/webterminal-alerts-props'
 
 /** promtool from PATH (the Debian package `prometheus` puts it in /usr/bin). */
 export const PROMTOOL = 'promtool';
-export const PROMTOOL_TESTS = join(__dirname, '..', 'promtool');
+export const PROMTOOL_TESTS = join(__dirname, '..', 'alerts', 'promtool');
 export const RUNBOOKS = join(__dirname, '..', '..', 'docs', 'runbooks');
 
 /** Validates a manifest against the prometheus-operator's PrometheusRule schema: "valid" or the error. */

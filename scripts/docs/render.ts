@@ -14,7 +14,7 @@ import { probeEnvTable } from './probe-env';
  *
  * `node scripts/run-ts.cjs scripts/docs-tables.ts` rewrites the pages (`npm run docs:tables`; per-file mode, not
  * `--bundle`: the TypeScript checker it runs reads its lib files from beside its own module);
- * with `--check` it writes nothing and fails when a page is stale. `__tests__/docs.test.ts` does the
+ * with `--check` it writes nothing and fails when a page is stale. `__tests__/repository/docs.test.ts` does the
  * same check in memory.
  */
 
