@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runApp } from '../../app/app';
-import { parseJson, SourceNumber } from '../../app/json-source';
 import { filesUnder } from '../support/processes';
 import { configProps } from '../support/config-props';
 import { ValidationError } from '../../lib/private/validation';
@@ -612,20 +611,6 @@ describe('the configuration: good input', () => {
     );
     const result = runApp({ env: { CDKTF_OUTDIR: path.join(tmp, 'out') }, cwd: tmp, projectDir: project });
     expect(result.stderr.split('\n').filter((l) => l.startsWith('config: '))).toHaveLength(5);
-  });
-});
-
-describe('parseJson', () => {
-  test('keeps numbers as written and __proto__ as an own key', () => {
-    const parsed = parseJson('{"a": 99999999999999999999999, "__proto__": {"b": -0.50}}') as Record<string, JsonNode>;
-    expect(parsed.a).toBeInstanceOf(SourceNumber);
-    expect(parsed.a.text).toBe('99999999999999999999999');
-    expect(Object.keys(parsed)).toStrictEqual(['a', '__proto__']);
-    expect(parsed.__proto__.b.text).toBe('-0.50');
-  });
-
-  test('refuses deep nesting with a message, not a RangeError', () => {
-    expect(() => parseJson(deep(60000))).toThrow('nested deeper than 32 levels');
   });
 });
 

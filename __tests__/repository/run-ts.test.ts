@@ -36,7 +36,7 @@ describe('scripts/run-ts.cjs', () => {
     write(
       'main.ts',
       [
-        "import { answer, asset } from '../lib/answer';",
+        "import { answer, asset } from './lib/answer';",
         'interface Report { answer: number; asset: string; args: string[] }',
         'const report: Report = { answer, asset, args: process.argv.slice(2) };',
         'console.log(JSON.stringify(report));',
@@ -130,7 +130,7 @@ describe('scripts/run-ts.cjs', () => {
       write('lib/node_modules/greeting/index.js', "module.exports = 'hello';\n");
       write(
         'main.ts',
-        "import greeting = require('../lib/node_modules/greeting');\nconsole.log(JSON.stringify({ answer: 0, asset: greeting, args: [] }));\n",
+        "import greeting = require('./lib/node_modules/greeting');\nconsole.log(JSON.stringify({ answer: 0, asset: greeting, args: [] }));\n",
       );
       expect(report().asset).toBe('hello');
       write('lib/node_modules/greeting/index.js', "module.exports = 'hello again';\n");
