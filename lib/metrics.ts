@@ -29,6 +29,9 @@ export const REMEDIATION_GROUP_KIND: string = names.remediationGroupKind;
  */
 export const REMEDIATION_STATE_ANNOTATION: string = names.remediationStateAnnotation;
 
+/** Values of the `reason` label of `webterminal_probe_route_ok`. */
+export const RouteReason: RouteReasonValues = names.routeReason;
+
 /** Label names on the probe's metrics. */
 export const ProbeLabel: ProbeLabelNames = names.label;
 
@@ -103,6 +106,38 @@ export interface ProbeMetricNames {
   readonly remediationLastEvictionTimestamp: string;
   /** Runs in a row a replica's pod has failed, this one included, labels `replica`, `pod`; remediation's memory. */
   readonly replicaConsecutiveFailures: string;
+  /**
+   * One series (value 0) per route that failed on a replica this run, labels `replica`, `route`, `reason`
+   * ({@link RouteReason}); pairs that pass push nothing, so 1,000 replicas × 20 routes stay small.
+   */
+  readonly routeOk: string;
+  /** Per route, label `route`: the replicas it was checked on this run. */
+  readonly routeReplicas: string;
+  /** Per route, label `route`: the replicas it failed on this run (0 when it passed on all). */
+  readonly routeFailingReplicas: string;
+  /**
+   * With the router inventory: one series (value 1) per router of the stack that more than half of the
+   * replicas list and this one lacks, labels `replica`, `router`.
+   */
+  readonly replicaMissingRouter: string;
+  /** With the router inventory: one series (value 1) per router of the stack that no replica lists (a route problem), label `router`. */
+  readonly routerMissingEverywhere: string;
+}
+
+/** Values of the `reason` label of `webterminal_probe_route_ok`. */
+export interface RouteReasonValues {
+  /** Traefik's own 404 (`404 page not found`): no router on that replica matched the path. */
+  readonly notRouted: string;
+  /** A public carve-out answered with a redirect to the Authentik outpost: walled off again. */
+  readonly walledOff: string;
+  /** A gated route answered without the redirect to the Authentik outpost (auth bypassed). */
+  readonly ungated: string;
+  /** A gated route redirected somewhere that is not the Authentik outpost. */
+  readonly wrongRedirect: string;
+  /** A public carve-out answered with another status than the one it declares. */
+  readonly wrongStatus: string;
+  /** No answer in time (connection refused, reset, timeout). */
+  readonly noAnswer: string;
 }
 
 /** Values of the `result` label of `webterminal_probe_remediation`. */
@@ -145,6 +180,10 @@ export interface ProbeLabelNames {
   readonly host: string;
   /** A Traefik router, as its API names it (`name@provider`). */
   readonly router: string;
+  /** A route of the terminal host, by its `name`. */
+  readonly route: string;
+  /** Why a route failed on a replica; values in {@link RouteReason}. */
+  readonly reason: string;
 }
 
 /** Values of the `check` label. */
@@ -172,5 +211,6 @@ const sameKeys: [
   SameKeys<typeof names.label, ProbeLabelNames>,
   SameKeys<typeof names.check, ProbeCheckValues>,
   SameKeys<typeof names.remediationResult, RemediationResultValues>,
-] = [true, true, true, true];
+  SameKeys<typeof names.routeReason, RouteReasonValues>,
+] = [true, true, true, true, true];
 void sameKeys;

@@ -7,7 +7,15 @@ function main(): void {
   const root = path.resolve(__dirname, '..');
   const check = process.argv.includes('--check');
   const stale: string[] = [];
-  for (const [page, text] of Object.entries(renderDocs(root))) {
+  let pages: Record<string, string>;
+  try {
+    pages = renderDocs(root);
+  } catch (error) {
+    // A source without what a table needs (a variable without a description): the message, not the bundle's line.
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  for (const [page, text] of Object.entries(pages)) {
     const file = path.join(root, page);
     if (fs.readFileSync(file, 'utf8') === text) continue;
     stale.push(page);

@@ -378,6 +378,7 @@ const PUBLIC_VALUES = [
   'REMEDIATION_STATE_ANNOTATION',
   'RemediationAlertName',
   'RemediationResult',
+  'RouteReason',
   'SEVERITIES',
   'SUCCESS_GROUP_KIND',
   'SYSTEM_NAMESPACES',
