@@ -92,8 +92,10 @@ export function exchange(spec, ctx) {
         rejectUnauthorized: !ctx.insecureTls,
         // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
         ALPNProtocols: ['http/1.1'],
-        ...(spec.clientTls === undefined ? {} : { cert: spec.clientTls.cert, key: spec.clientTls.key }),
-        ...((spec.clientTls?.ca ?? spec.ca) === undefined ? {} : { ca: spec.clientTls?.ca ?? spec.ca }),
+        // Unset (undefined) means tls's own default: no client certificate, the system's CAs.
+        cert: spec.clientTls?.cert,
+        key: spec.clientTls?.key,
+        ca: spec.clientTls?.ca ?? spec.ca,
       });
     }
     try {
@@ -134,11 +136,9 @@ export function exchange(spec, ctx) {
 
 /** @param {unknown} error */
 export function describeError(error) {
-  if (error instanceof Error) {
-    const code = /** @type {{ code?: unknown }} */ (error).code;
-    return typeof code === 'string' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const code = /** @type {{ code?: unknown }} */ (error).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }
 
 /**
@@ -147,11 +147,6 @@ export function describeError(error) {
  * @param {string} relative
  */
 export function below(base, relative) {
-  const url = new URL(base.href);
-  url.username = '';
-  url.password = '';
-  url.search = '';
-  url.hash = '';
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return new URL(relative, url);
+  // The origin and path only: no userinfo, query or fragment; `origin + path` keeps a path starting `//` a path.
+  return new URL(relative, `${base.origin}${base.pathname.replace(/\/?$/, '/')}`);
 }

@@ -31,7 +31,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { CONTRACT, ConfigError, numberVar, readVar, redact, requiredHttpUrl } from './config.mjs';
+import { CONTRACT, ConfigError, readVar, readVariable, redact } from './config.mjs';
 import { describeError } from './exchange.mjs';
 import { gauge, pushGroup } from './report.mjs';
 import { findPod, kubeCall, readLease, writeLease } from './kube.mjs';
@@ -66,8 +66,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * @returns {RemediationConfig}
  */
 export function parseRemediationConfig(env, mode, replicas) {
-  const afterRuns = numberVar(env, 'remediateAfterRuns');
-  const minIntervalSeconds = numberVar(env, 'remediateMinIntervalSeconds');
+  const afterRuns = /** @type {number} */ (readVariable(env, 'remediateAfterRuns', 'integer'));
+  const minIntervalSeconds = /** @type {number} */ (readVariable(env, 'remediateMinIntervalSeconds', 'integer'));
   if (replicas.kind === 'off')
     throw new ConfigError(`PROBE_REMEDIATE=${mode} needs PROBE_REPLICAS (the per-replica checks name the replica to evict)`);
   const namespace = readVar(env, ENV.replicaNamespace);
@@ -98,7 +98,7 @@ export function parseRemediationConfig(env, mode, replicas) {
   const explicit = readVar(env, ENV.kubeApiUrl);
   let apiUrl;
   if (explicit !== undefined) {
-    apiUrl = requiredHttpUrl(env, ENV.kubeApiUrl);
+    apiUrl = /** @type {URL} */ (readVariable(env, 'kubeApiUrl', 'url'));
     if (apiUrl.protocol !== 'https:') throw new ConfigError(`PROBE_KUBE_API_URL=${redact(explicit)} must be https:// (the token is sent to it)`);
   } else {
     const host = readVar(env, 'KUBERNETES_SERVICE_HOST');

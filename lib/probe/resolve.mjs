@@ -8,7 +8,7 @@
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
-import { ConfigError } from './config.mjs';
+import { ConfigError, isServer } from './config.mjs';
 import { describeError } from './exchange.mjs';
 
 /**
@@ -51,8 +51,7 @@ function readResolvConf(path) {
     const [keyword, ...args] = line.replace(/[#;].*$/, '').match(/\S+/g) ?? [];
     if (keyword === 'nameserver' && args[0] !== undefined) {
       const server = args[0].replace(/%.*$/, '');
-      const bare = /^\[(.*)\](?::[0-9]+)?$/.exec(server)?.[1] ?? /^([0-9.]+):[0-9]+$/.exec(server)?.[1] ?? server;
-      if (net.isIP(bare) !== 0) settings.servers.push(server);
+      if (isServer(server)) settings.servers.push(server);
     } else if (keyword === 'search' || keyword === 'domain') {
       settings.search = args.map((domain) => domain.replace(/\.$/, '')).filter((domain) => domain !== '');
     } else if (keyword === 'options') {
@@ -153,6 +152,7 @@ function noAddresses(error) {
 }
 
 /**
+ * `promise`, or a rejection after `ms`. AbortSignal.timeout's timer keeps no process alive.
  * @template T
  * @param {Promise<T>} promise
  * @param {number} ms
@@ -160,10 +160,7 @@ function noAddresses(error) {
  * @returns {Promise<T>}
  */
 export function withTimeout(promise, ms, what) {
-  /** @type {NodeJS.Timeout | undefined} */
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000}s`)), ms);
-  });
-  return /** @type {Promise<T>} */ (Promise.race([promise, timeout])).finally(() => clearTimeout(timer));
+  const signal = AbortSignal.timeout(ms);
+  const timeout = new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error(`${what}: no answer within ${ms / 1000}s`))));
+  return /** @type {Promise<T>} */ (Promise.race([promise, timeout]));
 }
