@@ -206,13 +206,8 @@ export const CHECKS = [
  */
 export function targets(config) {
   const main = { name: '', host: '', edgeUrl: config.edgeUrl, originUrl: config.originUrl };
-  const mirror = config.mirrorEdgeUrl && {
-    name: 'mirror',
-    host: config.mirrorEdgeUrl.hostname,
-    edgeUrl: config.mirrorEdgeUrl,
-    originUrl: config.mirrorOriginUrl,
-  };
-  return mirror ? [main, mirror] : [main];
+  if (config.mirrorEdgeUrl === undefined) return [main];
+  return [main, { name: 'mirror', host: config.mirrorEdgeUrl.hostname, edgeUrl: config.mirrorEdgeUrl, originUrl: config.mirrorOriginUrl }];
 }
 
 /**

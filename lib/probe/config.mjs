@@ -290,11 +290,9 @@ export async function parseConfig(env) {
     attempt(() => pushgatewayAuthorization(settings.pushgatewayUrl, settings.pushgatewayUsername, settings.pushgatewayPassword), problems);
   const { parseRouterNames } = settings.routerInventory ? await import('./inventory.mjs') : {};
   const routers = parseRouterNames && attempt(() => parseRouterNames(env), problems);
-  let remediation;
-  if (settings.remediate !== undefined && settings.remediate !== 'off') {
-    const { parseRemediationConfig } = await import('./remediation.mjs');
-    remediation = attempt(() => parseRemediationConfig(env, settings.remediate, settings.replicas ?? { kind: 'off' }), problems);
-  }
+  const { parseRemediationConfig } = settings.remediate === 'dry-run' || settings.remediate === 'on' ? await import('./remediation.mjs') : {};
+  const remediation =
+    parseRemediationConfig && attempt(() => parseRemediationConfig(env, settings.remediate, settings.replicas ?? { kind: 'off' }), problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\nprobe: bad configuration: '));
   return {
     ...settings,

@@ -137,6 +137,21 @@ export function parseRemediationConfig(env, mode, replicas) {
  */
 
 /**
+ * Remediation's part of a run, after the checks: decide and print, then hand back its series for the run
+ * group and the push of an eviction's timestamp, if there was one.
+ * @param {Config} config
+ * @param {Array<{ address: string, healthy: boolean }>} replicas
+ * @param {number} startedMs
+ * @param {Context} ctx
+ * @returns {Promise<{ metrics: string, pushes: Array<Promise<string | undefined>> }>}
+ */
+export async function afterRun(config, replicas, startedMs, ctx) {
+  const decided = await remediate(config, replicas, startedMs, ctx);
+  printRemediation(decided);
+  return { metrics: decided.metrics, pushes: decided.evictedAt === undefined ? [] : [pushEviction(config, ctx, decided.evictedAt)] };
+}
+
+/**
  * The remediation decision for this run, the eviction when it is due, and the state written back.
  * @param {Config} config
  * @param {Array<{ address: string, healthy: boolean }>} replicas

@@ -24,15 +24,6 @@ import { describeError } from './exchange.mjs';
  */
 
 /**
- * The settings of a run: PROBE_DNS_SERVERS when set (names taken as they are), else resolv.conf's.
- * @param {import('./config.mjs').Config} config
- * @returns {ResolverSettings}
- */
-export function resolverSettings(config) {
-  return config.dnsServers === undefined ? readResolvConf(config.resolvConf) : { servers: config.dnsServers, search: [], ndots: 1 };
-}
-
-/**
  * Name servers, `search` and `ndots` from resolv.conf, as the system resolver would use them. A
  * `nameserver` may also be given as `ip:port` (`[ip]:port` for IPv6), which the tests use.
  * @param {string} path
@@ -83,11 +74,13 @@ function candidateNames(hostname, settings) {
  * PROBE_DNS_SERVERS when set (no search list then), else resolv.conf's, with its `search` and `ndots`
  * applied, so a short Service name (`prometheus-pushgateway.monitoring`) resolves as it does for other
  * programs in the pod.
- * @param {ResolverSettings} settings
- * @param {number} timeoutMs
+ * A resolv.conf that cannot be read is a ConfigError.
+ * @param {import('./config.mjs').Config} config
  * @returns {Resolution}
  */
-export function createResolution(settings, timeoutMs) {
+export function createResolution({ dnsServers, resolvConf, timeoutMs }) {
+  /** @type {ResolverSettings} */
+  const settings = dnsServers === undefined ? readResolvConf(resolvConf) : { servers: dnsServers, search: [], ndots: 1 };
   const resolver = new dns.promises.Resolver({ timeout: Math.max(1, Math.round(timeoutMs)), tries: 1 });
   resolver.setServers(settings.servers);
   /** @type {Map<string, Promise<string[]>>} */
