@@ -64,8 +64,8 @@ export class ConfigError extends Error {}
  * @typedef {object} Derived
  * @property {number} timeoutMs
  * @property {number} deadlineMs
- * @property {Set<string> | undefined} ownRouters  the stack's routers, as Traefik's API names them
- * @property {Set<string> | undefined} ttydRouters  those of them that reach ttyd
+ * @property {Set<string>} [ownRouters]  the stack's routers, as Traefik's API names them
+ * @property {Set<string>} [ttydRouters]  those of them that reach ttyd
  * @property {string | undefined} pushgatewayAuthorization  the Authorization header value, if any
  * @property {TlsFiles | undefined} originTls  client certificate (and CA) for an https origin
  * @property {import('./remediation.mjs').RemediationConfig | undefined} remediation  remediation.mjs's own settings, when remediate is not off
@@ -74,12 +74,13 @@ export class ConfigError extends Error {}
  */
 
 /**
- * A variable's value, trimmed; undefined when unset or empty.
+ * A variable's value, trimmed (a secret is taken as it is); undefined when unset or empty.
  * @param {NodeJS.ProcessEnv} env
  * @param {string} name
+ * @param {boolean} [secret]
  */
-export function readVar(env, name) {
-  const value = env[name]?.trim();
+export function readVar(env, name, secret = false) {
+  const value = secret ? env[name] : env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
 
@@ -146,9 +147,8 @@ function numberOf(raw, key, seconds) {
 const READ = {
   url: (raw) => {
     const url = URL.canParse(raw) ? new URL(raw) : undefined;
-    if (url === undefined || !/^https?:$/.test(url.protocol) || url.hostname === '')
-      throw new ConfigError('is not an http:// or https:// URL with a host');
-    return url;
+    if (url !== undefined && /^https?:$/.test(url.protocol) && url.hostname !== '') return url;
+    throw new ConfigError('is not an http:// or https:// URL with a host');
   },
   integer: (raw, key) => numberOf(raw, key, false),
   seconds: (raw, key) => numberOf(raw, key, true),
@@ -161,7 +161,6 @@ const READ = {
     if (!valid(raw)) throw new ConfigError(message);
     return raw;
   },
-  secret: (raw, key) => READ.text(raw, key),
   file: (raw) => {
     try {
       return fs.readFileSync(raw);
@@ -187,18 +186,6 @@ const READ = {
 };
 
 /**
- * A variable's value as given: trimmed, except a secret's; undefined when empty.
- * @param {NodeJS.ProcessEnv} env
- * @param {Key} key
- * @param {string | undefined} kind
- */
-function rawOf(env, key, kind = KIND[key]) {
-  const value = env[ENV[key]];
-  if (kind !== 'secret') return readVar(env, ENV[key]);
-  return value === '' ? undefined : value;
-}
-
-/**
  * One variable read by its kind: unset, the contract's default (replicas off; a required URL is a
  * problem); set, its meaning. A secret is taken as it is and never shown, a URL only redacted.
  * @param {NodeJS.ProcessEnv} env
@@ -206,13 +193,13 @@ function rawOf(env, key, kind = KIND[key]) {
  * @param {string} kind
  */
 export function readVariable(env, key, kind) {
-  const [name, raw] = [ENV[key], rawOf(env, key, kind)];
+  const [name, raw] = [ENV[key], readVar(env, ENV[key], kind === 'secret')];
   if (raw === undefined) {
     if (CONTRACT.required.includes(key)) throw new ConfigError(`${name} is required (an http:// or https:// URL)`);
     return kind === 'replicas' ? { kind: 'off' } : DEFAULT[key];
   }
   try {
-    return READ[kind](raw, key);
+    return READ[kind === 'secret' ? 'text' : kind](raw, key);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const shown = kind === 'secret' ? ' (value not shown)' : `=${kind === 'url' ? redact(raw) : JSON.stringify(raw)}`;
@@ -272,7 +259,10 @@ export async function parseConfig(env) {
   const read = Object.fromEntries(kinds.map(([key, kind]) => [key, attempt(() => readVariable(env, key, kind), problems)]));
   const settings = /** @type {Settings & Consumed} */ (read);
   /** @param {Key} key  a flag when 1, any other variable when set */
-  const on = (key) => (KIND[key] === 'flag' ? rawOf(env, key) === '1' : rawOf(env, key) !== undefined);
+  const on = (key) => {
+    const raw = readVar(env, ENV[key], KIND[key] === 'secret');
+    return KIND[key] === 'flag' ? raw === '1' : raw !== undefined;
+  };
   /** @param {Key} key */
   const named = (key) => `${ENV[key]}${KIND[key] === 'flag' ? '=1' : ''}`;
   for (const [key, needed, why] of /** @type {Array<[Key, Key, string]>} */ (CONTRACT.needs)) {
@@ -299,8 +289,7 @@ export async function parseConfig(env) {
     authentikHost: settings.authentikHost?.toLowerCase(),
     timeoutMs: timeoutSeconds * 1000,
     deadlineMs: deadlineSeconds * 1000,
-    ownRouters: routers?.own,
-    ttydRouters: routers?.ttyd,
+    ...routers,
     pushgatewayAuthorization: pushAuth,
     originTls: cert && key ? { cert, key, ca: settings.originCaFile } : undefined,
     remediation,

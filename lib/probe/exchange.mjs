@@ -84,20 +84,17 @@ export function exchange(spec, ctx) {
       headers: { Host: spec.url.host, 'User-Agent': USER_AGENT, ...spec.headers },
       agent: false,
       lookup: ctx.lookup,
+      // The TLS options below are for https (http.request ignores them).
+      // SNI must be a name; for an IP host there is none to send.
+      ...(net.isIP(hostname) === 0 ? { servername: hostname } : {}),
+      rejectUnauthorized: !ctx.insecureTls,
+      // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
+      ALPNProtocols: ['http/1.1'],
+      // Unset (undefined) means tls's own default: no client certificate, the system's CAs.
+      cert: spec.clientTls?.cert,
+      key: spec.clientTls?.key,
+      ca: spec.clientTls?.ca ?? spec.ca,
     };
-    if (secure) {
-      Object.assign(options, {
-        // SNI must be a name; for an IP host there is none to send.
-        ...(net.isIP(hostname) === 0 ? { servername: hostname } : {}),
-        rejectUnauthorized: !ctx.insecureTls,
-        // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
-        ALPNProtocols: ['http/1.1'],
-        // Unset (undefined) means tls's own default: no client certificate, the system's CAs.
-        cert: spec.clientTls?.cert,
-        key: spec.clientTls?.key,
-        ca: spec.clientTls?.ca ?? spec.ca,
-      });
-    }
     try {
       request = (secure ? https : http).request(options);
     } catch (error) {

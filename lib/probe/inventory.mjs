@@ -65,7 +65,7 @@ function routerNamesVar(env, name) {
 /**
  * PROBE_OWN_ROUTERS and PROBE_TTYD_ROUTERS: the stack's routers and those of them that reach ttyd, both or neither.
  * @param {NodeJS.ProcessEnv} env
- * @returns {{ own: Set<string>, ttyd: Set<string> } | undefined}
+ * @returns {{ ownRouters: Set<string>, ttydRouters: Set<string> } | undefined}
  */
 export function parseRouterNames(env) {
   const [OWN, TTYD] = [CONTRACT.env.ownRouters, CONTRACT.env.ttydRouters];
@@ -86,7 +86,7 @@ export function parseRouterNames(env) {
   if (own === undefined || ttyd === undefined) return undefined;
   const outside = ttyd.filter((name) => !own.includes(name)).map((name) => JSON.stringify(name));
   if (outside.length > 0) throw new ConfigError(`${TTYD} names ${outside.join(', ')}, not in ${OWN}`);
-  return { own: new Set(own), ttyd: new Set(ttyd) };
+  return { ownRouters: new Set(own), ttydRouters: new Set(ttyd) };
 }
 
 /**

@@ -51,10 +51,8 @@ export function summarize(report) {
   });
   // Open only on proof: the status that the boundary checks must never get.
   const ttydOpen = report.planned.some(({ check, outcomes }) => check.opensAt !== undefined && outcomes[0]?.status === check.opensAt);
-  const replicas = (report.replicas ?? []).map((entry) => ({
-    ...entry,
-    healthy: [...entry.outcomes.values()].every((outcome) => outcome?.healthy === true),
-  }));
+  const healthy = (/** @type {ReplicaReport} */ { outcomes }) => [...outcomes.values()].every((outcome) => outcome?.healthy === true);
+  const replicas = (report.replicas ?? []).map((entry) => ({ ...entry, healthy: healthy(entry) }));
   const replicasHealthy = report.replicas === undefined || (replicas.length > 0 && replicas.every((replica) => replica.healthy));
   return { checks, replicas, ttydOpen, ok: replicasHealthy && checks.every((check) => check.failures === 0) };
 }

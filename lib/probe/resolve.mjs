@@ -90,15 +90,14 @@ export function createResolution({ dnsServers, resolvConf, timeoutMs }) {
     Promise.all([resolver.resolve4(name).catch(noAddresses), resolver.resolve6(name).catch(noAddresses)]).then(([v4, v6]) => [...v4, ...v6]);
   /** @param {string} hostname */
   const resolveAll = (hostname) => {
-    const bare = hostname.replace(/^\[(.*)\]$/, '$1');
-    if (net.isIP(bare) !== 0) return Promise.resolve([bare]);
-    if (bare.toLowerCase() === 'localhost') return Promise.resolve(['127.0.0.1']);
-    const known = cache.get(bare);
+    if (net.isIP(hostname) !== 0) return Promise.resolve([hostname]);
+    if (hostname.toLowerCase() === 'localhost') return Promise.resolve(['127.0.0.1']);
+    const known = cache.get(hostname);
     if (known !== undefined) return known;
     const pending = (async () => {
       /** @type {unknown} */
       let refused;
-      for (const name of candidateNames(bare, settings)) {
+      for (const name of candidateNames(hostname, settings)) {
         try {
           const found = await addressesOf(name);
           if (found.length > 0) return found;
@@ -113,9 +112,9 @@ export function createResolution({ dnsServers, resolvConf, timeoutMs }) {
       if (refused !== undefined) throw refused;
       return [];
     })();
-    cache.set(bare, pending);
+    cache.set(hostname, pending);
     // A failure (a timeout, a cancel at the deadline) is not remembered: the push may try again.
-    pending.catch(() => cache.delete(bare));
+    pending.catch(() => cache.delete(hostname));
     return pending;
   };
   /** @type {import('node:net').LookupFunction} */
