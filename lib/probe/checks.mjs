@@ -66,12 +66,8 @@ function judgeAuthRedirect(answer, requestUrl, edgeUrl, authentikHost) {
   if (status < 300 || status >= 400) return fail('');
   const location = answer.headers.location;
   if (location === undefined || location === '') return fail(' without Location');
-  let target;
-  try {
-    target = new URL(location, requestUrl);
-  } catch {
-    return fail(' with a Location that is not a URL');
-  }
+  if (!URL.canParse(location, requestUrl.href)) return fail(' with a Location that is not a URL');
+  const target = new URL(location, requestUrl);
   const onAuthentik = authentikHost !== undefined && target.hostname === authentikHost;
   if (target.protocol !== edgeUrl.protocol) return fail(` to scheme ${JSON.stringify(target.protocol)}`);
   if (target.hostname !== requestUrl.hostname && !onAuthentik) return fail(` to host ${JSON.stringify(target.hostname)}`);

@@ -23,6 +23,7 @@ export const CONTRACT = JSON.parse(fs.readFileSync(new URL('contract.json', impo
 const ENV = CONTRACT.env;
 const DEFAULT = /** @type {Record<string, unknown>} */ (CONTRACT.defaults);
 const KIND = /** @type {Partial<Record<Key, string>>} */ (CONTRACT.kind);
+const LIMIT = /** @type {Record<string, number[]>} */ (CONTRACT.limits);
 
 export class ConfigError extends Error {}
 
@@ -127,60 +128,53 @@ export function isServer(server) {
 export const listOf = (raw) => raw.split(',').map((item) => item.trim());
 
 /**
- * A number within the contract's limits: an integer, or for the run's times a number of seconds
- * (fractions allowed) above the lower limit.
+ * A number within the contract's limits, else undefined: an integer, or for the run's times a number of
+ * seconds (fractions allowed) above the lower limit.
  * @param {string} raw
  * @param {Key} key
  * @param {boolean} seconds
  */
 function numberOf(raw, key, seconds) {
-  const [min, max] = /** @type {Record<string, number[]>} */ (CONTRACT.limits)[key];
+  const [min, max] = LIMIT[key];
   const value = (seconds ? /^[0-9]+(\.[0-9]+)?$/ : /^[0-9]+$/).test(raw) ? Number(raw) : NaN;
-  if (value >= min && value <= max && !(seconds && value === min)) return value;
-  throw new ConfigError(seconds ? `is not a number of seconds above ${min} (at most ${max})` : `is not an integer from ${min} to ${max}`);
+  return value >= min && value <= max && !(seconds && value === min) ? value : undefined;
 }
 
 /**
- * The reader of each kind: a set value in, its meaning out, or a ConfigError saying what is accepted.
- * @type {Record<string, (raw: string, key: Key) => unknown>}
+ * The reader of each kind: a set value in, its meaning out; or `fail` with what is accepted, which
+ * throws the ConfigError that names the variable and shows its value.
+ * @type {Record<string, (raw: string, key: Key, fail: (message: string) => never) => unknown>}
  */
 const READ = {
-  url: (raw) => {
+  url: (raw, _key, fail) => {
     const url = URL.canParse(raw) ? new URL(raw) : undefined;
-    if (url !== undefined && /^https?:$/.test(url.protocol) && url.hostname !== '') return url;
-    throw new ConfigError('is not an http:// or https:// URL with a host');
+    return url !== undefined && /^https?:$/.test(url.protocol) && url.hostname !== '' ? url : fail('is not an http:// or https:// URL with a host');
   },
-  integer: (raw, key) => numberOf(raw, key, false),
-  seconds: (raw, key) => numberOf(raw, key, true),
-  flag: (raw) => {
-    if (raw !== '0' && raw !== '1') throw new ConfigError('must be 0 or 1');
-    return raw === '1';
-  },
-  text: (raw, key) => {
+  integer: (raw, key, fail) => numberOf(raw, key, false) ?? fail(`is not an integer from ${LIMIT[key][0]} to ${LIMIT[key][1]}`),
+  seconds: (raw, key, fail) => numberOf(raw, key, true) ?? fail(`is not a number of seconds above ${LIMIT[key][0]} (at most ${LIMIT[key][1]})`),
+  flag: (raw, _key, fail) => (raw === '0' || raw === '1' ? raw === '1' : fail('must be 0 or 1')),
+  text: (raw, key, fail) => {
     const [valid, message] = TEXT[key] ?? [() => true, ''];
-    if (!valid(raw)) throw new ConfigError(message);
-    return raw;
+    return valid(raw) ? raw : fail(message);
   },
-  file: (raw) => {
+  file: (raw, _key, fail) => {
     try {
       return fs.readFileSync(raw);
     } catch (error) {
-      throw new ConfigError(`cannot be read: ${describeError(error)}`);
+      return fail(`cannot be read: ${describeError(error)}`);
     }
   },
-  servers: (raw) => {
+  servers: (raw, _key, fail) => {
     const bad = listOf(raw).find((server) => !isServer(server));
-    if (bad !== undefined) throw new ConfigError(`holds ${JSON.stringify(bad)}, which is not ip[:port] (IPv6 as [ip]:port)`);
-    return listOf(raw);
+    return bad === undefined ? listOf(raw) : fail(`holds ${JSON.stringify(bad)}, which is not ip[:port] (IPv6 as [ip]:port)`);
   },
-  replicas: (raw) => {
+  replicas: (raw, _key, fail) => {
     const items = listOf(raw);
     if (items.length === 1 && net.isIP(items[0]) === 0) {
-      if (!DNS_NAME.test(items[0])) throw new ConfigError('is neither a DNS name nor a comma list of IP addresses');
-      return { kind: 'name', name: items[0] };
+      return DNS_NAME.test(items[0]) ? { kind: 'name', name: items[0] } : fail('is neither a DNS name nor a comma list of IP addresses');
     }
     const bad = items.find((item) => net.isIP(item) === 0);
-    if (bad !== undefined) throw new ConfigError(`holds ${JSON.stringify(bad)}, which is not an IP address (a list holds IP addresses only)`);
+    if (bad !== undefined) fail(`holds ${JSON.stringify(bad)}, which is not an IP address (a list holds IP addresses only)`);
     return { kind: 'addresses', addresses: [...new Set(items)] };
   },
 };
@@ -198,13 +192,10 @@ export function readVariable(env, key, kind) {
     if (CONTRACT.required.includes(key)) throw new ConfigError(`${name} is required (an http:// or https:// URL)`);
     return kind === 'replicas' ? { kind: 'off' } : DEFAULT[key];
   }
-  try {
-    return READ[kind === 'secret' ? 'text' : kind](raw, key);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const shown = kind === 'secret' ? ' (value not shown)' : `=${kind === 'url' ? redact(raw) : JSON.stringify(raw)}`;
-    throw new ConfigError(`${name}${shown} ${error.message}`);
-  }
+  const shown = kind === 'secret' ? ' (value not shown)' : `=${kind === 'url' ? redact(raw) : JSON.stringify(raw)}`;
+  return READ[kind === 'secret' ? 'text' : kind](raw, key, (message) => {
+    throw new ConfigError(`${name}${shown} ${message}`);
+  });
 }
 
 /**
@@ -226,11 +217,9 @@ export function attempt(read, problems) {
 /**
  * The Pushgateway's Authorization header: basic auth from the variables (a Secret, both or neither: the
  * contract's `needs`) or from the URL's userinfo, never both. No message here holds a credential.
- * @param {URL} url
- * @param {string | undefined} username
- * @param {string | undefined} password
+ * @param {Settings & Consumed} settings
  */
-function pushgatewayAuthorization(url, username, password) {
+function pushgatewayAuthorization({ pushgatewayUrl: url, pushgatewayUsername: username, pushgatewayPassword: password }) {
   let credentials = [username, password];
   if (url.username !== '' || url.password !== '') {
     const given = `${ENV.pushgatewayUsername}/_PASSWORD`;
@@ -259,10 +248,7 @@ export async function parseConfig(env) {
   const read = Object.fromEntries(kinds.map(([key, kind]) => [key, attempt(() => readVariable(env, key, kind), problems)]));
   const settings = /** @type {Settings & Consumed} */ (read);
   /** @param {Key} key  a flag when 1, any other variable when set */
-  const on = (key) => {
-    const raw = readVar(env, ENV[key], KIND[key] === 'secret');
-    return KIND[key] === 'flag' ? raw === '1' : raw !== undefined;
-  };
+  const on = (key) => (KIND[key] === 'flag' ? readVar(env, ENV[key]) === '1' : readVar(env, ENV[key], KIND[key] === 'secret') !== undefined);
   /** @param {Key} key */
   const named = (key) => `${ENV[key]}${KIND[key] === 'flag' ? '=1' : ''}`;
   for (const [key, needed, why] of /** @type {Array<[Key, Key, string]>} */ (CONTRACT.needs)) {
@@ -275,14 +261,11 @@ export async function parseConfig(env) {
   if (settings.originUrl?.protocol === 'http:' && (on('originClientCertFile') || on('originClientKeyFile') || on('originCaFile'))) {
     problems.push(`${ENV.originClientCertFile}, _KEY_FILE and ${ENV.originCaFile} need an https:// ${ENV.originUrl}`);
   }
-  const pushAuth =
-    settings.pushgatewayUrl &&
-    attempt(() => pushgatewayAuthorization(settings.pushgatewayUrl, settings.pushgatewayUsername, settings.pushgatewayPassword), problems);
+  const pushAuth = settings.pushgatewayUrl && attempt(() => pushgatewayAuthorization(settings), problems);
   const { parseRouterNames } = settings.routerInventory ? await import('./inventory.mjs') : {};
   const routers = parseRouterNames && attempt(() => parseRouterNames(env), problems);
   const { parseRemediationConfig } = settings.remediate === 'dry-run' || settings.remediate === 'on' ? await import('./remediation.mjs') : {};
-  const remediation =
-    parseRemediationConfig && attempt(() => parseRemediationConfig(env, settings.remediate, settings.replicas ?? { kind: 'off' }), problems);
+  const remediation = parseRemediationConfig && attempt(() => parseRemediationConfig(env, settings.remediate, settings.replicas), problems);
   if (problems.length > 0) throw new ConfigError(problems.join('\nprobe: bad configuration: '));
   return {
     ...settings,

@@ -116,11 +116,7 @@ export function exchange(spec, ctx) {
         if (settled) return;
         size += chunk.length;
         const refusal = size > limit ? `body above ${limit} bytes` : spec.take?.(chunk.length);
-        if (refusal !== undefined) {
-          chunks.length = 0;
-          finish({ status, headers: response.headers, body: '', error: refusal });
-          return;
-        }
+        if (refusal !== undefined) return finish({ status, headers: response.headers, body: '', error: refusal });
         if (spec.sink !== undefined) spec.sink(chunk);
         else chunks.push(chunk);
       });

@@ -127,7 +127,7 @@ import { performance } from 'node:perf_hooks';
 import { CONTRACT, ConfigError, parseConfig } from './config.mjs';
 import { createResolution } from './resolve.mjs';
 import { runChecks } from './run.mjs';
-import { printReport, pushGroup, renderRunMetrics, summarize } from './report.mjs';
+import { gauge, printReport, pushGroup, renderRunMetrics, summarize } from './report.mjs';
 
 /**
  * @param {NodeJS.ProcessEnv} env
@@ -157,10 +157,8 @@ async function main(env) {
   const remediation = config.remediation && (await (await import('./remediation.mjs')).afterRun(config, summary.replicas, started, ctx));
   const body = renderRunMetrics(summary, report, inventory, durationSeconds) + (remediation?.metrics ?? '');
   const pushes = [...(remediation?.pushes ?? []), pushGroup(config, ctx, [], body)];
-  if (summary.ok) {
-    const metric = CONTRACT.metric.lastSuccessTimestamp;
-    pushes.push(pushGroup(config, ctx, ['kind', CONTRACT.successGroupKind], `# TYPE ${metric} gauge\n${metric} ${(Date.now() / 1000).toFixed(3)}\n`));
-  }
+  const success = gauge(CONTRACT.metric.lastSuccessTimestamp, [[{}, Date.now() / 1000]]);
+  if (summary.ok) pushes.push(pushGroup(config, ctx, ['kind', CONTRACT.successGroupKind], `${success}\n`));
   const failures = (await Promise.all(pushes)).filter((failure) => failure !== undefined);
   for (const failure of failures) process.stderr.write(`probe: push failed: ${failure}\n`);
   return failures.length === 0 ? 0 : 1;

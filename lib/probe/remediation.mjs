@@ -62,13 +62,13 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /**
  * @param {NodeJS.ProcessEnv} env
  * @param {string} mode  dry-run or on
- * @param {import('./config.mjs').ReplicaSource} replicas
+ * @param {import('./config.mjs').ReplicaSource | undefined} replicas  undefined when PROBE_REPLICAS is bad
  * @returns {RemediationConfig}
  */
 export function parseRemediationConfig(env, mode, replicas) {
   const afterRuns = /** @type {number} */ (readVariable(env, 'remediateAfterRuns', 'integer'));
   const minIntervalSeconds = /** @type {number} */ (readVariable(env, 'remediateMinIntervalSeconds', 'integer'));
-  if (replicas.kind === 'off')
+  if (replicas === undefined || replicas.kind === 'off')
     throw new ConfigError(`PROBE_REMEDIATE=${mode} needs PROBE_REPLICAS (the per-replica checks name the replica to evict)`);
   const namespace = readVar(env, ENV.replicaNamespace);
   if (namespace === undefined || !DNS_LABEL.test(namespace)) {
