@@ -6,7 +6,7 @@
  * ConfigMap carries this folder's files (the flat names are its keys) and the tests execute those bytes.
  *
  * One module per part, as blackbox_exporter keeps one per prober: config.mjs (the variables below, with
- * names, defaults and limits from contract.json, which the construct reads too), resolve.mjs (name
+ * names, defaults, limits, kinds and the pairs that need each other from contract.json, which the construct reads too), resolve.mjs (name
  * resolution), exchange.mjs (one HTTP exchange), checks.mjs (the check table), run.mjs (the runner, which
  * owns the deadline), report.mjs (summary, metrics, printed lines, push); inventory.mjs (with json-count.mjs) and
  * remediation.mjs (with kube.mjs) are loaded only when they are on.
