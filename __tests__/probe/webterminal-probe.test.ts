@@ -23,19 +23,21 @@ const FILES = Object.fromEntries(
     .sort()
     .map((file) => [file, fs.readFileSync(path.join(PROBE_DIR, file), 'utf8')]),
 );
-const CONTRACT_ENV = JSON.parse(FILES['contract.json']).env as Record<string, string>;
+const CONTRACT = JSON.parse(FILES['contract.json']) as { env: Record<string, string>; kind: Record<string, string> };
+const CONTRACT_ENV = CONTRACT.env;
 const MODULES = Object.entries(FILES)
   .filter(([file]) => file.endsWith('.mjs'))
   .map(([, text]) => text)
   .join('\n');
 
 /**
- * Whether the probe reads variable `name`: the contract names it, and a module reads it by its key
- * (`ENV.<key>`, or the key given to the contract-driven readers, `integerVar(env, '<key>')`).
+ * Whether the probe reads variable `name`: the contract names it, and either gives it a kind (config.mjs
+ * reads every variable of the contract's `kind` in one loop) or a module reads it by its key (`ENV.<key>`,
+ * or the key given to the contract-driven reader, `readVariable(env, '<key>', kind)`).
  */
 function scriptReads(name: string): boolean {
   const key = Object.keys(CONTRACT_ENV).find((k) => CONTRACT_ENV[k] === name);
-  return key !== undefined && (MODULES.includes(`ENV.${key}`) || MODULES.includes(`'${key}'`));
+  return key !== undefined && (key in CONTRACT.kind || MODULES.includes(`ENV.${key}`) || MODULES.includes(`'${key}'`));
 }
 
 describe('WebterminalProbe', () => {

@@ -66,12 +66,8 @@ function judgeAuthRedirect(answer, requestUrl, edgeUrl, authentikHost) {
   if (status < 300 || status >= 400) return fail('');
   const location = answer.headers.location;
   if (location === undefined || location === '') return fail(' without Location');
-  let target;
-  try {
-    target = new URL(location, requestUrl);
-  } catch {
-    return fail(' with a Location that is not a URL');
-  }
+  if (!URL.canParse(location, requestUrl.href)) return fail(' with a Location that is not a URL');
+  const target = new URL(location, requestUrl);
   const onAuthentik = authentikHost !== undefined && target.hostname === authentikHost;
   if (target.protocol !== edgeUrl.protocol) return fail(` to scheme ${JSON.stringify(target.protocol)}`);
   if (target.hostname !== requestUrl.hostname && !onAuthentik) return fail(` to host ${JSON.stringify(target.hostname)}`);
@@ -87,10 +83,8 @@ function judgeAuthRedirect(answer, requestUrl, edgeUrl, authentikHost) {
  */
 function webSocket(site) {
   const key = crypto.randomBytes(16).toString('base64');
-  const accept = crypto
-    .createHash('sha1')
-    .update(key + WEBSOCKET_GUID)
-    .digest('base64');
+  const sha1 = crypto.createHash('sha1').update(key + WEBSOCKET_GUID);
+  const accept = sha1.digest('base64');
   const headers = {
     Connection: 'Upgrade',
     Upgrade: 'websocket',
@@ -119,6 +113,24 @@ const edgeSample = (path) => async (config, target, ctx) => {
 const unexpected = (answer, want) => ({ status: answer.status, healthy: false, reason: answer.error ?? `status ${answer.status}, want ${want}` });
 
 /**
+ * A request to the target's ttyd, with or without the auth header and the client certificate (with
+ * mutual TLS; ttyd's CA is trusted either way); for `ws`, a WebSocket upgrade and the
+ * Sec-WebSocket-Accept its answer must carry.
+ * @param {Config} config
+ * @param {Target} target
+ * @param {Context} ctx
+ * @param {'token' | 'ws'} path
+ * @param {{ header: boolean, cert: boolean, readBody?: boolean }} presents
+ */
+async function askOrigin(config, target, ctx, path, { header, cert, readBody }) {
+  const origin = /** @type {URL} */ (target.originUrl);
+  const ws = path === 'ws' ? webSocket(origin) : undefined;
+  const headers = { ...ws?.headers, ...(header ? { [config.authHeader]: config.authUser } : {}) };
+  const tls = cert ? { clientTls: config.originTls } : { ca: config.originTls?.ca };
+  return { answer: await exchange({ url: below(origin, path), headers, readBody, ...tls }, ctx), accept: ws?.accept };
+}
+
+/**
  * A boundary check: a request to the target's ttyd that must never get 200 (token) or 101 (upgrade),
  * made without the auth header or without the client certificate mutual TLS requires. That answer
  * means anyone who reaches ttyd gets a shell: ttyd_open=1.
@@ -133,13 +145,7 @@ function boundary(name, path, presents, proof, when) {
   const opensAt = path === 'ws' ? 101 : 200;
   /** @type {Check['sample']} */
   const sample = async (config, target, ctx) => {
-    const origin = /** @type {URL} */ (target.originUrl);
-    const tls = presents === 'cert' ? { clientTls: config.originTls } : config.originTls?.ca ? { ca: config.originTls.ca } : {};
-    const headers = {
-      ...(path === 'ws' ? webSocket(origin).headers : {}),
-      ...(presents === 'header' ? { [config.authHeader]: config.authUser } : {}),
-    };
-    const answer = await exchange({ url: below(origin, path), headers, ...tls }, ctx);
+    const { answer } = await askOrigin(config, target, ctx, path, { header: presents === 'header', cert: presents === 'cert' });
     return answer.status === opensAt ? { status: opensAt, healthy: false, reason: proof } : { status: answer.status, healthy: true };
   };
   return { name, on: 'origin', sample, when, opensAt };
@@ -147,20 +153,16 @@ function boundary(name, path, presents, proof, when) {
 
 /** @type {Check['sample']} */
 async function originToken(config, target, ctx) {
-  const headers = { [config.authHeader]: config.authUser };
-  const answer = await exchange(
-    { url: below(/** @type {URL} */ (target.originUrl), 'token'), headers, readBody: true, clientTls: config.originTls },
-    ctx,
-  );
+  const { answer } = await askOrigin(config, target, ctx, 'token', { header: true, cert: true, readBody: true });
   if (answer.status !== 200) return unexpected(answer, 200);
-  let token = false;
+  let parsed;
   try {
-    const parsed = JSON.parse(answer.body);
-    token = typeof parsed === 'object' && parsed !== null && Object.prototype.hasOwnProperty.call(parsed, 'token');
+    parsed = JSON.parse(answer.body);
   } catch {
     // not JSON: unhealthy below
   }
-  return token ? { status: 200, healthy: true } : { status: 200, healthy: false, reason: 'body is not JSON with a "token" key' };
+  if (typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, 'token')) return { status: 200, healthy: true };
+  return { status: 200, healthy: false, reason: 'body is not JSON with a "token" key' };
 }
 
 /**
@@ -169,12 +171,7 @@ async function originToken(config, target, ctx) {
  * @type {Check['sample']}
  */
 async function originWs(config, target, ctx) {
-  const origin = /** @type {URL} */ (target.originUrl);
-  const { headers, accept } = webSocket(origin);
-  const answer = await exchange(
-    { url: below(origin, 'ws'), headers: { ...headers, [config.authHeader]: config.authUser }, clientTls: config.originTls },
-    ctx,
-  );
+  const { answer, accept } = await askOrigin(config, target, ctx, 'ws', { header: true, cert: true });
   if (answer.status !== 101) return unexpected(answer, 101);
   if (answer.headers['sec-websocket-accept'] !== accept) return { status: 101, healthy: false, reason: 'wrong Sec-WebSocket-Accept' };
   if (answer.headers['sec-websocket-protocol'] !== 'tty') return { status: 101, healthy: false, reason: 'subprotocol is not tty' };
@@ -205,13 +202,8 @@ export const CHECKS = [
  */
 export function targets(config) {
   const main = { name: '', host: '', edgeUrl: config.edgeUrl, originUrl: config.originUrl };
-  const mirror = config.mirrorEdgeUrl && {
-    name: 'mirror',
-    host: config.mirrorEdgeUrl.hostname,
-    edgeUrl: config.mirrorEdgeUrl,
-    originUrl: config.mirrorOriginUrl,
-  };
-  return mirror ? [main, mirror] : [main];
+  if (config.mirrorEdgeUrl === undefined) return [main];
+  return [main, { name: 'mirror', host: config.mirrorEdgeUrl.hostname, edgeUrl: config.mirrorEdgeUrl, originUrl: config.mirrorOriginUrl }];
 }
 
 /**

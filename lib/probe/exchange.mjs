@@ -84,18 +84,17 @@ export function exchange(spec, ctx) {
       headers: { Host: spec.url.host, 'User-Agent': USER_AGENT, ...spec.headers },
       agent: false,
       lookup: ctx.lookup,
+      // The TLS options below are for https (http.request ignores them).
+      // SNI must be a name; for an IP host there is none to send.
+      ...(net.isIP(hostname) === 0 ? { servername: hostname } : {}),
+      rejectUnauthorized: !ctx.insecureTls,
+      // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
+      ALPNProtocols: ['http/1.1'],
+      // Unset (undefined) means tls's own default: no client certificate, the system's CAs.
+      cert: spec.clientTls?.cert,
+      key: spec.clientTls?.key,
+      ca: spec.clientTls?.ca ?? spec.ca,
     };
-    if (secure) {
-      Object.assign(options, {
-        // SNI must be a name; for an IP host there is none to send.
-        ...(net.isIP(hostname) === 0 ? { servername: hostname } : {}),
-        rejectUnauthorized: !ctx.insecureTls,
-        // WebSocket needs HTTP/1.1; offering only it keeps a CDN from choosing h2.
-        ALPNProtocols: ['http/1.1'],
-        ...(spec.clientTls === undefined ? {} : { cert: spec.clientTls.cert, key: spec.clientTls.key }),
-        ...((spec.clientTls?.ca ?? spec.ca) === undefined ? {} : { ca: spec.clientTls?.ca ?? spec.ca }),
-      });
-    }
     try {
       request = (secure ? https : http).request(options);
     } catch (error) {
@@ -117,11 +116,7 @@ export function exchange(spec, ctx) {
         if (settled) return;
         size += chunk.length;
         const refusal = size > limit ? `body above ${limit} bytes` : spec.take?.(chunk.length);
-        if (refusal !== undefined) {
-          chunks.length = 0;
-          finish({ status, headers: response.headers, body: '', error: refusal });
-          return;
-        }
+        if (refusal !== undefined) return finish({ status, headers: response.headers, body: '', error: refusal });
         if (spec.sink !== undefined) spec.sink(chunk);
         else chunks.push(chunk);
       });
@@ -134,11 +129,9 @@ export function exchange(spec, ctx) {
 
 /** @param {unknown} error */
 export function describeError(error) {
-  if (error instanceof Error) {
-    const code = /** @type {{ code?: unknown }} */ (error).code;
-    return typeof code === 'string' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const code = /** @type {{ code?: unknown }} */ (error).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }
 
 /**
@@ -147,11 +140,6 @@ export function describeError(error) {
  * @param {string} relative
  */
 export function below(base, relative) {
-  const url = new URL(base.href);
-  url.username = '';
-  url.password = '';
-  url.search = '';
-  url.hash = '';
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return new URL(relative, url);
+  // The origin and path only: no userinfo, query or fragment; `origin + path` keeps a path starting `//` a path.
+  return new URL(relative, `${base.origin}${base.pathname.replace(/\/?$/, '/')}`);
 }

@@ -9,7 +9,7 @@
  */
 
 import net from 'node:net';
-import { CONTRACT, ConfigError, readVar } from './config.mjs';
+import { CONTRACT, ConfigError, attempt, listOf, readVar } from './config.mjs';
 import { exchange } from './exchange.mjs';
 import { gauge } from './report.mjs';
 import { jsonArrayCounter } from './json-count.mjs';
@@ -52,7 +52,7 @@ const ROUTER_NAME = new RegExp(CONTRACT.routerNamePattern);
 function routerNamesVar(env, name) {
   const raw = readVar(env, name);
   if (raw === undefined) return undefined;
-  const items = raw.split(',').map((item) => item.trim());
+  const items = listOf(raw);
   const bad = items.filter((item) => !ROUTER_NAME.test(item)).map((item) => JSON.stringify(item.slice(0, 80)));
   if (bad.length > 0) {
     throw new ConfigError(
@@ -65,20 +65,13 @@ function routerNamesVar(env, name) {
 /**
  * PROBE_OWN_ROUTERS and PROBE_TTYD_ROUTERS: the stack's routers and those of them that reach ttyd, both or neither.
  * @param {NodeJS.ProcessEnv} env
- * @returns {{ own: Set<string>, ttyd: Set<string> } | undefined}
+ * @returns {{ ownRouters: Set<string>, ttydRouters: Set<string> } | undefined}
  */
 export function parseRouterNames(env) {
   const [OWN, TTYD] = [CONTRACT.env.ownRouters, CONTRACT.env.ttydRouters];
   /** @type {string[]} */
   const problems = [];
-  const [own, ttyd] = [OWN, TTYD].map((name) => {
-    try {
-      return routerNamesVar(env, name);
-    } catch (error) {
-      problems.push(/** @type {Error} */ (error).message);
-      return undefined;
-    }
-  });
+  const [own, ttyd] = [OWN, TTYD].map((name) => attempt(() => routerNamesVar(env, name), problems));
   if (problems.length > 0) throw new ConfigError(problems.join('\nprobe: bad configuration: '));
   if ((own === undefined) !== (ttyd === undefined)) {
     throw new ConfigError(`${OWN} and ${TTYD} go together (the stack's routers, and those of them that reach ttyd)`);
@@ -86,7 +79,7 @@ export function parseRouterNames(env) {
   if (own === undefined || ttyd === undefined) return undefined;
   const outside = ttyd.filter((name) => !own.includes(name)).map((name) => JSON.stringify(name));
   if (outside.length > 0) throw new ConfigError(`${TTYD} names ${outside.join(', ')}, not in ${OWN}`);
-  return { own: new Set(own), ttyd: new Set(ttyd) };
+  return { ownRouters: new Set(own), ttydRouters: new Set(ttyd) };
 }
 
 /**

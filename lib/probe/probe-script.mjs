@@ -6,7 +6,7 @@
  * ConfigMap carries this folder's files (the flat names are its keys) and the tests execute those bytes.
  *
  * One module per part, as blackbox_exporter keeps one per prober: config.mjs (the variables below, with
- * names, defaults and limits from contract.json, which the construct reads too), resolve.mjs (name
+ * names, defaults, limits, kinds and the pairs that need each other from contract.json, which the construct reads too), resolve.mjs (name
  * resolution), exchange.mjs (one HTTP exchange), checks.mjs (the check table), run.mjs (the runner, which
  * owns the deadline), report.mjs (summary, metrics, printed lines, push); inventory.mjs (with json-count.mjs) and
  * remediation.mjs (with kube.mjs) are loaded only when they are on.
@@ -125,9 +125,9 @@
 
 import { performance } from 'node:perf_hooks';
 import { CONTRACT, ConfigError, parseConfig } from './config.mjs';
-import { createResolution, resolverSettings } from './resolve.mjs';
+import { createResolution } from './resolve.mjs';
 import { runChecks } from './run.mjs';
-import { printReport, pushGroup, renderRunMetrics, summarize } from './report.mjs';
+import { gauge, printReport, pushGroup, renderRunMetrics, summarize } from './report.mjs';
 
 /**
  * @param {NodeJS.ProcessEnv} env
@@ -136,16 +136,15 @@ import { printReport, pushGroup, renderRunMetrics, summarize } from './report.mj
 async function main(env) {
   const started = performance.now();
   let config;
-  let settings;
+  let resolution;
   try {
     config = await parseConfig(env);
-    settings = resolverSettings(config);
+    resolution = createResolution(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`probe: bad configuration: ${error.message}\n`);
     return 2;
   }
-  const resolution = createResolution(settings, config.timeoutMs);
   const inventory = config.routerInventory ? (await import('./inventory.mjs')).createInventory(config) : undefined;
   const report = await runChecks(config, resolution, inventory);
   const durationSeconds = (performance.now() - started) / 1000;
@@ -155,20 +154,11 @@ async function main(env) {
   // The push gets a fresh signal: the deadline bounds the checks, the timeout bounds the push.
   /** @type {import('./exchange.mjs').Context} */
   const ctx = { timeoutMs: config.timeoutMs, signal: new AbortController().signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
-  let body = renderRunMetrics(summary, report, inventory, durationSeconds);
-  const pushes = [];
-  if (config.remediate !== 'off') {
-    const remediation = await import('./remediation.mjs');
-    const decided = await remediation.remediate(config, summary.replicas, started, ctx);
-    remediation.printRemediation(decided);
-    body += decided.metrics;
-    if (decided.evictedAt !== undefined) pushes.push(remediation.pushEviction(config, ctx, decided.evictedAt));
-  }
-  pushes.push(pushGroup(config, ctx, [], body));
-  if (summary.ok) {
-    const metric = CONTRACT.metric.lastSuccessTimestamp;
-    pushes.push(pushGroup(config, ctx, ['kind', CONTRACT.successGroupKind], `# TYPE ${metric} gauge\n${metric} ${(Date.now() / 1000).toFixed(3)}\n`));
-  }
+  const remediation = config.remediation && (await (await import('./remediation.mjs')).afterRun(config, summary.replicas, started, ctx));
+  const body = renderRunMetrics(summary, report, inventory, durationSeconds) + (remediation?.metrics ?? '');
+  const pushes = [...(remediation?.pushes ?? []), pushGroup(config, ctx, [], body)];
+  const success = gauge(CONTRACT.metric.lastSuccessTimestamp, [[{}, Date.now() / 1000]]);
+  if (summary.ok) pushes.push(pushGroup(config, ctx, ['kind', CONTRACT.successGroupKind], `${success}\n`));
   const failures = (await Promise.all(pushes)).filter((failure) => failure !== undefined);
   for (const failure of failures) process.stderr.write(`probe: push failed: ${failure}\n`);
   return failures.length === 0 ? 0 : 1;

@@ -31,7 +31,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { CONTRACT, ConfigError, numberVar, readVar, redact, requiredHttpUrl } from './config.mjs';
+import { CONTRACT, ConfigError, readVar, readVariable, redact } from './config.mjs';
 import { describeError } from './exchange.mjs';
 import { gauge, pushGroup } from './report.mjs';
 import { findPod, kubeCall, readLease, writeLease } from './kube.mjs';
@@ -62,13 +62,13 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /**
  * @param {NodeJS.ProcessEnv} env
  * @param {string} mode  dry-run or on
- * @param {import('./config.mjs').ReplicaSource} replicas
+ * @param {import('./config.mjs').ReplicaSource | undefined} replicas  undefined when PROBE_REPLICAS is bad
  * @returns {RemediationConfig}
  */
 export function parseRemediationConfig(env, mode, replicas) {
-  const afterRuns = numberVar(env, 'remediateAfterRuns');
-  const minIntervalSeconds = numberVar(env, 'remediateMinIntervalSeconds');
-  if (replicas.kind === 'off')
+  const afterRuns = /** @type {number} */ (readVariable(env, 'remediateAfterRuns', 'integer'));
+  const minIntervalSeconds = /** @type {number} */ (readVariable(env, 'remediateMinIntervalSeconds', 'integer'));
+  if (replicas === undefined || replicas.kind === 'off')
     throw new ConfigError(`PROBE_REMEDIATE=${mode} needs PROBE_REPLICAS (the per-replica checks name the replica to evict)`);
   const namespace = readVar(env, ENV.replicaNamespace);
   if (namespace === undefined || !DNS_LABEL.test(namespace)) {
@@ -98,7 +98,7 @@ export function parseRemediationConfig(env, mode, replicas) {
   const explicit = readVar(env, ENV.kubeApiUrl);
   let apiUrl;
   if (explicit !== undefined) {
-    apiUrl = requiredHttpUrl(env, ENV.kubeApiUrl);
+    apiUrl = /** @type {URL} */ (readVariable(env, 'kubeApiUrl', 'url'));
     if (apiUrl.protocol !== 'https:') throw new ConfigError(`PROBE_KUBE_API_URL=${redact(explicit)} must be https:// (the token is sent to it)`);
   } else {
     const host = readVar(env, 'KUBERNETES_SERVICE_HOST');
@@ -135,6 +135,21 @@ export function parseRemediationConfig(env, mode, replicas) {
  * @property {string} result
  * @property {string | undefined} reason
  */
+
+/**
+ * Remediation's part of a run, after the checks: decide and print, then hand back its series for the run
+ * group and the push of an eviction's timestamp, if there was one.
+ * @param {Config} config
+ * @param {Array<{ address: string, healthy: boolean }>} replicas
+ * @param {number} startedMs
+ * @param {Context} ctx
+ * @returns {Promise<{ metrics: string, pushes: Array<Promise<string | undefined>> }>}
+ */
+export async function afterRun(config, replicas, startedMs, ctx) {
+  const decided = await remediate(config, replicas, startedMs, ctx);
+  printRemediation(decided);
+  return { metrics: decided.metrics, pushes: decided.evictedAt === undefined ? [] : [pushEviction(config, ctx, decided.evictedAt)] };
+}
 
 /**
  * The remediation decision for this run, the eviction when it is due, and the state written back.

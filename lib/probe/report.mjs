@@ -5,7 +5,6 @@
  * stderr: the reasons). And the push itself.
  */
 
-import { Buffer } from 'node:buffer';
 import { CONTRACT } from './config.mjs';
 import { below, exchange } from './exchange.mjs';
 
@@ -29,6 +28,7 @@ const METRIC = CONTRACT.metric;
  *
  * @typedef {object} Summary
  * @property {CheckSummary[]} checks
+ * @property {CheckSummary[]} statuses  the checks with a status gauge (and a field on the summary line), on the terminal's host
  * @property {Array<ReplicaReport & { healthy: boolean }>} replicas
  * @property {boolean} ttydOpen
  * @property {boolean} ok
@@ -51,12 +51,11 @@ export function summarize(report) {
   });
   // Open only on proof: the status that the boundary checks must never get.
   const ttydOpen = report.planned.some(({ check, outcomes }) => check.opensAt !== undefined && outcomes[0]?.status === check.opensAt);
-  const replicas = (report.replicas ?? []).map((entry) => ({
-    ...entry,
-    healthy: [...entry.outcomes.values()].every((outcome) => outcome?.healthy === true),
-  }));
+  const healthy = (/** @type {ReplicaReport} */ { outcomes }) => [...outcomes.values()].every((outcome) => outcome?.healthy === true);
+  const replicas = (report.replicas ?? []).map((entry) => ({ ...entry, healthy: healthy(entry) }));
   const replicasHealthy = report.replicas === undefined || (replicas.length > 0 && replicas.every((replica) => replica.healthy));
-  return { checks, replicas, ttydOpen, ok: replicasHealthy && checks.every((check) => check.failures === 0) };
+  const statuses = checks.filter(({ planned }) => planned.check.statusMetric !== undefined && planned.target.host === '');
+  return { checks, statuses, replicas, ttydOpen, ok: replicasHealthy && checks.every((check) => check.failures === 0) };
 }
 
 /** @param {string} value */
@@ -90,9 +89,7 @@ export function renderRunMetrics(summary, report, inventory, durationSeconds) {
   /** @param {'samples' | 'failures'} field @returns {Samples} */
   const perCheck = (field) => summary.checks.map((check) => [labelsOf(check), check[field]]);
   const families = [
-    ...summary.checks
-      .filter(({ planned }) => planned.check.statusMetric !== undefined && planned.target.host === '')
-      .map(({ planned, status }) => gauge(METRIC[/** @type {keyof METRIC} */ (planned.check.statusMetric)], [[{}, status]])),
+    ...summary.statuses.map(({ planned, status }) => gauge(METRIC[/** @type {keyof METRIC} */ (planned.check.statusMetric)], [[{}, status]])),
     gauge(METRIC.checkSamples, perCheck('samples')),
     gauge(METRIC.checkFailures, perCheck('failures')),
     gauge(METRIC.ttydOpen, [[{}, summary.ttydOpen ? 1 : 0]]),
@@ -130,9 +127,7 @@ export function printReport(summary, report, inventory, durationSeconds) {
     tally.set(key, [f + failures, s + samples]);
   }
   out([
-    ...summary.checks
-      .filter(({ planned }) => planned.check.field !== undefined && planned.target.host === '')
-      .map((c) => `${c.planned.check.field}=${c.status}`),
+    ...summary.statuses.map(({ planned, status }) => `${planned.check.field}=${status}`),
     `ok=${summary.ok ? 1 : 0}`,
     `ttyd_open=${summary.ttydOpen ? 1 : 0}`,
     ...(report.replicas === undefined ? [] : [`replicas=${summary.replicas.length}`]),
@@ -143,9 +138,8 @@ export function printReport(summary, report, inventory, durationSeconds) {
     const fields = [...outcomes].map(([check, outcome]) => `${check.field}=${statusOf(outcome)}`);
     out([`replica=${address}`, ...fields, ...(inventory?.fields(found) ?? []), `ok=${healthy ? 1 : 0}`]);
   }
-  for (const { planned, failures, samples, reason } of summary.checks) {
-    if (failures > 0)
-      err(`${planned.target.name ? `${planned.target.name} ` : ''}${planned.check.name}: ${failures}/${samples} failed, first: ${reason}`);
+  for (const { planned, failures, samples, reason } of summary.checks.filter((check) => check.failures > 0)) {
+    err(`${planned.target.name ? `${planned.target.name} ` : ''}${planned.check.name}: ${failures}/${samples} failed, first: ${reason}`);
   }
   if (report.replicasProblem !== undefined) err(report.replicasProblem);
   const [checked, leftOut] = [summary.replicas.length, report.replicasLeftOut];
@@ -178,10 +172,11 @@ function pushRefusal(status) {
  */
 export async function pushGroup(config, ctx, grouping, body) {
   /** @type {Record<string, string>} */
-  const headers = { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) };
+  // No Content-Length: Node sets it, as end() is given the whole body.
+  const headers = { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' };
   if (config.pushgatewayAuthorization !== undefined) headers.Authorization = config.pushgatewayAuthorization;
   const url = below(config.pushgatewayUrl, ['metrics', 'job', config.job, ...grouping].map(encodeURIComponent).join('/'));
-  const answer = await exchange({ url, method: 'PUT', headers, body, readBody: true }, ctx);
+  const answer = await exchange({ url, method: 'PUT', headers, body }, ctx);
   if (answer.status >= 200 && answer.status < 300) return undefined;
   const where = `PUT /metrics/job/${[config.job, ...grouping].join('/')}`;
   return answer.status === 0 ? `${where}: ${answer.error}` : `${where}: status ${answer.status} (${pushRefusal(answer.status)})`;

@@ -8,7 +8,7 @@
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
-import { ConfigError } from './config.mjs';
+import { ConfigError, isServer } from './config.mjs';
 import { describeError } from './exchange.mjs';
 
 /**
@@ -22,15 +22,6 @@ import { describeError } from './exchange.mjs';
  * @property {string[]} search   domains tried for a name with fewer than `ndots` dots (resolv.conf `search`)
  * @property {number} ndots
  */
-
-/**
- * The settings of a run: PROBE_DNS_SERVERS when set (names taken as they are), else resolv.conf's.
- * @param {import('./config.mjs').Config} config
- * @returns {ResolverSettings}
- */
-export function resolverSettings(config) {
-  return config.dnsServers === undefined ? readResolvConf(config.resolvConf) : { servers: config.dnsServers, search: [], ndots: 1 };
-}
 
 /**
  * Name servers, `search` and `ndots` from resolv.conf, as the system resolver would use them. A
@@ -51,8 +42,7 @@ function readResolvConf(path) {
     const [keyword, ...args] = line.replace(/[#;].*$/, '').match(/\S+/g) ?? [];
     if (keyword === 'nameserver' && args[0] !== undefined) {
       const server = args[0].replace(/%.*$/, '');
-      const bare = /^\[(.*)\](?::[0-9]+)?$/.exec(server)?.[1] ?? /^([0-9.]+):[0-9]+$/.exec(server)?.[1] ?? server;
-      if (net.isIP(bare) !== 0) settings.servers.push(server);
+      if (isServer(server)) settings.servers.push(server);
     } else if (keyword === 'search' || keyword === 'domain') {
       settings.search = args.map((domain) => domain.replace(/\.$/, '')).filter((domain) => domain !== '');
     } else if (keyword === 'options') {
@@ -84,11 +74,13 @@ function candidateNames(hostname, settings) {
  * PROBE_DNS_SERVERS when set (no search list then), else resolv.conf's, with its `search` and `ndots`
  * applied, so a short Service name (`prometheus-pushgateway.monitoring`) resolves as it does for other
  * programs in the pod.
- * @param {ResolverSettings} settings
- * @param {number} timeoutMs
+ * A resolv.conf that cannot be read is a ConfigError.
+ * @param {import('./config.mjs').Config} config
  * @returns {Resolution}
  */
-export function createResolution(settings, timeoutMs) {
+export function createResolution({ dnsServers, resolvConf, timeoutMs }) {
+  /** @type {ResolverSettings} */
+  const settings = dnsServers === undefined ? readResolvConf(resolvConf) : { servers: dnsServers, search: [], ndots: 1 };
   const resolver = new dns.promises.Resolver({ timeout: Math.max(1, Math.round(timeoutMs)), tries: 1 });
   resolver.setServers(settings.servers);
   /** @type {Map<string, Promise<string[]>>} */
@@ -98,15 +90,14 @@ export function createResolution(settings, timeoutMs) {
     Promise.all([resolver.resolve4(name).catch(noAddresses), resolver.resolve6(name).catch(noAddresses)]).then(([v4, v6]) => [...v4, ...v6]);
   /** @param {string} hostname */
   const resolveAll = (hostname) => {
-    const bare = hostname.replace(/^\[(.*)\]$/, '$1');
-    if (net.isIP(bare) !== 0) return Promise.resolve([bare]);
-    if (bare.toLowerCase() === 'localhost') return Promise.resolve(['127.0.0.1']);
-    const known = cache.get(bare);
+    if (net.isIP(hostname) !== 0) return Promise.resolve([hostname]);
+    if (hostname.toLowerCase() === 'localhost') return Promise.resolve(['127.0.0.1']);
+    const known = cache.get(hostname);
     if (known !== undefined) return known;
     const pending = (async () => {
       /** @type {unknown} */
       let refused;
-      for (const name of candidateNames(bare, settings)) {
+      for (const name of candidateNames(hostname, settings)) {
         try {
           const found = await addressesOf(name);
           if (found.length > 0) return found;
@@ -121,9 +112,9 @@ export function createResolution(settings, timeoutMs) {
       if (refused !== undefined) throw refused;
       return [];
     })();
-    cache.set(bare, pending);
+    cache.set(hostname, pending);
     // A failure (a timeout, a cancel at the deadline) is not remembered: the push may try again.
-    pending.catch(() => cache.delete(bare));
+    pending.catch(() => cache.delete(hostname));
     return pending;
   };
   /** @type {import('node:net').LookupFunction} */
@@ -153,6 +144,7 @@ function noAddresses(error) {
 }
 
 /**
+ * `promise`, or a rejection after `ms`. AbortSignal.timeout's timer keeps no process alive.
  * @template T
  * @param {Promise<T>} promise
  * @param {number} ms
@@ -160,10 +152,7 @@ function noAddresses(error) {
  * @returns {Promise<T>}
  */
 export function withTimeout(promise, ms, what) {
-  /** @type {NodeJS.Timeout | undefined} */
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000}s`)), ms);
-  });
-  return /** @type {Promise<T>} */ (Promise.race([promise, timeout])).finally(() => clearTimeout(timer));
+  const signal = AbortSignal.timeout(ms);
+  const timeout = new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error(`${what}: no answer within ${ms / 1000}s`))));
+  return /** @type {Promise<T>} */ (Promise.race([promise, timeout]));
 }

@@ -124,13 +124,9 @@ async function runReplicas(config, ctx, resolution, report, inventory) {
  * @returns {Promise<Report>}
  */
 export async function runChecks(config, resolution, inventory) {
-  const planned = targets(config).flatMap((target) =>
-    CHECKS.filter((check) => applies(config, check, target)).map((check) => ({
-      check,
-      target,
-      outcomes: new Array(check.on === 'edge' ? config.samples : 1).fill(undefined),
-    })),
-  );
+  /** @param {Check} check @param {Target} target @returns {Planned} */
+  const plan = (check, target) => ({ check, target, outcomes: Array(check.on === 'edge' ? config.samples : 1).fill(undefined) });
+  const planned = targets(config).flatMap((target) => CHECKS.filter((check) => applies(config, check, target)).map((check) => plan(check, target)));
   /** @type {Report} */
   const report = { planned, replicas: undefined, replicasProblem: undefined, replicasLeftOut: 0 };
   const deadline = new AbortController();
@@ -146,8 +142,7 @@ export async function runChecks(config, resolution, inventory) {
   clearTimeout(deadlineTimer);
   if (deadline.signal.aborted) resolution.cancel();
   if (config.replicas.kind !== 'off' && report.replicas === undefined) {
-    report.replicas = [];
-    report.replicasProblem = 'PROBE_REPLICAS: not resolved before the run deadline';
+    Object.assign(report, { replicas: [], replicasProblem: 'PROBE_REPLICAS: not resolved before the run deadline' });
   }
   return report;
 }
