@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { AUTHENTIK_OUTPOST_PATH, DEFAULT_TTYD_AUTH_HEADER } from '../../lib';
+import { HTTP_HEADER_NAME } from '../../lib/private/vocabulary';
 
 /**
  * The repository's shape: lib/ imports without cycles, private helpers take only types from public
@@ -146,6 +147,8 @@ describe('each fact once', () => {
     expect(contract.defaults.authHeader).toBe(DEFAULT_TTYD_AUTH_HEADER);
     expect(contract.outpostPath).toBe(AUTHENTIK_OUTPOST_PATH);
     expect(AUTHENTIK_OUTPOST_PATH).toBe('/outpost.goauthentik.io/');
+    // the script checks PROBE_AUTH_HEADER with the rule the construct and the configuration use
+    expect(contract.headerNamePattern).toBe(HTTP_HEADER_NAME.source);
   });
 
   test("TSDoc does not repeat an alert's severity or `for`: the alert definitions are their source", () => {

@@ -107,7 +107,7 @@ const DNS_NAME = /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?(\.[a-z0-
  */
 const TEXT = {
   job: [(value) => /^[^/\s]+$/.test(value), 'must be one path segment (no "/" or spaces)'],
-  authHeader: [(value) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value), 'is not an HTTP header name'],
+  authHeader: [(value) => new RegExp(CONTRACT.headerNamePattern).test(value), 'is not an HTTP header name (letters, digits and -)'],
   authUser: [(value) => /^[\x20-\x7e]+$/.test(value), 'must be printable ASCII'],
   authentikHost: [(value) => DNS_NAME.test(value) && !value.endsWith('.'), 'is not a host name (e.g. auth.example.com)'],
   pushgatewayUsername: [(value) => !value.includes(':'), 'holds ":", which basic auth cannot carry'],
