@@ -188,7 +188,7 @@ describe('WebterminalProbe', () => {
   });
 });
 
-describe('WebterminalProbe and issue 9', () => {
+describe('WebterminalProbe at the Traefik location', () => {
   const envOf = (res: ReturnType<typeof probeResources>): Record<string, string> =>
     Object.fromEntries(onlyOf(res, 'kubernetes_cron_job_v1').spec.job_template.spec.template.spec.container[0].env.map((e) => [e.name, e.value]));
 
