@@ -162,3 +162,19 @@ describe('each fact once', () => {
     expect(repeats).toStrictEqual([]);
   });
 });
+
+describe('the code speaks for itself', () => {
+  test('no issue numbers in code, scripts or tests (what a change is for is said in words; upstream references such as traefik#10458 stay)', () => {
+    const folders = ['lib', 'app', 'scripts', 'bench', 'tools', 'dashboards', '__tests__'].map((f) => path.join(ROOT, f));
+    const files = [...folders.flatMap((dir) => filesUnder(dir)), path.join(ROOT, 'main.ts')].filter((f) => /\.(ts|mjs|cjs|js|sh|yaml)$/.test(f));
+    const mentions = files.flatMap((f) =>
+      fs
+        .readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((line) => /\bissue\s*#?\d+|(^|[^\w/-])#\d{1,3}\b(?![\w-])/i.test(line) && !/\w#\d/.test(line))
+        .map((line) => `${rel(f)}: ${line.trim()}`),
+    );
+    expect(files.length).toBeGreaterThan(100);
+    expect(mentions).toStrictEqual([]);
+  });
+});
