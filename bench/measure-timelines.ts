@@ -26,7 +26,7 @@ import {
 export const TIMELINES_FILE = join(__dirname, 'alert-timelines.json');
 
 /** A healthy day: 24 hours of healthy runs. */
-const HEALTHY_DAY_RUNS = (24 * 60) / INTERVAL_MINUTES;
+export const HEALTHY_DAY_RUNS = (24 * 60) / INTERVAL_MINUTES;
 
 export interface FaultClassFigure {
   readonly id: string;
@@ -110,8 +110,8 @@ function measureClass(dir: string, alerts: readonly string[], fault: (typeof FAU
   };
 }
 
-/** The healthy day replayed: every alert's ALERTS series over the day must be empty. */
-function measureHealthyDay(dir: string): string[] {
+/** A day of runs replayed (the healthy one unless `series` says otherwise): the alerts it raised, pending or firing. */
+export function alertsRaisedInADay(dir: string, series: readonly SeriesRuns[] = healthyBackground(HEALTHY_DAY_RUNS)): string[] {
   const minutes = HEALTHY_DAY_RUNS * SCRAPES_PER_RUN;
   const test = {
     rule_files: ['rules.yaml'],
@@ -119,25 +119,33 @@ function measureHealthyDay(dir: string): string[] {
     tests: [
       {
         interval: '1m',
-        input_series: inputSeries(healthyBackground(HEALTHY_DAY_RUNS)),
+        input_series: inputSeries(series),
         promql_expr_test: [{ expr: 'count by (alertname) (count_over_time(ALERTS[1d]))', eval_time: `${minutes - 1}m`, exp_samples: [] }],
       },
     ],
   };
-  writeFileSync(join(dir, 'healthy-day.test.yaml'), stringify(test, { lineWidth: 0 }));
-  const run = promtool(['test', 'rules', 'healthy-day.test.yaml'], dir);
+  writeFileSync(join(dir, 'day.test.yaml'), stringify(test, { lineWidth: 0 }));
+  const run = promtool(['test', 'rules', 'day.test.yaml'], dir);
   if (run.status === 0) return [];
   const raised = [...run.output.matchAll(/alertname="(\w+)"/g)].map((m) => m[1]);
-  if (raised.length === 0) throw new Error(`promtool failed on the healthy day:\n${run.output}`);
+  if (raised.length === 0) throw new Error(`promtool failed on the day:\n${run.output}`);
   return [...new Set(raised)].sort();
 }
 
-export function measureAlertTimelines(): AlertTimelines {
+/** A scratch folder holding the rule file the timelines use; `use` runs with its path. */
+export function withTimelineRules<T>(use: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'alert-timelines-'));
   try {
-    const ruleSet = timelineRuleSet();
-    writeFileSync(join(dir, 'rules.yaml'), ruleSet.toYaml());
-    const alerts = ruleSet.alerts.map((a) => a.name);
+    writeFileSync(join(dir, 'rules.yaml'), timelineRuleSet().toYaml());
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function measureAlertTimelines(): AlertTimelines {
+  return withTimelineRules((dir) => {
+    const alerts = timelineRuleSet().alerts.map((a) => a.name);
     const version = /promtool, version (\S+)/.exec(promtool(['--version'], dir).output)?.[1] ?? 'unknown';
     return {
       title:
@@ -147,11 +155,9 @@ export function measureAlertTimelines(): AlertTimelines {
       tool: `promtool ${version}`,
       model: `a probe run every ${INTERVAL_MINUTES} minutes, a scrape and an evaluation every minute, Prometheus up for a day`,
       classes: FAULT_CLASSES.map((fault) => measureClass(dir, alerts, fault)),
-      healthyDay: { runs: HEALTHY_DAY_RUNS, alertsRaised: measureHealthyDay(dir) },
+      healthyDay: { runs: HEALTHY_DAY_RUNS, alertsRaised: alertsRaisedInADay(dir) },
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function readAlertTimelines(file = TIMELINES_FILE): AlertTimelines {

@@ -3,8 +3,17 @@
  * the series of `bench/fault-classes.ts`): the recorded figures are what the rules give now, no fault
  * class takes more than 10 minutes, and a healthy day raises nothing.
  */
-import { BOUND_MINUTES, FAULT_CLASSES, RUNS, promtoolValues } from '../../bench/fault-classes';
-import { AlertTimelines, measureAlertTimelines, readAlertTimelines, timelineRuleSet } from '../../bench/measure-timelines';
+import { BOUND_MINUTES, FAULT_CLASSES, RUNS, SeriesRuns, healthyBackground, promtoolValues } from '../../bench/fault-classes';
+import {
+  AlertTimelines,
+  HEALTHY_DAY_RUNS,
+  alertsRaisedInADay,
+  measureAlertTimelines,
+  readAlertTimelines,
+  timelineRuleSet,
+  withTimelineRules,
+} from '../../bench/measure-timelines';
+import { ProbeCheck, ProbeMetric, RouteReason } from '../../lib/metrics';
 
 describe('alert timelines', () => {
   let measured: AlertTimelines;
@@ -30,6 +39,43 @@ describe('alert timelines', () => {
 
   test('a healthy day, 288 healthy runs replayed, raises no alert, pending or firing', () => {
     expect(measured.healthyDay).toStrictEqual({ runs: 288, alertsRaised: [] });
+  });
+
+  /** The healthy day with `value` in the one run `run` of `series` (a series the background lacks is added, pushed in that run only). */
+  function dayWith(changes: readonly { series: string; run: number; value: number }[]): SeriesRuns[] {
+    const day = healthyBackground(HEALTHY_DAY_RUNS).map((x) => ({ series: x.series, runs: [...x.runs] }));
+    for (const { series, run, value } of changes) {
+      let target = day.find((x) => x.series === series);
+      if (target === undefined) {
+        target = { series, runs: Array<number | undefined>(HEALTHY_DAY_RUNS).fill(undefined) };
+        day.push(target);
+      }
+      target.runs[run] = value;
+    }
+    return day;
+  }
+  const job = 'job="webterminal-probe"';
+
+  test('the day replay sees an alert when there is one: ttyd open in one run raises WebterminalTtydOpen, and only it', () => {
+    const raised = withTimelineRules((dir) => alertsRaisedInADay(dir, dayWith([{ series: `${ProbeMetric.ttydOpen}{${job}}`, run: 100, value: 1 }])));
+    expect(raised).toStrictEqual(['WebterminalTtydOpen']);
+  });
+
+  test('a day with one failing run of each counted kind, hours apart, raises nothing', () => {
+    const pair = (reason: string) => `${ProbeMetric.routeOk}{${job}, replica="10.0.0.2", route="clipboard", reason="${reason}"}`;
+    const raised = withTimelineRules((dir) =>
+      alertsRaisedInADay(
+        dir,
+        dayWith([
+          { series: `${ProbeMetric.checkFailures}{${job}, check="${ProbeCheck.edgeToken}"}`, run: 20, value: 6 },
+          { series: `${ProbeMetric.checkFailures}{${job}, check="${ProbeCheck.edgeWs}"}`, run: 40, value: 6 },
+          { series: `${ProbeMetric.checkFailures}{${job}, check="${ProbeCheck.originToken}"}`, run: 60, value: 1 },
+          { series: pair(RouteReason.notRouted), run: 80, value: 0 },
+          { series: pair(RouteReason.walledOff), run: 120, value: 0 },
+        ]),
+      ),
+    );
+    expect(raised).toStrictEqual([]);
   });
 
   test('every alert the classes name is in the rule set, and every class is measured', () => {
