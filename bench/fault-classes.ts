@@ -2,9 +2,12 @@
  * The fault classes the alerts must catch, as the series the probe pushes run by run, for promtool
  * timelines (`bench/alert-timelines.ts` measures them, `__tests__/alerts/alert-timelines.test.ts`
  * checks the figures). Derived from the probe's metric semantics (`lib/metrics.ts`, the contract):
- * what a run pushes in each fault, not captured from a run. The edge's per-run failure counts are the
- * nginx harness's: six samples per check on fresh connections, round-robin over three replicas, so a
- * bad replica takes two of six.
+ * what a run pushes in each fault, not captured from a run. The real-Prometheus suite checks two of
+ * them against the real probe's pushes (a replica without the terminal's route: its verdict 0, the
+ * others 1, edge samples failing; an edge fault: every edge sample failing, the replicas healthy); the
+ * route matrix's series follow the contract, which the probe does not push yet. The edge's per-run
+ * failure counts are the nginx harness's: six samples per check on fresh connections, round-robin over
+ * three replicas, so a bad replica takes two of six.
  *
  * Model: the probe runs every 5 minutes and PUTs its run group, Prometheus scrapes every minute, so
  * each run's values are current for five samples; a series the run no longer pushes goes stale at

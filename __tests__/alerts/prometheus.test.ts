@@ -97,6 +97,12 @@ async function probeUntilAlerts(
   );
 }
 
+/** The value of one series of a job's run group as the Pushgateway holds it (the probe's last push). */
+async function pushedValues(job: string): Promise<(metric: string, labels: Record<string, string>) => number | undefined> {
+  const group = await fx.pushgateway.group({ job });
+  return (metric, labels) => group?.metrics.get(metric)?.find((sample) => Object.entries(labels).every(([k, v]) => sample.labels[k] === v))?.value;
+}
+
 const ofJob = (alerts: ActiveAlert[], job: string) => alerts.filter((alert) => alert.labels.job === job);
 const firing = (alerts: ActiveAlert[], job: string, name: string) =>
   ofJob(alerts, job).filter((alert) => alert.labels.alertname === name && alert.state === 'firing');
@@ -143,6 +149,14 @@ describe('alert rules in a real Prometheus', () => {
       expect(routeMissing).toHaveLength(1);
       expect(routeMissing[0].labels.severity).toBe('critical');
       expect(routeMissing[0].annotations.description).toContain(`Traefik replica ${bad.options.address} did not answer`);
+      // What the real probe pushed in this fault has the shape bench/fault-classes.ts gives "a replica lacking the
+      // terminal's route" for the series the rules read: the replica's verdict 0, the others 1, edge samples failing.
+      const pushed = await pushedValues(JOB.replicaFault);
+      expect(fx.replicas.map((r) => pushed(ProbeMetric.replicaOk, { replica: r.options.address }))).toStrictEqual(
+        fx.replicas.map((r) => (r === bad ? 0 : 1)),
+      );
+      expect(pushed(ProbeMetric.checkFailures, { check: ProbeCheck.edgeToken })).toBeGreaterThan(0);
+      expect(pushed(ProbeMetric.checkFailures, { check: ProbeCheck.edgeWs })).toBeGreaterThan(0);
     } finally {
       await fx.healReplicas();
     }
@@ -159,6 +173,10 @@ describe('alert rules in a real Prometheus', () => {
       const [degraded] = firing(alerts, JOB.edgeFault, WebterminalAlertName.websocketDegraded);
       expect(degraded.labels).toMatchObject({ check: ProbeCheck.edgeWs, severity: 'critical' });
       expect(ofJob(alerts, JOB.edgeFault).filter((alert) => alert.labels.alertname === WebterminalAlertName.replicaRouteMissing)).toStrictEqual([]);
+      // The shape bench/fault-classes.ts gives an edge fault: the edge check failing in every sample, the replicas healthy.
+      const pushed = await pushedValues(JOB.edgeFault);
+      expect(pushed(ProbeMetric.checkFailures, { check: ProbeCheck.edgeWs })).toBe(pushed(ProbeMetric.checkSamples, { check: ProbeCheck.edgeWs }));
+      expect(fx.replicas.map((r) => pushed(ProbeMetric.replicaOk, { replica: r.options.address }))).toStrictEqual([1, 1, 1]);
     } finally {
       await fx.edge.restart({ refuseUpgrades: false });
     }
