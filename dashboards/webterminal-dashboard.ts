@@ -113,6 +113,36 @@ export function buildWebterminalDashboard(): Dashboard {
         .withTarget(query(`max by (job) (${sel(ProbeMetric.replicas)})`, '{{job}}'))
         .min(0),
     )
+    .withRow(new RowBuilder('Routes'))
+    .withPanel(
+      timeseries(
+        'Failing replicas per route',
+        'Per route of the terminal host: the Traefik replicas it failed on in the latest run, of those it was checked on. All of ' +
+          'them failing is a route problem (its object or backend), not a replica problem.',
+      )
+        .withTarget(query(`max by (${ProbeLabel.route}) (${sel(ProbeMetric.routeFailingReplicas)})`, `{{${ProbeLabel.route}}} failing`))
+        .withTarget(query(`max by (${ProbeLabel.route}) (${sel(ProbeMetric.routeReplicas)})`, `{{${ProbeLabel.route}}} checked`, 'B'))
+        .min(0)
+        .showPoints(VisibilityMode.Auto),
+    )
+    .withPanel(
+      new StateTimelinePanelBuilder()
+        .title('Failing routes per replica, with the reason')
+        .description(
+          'Each (replica, route) pair that failed in a run, and why: not_routed (Traefik’s own 404), walled_off (a public carve-out ' +
+            'redirected to Authentik), ungated (a gated route answered without Authentik), wrong_redirect, wrong_status, no_answer. ' +
+            'Pairs that pass push nothing.',
+        )
+        .datasource(DATASOURCE)
+        .height(8)
+        .span(12)
+        .withTarget(
+          query(
+            `count by (${ProbeLabel.replica}, ${ProbeLabel.route}, ${ProbeLabel.reason}) (${sel(ProbeMetric.routeOk)} == 0)`,
+            `{{${ProbeLabel.replica}}} {{${ProbeLabel.route}}} {{${ProbeLabel.reason}}}`,
+          ),
+        ),
+    )
     .withRow(new RowBuilder('Edge and origin'))
     .withPanel(
       timeseries('Edge failure rate', 'Share of failed samples of the public checks (through the CDN and Traefik to the Authentik redirect).')
@@ -162,8 +192,8 @@ export function buildWebterminalDashboard(): Dashboard {
         .span(24)
         .withTarget(
           query(
-            'max by (alertname, alertstate, replica, check) (ALERTS{alertname=~"Webterminal.*|TraefikRouter.*"})',
-            '{{alertname}} {{alertstate}} {{replica}} {{check}}',
+            'max by (alertname, alertstate, replica, check, route, router) (ALERTS{alertname=~"Webterminal.*|TraefikRouter.*"})',
+            '{{alertname}} {{alertstate}} {{replica}} {{check}} {{route}} {{router}}',
           ),
         ),
     )

@@ -50,13 +50,7 @@ export const PROBE_NODE_IMAGE: string = names.probeImage;
 /** Default Pushgateway job name of the probe. */
 export const DEFAULT_PROBE_JOB: string = names.defaults.job;
 
-/** Metrics the Pushgateway adds to every group by itself (source: pushgateway README). */
-export const PushgatewayMetric = {
-  /** Unix time of the group's last successful push. */
-  pushTime: 'push_time_seconds',
-  /** Unix time of the group's last failed push. */
-  pushFailureTime: 'push_failure_time_seconds',
-} as const;
+export { PushgatewayMetric } from './private/vocabulary';
 
 /** The probe's metric names, by meaning. */
 export interface ProbeMetricNames {

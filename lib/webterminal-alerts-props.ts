@@ -46,7 +46,7 @@ export interface ThresholdAlertOverride extends AlertOverride {
  */
 export interface WebterminalAlertOverrides {
   /**
-   * Threshold: share of the window (0 < x ≤ 1) during which the latest run had edge `/token` failures.
+   * Threshold: probe runs with edge `/token` failures among the runs of the last three intervals (a whole number, 1 to 3).
    * @default - the alert's own
    */
   readonly WebterminalTokenDegraded?: ThresholdAlertOverride;
@@ -75,6 +75,21 @@ export interface WebterminalAlertOverrides {
    * @default - the alert's own
    */
   readonly WebterminalTtydOpen?: AlertOverride;
+  /**
+   * Threshold: failing probe runs in the last three intervals, per route and replica (or per route, or router).
+   * @default - the alert's own
+   */
+  readonly WebterminalRouteMissing?: ThresholdAlertOverride;
+  /**
+   * Threshold: failing probe runs in the last three intervals, per carve-out route.
+   * @default - the alert's own
+   */
+  readonly WebterminalCarveOutWalledOff?: ThresholdAlertOverride;
+  /**
+   * No threshold: a gated route answered without the redirect to Authentik.
+   * @default - the alert's own
+   */
+  readonly WebterminalRouteUngated?: AlertOverride;
   /**
    * No threshold: a replica's router inventory failed.
    * @default - the alert's own
@@ -106,7 +121,7 @@ export interface WebterminalAlertsProps {
   readonly probeJob?: string;
   /**
    * Seconds between probe runs. Windows scale with it: the probe is stale after 2 intervals, and the
-   * degraded alerts look at the last 3.
+   * degraded and route alerts count the failing runs of the last 3.
    * @default 300
    */
   readonly probeIntervalSeconds?: number;

@@ -2,14 +2,21 @@
 import { AlertGroup, type Severity } from './alert-model';
 import { ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric } from './metrics';
 import { AlertDefinition, alertProps } from './private/alert-definitions';
-import { eq, failingShare, formatDuration, guarded, select } from './private/promql';
+import { eq, failingChecks, failingRuns, formatDuration, guarded, select } from './private/promql';
+import { routeMatrixDefinitions } from './private/route-alert-definitions';
 import { ResolvedWebterminalAlertsProps, WebterminalAlertName, WebterminalAlertsProps, WebterminalGroupName } from './webterminal-alerts-props';
 import { resolveWebterminalAlertsProps } from './private/resolve-alerts';
 
-function shareProblem(threshold: number): string | undefined {
-  return threshold > 0 && threshold <= 1 ? undefined : 'accepted: a share of the window, 0 < x ≤ 1';
+function runsProblem(threshold: number): string | undefined {
+  return Number.isInteger(threshold) && threshold >= 1 && threshold <= 3 ? undefined : 'accepted: a whole number of failing runs, 1 to 3';
 }
 
+/**
+ * Two failing runs among the last three intervals, at once (`for` 0): the second failing run is the
+ * earliest proof that a fault is not a blip, so a sustained fault fires when that run is scraped,
+ * one interval after the first (a lucky run between them: two intervals). Guarded after a
+ * Prometheus start. Why runs and not a share of time: docs/runbooks/WebterminalTokenDegraded.md.
+ */
 function degradedDefinition(
   config: ResolvedWebterminalAlertsProps,
   { alert, severity, checks, what }: (typeof DEGRADED_ALERTS)[number],
@@ -18,18 +25,16 @@ function degradedDefinition(
   return {
     alert,
     severity,
-    for: formatDuration(config.probeIntervalSeconds),
-    threshold: 0.5,
-    thresholdProblem: shareProblem,
-    summary: `The ${what} fails in most recent probe runs.`,
-    description:
-      `The {{ $labels.check }} check of probe job {{ $labels.job }} had failures during ` +
-      `{{ $value | humanizePercentage }} of the last ${window}.`,
-    expr: (threshold) => guarded(`${failingShare(config, checks)} >= ${threshold}`, config),
+    for: '0m',
+    threshold: 2,
+    thresholdProblem: runsProblem,
+    summary: `The ${what} fails in repeated probe runs.`,
+    description: `The {{ $labels.check }} check of probe job {{ $labels.job }} failed in {{ $value }} probe runs of the last ${window}.`,
+    expr: (threshold) => guarded(`${failingRuns(config, failingChecks(config, checks))} >= ${threshold}`, config),
   };
 }
 
-/** The three share-of-runs alerts differ only in name, severity, checks and wording. */
+/** The three failing-runs alerts differ only in name, severity, checks and wording. */
 const DEGRADED_ALERTS: readonly { alert: string; severity: Severity; checks: readonly string[]; what: string }[] = [
   {
     alert: WebterminalAlertName.tokenDegraded,
@@ -139,7 +144,7 @@ function probeStale(config: ResolvedWebterminalAlertsProps): AlertDefinition {
 
 /**
  * The `Webterminal` group: the token, WebSocket and ttyd checks, the per-replica route, the probe's
- * staleness and blindness, and ttyd without header auth. Labels `severity`, `subsystem`
+ * staleness and blindness, ttyd without header auth, and the route matrix (every route on every replica). Labels `severity`, `subsystem`
  * (`webterminal`), annotations `summary`, `description`, `runbook_url`.
  */
 export function webterminalAlertGroup(props: WebterminalAlertsProps = {}): AlertGroup {
@@ -153,6 +158,7 @@ function webterminalGroupOf(config: ResolvedWebterminalAlertsProps): AlertGroup 
     probeStale(config),
     probeBlind(config),
     ttydOpen(config),
+    ...routeMatrixDefinitions(config),
   ];
   return new AlertGroup({
     name: WebterminalGroupName.webterminal,

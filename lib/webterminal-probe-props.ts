@@ -32,6 +32,23 @@ export interface ProbeRemediation {
   readonly minIntervalSeconds?: number;
 }
 
+/** A route the probe checks on every replica. */
+export interface ProbeRoute {
+  /** The route's name: the `route` label of its series (lower-case letters, digits and '-', at most 63). */
+  readonly name: string;
+  /** The host it is on (the terminal's or the mirror's). */
+  readonly host: string;
+  /** The path requested, starting with '/' (an exact path of the route, or one under its prefix). */
+  readonly path: string;
+  /** `gated`: must answer with the redirect to the Authentik outpost; `public`: must not. */
+  readonly expect: 'gated' | 'public';
+  /**
+   * The status a public route must answer with.
+   * @default - any answer but the redirect to the outpost and Traefik's own 404
+   */
+  readonly status?: number;
+}
+
 /** Props of {@link WebterminalProbe}. */
 export interface WebterminalProbeProps {
   /** Namespace of the CronJob and its ConfigMap. */
@@ -64,6 +81,13 @@ export interface WebterminalProbeProps {
    * @default - no foreign-router check
    */
   readonly ttydRouters?: readonly string[];
+  /**
+   * Routes of the terminal's hosts the probe requests on every Traefik replica, with the host's SNI and
+   * `Host`: a gated route must answer with the redirect to the Authentik outpost, a public carve-out must
+   * not (and, when it declares one, with its status). `Webterminal` passes its routes.
+   * @default []
+   */
+  readonly routes?: readonly ProbeRoute[];
   /**
    * Pushgateway base URL.
    * @default "http://prometheus-pushgateway.monitoring.svc.cluster.local:9091"

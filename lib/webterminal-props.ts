@@ -205,7 +205,7 @@ export interface TerminalProbeOptions
     Toggle,
     Omit<
       WebterminalProbeProps,
-      'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl' | 'mirrorOriginUrl' | 'authHeader' | 'ownRouters' | 'ttydRouters'
+      'namespace' | 'edgeUrl' | 'originUrl' | 'mirrorEdgeUrl' | 'mirrorOriginUrl' | 'authHeader' | 'ownRouters' | 'ttydRouters' | 'routes'
     > {}
 
 /** The alert settings and the rules' place; the probe's job and interval come from the probe. */

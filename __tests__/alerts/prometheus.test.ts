@@ -9,7 +9,7 @@
 import { stringify } from 'yaml';
 import { WebterminalAlertName } from '../../lib/webterminal-alerts-props';
 import { WebterminalRuleSet } from '../../lib/webterminal-rule-set';
-import { ProbeCheck, ProbeLabel } from '../../lib/metrics';
+import { ProbeCheck, ProbeLabel, ProbeMetric, RouteReason } from '../../lib/metrics';
 import { WEBTERMINAL_DASHBOARD } from '../../lib/webterminal-dashboard';
 import { FastRuleChanges, fastRules } from '../support/fast-rules';
 import { EMPTY_NAME, ProbeFixtures, runProbe, startProbeFixtures } from '../support/fixtures';
@@ -17,7 +17,15 @@ import { ActiveAlert, Prometheus } from '../support/prometheus';
 import { dashboardQueries, withConcreteMacros } from '../support/dashboard-queries';
 
 /** One Pushgateway job per scenario. */
-const JOB = { healthy: 'healthy', replicaFault: 'replica-fault', edgeFault: 'edge-fault', blind: 'blind' } as const;
+const JOB = {
+  healthy: 'healthy',
+  replicaFault: 'replica-fault',
+  edgeFault: 'edge-fault',
+  blind: 'blind',
+  routeMissing: 'route-missing',
+  walledOff: 'walled-off',
+  ungated: 'ungated',
+} as const;
 
 /** Seconds, Prometheus durations: short enough to see alerts fire within a test. */
 const FAST = { for: '2s', window: '20s', step: '1s', restartGuardSeconds: 1 } as const;
@@ -89,6 +97,12 @@ async function probeUntilAlerts(
   );
 }
 
+/** The value of one series of a job's run group as the Pushgateway holds it (the probe's last push). */
+async function pushedValues(job: string): Promise<(metric: string, labels: Record<string, string>) => number | undefined> {
+  const group = await fx.pushgateway.group({ job });
+  return (metric, labels) => group?.metrics.get(metric)?.find((sample) => Object.entries(labels).every(([k, v]) => sample.labels[k] === v))?.value;
+}
+
 const ofJob = (alerts: ActiveAlert[], job: string) => alerts.filter((alert) => alert.labels.job === job);
 const firing = (alerts: ActiveAlert[], job: string, name: string) =>
   ofJob(alerts, job).filter((alert) => alert.labels.alertname === name && alert.state === 'firing');
@@ -135,6 +149,14 @@ describe('alert rules in a real Prometheus', () => {
       expect(routeMissing).toHaveLength(1);
       expect(routeMissing[0].labels.severity).toBe('critical');
       expect(routeMissing[0].annotations.description).toContain(`Traefik replica ${bad.options.address} did not answer`);
+      // What the real probe pushed in this fault has the shape bench/fault-classes.ts gives "a replica lacking the
+      // terminal's route" for the series the rules read: the replica's verdict 0, the others 1, edge samples failing.
+      const pushed = await pushedValues(JOB.replicaFault);
+      expect(fx.replicas.map((r) => pushed(ProbeMetric.replicaOk, { replica: r.options.address }))).toStrictEqual(
+        fx.replicas.map((r) => (r === bad ? 0 : 1)),
+      );
+      expect(pushed(ProbeMetric.checkFailures, { check: ProbeCheck.edgeToken })).toBeGreaterThan(0);
+      expect(pushed(ProbeMetric.checkFailures, { check: ProbeCheck.edgeWs })).toBeGreaterThan(0);
     } finally {
       await fx.healReplicas();
     }
@@ -151,6 +173,10 @@ describe('alert rules in a real Prometheus', () => {
       const [degraded] = firing(alerts, JOB.edgeFault, WebterminalAlertName.websocketDegraded);
       expect(degraded.labels).toMatchObject({ check: ProbeCheck.edgeWs, severity: 'critical' });
       expect(ofJob(alerts, JOB.edgeFault).filter((alert) => alert.labels.alertname === WebterminalAlertName.replicaRouteMissing)).toStrictEqual([]);
+      // The shape bench/fault-classes.ts gives an edge fault: the edge check failing in every sample, the replicas healthy.
+      const pushed = await pushedValues(JOB.edgeFault);
+      expect(pushed(ProbeMetric.checkFailures, { check: ProbeCheck.edgeWs })).toBe(pushed(ProbeMetric.checkSamples, { check: ProbeCheck.edgeWs }));
+      expect(fx.replicas.map((r) => pushed(ProbeMetric.replicaOk, { replica: r.options.address }))).toStrictEqual([1, 1, 1]);
     } finally {
       await fx.edge.restart({ refuseUpgrades: false });
     }
@@ -163,6 +189,83 @@ describe('alert rules in a real Prometheus', () => {
       (all) => firing(all, JOB.blind, 'WebterminalProbeBlind').length >= 1,
     );
     expect(firing(alerts, JOB.blind, 'WebterminalProbeBlind')[0].labels.severity).toBeDefined();
+  }, 45_000);
+
+  /**
+   * The route matrix's series as the probe pushes them (its contract: a gauge per failing pair, the
+   * counts per route, the routers a replica lacks), PUT as a run group to the real Pushgateway once a
+   * second, until the alert fires. The probe script does not push them yet, so the runs are written
+   * here, in the probe's format (`# TYPE <name> gauge`).
+   */
+  async function pushRouteRunsUntil(job: string, lines: Record<string, readonly string[]>, name: string): Promise<ActiveAlert[]> {
+    const body = Object.entries(lines)
+      .map(([metric, samples]) => [`# TYPE ${metric} gauge`, ...samples.map((sample) => `${metric}${sample}`)].join('\n'))
+      .join('\n');
+    const until = Date.now() + ALERT_WAIT_MS;
+    while (Date.now() < until) {
+      const started = Date.now();
+      const response = await fetch(`${fx.pushgateway.url}/metrics/job/${job}`, { method: 'PUT', body: `${body}\n` });
+      if (!response.ok) throw new Error(`push of ${job}: status ${response.status}: ${await response.text()}`);
+      const alerts = await prometheus.alerts();
+      if (firing(alerts, job, name).length > 0) return alerts;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + PROBE_PERIOD_MS - Date.now())));
+    }
+    throw new Error(`timed out after ${ALERT_WAIT_MS} ms waiting for ${name} of ${job}\n${prometheus.log}`);
+  }
+
+  const pair = (replica: string, route: string, reason: string) => `{replica="${replica}",route="${route}",reason="${reason}"} 0`;
+
+  test('fires WebterminalRouteMissing naming the replica and the route, and the router it lacks', async () => {
+    const alerts = await pushRouteRunsUntil(
+      JOB.routeMissing,
+      {
+        [ProbeMetric.routeOk]: [pair('10.0.0.2', 'clipboard', RouteReason.notRouted)],
+        [ProbeMetric.routeReplicas]: ['{route="clipboard"} 3'],
+        [ProbeMetric.routeFailingReplicas]: ['{route="clipboard"} 1'],
+        [ProbeMetric.replicaMissingRouter]: ['{replica="10.0.0.2",router="webterminal-clipboard@kubernetescrd"} 1'],
+      },
+      WebterminalAlertName.routeMissing,
+    );
+    await prometheus.waitForAlerts(
+      'both shapes of WebterminalRouteMissing',
+      10_000,
+      (all) => firing(all, JOB.routeMissing, WebterminalAlertName.routeMissing).length === 2,
+    );
+    const fired = firing(await prometheus.alerts(), JOB.routeMissing, WebterminalAlertName.routeMissing);
+    expect(new Set(fired.map((a) => `${a.labels.replica} ${a.labels.route ?? '-'} ${a.labels.router ?? '-'}`))).toStrictEqual(
+      new Set(['10.0.0.2 clipboard -', '10.0.0.2 - webterminal-clipboard@kubernetescrd']),
+    );
+    expect(ofJob(alerts, JOB.routeMissing).map((a) => a.labels.alertname)).not.toContain(WebterminalAlertName.carveOutWalledOff);
+  }, 45_000);
+
+  test('fires WebterminalCarveOutWalledOff naming the route, and not WebterminalRouteMissing', async () => {
+    const alerts = await pushRouteRunsUntil(
+      JOB.walledOff,
+      {
+        [ProbeMetric.routeOk]: ['10.0.0.1', '10.0.0.2', '10.0.0.3'].map((replica) => pair(replica, 'assets', RouteReason.walledOff)),
+        [ProbeMetric.routeReplicas]: ['{route="assets"} 3'],
+        [ProbeMetric.routeFailingReplicas]: ['{route="assets"} 3'],
+      },
+      WebterminalAlertName.carveOutWalledOff,
+    );
+    const [walled] = firing(alerts, JOB.walledOff, WebterminalAlertName.carveOutWalledOff);
+    expect(walled.labels).toMatchObject({ route: 'assets', severity: 'warning' });
+    expect(firing(alerts, JOB.walledOff, WebterminalAlertName.routeMissing)).toStrictEqual([]);
+  }, 45_000);
+
+  test('fires WebterminalRouteUngated, critical, naming the route and how many replicas', async () => {
+    const alerts = await pushRouteRunsUntil(
+      JOB.ungated,
+      {
+        [ProbeMetric.routeOk]: [pair('10.0.0.1', 'clipboard', RouteReason.ungated), pair('10.0.0.3', 'clipboard', RouteReason.ungated)],
+        [ProbeMetric.routeReplicas]: ['{route="clipboard"} 3'],
+        [ProbeMetric.routeFailingReplicas]: ['{route="clipboard"} 2'],
+      },
+      WebterminalAlertName.routeUngated,
+    );
+    const [ungated] = firing(alerts, JOB.ungated, WebterminalAlertName.routeUngated);
+    expect(ungated.labels).toMatchObject({ route: 'clipboard', severity: 'critical' });
+    expect(ungated.annotations.description).toContain('on 2 Traefik replica(s)');
   }, 45_000);
 
   test('without honor_labels the rules match nothing: the pushed job is renamed exported_job', async () => {

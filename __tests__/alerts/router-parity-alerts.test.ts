@@ -38,6 +38,9 @@ describe('Traefik Router Parity sources', () => {
       'WebterminalProbeStale',
       'WebterminalProbeBlind',
       'WebterminalTtydOpen',
+      'WebterminalRouteMissing',
+      'WebterminalCarveOutWalledOff',
+      'WebterminalRouteUngated',
     ]);
     expect(traefikRouterParityAlertGroup().name).toBe('Traefik Router Parity');
     expect(traefikRouterParityAlertGroup().alerts.map((a) => a.name)).toStrictEqual([

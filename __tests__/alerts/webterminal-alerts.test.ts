@@ -31,7 +31,7 @@ describe('promtool', () => {
     const run = promtool(['check', 'rules', ...files], dir);
     expect(run.output).not.toContain('FAILED');
     expect(run.status).toBe(0);
-    expect(run.output.match(/SUCCESS: 10 rules found/g)).toHaveLength(files.length);
+    expect(run.output.match(/SUCCESS: 13 rules found/g)).toHaveLength(files.length);
   });
 
   test('the unit tests in __tests__/alerts/promtool pass against the emitted rules', () => {
@@ -132,20 +132,23 @@ describe('WebterminalRuleSet', () => {
     expect(set.groups).toStrictEqual([set.webterminal, set.routerParity]);
     const summary = set.alerts.map((a) => [a.name, a.severity, a.for, a.labels.subsystem]);
     expect(summary).toStrictEqual([
-      ['WebterminalTokenDegraded', 'warning', '5m', 'webterminal'],
-      ['WebterminalWebsocketDegraded', 'critical', '5m', 'webterminal'],
-      ['WebterminalTtydUnreachable', 'critical', '5m', 'webterminal'],
+      ['WebterminalTokenDegraded', 'warning', '0m', 'webterminal'],
+      ['WebterminalWebsocketDegraded', 'critical', '0m', 'webterminal'],
+      ['WebterminalTtydUnreachable', 'critical', '0m', 'webterminal'],
       ['WebterminalReplicaRouteMissing', 'critical', '10m', 'webterminal'],
       ['WebterminalProbeStale', 'warning', '15m', 'webterminal'],
       ['WebterminalProbeBlind', 'warning', '10m', 'webterminal'],
       ['WebterminalTtydOpen', 'critical', '1m', 'webterminal'],
+      ['WebterminalRouteMissing', 'critical', '0m', 'webterminal'],
+      ['WebterminalCarveOutWalledOff', 'warning', '0m', 'webterminal'],
+      ['WebterminalRouteUngated', 'critical', '1m', 'webterminal'],
       ['TraefikRouterCountSkew', 'warning', '10m', 'traefik'],
       ['TraefikRouterInventoryFailing', 'warning', '15m', 'traefik'],
       ['WebterminalForeignRoute', 'critical', '0m', 'traefik'],
     ]);
-    // The degraded alerts' `for` is one probe interval.
+    // The degraded alerts count runs, whatever the interval: no `for`.
     const slow = new WebterminalRuleSet({ probeIntervalSeconds: 600 });
-    expect(slow.findAlert('WebterminalTtydUnreachable')?.for).toBe('10m');
+    expect(slow.findAlert('WebterminalTtydUnreachable')?.for).toBe('0m');
     expect(slow.findAlert('TraefikRouterInventoryFailing')?.for).toBe('30m');
   });
 
@@ -189,16 +192,32 @@ describe('WebterminalRuleSet', () => {
     );
   });
 
-  test('the degraded alerts look at three intervals, in steps of a tenth, guarded', () => {
+  test('the degraded alerts count failing runs in three intervals, in steps of a tenth, guarded', () => {
     const expr = new WebterminalRuleSet({ probeIntervalSeconds: 600 }).findAlert('WebterminalTokenDegraded')!.expr;
     expect(expr).toBe(
       '(\n' +
-        '  avg_over_time(\n' +
-        '    (max by (job, check) (webterminal_probe_check_failures{job="webterminal-probe", check="edge_token"}) > bool 0)[30m:1m]\n' +
-        '  ) >= 0.5\n' +
+        '  changes(\n' +
+        '    (\n' +
+        '      0 * (max by (job, check) (webterminal_probe_check_failures{job="webterminal-probe", check="edge_token"}) > 0)\n' +
+        '      + on (job) group_left () max by (job) (push_time_seconds{job="webterminal-probe", kind=""})\n' +
+        '    )[30m:1m]\n' +
+        '  ) + 1 >= 2\n' +
         ')\n' +
         'unless on () (time() - process_start_time_seconds{job="prometheus"} < 900)',
     );
+  });
+
+  test('the route alerts read the matrix: missing reasons, walled off, ungated; none is guarded', () => {
+    const set = new WebterminalRuleSet();
+    const missing = set.findAlert('WebterminalRouteMissing')!.expr;
+    expect(missing).toContain('reason=~"not_routed|wrong_redirect|wrong_status|no_answer"');
+    expect(missing.split('\nor\n')).toHaveLength(4);
+    expect(set.findAlert('WebterminalCarveOutWalledOff')!.expr).toContain('reason="walled_off"');
+    expect(set.findAlert('WebterminalRouteUngated')!.expr).toBe(
+      'count by (job, route) (max by (job, replica, route) (webterminal_probe_route_ok{job="webterminal-probe", reason="ungated"} == 0))',
+    );
+    for (const name of ['WebterminalRouteMissing', 'WebterminalCarveOutWalledOff', 'WebterminalRouteUngated'])
+      expect(set.findAlert(name)!.expr).not.toContain('process_start_time_seconds');
   });
 
   test('restartGuardSelector is a label-matcher list, parsed and written again; anything else is refused', () => {
@@ -238,14 +257,14 @@ describe('WebterminalRuleSet', () => {
     const set = new WebterminalRuleSet({
       alertLabels: { subsystem: 'terminal', team: 'ops' },
       overrides: {
-        WebterminalTokenDegraded: { for: '20m', severity: 'critical', labels: { page: 'yes' }, threshold: 0.75 },
+        WebterminalTokenDegraded: { for: '20m', severity: 'critical', labels: { page: 'yes' }, threshold: 3 },
         WebterminalReplicaRouteMissing: { for: '5m' },
         TraefikRouterCountSkew: { threshold: 3, severity: 'info' },
       },
     });
     const token = set.findAlert('WebterminalTokenDegraded')!;
     expect([token.for, token.severity, token.labels]).toStrictEqual(['20m', 'critical', { subsystem: 'terminal', team: 'ops', page: 'yes' }]);
-    expect(token.expr).toContain(') >= 0.75\n');
+    expect(token.expr).toContain(') + 1 >= 3\n');
     expect(set.findAlert('WebterminalReplicaRouteMissing')!.for).toBe('5m');
     const skew = set.findAlert('TraefikRouterCountSkew')!;
     expect([skew.severity, skew.labels, skew.expr.endsWith(') > 3')]).toStrictEqual(['info', { subsystem: 'terminal', team: 'ops' }, true]);
@@ -271,8 +290,12 @@ describe('WebterminalRuleSet', () => {
     [{ alertLabels: { severity: 'x' } }, 'alert-rules: props: label "severity" cannot be set through alertLabels'],
     [{ overrides: { WebterminalTokenDegrade: {} } }, 'alert-rules: overrides key "WebterminalTokenDegrade" is not an alert'],
     [
-      { overrides: { WebterminalTokenDegraded: { threshold: 1.5 } } },
-      'alert-rules: alert "WebterminalTokenDegraded": threshold 1.5 is not valid (accepted: a share of the window, 0 < x ≤ 1)',
+      { overrides: { WebterminalTokenDegraded: { threshold: 0.5 } } },
+      'alert-rules: alert "WebterminalTokenDegraded": threshold 0.5 is not valid (accepted: a whole number of failing runs, 1 to 3)',
+    ],
+    [
+      { overrides: { WebterminalRouteMissing: { threshold: 4 } } },
+      'alert-rules: alert "WebterminalRouteMissing": threshold 4 is not valid (accepted: a whole number of failing runs, 1 to 3)',
     ],
     [
       { overrides: { WebterminalProbeStale: { threshold: 100 } } },
@@ -321,12 +344,17 @@ describe('metric names', () => {
         ProbeMetric.ttydOpen,
         ProbeMetric.routerInventoryOk,
         ProbeMetric.foreignRouter,
+        ProbeMetric.routeOk,
+        ProbeMetric.routeReplicas,
+        ProbeMetric.replicaMissingRouter,
+        ProbeMetric.routerMissingEverywhere,
       ].sort(),
     );
   });
 
   test('the Pushgateway metric comes from metrics.ts', () => {
-    expect(exprs.filter((expr) => expr.includes(PushgatewayMetric.pushTime))).toHaveLength(variants.length);
+    // the stale alert, and the run counting of the degraded and route alerts
+    expect(exprs.filter((expr) => expr.includes(PushgatewayMetric.pushTime))).toHaveLength(6 * variants.length);
   });
 
   test('no string would be read as a Terraform template', () => {

@@ -79,6 +79,9 @@ describe('WebterminalDashboard', () => {
       ProbeMetric.checkFailures,
       ProbeMetric.durationSeconds,
       ProbeMetric.lastSuccessTimestamp,
+      ProbeMetric.routeFailingReplicas,
+      ProbeMetric.routeReplicas,
+      ProbeMetric.routeOk,
     ]) {
       expect(used).toContain(name);
     }

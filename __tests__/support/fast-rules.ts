@@ -4,7 +4,7 @@
  *
  * What it changes, and nothing else:
  * - every `for:` becomes {@link FastRuleOptions.for};
- * - every range `[<range>]` and subquery window `[<range>:<step>]` (the share-of-runs windows, a few
+ * - every range `[<range>]` and subquery window `[<range>:<step>]` (the failing-runs windows, a few
  *   probe intervals wide) becomes `[<window>]` or `[<window>:<step>]`: whichever shape the rules use;
  * - the restart guard's `< <seconds>` after `process_start_time_seconds{...}` becomes
  *   {@link FastRuleOptions.restartGuardSeconds}.

@@ -28,6 +28,7 @@ export function probeEnvironment(r: ResolvedProbeProps, originTlsDir: string): R
     ...(r.routerInventory && r.ownRouters !== undefined && r.ttydRouters !== undefined
       ? { [ENV.ownRouters]: r.ownRouters.join(','), [ENV.ttydRouters]: r.ttydRouters.join(',') }
       : {}),
+    ...(r.routes.length > 0 ? { [ENV.routes]: JSON.stringify(r.routes) } : {}),
     [ENV.traefikApiPort]: String(r.apiPort),
     ...(r.originTls !== undefined
       ? {

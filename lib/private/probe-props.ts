@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import contract from '../probe/contract.json';
-import type { PushgatewayCredentialsSecret, RemediationMode, WebterminalProbeProps } from '../webterminal-probe-props';
+import type { ProbeRoute, PushgatewayCredentialsSecret, RemediationMode, WebterminalProbeProps } from '../webterminal-probe-props';
 import { CronSchedule, parseCron, shortestIntervalSeconds, unsteadyReason } from './schedule';
 import { resolveTraefikLocation } from './traefik';
 import {
@@ -44,6 +44,7 @@ export interface ResolvedProbeProps {
   readonly mirrorOriginUrl?: string;
   readonly ownRouters?: readonly string[];
   readonly ttydRouters?: readonly string[];
+  readonly routes: readonly ProbeRoute[];
   readonly pushgatewayUrl: string;
   readonly credentials?: PushgatewayCredentialsSecret;
   readonly explicitReplicas?: string;
@@ -104,6 +105,7 @@ export function resolveProbeProps(props: WebterminalProbeProps): ResolvedProbePr
     mirrorOriginUrl: props.mirrorOriginUrl,
     ownRouters: props.ownRouters,
     ttydRouters: props.ttydRouters,
+    routes: props.routes ?? [],
     pushgatewayUrl: props.pushgatewayUrl ?? 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091',
     credentials: props.pushgatewayCredentialsSecret,
     explicitReplicas: props.replicas,
@@ -189,6 +191,7 @@ export function validateProbeProps(r: ResolvedProbeProps, scope: Construct): voi
       if (!ROUTER_NAME.test(name)) problems.add(`${key}: ${JSON.stringify(name)} is not a router name as Traefik's API gives it (name@provider)`);
     }
   }
+  problems.addAll(probeRouteProblems(r.routes));
   for (const name of r.ttydRouters ?? [])
     if (!(r.ownRouters ?? []).includes(name)) problems.add(`ttydRouters: ${JSON.stringify(name)} is not in ownRouters`);
   if (!contract.remediationModes.includes(r.remediationMode)) {
@@ -223,4 +226,29 @@ export function validateProbeProps(r: ResolvedProbeProps, scope: Construct): voi
     );
   }
   problems.throwIfAny(scope);
+}
+
+/** The routes' problems: names unique and label-safe, paths absolute, a status only for a public route. */
+function probeRouteProblems(routes: readonly ProbeRoute[]): string[] {
+  const problems: string[] = [];
+  const most = contract.maxRoutes;
+  if (routes.length > most) problems.push(`routes: ${routes.length} routes; at most ${most} are checked on every replica`);
+  const seen = new Set<string>();
+  routes.forEach((route, i) => {
+    const at = `routes[${i}]`;
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(route.name))
+      problems.push(`${at}.name ${JSON.stringify(route.name)} is not a route name (lower-case letters, digits and '-', at most 63)`);
+    if (seen.has(route.name)) problems.push(`${at}.name ${JSON.stringify(route.name)} is given twice`);
+    seen.add(route.name);
+    const host = checkDnsName(`${at}.host`, route.host);
+    if (host !== undefined) problems.push(host);
+    if (!/^\/[\x21-\x7e]{0,1023}$/.test(route.path))
+      problems.push(`${at}.path ${JSON.stringify(route.path)} is not an absolute path (printable ASCII, no spaces)`);
+    if (!['gated', 'public'].includes(route.expect)) problems.push(`${at}.expect ${JSON.stringify(route.expect)} is not "gated" or "public"`);
+    if (route.status !== undefined && route.expect !== 'public')
+      problems.push(`${at}.status ${route.status} is for a public route; a gated route must redirect to the Authentik outpost`);
+    if (route.status !== undefined && !(Number.isInteger(route.status) && route.status >= 100 && route.status <= 599))
+      problems.push(`${at}.status ${route.status} is not an HTTP status (100-599)`);
+  });
+  return problems;
 }

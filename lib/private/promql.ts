@@ -1,6 +1,7 @@
 /** PromQL building blocks of the alert factories. */
 import type { ResolvedWebterminalAlertsProps } from '../webterminal-alerts-props';
 import names from '../probe/contract.json';
+import { PushgatewayMetric } from './vocabulary';
 
 /** `label="value"`, with the value quoted the way PromQL reads it. */
 export function eq(label: string, value: string): string {
@@ -54,18 +55,27 @@ export function guarded(expr: string, config: ResolvedWebterminalAlertsProps): s
 }
 
 /**
- * Share of the last three probe intervals during which the latest run had failures in `checks`,
- * per job and check, sampled in steps of a tenth of the interval. With the threshold 1/2 and `for`
- * one interval, a sustained fault fires 1.5 intervals + `for` after its first failing run (12.5 min
- * at 5 minutes), one lucky run among failing ones does not reset it, and one failing run among good
- * ones never fires. The reasoning and the timelines are in docs/runbooks/WebterminalTokenDegraded.md
- * ("Why a share of three runs").
+ * How many probe runs of the last three intervals `failing` held in, per the labels of `failing`
+ * (absent when none did). Each failing series gets the push time of its run (the probe's run group
+ * is PUT once per run, so `push_time_seconds` has a value of its own for every run); `changes` over
+ * the window, sampled in steps of a tenth of the interval so that every run is seen, counts the
+ * distinct runs less one. Counting runs, not time: one failing run is one however late the next
+ * run pushes, so it can never reach two; two failing runs reach two as soon as the second is
+ * scraped, whatever the healthy or lucky runs between them. The reasoning and the timelines are in
+ * docs/runbooks/WebterminalTokenDegraded.md ("Why two failing runs").
  */
-export function failingShare(config: ResolvedWebterminalAlertsProps, checks: readonly string[]): string {
-  const metric = select(names.metric.checkFailures, eq('job', config.probeJob), checkMatcher(checks));
+export function failingRuns(config: ResolvedWebterminalAlertsProps, failing: string): string {
+  const pushTime = select(PushgatewayMetric.pushTime, eq('job', config.probeJob), eq(names.label.kind, ''));
   const window = formatDuration(3 * config.probeIntervalSeconds);
   const step = formatDuration(Math.max(1, Math.round(config.probeIntervalSeconds / 10)));
-  return `avg_over_time(\n  (max by (job, ${names.label.check}) (${metric}) > bool 0)[${window}:${step}]\n)`;
+  const stamped = `0 * (${failing.split('\n').join('\n    ')})\n    + on (job) group_left () max by (job) (${pushTime})`;
+  return `changes(\n  (\n    ${stamped}\n  )[${window}:${step}]\n) + 1`;
+}
+
+/** `max by (job, check) (webterminal_probe_check_failures{job, check}) > 0`: the checks that failed in the latest run. */
+export function failingChecks(config: ResolvedWebterminalAlertsProps, checks: readonly string[]): string {
+  const metric = select(names.metric.checkFailures, eq('job', config.probeJob), checkMatcher(checks));
+  return `max by (job, ${names.label.check}) (${metric}) > 0`;
 }
 
 function checkMatcher(checks: readonly string[]): string {

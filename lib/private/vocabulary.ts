@@ -136,11 +136,11 @@ export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', '
 
 /** Names of the alerts the factories make (also the runbook file names under `docs/runbooks/`). */
 export const WebterminalAlertName = {
-  /** The public `/token` request fails in most recent probe runs. */
+  /** The public `/token` request fails in two or more probe runs of the last three intervals. */
   tokenDegraded: 'WebterminalTokenDegraded',
-  /** The public WebSocket upgrade fails in most recent probe runs. */
+  /** The public WebSocket upgrade fails in two or more probe runs of the last three intervals. */
   websocketDegraded: 'WebterminalWebsocketDegraded',
-  /** The in-cluster checks of ttyd fail in most recent probe runs. */
+  /** The in-cluster checks of ttyd fail in two or more probe runs of the last three intervals. */
   ttydUnreachable: 'WebterminalTtydUnreachable',
   /** A Traefik replica does not answer the terminal host with the auth redirect to the outpost. */
   replicaRouteMissing: 'WebterminalReplicaRouteMissing',
@@ -148,6 +148,12 @@ export const WebterminalAlertName = {
   probeBlind: 'WebterminalProbeBlind',
   /** ttyd answered without the auth header: anyone who reaches it gets a shell. */
   ttydOpen: 'WebterminalTtydOpen',
+  /** A route of the terminal host fails on a replica (or on all of them), or a replica lacks a router most replicas have. */
+  routeMissing: 'WebterminalRouteMissing',
+  /** A public carve-out answers with the redirect to Authentik: walled off again. */
+  carveOutWalledOff: 'WebterminalCarveOutWalledOff',
+  /** A gated route answers without the redirect to Authentik: auth is bypassed. */
+  routeUngated: 'WebterminalRouteUngated',
   /** The probe has not pushed for too long, or never did. */
   probeStale: 'WebterminalProbeStale',
   /** Traefik replicas disagree on how many routers they have. */
@@ -175,6 +181,14 @@ export type ParitySource = 'inventory' | 'traefik-v2' | 'traefik-v3';
 
 /** The accepted {@link ParitySource} values. */
 export const PARITY_SOURCES: readonly ParitySource[] = ['inventory', 'traefik-v2', 'traefik-v3'];
+
+/** Metrics the Pushgateway adds to every group by itself (source: pushgateway README). */
+export const PushgatewayMetric = {
+  /** Unix time of the group's last successful push. */
+  pushTime: 'push_time_seconds',
+  /** Unix time of the group's last failed push. */
+  pushFailureTime: 'push_failure_time_seconds',
+} as const;
 
 /** Default matchers of the Prometheus server's own metrics (prometheus-community chart). */
 export const DEFAULT_RESTART_GUARD_SELECTOR = 'job="prometheus"';

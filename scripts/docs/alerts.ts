@@ -1,4 +1,4 @@
-import { WebterminalRuleSet } from './sources';
+import { WebterminalRuleSet, readAlertTimelines } from './sources';
 
 /**
  * The alert table and each runbook's header, from the rule set the stack installs with every part on:
@@ -20,11 +20,41 @@ export function alertRows(): AlertRow[] {
   );
 }
 
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+/** Each alert's time to fire in the fault classes that name it, from `bench/alert-timelines.json`: "5 min (ttyd down)". */
+function timeToFire(alert: string): string {
+  const figures = readAlertTimelines()
+    .classes.filter((c) => c.alerts.includes(alert) && c.fired[alert] !== undefined)
+    .map((c) => `${c.fired[alert]} min (${c.title.charAt(0).toLowerCase()}${c.title.slice(1)})`);
+  return figures.length === 0 ? '—' : figures.join('; ');
+}
+
 /** The table of `docs/alerts.md`; each alert links its runbook (a path relative to `docs/`). */
 export function alertsTable(): string {
-  const lines = ['| group | alert | severity | for | summary |', '| --- | --- | --- | --- | --- |'];
+  const lines = ['| group | alert | severity | for | time to fire | summary |', '| --- | --- | --- | --- | --- | --- |'];
   for (const r of alertRows())
-    lines.push(`| ${r.group} | [\`${r.alert}\`](runbooks/${r.alert}.md) | ${r.severity} | ${r.for} | ${r.summary.replace(/\|/g, '\\|')} |`);
+    lines.push(`| ${r.group} | [\`${r.alert}\`](runbooks/${r.alert}.md) | ${r.severity} | ${r.for} | ${timeToFire(r.alert)} | ${cell(r.summary)} |`);
+  return lines.join('\n');
+}
+
+/** The fault-class table of `docs/alerts.md`: the first alert per class, and every alert that fired. */
+export function faultClassesTable(): string {
+  const t = readAlertTimelines();
+  const lines = [
+    `**${t.title}.** ${t.tool}, ${t.model}; measured ${t.measured}. A healthy day (${t.healthyDay.runs} healthy runs, replayed): ` +
+      `${t.healthyDay.alertsRaised.length === 0 ? 'no alert, pending or firing' : t.healthyDay.alertsRaised.join(', ')}.`,
+    '',
+    '| fault class | what the probe pushes | first alert naming it | every alert that fired (minutes) |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const c of t.classes) {
+    const first = c.minutes === null ? 'none' : `**${c.minutes} min**: ${c.alerts.filter((a) => c.fired[a] === c.minutes).join(', ')}`;
+    const all = Object.entries(c.fired)
+      .map(([alert, minutes]) => `${alert} ${minutes}`)
+      .join(', ');
+    lines.push(`| ${c.title} | ${cell(c.pushes)} | ${first} | ${all || '—'} |`);
+  }
   return lines.join('\n');
 }
 

@@ -32,6 +32,9 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   PROBE_ROUTER_INVENTORY: "`1`: read each replica's router list from the Traefik API.",
   PROBE_OWN_ROUTERS: "The stack's own router names (as Traefik names them), with the inventory on.",
   PROBE_TTYD_ROUTERS: "The stack's routers that lead to ttyd: another router reaching their servers is foreign.",
+  PROBE_ROUTES:
+    'The routes checked on every replica, as JSON: `[{"name", "host", "path", "expect": "gated" | "public", "status"?}]` ' +
+    '(`Webterminal` passes its routes).',
   PROBE_TRAEFIK_API_PORT: "Port of Traefik's `traefik` entrypoint (API) on the pods.",
   PROBE_ORIGIN_CLIENT_CERT_FILE: "Client certificate for ttyd's mutual TLS (with `ttyd.mutualTls`).",
   PROBE_ORIGIN_CLIENT_KEY_FILE: 'Its key (with `ttyd.mutualTls`).',
@@ -66,6 +69,7 @@ function probeVariables(): { readonly key: string; readonly name: string; readon
     mirrorOriginUrl: 'http://terminal-ro.terminal.svc.cluster.local',
     ownRouters: ['terminal@kubernetes'],
     ttydRouters: ['terminal@kubernetes'],
+    routes: [{ name: 'clipboard', host: 'terminal.example.com', path: '/clipboard/', expect: 'gated' }],
     routerInventory: true,
     createReplicaService: true,
     authentikHost: 'auth.example.com',

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { alertRows, alertsTable, runbookHeader } from './alerts';
+import { alertRows, alertsTable, faultClassesTable, runbookHeader } from './alerts';
 import { benchmarksTables } from './benchmarks';
 import { configKeysTable } from './config-keys';
 import { probeEnvTable } from './probe-env';
@@ -23,7 +23,7 @@ function blocks(root: string): Record<string, Record<string, () => string>> {
   const pages: Record<string, Record<string, () => string>> = {
     'docs/configuration.md': { 'config-keys': () => configKeysTable(root) },
     'docs/probe.md': { 'probe-env': probeEnvTable },
-    'docs/alerts.md': { alerts: alertsTable },
+    'docs/alerts.md': { alerts: alertsTable, 'fault-classes': faultClassesTable },
     'CONTRIBUTING.md': { benchmarks: () => benchmarksTables(root) },
   };
   for (const { alert } of alertRows()) pages[`docs/runbooks/${alert}.md`] = { 'runbook-header': () => runbookHeader(alert) ?? '' };

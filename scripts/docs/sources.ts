@@ -7,6 +7,7 @@ export { SCHEMA } from '../../app/config-schema';
 export type { Key } from '../../app/schema';
 export { CONFIG_ENV, CONFIG_JSON_ENV } from '../../app/config-sources';
 export { WebterminalRuleSet } from '../../lib/webterminal-rule-set';
+export { readAlertTimelines } from '../../bench/measure-timelines';
 export { WebterminalProbe } from '../../lib/webterminal-probe';
 export { default as probeContract } from '../../lib/probe/contract.json';
 export { Testing, TerraformStack } from '../../lib/private/cdktf';
