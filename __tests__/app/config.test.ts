@@ -289,7 +289,7 @@ const CASES: Case[] = [
     bare: true,
     expect: 'routes[0].hostPort 7683 needs ttyd on an external host (ttyd.mode "external")',
   },
-  { name: 'a route without path', terminal: { routes: [{ hostPort: 7683 }] }, expect: 'routes[0].path is required' },
+  { name: 'a route without a path', terminal: { routes: [{ hostPort: 7683 }] }, expect: 'routes[0] needs paths (exact) or prefixes' },
   { name: 'a route port of 70000', terminal: { routes: [{ path: '/a/', hostPort: 70000 }] }, expect: 'routes[0].hostPort 70000 is not' },
   // Host and ttyd address
   { name: 'a host that is an IPv4 address', terminal: { host: '10.0.0.1' }, expect: 'host "10.0.0.1" is an IP address' },

@@ -39,10 +39,12 @@ describe('ProtectedIngress', () => {
     const res = synthResources((scope) =>
       ingressIn(scope, {
         authMiddleware: { namespace: 'auth', name: 'ak' },
-        middlewares: [
-          { namespace: 'traefik', name: 'headers' },
-          { namespace: 'terminal', name: 'ratelimit' },
-        ],
+        middlewares: {
+          afterAuth: [
+            { namespace: 'traefik', name: 'headers' },
+            { namespace: 'terminal', name: 'ratelimit' },
+          ],
+        },
       }),
     );
     expect(onlyOf(res, 'kubernetes_ingress_v1').metadata.annotations[MIDDLEWARES]).toBe(
@@ -104,15 +106,15 @@ describe('ProtectedIngress', () => {
         spec: { stripPrefix: { prefixes: ['/clipboard'] } },
       },
     ]);
-    expect(ingress!.routes.map((r) => [r.path, r.stripPrefix])).toStrictEqual([
-      ['/clipboard/', true],
-      ['/api/sessions/', false],
+    expect(ingress!.routes.map((r) => [r.name, r.prefixes, r.stripPrefix])).toStrictEqual([
+      ['clipboard', ['/clipboard/'], true],
+      ['api-sessions', ['/api/sessions/'], false],
     ]);
   });
 
   test('as an IngressRoute: one route per path, same auth, middlewares as objects', () => {
     const res = synthResources((scope) => {
-      const ingress = ingressIn(scope, { ingressKind: 'IngressRoute', middlewares: [{ namespace: 'traefik', name: 'headers' }] });
+      const ingress = ingressIn(scope, { ingressKind: 'IngressRoute', middlewares: { afterAuth: [{ namespace: 'traefik', name: 'headers' }] } });
       ingress.addRoute({ path: '/clipboard/', service: { name: 'terminal-clipboard', port: 80 } });
     });
     expect(resourcesOf(res, 'kubernetes_ingress_v1')).toHaveLength(0);
@@ -162,7 +164,7 @@ describe('ProtectedIngress', () => {
           ],
         }),
       ),
-    ).toThrow('protected-ingress: route path "/clipboard/" is given twice');
+    ).toThrow('protected-ingress: routes[1].path "/clipboard/" is given twice');
   });
 
   test('fails on a host that is not a DNS name, a bad route path and port, all at once', () => {
@@ -174,7 +176,7 @@ describe('ProtectedIngress', () => {
       ].join('\n'),
     );
     expect(() => synthResources((scope) => ingressIn(scope).addRoute({ path: 'clipboard', service: { name: 'c', port: 80 } }))).toThrow(
-      'protected-ingress: route path "clipboard" is not a path prefix',
+      'protected-ingress: routes[0].path "clipboard" is not a path prefix',
     );
   });
 

@@ -22,3 +22,19 @@ export const DEFAULT_TTYD_SERVICE_NAME = 'terminal';
  * peaks at about 74 MiB, 1,000 replicas all checked at about 140 MiB (Node 20 took some 17 MiB less).
  */
 export const PROBE_MEMORY_MIB = { request: 96, limit: 192 } as const;
+
+/**
+ * The original cluster's middlewares before auth, on every router of its ingress module, in its order
+ * (`traefik-retry@kubernetescrd`, ..., `traefik-crowdsec@kubernetescrd`): what `adopt` keeps unless
+ * `middlewares.beforeAuth` is given, CrowdSec and the rate limit included.
+ */
+export const ORIGINAL_BEFORE_AUTH_MIDDLEWARES: readonly MiddlewareRef[] = ['retry', 'error-pages', 'rate-limit', 'csp-headers', 'crowdsec'].map(
+  (name) => ({ namespace: 'traefik', name }),
+);
+
+/**
+ * The Traefik priority of a public carve-out's routers: above every rule-length priority of the host's
+ * other routers (Traefik orders by rule length unless told), so a carve-out's exact paths win over the
+ * terminal's catch-all `/`; what it covers is only what it names, because the rules refuse any overlap.
+ */
+export const CARVE_OUT_PRIORITY = 10000;
