@@ -6,10 +6,10 @@
 import { TerminalStack, type TerminalStackProps, type TerminalRouteOptions, TtydBackend, ValidationError } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { objectsOf, type KubeObject } from '../support/provider-stand-in';
+import type { JsonNode as Json } from '../support/synth';
 
 const VM = TtydBackend.externalHost({ address: '192.0.2.10', port: 7681 });
 const HOST = 'terminal.example.org';
-type Json = { [key: string]: Json } & Json[] & string & number;
 
 /** The nine exact asset paths of the original owner's carve-out. */
 const ASSETS = [
