@@ -11,7 +11,7 @@ import {
   type AuthPosture,
   type IngressKind,
 } from './private/vocabulary';
-import { CARVE_OUT_PRIORITY, DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS } from './private/defaults';
+import { CARVE_OUT_PRIORITY, CATCH_ALL_PRIORITY, DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS } from './private/defaults';
 import { Problems, checkDnsLabel, checkDnsName, checkHeaderName, checkOneOf, checkPort, checkMetadata } from './private/validation';
 import { checkAnnotationSize, checkAuthReason, checkShellPosture, isGated, routeListProblems, routeMatchers, routeName } from './private/routes';
 import { middlewareAnnotationValue, traefikObject } from './private/traefik';
@@ -48,7 +48,7 @@ export const Annotations = {
   authPosture: 'webterminal.dev/auth-posture',
   /** Why the host has its posture, when a reason was given. */
   authReason: 'webterminal.dev/auth-reason',
-  /** The explicit Traefik priority of a public carve-out's routers. */
+  /** The explicit Traefik priority of the catch-all `/` (the lowest) and of a public carve-out's routers. */
   priority: 'traefik.ingress.kubernetes.io/router.priority',
 } as const;
 
@@ -58,8 +58,8 @@ export { DEFAULT_AUTH_MIDDLEWARE } from './private/defaults';
 const REFUSED_ANNOTATIONS: Readonly<Record<string, string>> = {
   'kubernetes.io/ingress.class': 'the objects name their class in ingressClassName, and the two may disagree',
   'traefik.ingress.kubernetes.io/router.priority':
-    'Traefik orders these routers by rule length, which keeps the outpost path above "/"; a priority on them would let the ' +
-    'terminal outrank the login path (the library sets one only on a public carve-out, whose paths overlap nothing else)',
+    'the library sets it: the lowest on the terminal\'s catch-all "/", so the outpost path and every route outrank it, and a ' +
+    'fixed high one on a public carve-out, whose paths overlap nothing else',
 };
 
 /**
@@ -157,7 +157,7 @@ export class ProtectedIngress extends Construct {
       problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));
     });
-    problems.add(checkAnnotationSize('annotations', this.annotations(this.middlewares)));
+    problems.add(checkAnnotationSize('annotations', this.annotations(this.middlewares, { auth: 'required', priority: CATCH_ALL_PRIORITY })));
     problems.throwIfAny(this);
 
     const blank = Object.fromEntries(this.removedClientHeaders.map((h) => [h, '']));
@@ -166,8 +166,11 @@ export class ProtectedIngress extends Construct {
         ? traefikObject(this, 'ClientHeaders', 'Middleware', headersRef, { headers: { customRequestHeaders: blank } }, this.labels)
         : undefined;
     const main: Matcher[] = [{ path: '/', exact: false }];
-    this.resource = this.ingressKind === 'Ingress' ? this.ingress('Resource', this.name, main, props.service, this.middlewares) : this.ingressRoute();
-    if (this.ingressKind === 'IngressRoute') this.routeRules.push(...this.routeRules_(main, props.service, this.middlewares));
+    // The catch-all yields to every other router of the host (see CATCH_ALL_PRIORITY).
+    const catchAll: RoutePosture = { auth: 'required', priority: CATCH_ALL_PRIORITY };
+    this.resource =
+      this.ingressKind === 'Ingress' ? this.ingress('Resource', this.name, main, props.service, this.middlewares, catchAll) : this.ingressRoute();
+    if (this.ingressKind === 'IngressRoute') this.routeRules.push(...this.routeRules_(main, props.service, this.middlewares, CATCH_ALL_PRIORITY));
     for (const route of props.routes ?? []) this.addRoute(route);
   }
 

@@ -22,6 +22,8 @@ describe('ProtectedIngress', () => {
     expect(ingress.metadata.annotations).toStrictEqual({
       'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
       'traefik.ingress.kubernetes.io/router.tls': 'true',
+      // The lowest priority: every other router of the host outranks the catch-all, exact paths of 7 characters or fewer too.
+      'traefik.ingress.kubernetes.io/router.priority': '1',
       [MIDDLEWARES]: 'terminal-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
       'webterminal.dev/auth-posture': 'required',
     });
@@ -132,6 +134,7 @@ describe('ProtectedIngress', () => {
         {
           kind: 'Rule',
           match: 'Host(`terminal.example.com`)',
+          priority: 1,
           middlewares: [
             { name: 'terminal-client-headers', namespace: 'terminal' },
             { name: 'authentik-forward-auth', namespace: 'traefik' },

@@ -97,9 +97,9 @@ describe('routes as Ingress objects', () => {
     expect((ingress.spec.rules[0].http.paths as unknown as { path: string; pathType: string }[]).map((p) => [p.path, p.pathType])).toStrictEqual(
       ASSETS.map((p) => [p, 'Exact']),
     );
-    // Nothing to strip without prefixes; the terminal's own Ingress keeps Traefik's rule-length order.
+    // Nothing to strip without prefixes; the terminal's catch-all has the lowest priority.
     expect(all.filter((o) => o.kind === 'Middleware' && (o.metadata as { name: string }).name.includes('strip-assets'))).toStrictEqual([]);
-    expect(named(all, 'Ingress', 'terminal').metadata.annotations['traefik.ingress.kubernetes.io/router.priority']).toBeUndefined();
+    expect(named(all, 'Ingress', 'terminal').metadata.annotations['traefik.ingress.kubernetes.io/router.priority']).toBe('1');
   });
 
   test('a route made from a 0.1 path keeps its name and object names', () => {
@@ -114,7 +114,7 @@ describe('routes as IngressRoute rules', () => {
     const all = objects({ ingressKind: 'IngressRoute', routes: [SKILLS, { ...CARVE_OUT, paths: ASSETS.slice(0, 2) }] });
     const rules = named(all, 'IngressRoute', 'terminal').spec.routes as unknown as { match: string; priority?: number; middlewares: Json[] }[];
     expect(rules.map((r) => [r.match, r.priority, r.middlewares.map((m) => m.name).join(',')])).toStrictEqual([
-      ['Host(`terminal.example.org`)', undefined, 'terminal-client-headers,authentik-forward-auth'],
+      ['Host(`terminal.example.org`)', 1, 'terminal-client-headers,authentik-forward-auth'],
       ...['Path(`/skills`)', 'PathPrefix(`/skills/`)'].map((m) => [
         `Host(\`terminal.example.org\`) && ${m}`,
         undefined,

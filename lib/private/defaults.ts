@@ -38,3 +38,12 @@ export const ORIGINAL_BEFORE_AUTH_MIDDLEWARES: readonly MiddlewareRef[] = ['retr
  * terminal's catch-all `/`; what it covers is only what it names, because the rules refuse any overlap.
  */
 export const CARVE_OUT_PRIORITY = 10000;
+
+/**
+ * The Traefik priority of the terminal's catch-all `/` router: the lowest, so every other router of the
+ * host outranks it. Without it Traefik ranks by rule length, and on an `Ingress` the catch-all's rule
+ * (`Host("<host>") && PathPrefix("/")`) is as long as an exact path of 7 characters (`Path("/skills")`):
+ * measured on Traefik v3.7.13, `GET /skills` then went to ttyd on some replicas and to its route on
+ * others (ties are not ordered), and an exact path of 6 characters or fewer always lost to ttyd.
+ */
+export const CATCH_ALL_PRIORITY = 1;
