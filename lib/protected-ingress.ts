@@ -218,7 +218,7 @@ export class ProtectedIngress extends Construct {
       traefikObject(this, `Compress-${name}`, 'Middleware', ref, { compress: {} }, this.labels);
       compress.push(ref);
     }
-    const gate = auth === 'public' ? this.removal : isGated(this.auth) ? [...this.removal, this.authMiddleware] : [];
+    const gate = auth === 'public' ? this.publicHeaders() : isGated(this.auth) ? [...this.removal, this.authMiddleware] : [];
     const middlewares = [
       ...this.beforeAuth,
       ...(options.middlewares?.beforeAuth ?? []),
@@ -245,6 +245,22 @@ export class ProtectedIngress extends Construct {
     this.routeOptions.push(options);
     this.routeList.push(route);
     return route;
+  }
+
+  /**
+   * What removes client-sent `X-authentik-*` headers on a carve-out, which runs no forward-auth: the
+   * host's header middleware when it removes them all, else one of its own (`<name>-public-headers`, made
+   * once), so a carve-out's backend never sees a forged identity either.
+   */
+  private publicHeaders(): MiddlewareRef[] {
+    const all = [...new Set([...AUTHENTIK_RESPONSE_HEADERS, ...this.removedClientHeaders])];
+    if (all.every((h) => this.removedClientHeaders.includes(h))) return [...this.removal];
+    const ref = { namespace: this.namespace, name: `${this.name}-public-headers` };
+    if (this.node.tryFindChild('PublicHeaders') === undefined) {
+      const blank = Object.fromEntries(all.map((h) => [h, '']));
+      traefikObject(this, 'PublicHeaders', 'Middleware', ref, { headers: { customRequestHeaders: blank } }, this.labels);
+    }
+    return [ref];
   }
 
   /** The annotations of an Ingress; a carve-out's `posture` (no forward-auth: the hosts' word for it is `none`) and priority. */

@@ -274,8 +274,11 @@ export class Webterminal extends Construct {
     // Objects of this version the original never had (the client-headers Middleware, the mutual-TLS
     // ServersTransport): importing an object that does not exist would fail the plan, so they are created.
     const hosts = [this.mainHost, this.mirrorHost].filter((h): h is TerminalHost => h !== undefined);
+    // Compress and the carve-outs' header removal are this version's too.
+    const newMiddlewares = (h: TerminalHost) =>
+      h.ingress.node.children.filter((c): c is TerraformResource => isResource(c) && /^(Compress-|PublicHeaders$)/.test(c.node.id));
     const created = new Set<TerraformResource | undefined>([
-      ...hosts.flatMap((h) => [h.ingress.clientHeadersMiddleware, h.ttydService.serversTransportResource]),
+      ...hosts.flatMap((h) => [h.ingress.clientHeadersMiddleware, h.ttydService.serversTransportResource, ...newMiddlewares(h)]),
       ...this.routeServices.map((s) => s.serversTransportResource),
     ]);
     const isNew = (resource: TerraformResource): boolean => created.has(resource);

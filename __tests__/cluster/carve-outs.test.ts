@@ -226,12 +226,16 @@ describe.each(KINDS)('the stack as %s, on every replica of real Traefik', (kind)
     expect(got).toStrictEqual(want);
   });
 
-  test('a carve-out is public without any call to Authentik, and reaches its backend with the path as sent', async () => {
+  test('a carve-out is public without any call to Authentik, reaches its backend with the path as sent, without forged headers', async () => {
     for (const replica of replicas) {
       const before = outpost.requests.length;
-      const answer = await routedRequest(replica.options.address, 8443, host, '/icons/icon-192.png');
+      const forged = { 'X-authentik-username': 'mallory', 'x-AUTHENTIK-groups': 'admins' };
+      const answer = await routedRequest(replica.options.address, 8443, host, '/icons/icon-192.png', { headers: forged });
       expect(outpost.requests.length).toBe(before);
-      expect(JSON.parse(answer.body)).toMatchObject({ backend: 'assets', path: '/icons/icon-192.png' });
+      const seen = JSON.parse(answer.body) as { backend: string; path: string; headers: Record<string, string> };
+      expect(seen).toMatchObject({ backend: 'assets', path: '/icons/icon-192.png' });
+      // No forward-auth runs here, and still no forged identity reaches the carve-out's backend.
+      expect(Object.keys(seen.headers).filter((h) => h.startsWith('x-authentik-'))).toStrictEqual([]);
     }
   });
 

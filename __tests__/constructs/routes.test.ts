@@ -3,7 +3,14 @@
  * middleware chain before and after auth (and what `adopt` keeps), compress, the probe's routes and
  * routers, and every refusal at once. Read as the API objects the provider would send.
  */
-import { TerminalStack, type TerminalStackProps, type TerminalRouteOptions, TtydBackend, ValidationError } from '../../lib';
+import {
+  AUTHENTIK_RESPONSE_HEADERS,
+  TerminalStack,
+  type TerminalStackProps,
+  type TerminalRouteOptions,
+  TtydBackend,
+  ValidationError,
+} from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { objectsOf, type KubeObject } from '../support/provider-stand-in';
 import type { JsonNode as Json } from '../support/synth';
@@ -100,6 +107,22 @@ describe('routes as Ingress objects', () => {
     // Nothing to strip without prefixes; the terminal's catch-all has the lowest priority.
     expect(all.filter((o) => o.kind === 'Middleware' && (o.metadata as { name: string }).name.includes('strip-assets'))).toStrictEqual([]);
     expect(named(all, 'Ingress', 'terminal').metadata.annotations['traefik.ingress.kubernetes.io/router.priority']).toBe('1');
+  });
+
+  test('with a created forward-auth middleware, carve-outs get a header middleware of their own that removes every Authentik header', () => {
+    const all = objects({
+      createAuthMiddleware: true,
+      routes: [CARVE_OUT, { ...CARVE_OUT, name: 'fonts', paths: ['/fonts.css'], probe: undefined }],
+    });
+    const headers = all.filter((o) => o.kind === 'Middleware' && (o.spec as { headers?: unknown }).headers !== undefined);
+    expect(headers.map((o) => (o.metadata as { name: string }).name)).toStrictEqual(['terminal-public-headers']);
+    expect(Object.keys((headers[0] as unknown as Json).spec.headers.customRequestHeaders).sort()).toStrictEqual(
+      [...AUTHENTIK_RESPONSE_HEADERS].sort(),
+    );
+    for (const name of ['terminal-assets', 'terminal-fonts'])
+      expect(named(all, 'Ingress', name).metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe(
+        'terminal-terminal-public-headers@kubernetescrd',
+      );
   });
 
   test('a route made from a 0.1 path keeps its name and object names', () => {
