@@ -314,6 +314,17 @@ describe('refusals, every one at once, each naming the field and the value', () 
     expect(lines.join('\n')).toContain('routes[1].name "a" is also the name of routes[0]');
   });
 
+  test('a route named as the probe numbers another route’s checks is refused', () => {
+    expect(
+      errorOf({
+        routes: [
+          { name: 'assets', paths: ['/a.png', '/b.png'], hostPort: 7690 },
+          { name: 'assets-2', paths: ['/c.png'], hostPort: 7691 },
+        ],
+      }),
+    ).toContain('routes[1]: the probe would check it as "assets-2", as it checks routes[0]; rename one');
+  });
+
   test('the same exact path in two routes is refused: Traefik would pick one', () => {
     expect(
       errorOf({

@@ -170,6 +170,18 @@ export function routeListProblems(
     if (auth === 'public') carveOutProblems(matchers, all, index).forEach(add);
     add(probeProblem(route, field, matchers));
   });
+  // The probe's name of a route with several probe paths is `<name>-<n>`: it must not be another route's.
+  const probeNames = new Map<string, number>();
+  routes.forEach((route, index) => {
+    const paths = routeProbePaths(route);
+    paths.forEach((_, n) => {
+      const name = paths.length === 1 ? routeName(route) : `${routeName(route)}-${n + 1}`;
+      const other = probeNames.get(name);
+      if (other !== undefined && routeName(routes[other]) !== routeName(route) && name !== '')
+        out.push({ index, message: `${at(index)}: the probe would check it as ${JSON.stringify(name)}, as it checks ${at(other)}; rename one` });
+      probeNames.set(name, index);
+    });
+  });
   return out;
 }
 
