@@ -2,7 +2,7 @@
  * The configuration's keys: every key the app reads, by level, with its type and check. The
  * configuration's TypeScript type ({@link ConfigInput}) is inferred from here.
  */
-import { AUTH_POSTURES, DNS_MODES, INGRESS_KINDS, STATE_BACKENDS } from '../lib/private/vocabulary';
+import { AUTH_POSTURES, DNS_MODES, INGRESS_KINDS, ROUTE_AUTHS, STATE_BACKENDS } from '../lib/private/vocabulary';
 import { PARITY_SOURCES } from '../lib/webterminal-alerts-props';
 import { REMEDIATION_MODES } from '../lib/webterminal-probe';
 import { Annotations } from '../lib/protected-ingress';
@@ -19,6 +19,9 @@ import {
 import { type Infer, type Schema, bool, dict, int, labelMap, list, object, oneOf, port, required, seconds, str, stringMap, strings } from './schema';
 
 const checkObjectName = (field: string, value: string): string | undefined => checkDnsName(field, value, 'object');
+
+const middlewareRefs = list({ namespace: required(str(checkDnsLabel)), name: required(str(checkDnsLabel)) });
+const middlewareChain = object({ beforeAuth: middlewareRefs, afterAuth: middlewareRefs });
 
 /** Every key the configuration knows, by level. Add a key here and read it in {@link terminalStackProps}. */
 export const SCHEMA = {
@@ -43,11 +46,20 @@ export const SCHEMA = {
   authOutpostUrl: str(checkHttpUrl),
   authentikOutpost: object({ namespace: str(checkDnsLabel), name: str(checkDnsLabel), port }),
   traefik: object({ namespace: str(checkDnsLabel), podSelector: labelMap, websecurePort: port, apiPort: port }),
+  middlewares: middlewareChain,
   routes: list({
-    path: required(str()),
+    name: str(),
+    path: str(),
+    paths: strings(),
+    prefixes: strings(),
     hostPort: port,
     service: object({ name: required(str(checkDnsLabel)), port: required(port) }),
     stripPrefix: bool,
+    auth: oneOf(ROUTE_AUTHS),
+    authReason: str(),
+    middlewares: middlewareChain,
+    compress: bool,
+    probe: object({ path: str(), status: int(100, 599) }),
   }),
   kubeConfigPath: str(checkNonEmpty),
   kubeContext: str(checkNonEmpty),

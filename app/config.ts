@@ -100,7 +100,20 @@ function terminalStackProps(c: ConfigInput): TerminalStackProps {
       : TtydBackend.externalHost(defined({ address: t.address ?? '', port: t.port, mutualTls: t.mutualTls }));
   // A required key can still be missing here, when its problem is already recorded: '' stands in.
   const routes: TerminalRouteOptions[] = (c.routes ?? []).map((r) =>
-    defined({ path: r.path ?? '', hostPort: r.hostPort, service: r.service, stripPrefix: r.stripPrefix }),
+    defined({
+      name: r.name,
+      path: r.path,
+      paths: r.paths,
+      prefixes: r.prefixes,
+      hostPort: r.hostPort,
+      service: r.service,
+      stripPrefix: r.stripPrefix,
+      auth: r.auth,
+      authReason: r.authReason,
+      middlewares: r.middlewares,
+      compress: r.compress,
+      probe: r.probe,
+    }),
   );
   return defined({
     host: c.host ?? '',
@@ -116,6 +129,7 @@ function terminalStackProps(c: ConfigInput): TerminalStackProps {
     authOutpostUrl: c.authOutpostUrl,
     authentikOutpost: c.authentikOutpost,
     traefik: c.traefik,
+    middlewares: c.middlewares,
     mirror: c.mirror,
     annotations: c.annotations,
     dns: c.dns !== undefined ? dnsOptions(c.dns) : undefined,

@@ -144,6 +144,12 @@ export function readObject(schema: Schema, data: JsonObject, prefix: string, pro
       );
       continue;
     }
+    // A list that became an object keeps its key: its rename names the new place (`middlewares` -> `middlewares.afterAuth`).
+    const listRename = schema[name].type === 'object' && Array.isArray(data[name]) ? configRename(`${field}[]`) : undefined;
+    if (listRename !== undefined) {
+      problems.add(renamedSentence(`${field}[]`, listRename.to, listRename.rename.release));
+      continue;
+    }
     const value = readValue(schema[name], data[name], field, problems, root);
     if (value !== undefined) out[name] = value;
   }

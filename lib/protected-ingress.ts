@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { escapeTemplates } from './private/templates';
 import { IngressV1, Lazy, Manifest } from './private/cdktf';
 import type { MiddlewareRef } from './traefik';
+import type { RouteAuth } from './private/vocabulary';
 import {
   AUTHENTIK_RESPONSE_HEADERS,
   AUTH_POSTURES,
@@ -10,57 +11,29 @@ import {
   type AuthPosture,
   type IngressKind,
 } from './private/vocabulary';
-import { DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS } from './private/defaults';
+import { CARVE_OUT_PRIORITY, CATCH_ALL_PRIORITY, DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS } from './private/defaults';
 import { Problems, checkDnsLabel, checkDnsName, checkHeaderName, checkOneOf, checkPort, checkMetadata } from './private/validation';
-import { checkAnnotationSize, checkAuthReason, checkShellPosture, isGated, routePathProblems, routeSlug } from './private/routes';
+import { checkAnnotationSize, checkAuthReason, checkShellPosture, isGated, routeListProblems, routeMatchers, routeName } from './private/routes';
 import { middlewareAnnotationValue, traefikObject } from './private/traefik';
 
-export { AUTH_POSTURES, type AuthPosture } from './private/vocabulary';
+export { AUTH_POSTURES, ROUTE_AUTHS, type AuthPosture, type MiddlewareChain, type RouteAuth, type RouteProbeOptions } from './private/vocabulary';
 
 export type { IngressKind } from './private/vocabulary';
 
-/** A Service and port in the ingress's namespace. */
-export interface ServiceTarget {
-  /** Name of a Service in the ingress's namespace. */
-  readonly name: string;
-  /** The Service's port (not the pod's). */
-  readonly port: number;
-  /**
-   * How Traefik speaks to the service (`https` for a TLS backend such as ttyd with mutual TLS).
-   * @default "http"
-   */
-  readonly scheme?: 'http' | 'https';
-  /**
-   * Name of a Traefik `ServersTransport` in the same namespace, for an `IngressRoute` (an `Ingress`
-   * reads it from the Service's annotation instead).
-   * @default - none
-   */
-  readonly serversTransport?: string;
+export type { ProtectedIngressProps, Route, RouteOptions, ServiceTarget } from './protected-ingress-props';
+import type { ProtectedIngressProps, Route, RouteOptions, ServiceTarget } from './protected-ingress-props';
+
+/** One path of a router: exact (`Path`) or a prefix (`PathPrefix`). */
+interface Matcher {
+  readonly path: string;
+  readonly exact: boolean;
 }
 
-/** A sibling path on the same host, routed to another service, behind the same auth. */
-export interface RouteOptions {
-  /** Path prefix, starting and ending with '/' (`/clipboard/`). */
-  readonly path: string;
-  /** The Service that serves it (a TtydService or any `{ name, port }`). */
-  readonly service: ServiceTarget;
-  /**
-   * Strip the prefix before the request reaches the service (a Traefik `stripPrefix` Middleware).
-   * @default true
-   */
-  readonly stripPrefix?: boolean;
-}
-
-/** A route as it was added: the effective options and the Terraform resources it made. */
-export interface Route {
-  /** Path prefix, starting and ending with '/'. */
-  readonly path: string;
-  /** The Service the path is routed to. */
-  readonly service: ServiceTarget;
-  /** Whether the prefix is stripped. */
-  readonly stripPrefix: boolean;
-  /** Middlewares applied to this route, in order. */
-  readonly middlewares: readonly MiddlewareRef[];
+/** How a route's objects are marked: its auth, its reason, its explicit priority. */
+interface RoutePosture {
+  readonly auth: RouteAuth;
+  readonly reason?: string;
+  readonly priority?: number;
 }
 
 /** Annotation keys this library writes. */
@@ -75,6 +48,8 @@ export const Annotations = {
   authPosture: 'webterminal.dev/auth-posture',
   /** Why the host has its posture, when a reason was given. */
   authReason: 'webterminal.dev/auth-reason',
+  /** The explicit Traefik priority of the catch-all `/` (the lowest) and of a public carve-out's routers. */
+  priority: 'traefik.ingress.kubernetes.io/router.priority',
 } as const;
 
 export { DEFAULT_AUTH_MIDDLEWARE } from './private/defaults';
@@ -83,91 +58,9 @@ export { DEFAULT_AUTH_MIDDLEWARE } from './private/defaults';
 const REFUSED_ANNOTATIONS: Readonly<Record<string, string>> = {
   'kubernetes.io/ingress.class': 'the objects name their class in ingressClassName, and the two may disagree',
   'traefik.ingress.kubernetes.io/router.priority':
-    'Traefik orders these routers by rule length, which keeps the outpost path above "/"; a priority on them would let the ' +
-    'terminal outrank the login path',
+    'the library sets it: the lowest on the terminal\'s catch-all "/", so the outpost path and every route outrank it, and a ' +
+    'fixed high one on a public carve-out, whose paths overlap nothing else',
 };
-
-/** Props of {@link ProtectedIngress}. */
-export interface ProtectedIngressProps {
-  /** Namespace of the ingress objects and of the services they route to. */
-  readonly namespace: string;
-  /** Host name the ingress answers (`terminal.example.com`). */
-  readonly host: string;
-  /** The Service behind `/` (a TtydService or any `{ name, port }`). */
-  readonly service: ServiceTarget;
-  /** Name of the TLS Secret (in `namespace`) with the host's certificate. */
-  readonly tlsSecretName: string;
-  /**
-   * Name of the main ingress object; routes and middlewares derive theirs from it.
-   * @default "terminal"
-   */
-  readonly name?: string;
-  /**
-   * `Ingress` (typed, plan works without the Traefik CRDs) or Traefik's `IngressRoute` (a
-   * `kubernetes_manifest`: the CRD must exist at plan time).
-   * @default "Ingress"
-   */
-  readonly ingressKind?: IngressKind;
-  /**
-   * Who authenticates requests.
-   * @default "required"
-   */
-  readonly auth?: AuthPosture;
-  /**
-   * Why `app` or `none` was chosen; required for those two, recorded as an annotation.
-   * @default - none; an error for `app` and `none`
-   */
-  readonly authReason?: string;
-  /**
-   * The forward-auth middleware used by `required` and `public`.
-   * @default DEFAULT_AUTH_MIDDLEWARE (traefik/authentik-forward-auth)
-   */
-  readonly authMiddleware?: MiddlewareRef;
-  /**
-   * The host serves a shell that trusts a header (ttyd): `app` and `none` are refused.
-   * @default false
-   */
-  readonly servesShell?: boolean;
-  /**
-   * Request headers removed before the auth middleware runs, by a Traefik `headers` Middleware
-   * placed first in the chain (`customRequestHeaders` with an empty value deletes a header), so a
-   * client cannot send what only the auth answer may set. An empty list adds no such middleware:
-   * right when the auth middleware removes them itself (`AuthentikForwardAuth` does).
-   * @default AUTHENTIK_RESPONSE_HEADERS, for `required` and `public`
-   */
-  readonly removeClientHeaders?: string[];
-  /**
-   * Further middlewares, applied after auth (and after a route's strip-prefix), in this order.
-   * @default []
-   */
-  readonly middlewares?: MiddlewareRef[];
-  /**
-   * Traefik entrypoint.
-   * @default "websecure"
-   */
-  readonly entryPoint?: string;
-  /**
-   * Ingress class.
-   * @default "traefik"
-   */
-  readonly ingressClassName?: string;
-  /**
-   * Sibling routes on the same host; shorthand for calling {@link ProtectedIngress.addRoute}.
-   * @default []
-   */
-  readonly routes?: RouteOptions[];
-  /**
-   * Labels on every object.
-   * @default - `app.kubernetes.io/part-of: webterminal`
-   */
-  readonly labels?: Record<string, string>;
-  /**
-   * Further annotations on every ingress object (the homepage dashboard's `gethomepage.dev/*`).
-   * Keys this library writes ({@link Annotations}) cannot be given.
-   * @default {}
-   */
-  readonly annotations?: Record<string, string>;
-}
 
 /**
  * Routing for one host on Traefik behind Authentik forward-auth: the main route to a service, and
@@ -189,7 +82,7 @@ export class ProtectedIngress extends Construct {
   public readonly authReason: string | undefined;
   /** Request headers removed before auth (empty when no header middleware was made). */
   public readonly removedClientHeaders: readonly string[];
-  /** Middlewares of the main route, in order (header removal, then auth, then the rest). */
+  /** Middlewares of the main route, in order (the host's before auth, header removal, auth, the host's after auth). */
   public readonly middlewares: readonly MiddlewareRef[];
   /** Traefik entrypoint the routers listen on. */
   public readonly entryPoint: string;
@@ -205,8 +98,13 @@ export class ProtectedIngress extends Construct {
   /** The `headers` Middleware that removes client-sent auth headers, when there is one. */
   public readonly clientHeadersMiddleware: Manifest | undefined;
 
-  private readonly authMiddlewares: readonly MiddlewareRef[];
-  private readonly extraMiddlewares: readonly MiddlewareRef[];
+  /** Header removal, when there is one. */
+  private readonly removal: readonly MiddlewareRef[];
+  private readonly authMiddleware: MiddlewareRef;
+  private readonly beforeAuth: readonly MiddlewareRef[];
+  private readonly afterAuth: readonly MiddlewareRef[];
+  private readonly mainService: ServiceTarget;
+  private readonly routeOptions: RouteOptions[] = [];
   private readonly routeList: Route[] = [];
   private readonly routeRules: Record<string, unknown>[] = [];
 
@@ -227,9 +125,12 @@ export class ProtectedIngress extends Construct {
     this.removedClientHeaders = isGated(this.auth) ? [...new Set(props.removeClientHeaders ?? AUTHENTIK_RESPONSE_HEADERS)] : [];
     const headersRef: MiddlewareRef = { namespace: this.namespace, name: `${this.name}-client-headers` };
     const removal = this.removedClientHeaders.length > 0 ? [headersRef] : [];
-    this.authMiddlewares = isGated(this.auth) ? [...removal, authMiddleware] : [];
-    this.extraMiddlewares = props.middlewares ?? [];
-    this.middlewares = [...this.authMiddlewares, ...this.extraMiddlewares];
+    this.removal = removal;
+    this.authMiddleware = authMiddleware;
+    this.beforeAuth = props.middlewares?.beforeAuth ?? [];
+    this.afterAuth = props.middlewares?.afterAuth ?? [];
+    this.mainService = props.service;
+    this.middlewares = [...this.beforeAuth, ...(isGated(this.auth) ? [...removal, authMiddleware] : []), ...this.afterAuth];
 
     const problems = new Problems('protected-ingress');
     problems.add(checkDnsLabel('name', this.name));
@@ -256,7 +157,7 @@ export class ProtectedIngress extends Construct {
       problems.add(checkDnsLabel(`middlewares[${i}].namespace`, m.namespace));
       problems.add(checkDnsLabel(`middlewares[${i}].name`, m.name));
     });
-    problems.add(checkAnnotationSize('annotations', this.annotations(this.middlewares)));
+    problems.add(checkAnnotationSize('annotations', this.annotations(this.middlewares, { auth: 'required', priority: CATCH_ALL_PRIORITY })));
     problems.throwIfAny(this);
 
     const blank = Object.fromEntries(this.removedClientHeaders.map((h) => [h, '']));
@@ -264,8 +165,12 @@ export class ProtectedIngress extends Construct {
       removal.length > 0
         ? traefikObject(this, 'ClientHeaders', 'Middleware', headersRef, { headers: { customRequestHeaders: blank } }, this.labels)
         : undefined;
-    this.resource = this.ingressKind === 'Ingress' ? this.ingress('Resource', this.name, '/', props.service, this.middlewares) : this.ingressRoute();
-    if (this.ingressKind === 'IngressRoute') this.routeRules.push(this.routeRule('/', props.service, this.middlewares));
+    const main: Matcher[] = [{ path: '/', exact: false }];
+    // The catch-all yields to every other router of the host (see CATCH_ALL_PRIORITY).
+    const catchAll: RoutePosture = { auth: 'required', priority: CATCH_ALL_PRIORITY };
+    this.resource =
+      this.ingressKind === 'Ingress' ? this.ingress('Resource', this.name, main, props.service, this.middlewares, catchAll) : this.ingressRoute();
+    if (this.ingressKind === 'IngressRoute') this.routeRules.push(...this.routeRules_(main, props.service, this.middlewares, CATCH_ALL_PRIORITY));
     for (const route of props.routes ?? []) this.addRoute(route);
   }
 
@@ -275,70 +180,142 @@ export class ProtectedIngress extends Construct {
   }
 
   /**
-   * Adds a path on the same host, routed to another service behind the same auth. Returns the
-   * effective route. A path given twice throws.
+   * Adds a route on the same host, to another service: behind the same auth, or a public carve-out.
+   * Returns the effective route. A name, exact path or prefix given twice throws.
    */
   public addRoute(options: RouteOptions): Route {
     const problems = new Problems('protected-ingress');
-    const paths = [...this.routeList.map((r) => r.path), options.path];
-    for (const problem of routePathProblems(paths, this.name).filter((p) => p.index === paths.length - 1)) problems.add(problem.message);
-    problems.add(checkDnsLabel(`route ${options.path} service.name`, options.service.name));
-    problems.add(checkPort(`route ${options.path} service.port`, options.service.port));
+    const all = [...this.routeOptions, options];
+    const index = all.length - 1;
+    const at = (i: number): string => `routes[${i}]`;
+    for (const problem of routeListProblems(all, this.name, at).filter((p) => p.index === index)) problems.add(problem.message);
+    problems.add(checkDnsLabel(`${at(index)}.service.name`, options.service.name));
+    problems.add(checkPort(`${at(index)}.service.port`, options.service.port));
+    const auth = options.auth ?? 'required';
+    if (auth === 'public' && options.service.name === this.mainService.name && options.service.port === this.mainService.port)
+      problems.add(
+        `${at(index)}.auth "public" with the host's own service ${JSON.stringify(options.service.name)}: a carve-out must never reach ttyd`,
+      );
+    options.middlewares?.beforeAuth?.forEach((m, i) => problems.addAll(middlewareRefProblems(`${at(index)}.middlewares.beforeAuth[${i}]`, m)));
+    options.middlewares?.afterAuth?.forEach((m, i) => problems.addAll(middlewareRefProblems(`${at(index)}.middlewares.afterAuth[${i}]`, m)));
     problems.throwIfAny(this);
 
+    const name = routeName(options);
+    const matchers: Matcher[] = routeMatchers(options).map((m) => ({ path: m.value, exact: m.exact }));
+    const prefixes = matchers.filter((m) => !m.exact).map((m) => m.path);
     const stripPrefix = options.stripPrefix ?? true;
-    const slug = routeSlug(options.path);
     const strip: MiddlewareRef[] = [];
-    if (stripPrefix) {
-      const ref = { namespace: this.namespace, name: `${this.name}-strip-${slug}` };
+    if (stripPrefix && prefixes.length > 0) {
+      const ref = { namespace: this.namespace, name: `${this.name}-strip-${name}` };
       // Traefik strips the prefix without its trailing '/', so '/clipboard/x' reaches the service as '/x'.
-      traefikObject(this, `Strip-${slug}`, 'Middleware', ref, { stripPrefix: { prefixes: [options.path.replace(/\/$/, '')] } }, this.labels);
+      const spec = { stripPrefix: { prefixes: prefixes.map((p) => p.replace(/\/$/, '')) } };
+      traefikObject(this, `Strip-${name}`, 'Middleware', ref, spec, this.labels);
       strip.push(ref);
     }
-    const middlewares = [...this.authMiddlewares, ...strip, ...this.extraMiddlewares];
-    const route: Route = { path: options.path, service: options.service, stripPrefix, middlewares };
-
-    if (this.ingressKind === 'Ingress') this.ingress(`Route-${slug}`, `${this.name}-${slug}`, options.path, options.service, route.middlewares);
-    else this.routeRules.push(this.routeRule(options.path, options.service, route.middlewares));
+    const compress: MiddlewareRef[] = [];
+    if (options.compress ?? false) {
+      const ref = { namespace: this.namespace, name: `${this.name}-compress-${name}` };
+      traefikObject(this, `Compress-${name}`, 'Middleware', ref, { compress: {} }, this.labels);
+      compress.push(ref);
+    }
+    const gate = auth === 'public' ? this.publicHeaders() : isGated(this.auth) ? [...this.removal, this.authMiddleware] : [];
+    const middlewares = [
+      ...this.beforeAuth,
+      ...(options.middlewares?.beforeAuth ?? []),
+      ...gate,
+      ...strip,
+      ...this.afterAuth,
+      ...(options.middlewares?.afterAuth ?? []),
+      ...compress,
+    ];
+    const priority = auth === 'public' ? CARVE_OUT_PRIORITY : undefined;
+    const route: Route = {
+      name,
+      paths: matchers.filter((m) => m.exact).map((m) => m.path),
+      prefixes,
+      service: options.service,
+      stripPrefix,
+      auth,
+      ...(priority !== undefined ? { priority } : {}),
+      middlewares,
+    };
+    const posture = { auth, reason: options.authReason?.trim() || undefined, priority };
+    if (this.ingressKind === 'Ingress') this.ingress(`Route-${name}`, `${this.name}-${name}`, matchers, options.service, middlewares, posture);
+    else this.routeRules.push(...this.routeRules_(matchers, options.service, middlewares, priority));
+    this.routeOptions.push(options);
     this.routeList.push(route);
     return route;
   }
 
-  private annotations(middlewares: readonly MiddlewareRef[]): Record<string, string> {
+  /**
+   * What removes client-sent `X-authentik-*` headers on a carve-out, which runs no forward-auth: the
+   * host's header middleware when it removes them all, else one of its own (`<name>-public-headers`, made
+   * once), so a carve-out's backend never sees a forged identity either.
+   */
+  private publicHeaders(): MiddlewareRef[] {
+    const all = [...new Set([...AUTHENTIK_RESPONSE_HEADERS, ...this.removedClientHeaders])];
+    if (all.every((h) => this.removedClientHeaders.includes(h))) return [...this.removal];
+    const ref = { namespace: this.namespace, name: `${this.name}-public-headers` };
+    if (this.node.tryFindChild('PublicHeaders') === undefined) {
+      const blank = Object.fromEntries(all.map((h) => [h, '']));
+      traefikObject(this, 'PublicHeaders', 'Middleware', ref, { headers: { customRequestHeaders: blank } }, this.labels);
+    }
+    return [ref];
+  }
+
+  /** The annotations of an Ingress; a carve-out's `posture` (no forward-auth: the hosts' word for it is `none`) and priority. */
+  private annotations(middlewares: readonly MiddlewareRef[], posture?: RoutePosture): Record<string, string> {
+    const carveOut = posture?.auth === 'public';
+    const reason = carveOut ? posture?.reason : this.authReason;
     // The user's text is escaped for Terraform's templates; the library's values are its own.
     const annotations: Record<string, string> = {
       ...escapeTemplates(this.extraAnnotations),
       [Annotations.entrypoints]: this.entryPoint,
       [Annotations.tls]: 'true',
-      [Annotations.authPosture]: this.auth,
+      [Annotations.authPosture]: carveOut ? 'none' : this.auth,
     };
     if (middlewares.length > 0) annotations[Annotations.middlewares] = middlewares.map(middlewareAnnotationValue).join(',');
-    if (this.authReason !== undefined) annotations[Annotations.authReason] = escapeTemplates(this.authReason);
+    if (reason !== undefined) annotations[Annotations.authReason] = escapeTemplates(reason);
+    if (posture?.priority !== undefined) annotations[Annotations.priority] = String(posture.priority);
     return annotations;
   }
 
-  private ingress(id: string, name: string, path: string, service: ServiceTarget, middlewares: readonly MiddlewareRef[]): IngressV1 {
+  private ingress(
+    id: string,
+    name: string,
+    matchers: readonly Matcher[],
+    service: ServiceTarget,
+    middlewares: readonly MiddlewareRef[],
+    posture?: RoutePosture,
+  ): IngressV1 {
+    const backend = { service: { name: service.name, port: { number: service.port } } };
     return new IngressV1(this, id, {
-      metadata: { name, namespace: this.namespace, labels: this.labels, annotations: this.annotations(middlewares) },
+      metadata: { name, namespace: this.namespace, labels: this.labels, annotations: this.annotations(middlewares, posture) },
       spec: {
         ingressClassName: this.ingressClassName,
         tls: [{ hosts: [this.host], secretName: this.tlsSecretName }],
         rule: [
           {
             host: this.host,
-            http: { path: [{ path, pathType: 'Prefix', backend: { service: { name: service.name, port: { number: service.port } } } }] },
+            http: { path: matchers.map((m) => ({ path: m.path, pathType: m.exact ? 'Exact' : 'Prefix', backend })) },
           },
         ],
       },
     });
   }
 
-  private routeRule(path: string, service: ServiceTarget, middlewares: readonly MiddlewareRef[]): Record<string, unknown> {
-    const match = path === '/' ? `Host(\`${this.host}\`)` : `Host(\`${this.host}\`) && PathPrefix(\`${path}\`)`;
-    return {
+  /** One IngressRoute rule per matcher: `Path` or `PathPrefix`, the whole host for `/`. */
+  private routeRules_(
+    matchers: readonly Matcher[],
+    service: ServiceTarget,
+    middlewares: readonly MiddlewareRef[],
+    priority?: number,
+  ): Record<string, unknown>[] {
+    return matchers.map((m) => ({
       kind: 'Rule',
-      match,
-      middlewares: middlewares.map((m) => ({ name: m.name, namespace: m.namespace })),
+      match: m.path === '/' && !m.exact ? `Host(\`${this.host}\`)` : `Host(\`${this.host}\`) && ${m.exact ? 'Path' : 'PathPrefix'}(\`${m.path}\`)`,
+      ...(priority !== undefined ? { priority } : {}),
+      middlewares: middlewares.map((ref) => ({ name: ref.name, namespace: ref.namespace })),
       services: [
         {
           name: service.name,
@@ -347,7 +324,7 @@ export class ProtectedIngress extends Construct {
           ...(service.serversTransport !== undefined ? { serversTransport: service.serversTransport } : {}),
         },
       ],
-    };
+    }));
   }
 
   private ingressRoute(): Manifest {
@@ -367,4 +344,8 @@ export class ProtectedIngress extends Construct {
       },
     });
   }
+}
+
+function middlewareRefProblems(field: string, ref: MiddlewareRef): (string | undefined)[] {
+  return [checkDnsLabel(`${field}.namespace`, ref.namespace), checkDnsLabel(`${field}.name`, ref.name)];
 }

@@ -4,6 +4,7 @@ import { AuthentikOutpostRoute, AuthentikOutpostService } from './authentik-outp
 import { DnsOptions, DnsRecords } from './dns-records';
 import { AuthPosture, IngressKind, ProtectedIngress } from './protected-ingress';
 import { MiddlewareRef } from './traefik';
+import type { MiddlewareChain } from './private/vocabulary';
 import { TtydBackend } from './ttyd-backend';
 import { TtydService } from './ttyd-service';
 import { isAuthentikHeader } from './private/authentik';
@@ -44,10 +45,10 @@ export interface TerminalHostProps {
    */
   readonly authMiddleware?: MiddlewareRef;
   /**
-   * Further Traefik middlewares after auth.
-   * @default []
+   * The host's middlewares before auth and after it, on every router of the host.
+   * @default - none
    */
-  readonly middlewares?: MiddlewareRef[];
+  readonly middlewares?: MiddlewareChain;
   /**
    * Further annotations on every ingress object.
    * @default {}

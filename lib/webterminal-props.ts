@@ -2,7 +2,7 @@
 import type { AuthentikOutpostService } from './authentik-outpost-route';
 import type { DnsOptions } from './dns-records';
 import type { PrometheusRulesProps } from './prometheus-rules';
-import type { AuthPosture, IngressKind, ServiceTarget } from './protected-ingress';
+import type { AuthPosture, IngressKind, MiddlewareChain, RouteAuth, RouteProbeOptions, ServiceTarget } from './protected-ingress';
 import type { MiddlewareRef, TraefikLocation } from './traefik';
 import type { TtydBackend } from './ttyd-backend';
 import type { WebterminalAlertsProps } from './webterminal-alerts-props';
@@ -12,12 +12,33 @@ import type { WebterminalProbeProps } from './webterminal-probe';
 export { POD_SECURITY_LABELS, SYSTEM_NAMESPACES } from './private/vocabulary';
 
 /**
- * A sibling path on the terminal host: to an existing Service, or to another port on the host that
- * runs ttyd (then the stack makes a selectorless Service for it, as for ttyd itself).
+ * A sibling route on the terminal host: to an existing Service, or to another port on the host that
+ * runs ttyd (then the stack makes a selectorless Service for it, as for ttyd itself). Behind Authentik
+ * like the rest of the host, or a public carve-out for paths that never reach ttyd.
  */
 export interface TerminalRouteOptions {
-  /** Path prefix, starting and ending with '/' (`/clipboard/`). */
-  readonly path: string;
+  /**
+   * The route's name (a lower-case DNS label): in its object names (`terminal-<name>`,
+   * `terminal-strip-<name>`) and the probe's `route` label.
+   * @default - made from `path` (`/api/sessions/` -> `api-sessions`), so a route of 0.1 keeps its objects; required without `path`
+   */
+  readonly name?: string;
+  /**
+   * One path prefix, starting and ending with '/' (`/clipboard/`): the same as `prefixes: [path]`.
+   * @default - none; give `paths` or `prefixes`
+   */
+  readonly path?: string;
+  /**
+   * Exact paths (`/skills`, `/manifest.webmanifest`): Traefik's `Path`.
+   * @default []
+   */
+  readonly paths?: string[];
+  /**
+   * Path prefixes, each starting and ending with '/' (`/skills/`): Traefik's `PathPrefix`. Give
+   * `paths: ['/skills']` as well where the bare path must reach the route too.
+   * @default []
+   */
+  readonly prefixes?: string[];
   /**
    * Port on the external ttyd host (the original `/clipboard/` is 7683, `/api/sessions/` 7684).
    * @default - none; give `service` instead
@@ -29,10 +50,39 @@ export interface TerminalRouteOptions {
    */
   readonly service?: ServiceTarget;
   /**
-   * Strip the prefix before the request reaches the service.
+   * Strip the route's prefixes (each without its trailing '/') before the request reaches the
+   * service; a route without prefixes strips nothing.
    * @default true
    */
   readonly stripPrefix?: boolean;
+  /**
+   * `required` (Authentik gates it), or `public`: a carve-out without forward-auth, only for paths
+   * that never reach ttyd (refused for ttyd's port or Service, `/`, `/token`, `/ws`, the outpost's
+   * path and any other route's paths), with an explicit Traefik priority.
+   * @default "required"
+   */
+  readonly auth?: RouteAuth;
+  /**
+   * Why a `public` route must load without a session (icon fetchers carry no cookies); required for it.
+   * @default - none
+   */
+  readonly authReason?: string;
+  /**
+   * The route's own middlewares, after the host's on each side of auth.
+   * @default - none
+   */
+  readonly middlewares?: MiddlewareChain;
+  /**
+   * Compress answers (a Traefik `compress` Middleware the stack makes, `terminal-compress-<name>`).
+   * @default false
+   */
+  readonly compress?: boolean;
+  /**
+   * What the probe requests on every Traefik replica: a gated route must answer with the redirect to
+   * the Authentik outpost, a public one must not.
+   * @default - each exact path, else each prefix, with the posture's expectation
+   */
+  readonly probe?: RouteProbeOptions;
 }
 
 /** The read-only mirror: a second ttyd on the terminal's host, on its own public host name. */
@@ -159,10 +209,12 @@ export interface WebterminalProps {
    */
   readonly traefik?: TraefikLocation;
   /**
-   * Further Traefik middlewares after auth.
-   * @default []
+   * The host's middlewares before auth and after it, on every router of the host (a public route's
+   * too, without the auth between them). The 0.1 list of middlewares is `afterAuth`.
+   * @default - with `adopt`, the original's chain before auth (Middlewares `retry`, `error-pages`, `rate-limit`,
+   *   `csp-headers`, `crowdsec` in namespace `traefik`) and none after; else none
    */
-  readonly middlewares?: MiddlewareRef[];
+  readonly middlewares?: MiddlewareChain;
   /**
    * Sibling routes on the same host.
    * @default []

@@ -19,7 +19,8 @@ import type { TerminalRouteOptions, WebterminalProps } from './webterminal-props
 import { DEFAULT_AUTH_MIDDLEWARE, DEFAULT_LABELS, DEFAULT_NAMESPACE } from './private/defaults';
 import { kubernetesImportId } from './private/import-ids';
 import { TERMINAL_PROP_RENAMES, renamedSentence } from './private/renames';
-import { routeSlug } from './private/routes';
+import { routeListProblems, routeName } from './private/routes';
+import { hostMiddlewares, probeRoutes } from './private/terminal-routes';
 import { terminalRuleProblems } from './private/terminal-rules';
 import { traefikLocationProblems, resolveTraefikLocation } from './private/traefik';
 import { traefikRouters } from './private/traefik-routers';
@@ -102,10 +103,12 @@ export class Webterminal extends Construct {
       this.ttydService = this.mainHost.ttydService;
       this.ingress = this.mainHost.ingress;
       this.outpostRoute = this.mainHost.outpostRoute;
-      for (const route of props.routes ?? []) {
-        const target = this.routeTarget(route, props.ttyd, namespace);
+      // A route the rules refused is left out, so its problems are told once, in the configuration's words.
+      const refused = new Set(routeListProblems(props.routes ?? [], 'terminal').map((p) => p.index));
+      (props.routes ?? []).forEach((route, i) => {
+        const target = refused.has(i) ? undefined : this.routeTarget(route, props.ttyd, namespace);
         if (target !== undefined) this.ingress.addRoute(target);
-      }
+      });
 
       // Watching: the probe, the boundary it is allowed through, alerts and dashboard
       if (props.probe?.enabled ?? true) this.webterminalProbe = this.makeProbe(props, namespace);
@@ -186,7 +189,7 @@ export class Webterminal extends Construct {
       auth: props.auth,
       authReason: props.authReason,
       authMiddleware,
-      middlewares: props.middlewares,
+      middlewares: hostMiddlewares(props),
       annotations: props.annotations,
       dns: props.dns,
       authentikOutpost: props.authentikOutpost,
@@ -249,6 +252,7 @@ export class Webterminal extends Construct {
       ttydRouters: routers
         .filter((router) => router.wholeHost && ttydIngresses.some((path) => router.source.startsWith(`${path}/`)))
         .map((router) => router.name),
+      routes: probeRoutes(props.host, props.routes ?? [], this.ingress.routes),
     });
   }
 
@@ -270,8 +274,11 @@ export class Webterminal extends Construct {
     // Objects of this version the original never had (the client-headers Middleware, the mutual-TLS
     // ServersTransport): importing an object that does not exist would fail the plan, so they are created.
     const hosts = [this.mainHost, this.mirrorHost].filter((h): h is TerminalHost => h !== undefined);
+    // Compress and the carve-outs' header removal are this version's too.
+    const newMiddlewares = (h: TerminalHost) =>
+      h.ingress.node.children.filter((c): c is TerraformResource => isResource(c) && /^(Compress-|PublicHeaders$)/.test(c.node.id));
     const created = new Set<TerraformResource | undefined>([
-      ...hosts.flatMap((h) => [h.ingress.clientHeadersMiddleware, h.ttydService.serversTransportResource]),
+      ...hosts.flatMap((h) => [h.ingress.clientHeadersMiddleware, h.ttydService.serversTransportResource, ...newMiddlewares(h)]),
       ...this.routeServices.map((s) => s.serversTransportResource),
     ]);
     const isNew = (resource: TerraformResource): boolean => created.has(resource);
@@ -307,19 +314,19 @@ export class Webterminal extends Construct {
    * for a route the rules refuse (needs exactly one of hostPort and service, a hostPort an external ttyd).
    */
   private routeTarget(route: TerminalRouteOptions, ttyd: TtydBackend, namespace: string): RouteOptions | undefined {
-    const { path, hostPort, service, stripPrefix } = route;
-    if (service !== undefined) return hostPort === undefined ? { path, service, stripPrefix } : undefined;
+    const { hostPort, service, ...options } = route;
+    const name = routeName(route);
+    if (service !== undefined) return hostPort === undefined ? { ...options, name, service } : undefined;
     const address = ttyd.externalAddress;
     if (hostPort === undefined || address === undefined) return undefined;
-    const slug = routeSlug(path);
-    const sibling = new TtydService(this, `Route-${slug}`, {
-      name: `${this.ttydService.name}-${slug}`,
+    const sibling = new TtydService(this, `Route-${name}`, {
+      name: `${this.ttydService.name}-${name}`,
       namespace,
       // The same treatment as ttyd: the same host, the same client certificate when mutual TLS is on.
       ttyd: TtydBackend.externalHost({ address, port: hostPort, authHeader: ttyd.authHeader, mutualTls: ttyd.mutualTls }),
     });
     this.routeServices.push(sibling);
-    return { path, service: sibling, stripPrefix };
+    return { ...options, name, service: sibling };
   }
 }
 
@@ -370,7 +377,12 @@ interface ResolvedTerminalProps {
 function validateTerminalProps(props: WebterminalProps, r: ResolvedTerminalProps, scope: Construct): void {
   const problems = new Problems('terminal-stack');
   // Without a compiler (JavaScript) an old prop would be ignored silently: refused, naming the new one.
-  for (const rename of TERMINAL_PROP_RENAMES) if (rename.from in props) problems.add(renamedSentence(rename.from, rename.to, rename.release));
+  for (const rename of TERMINAL_PROP_RENAMES) {
+    // `x[]`: the key stays, its list became an object (`middlewares` -> `middlewares.afterAuth`).
+    const list = rename.from.endsWith('[]') ? rename.from.slice(0, -2) : undefined;
+    const old = list !== undefined ? Array.isArray((props as unknown as Record<string, unknown>)[list]) : rename.from in props;
+    if (old) problems.add(renamedSentence(rename.from, rename.to, rename.release));
+  }
   problems.add(checkDnsLabel('namespace', r.namespace));
   problems.addAll(checkMetadata('namespaceLabels', 'labels', r.labels));
   problems.addAll(traefikLocationProblems('traefik', r.traefik));

@@ -284,12 +284,27 @@ const CASES: Case[] = [
   },
   { name: 'a 0.2.0 props key in the configuration', terminal: { enableProbe: false }, expect: 'enableProbe was renamed in 0.2.0: use probe.enabled' },
   {
+    name: 'the 0.1 list of middlewares',
+    terminal: { middlewares: [{ namespace: 'traefik', name: 'headers' }] },
+    expect: 'middlewares[] was renamed in 0.2.0: use middlewares.afterAuth',
+  },
+  {
+    name: 'a public carve-out without a reason',
+    terminal: { routes: [{ name: 'assets', paths: ['/favicon.ico'], hostPort: 7690, auth: 'public' }] },
+    expect: 'routes[0].auth "public" turns Authentik off',
+  },
+  {
+    name: 'a route posture that does not exist',
+    terminal: { routes: [{ name: 'assets', paths: ['/favicon.ico'], hostPort: 7690, auth: 'none' }] },
+    expect: 'routes[0].auth "none" is not one of "required", "public"',
+  },
+  {
     name: 'a host-port route with in-cluster ttyd',
     terminal: { ...IN_CLUSTER, routes: [{ path: '/a/', hostPort: 7683 }] },
     bare: true,
     expect: 'routes[0].hostPort 7683 needs ttyd on an external host (ttyd.mode "external")',
   },
-  { name: 'a route without path', terminal: { routes: [{ hostPort: 7683 }] }, expect: 'routes[0].path is required' },
+  { name: 'a route without a path', terminal: { routes: [{ hostPort: 7683 }] }, expect: 'routes[0] needs paths (exact) or prefixes' },
   { name: 'a route port of 70000', terminal: { routes: [{ path: '/a/', hostPort: 70000 }] }, expect: 'routes[0].hostPort 70000 is not' },
   // Host and ttyd address
   { name: 'a host that is an IPv4 address', terminal: { host: '10.0.0.1' }, expect: 'host "10.0.0.1" is an IP address' },

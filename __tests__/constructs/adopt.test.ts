@@ -80,6 +80,30 @@ describe('adopt', () => {
     expect(targets.filter((t) => t.startsWith('kubernetes_manifest.') && kinds[t].metadata.name.includes('-strip-'))).toHaveLength(2);
   });
 
+  test('creates, never imports, the compress Middleware of an original route and the carve-outs’ header Middleware', () => {
+    const config = ORIGINAL.config as Json;
+    const routes = [
+      { path: '/clipboard/', hostPort: 7683, compress: true },
+      { path: '/api/sessions/', hostPort: 7684 },
+      { name: 'assets', paths: ['/favicon.ico'], hostPort: 7690, auth: 'public', authReason: 'icon fetchers carry no cookies' },
+    ];
+    const adoptSkip = [
+      'kubernetes_service_v1 terminal/terminal-assets',
+      'kubernetes_endpoints_v1 terminal/terminal-assets',
+      'kubernetes_ingress_v1 terminal/terminal-assets',
+    ];
+    const props = configProps({ ...config, createAuthMiddleware: true, routes, adoptSkip });
+    const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', props))) as Json;
+    const names = Object.fromEntries(
+      Object.entries(json.resource.kubernetes_manifest).map(([id, m]) => [`kubernetes_manifest.${id}`, m.manifest.metadata.name]),
+    );
+    const added = Object.entries(names).filter(([, name]) => ['terminal-compress-clipboard', 'terminal-public-headers'].includes(name));
+    expect(added.map(([, name]) => name).sort()).toStrictEqual(['terminal-compress-clipboard', 'terminal-public-headers']);
+    const targets = json.import.map((i) => i.to);
+    for (const [address] of added) expect(targets).not.toContain(address);
+    expect(targets.filter((t) => names[t]?.includes('-strip-'))).toHaveLength(2);
+  });
+
   test('adopts DNS records only when their ids are given', () => {
     const withoutIds = configProps({ ...ORIGINAL.config, dns: { ...(ORIGINAL.config.dns as Json), recordIds: undefined } });
     const json = JSON.parse(Testing.synth(new TerminalStack(Testing.app(), 'terminal', withoutIds))) as Json;

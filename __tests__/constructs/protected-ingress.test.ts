@@ -22,6 +22,8 @@ describe('ProtectedIngress', () => {
     expect(ingress.metadata.annotations).toStrictEqual({
       'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
       'traefik.ingress.kubernetes.io/router.tls': 'true',
+      // The lowest priority: every other router of the host outranks the catch-all, exact paths of 7 characters or fewer too.
+      'traefik.ingress.kubernetes.io/router.priority': '1',
       [MIDDLEWARES]: 'terminal-terminal-client-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd',
       'webterminal.dev/auth-posture': 'required',
     });
@@ -39,10 +41,12 @@ describe('ProtectedIngress', () => {
     const res = synthResources((scope) =>
       ingressIn(scope, {
         authMiddleware: { namespace: 'auth', name: 'ak' },
-        middlewares: [
-          { namespace: 'traefik', name: 'headers' },
-          { namespace: 'terminal', name: 'ratelimit' },
-        ],
+        middlewares: {
+          afterAuth: [
+            { namespace: 'traefik', name: 'headers' },
+            { namespace: 'terminal', name: 'ratelimit' },
+          ],
+        },
       }),
     );
     expect(onlyOf(res, 'kubernetes_ingress_v1').metadata.annotations[MIDDLEWARES]).toBe(
@@ -104,15 +108,15 @@ describe('ProtectedIngress', () => {
         spec: { stripPrefix: { prefixes: ['/clipboard'] } },
       },
     ]);
-    expect(ingress!.routes.map((r) => [r.path, r.stripPrefix])).toStrictEqual([
-      ['/clipboard/', true],
-      ['/api/sessions/', false],
+    expect(ingress!.routes.map((r) => [r.name, r.prefixes, r.stripPrefix])).toStrictEqual([
+      ['clipboard', ['/clipboard/'], true],
+      ['api-sessions', ['/api/sessions/'], false],
     ]);
   });
 
   test('as an IngressRoute: one route per path, same auth, middlewares as objects', () => {
     const res = synthResources((scope) => {
-      const ingress = ingressIn(scope, { ingressKind: 'IngressRoute', middlewares: [{ namespace: 'traefik', name: 'headers' }] });
+      const ingress = ingressIn(scope, { ingressKind: 'IngressRoute', middlewares: { afterAuth: [{ namespace: 'traefik', name: 'headers' }] } });
       ingress.addRoute({ path: '/clipboard/', service: { name: 'terminal-clipboard', port: 80 } });
     });
     expect(resourcesOf(res, 'kubernetes_ingress_v1')).toHaveLength(0);
@@ -130,6 +134,7 @@ describe('ProtectedIngress', () => {
         {
           kind: 'Rule',
           match: 'Host(`terminal.example.com`)',
+          priority: 1,
           middlewares: [
             { name: 'terminal-client-headers', namespace: 'terminal' },
             { name: 'authentik-forward-auth', namespace: 'traefik' },
@@ -162,7 +167,7 @@ describe('ProtectedIngress', () => {
           ],
         }),
       ),
-    ).toThrow('protected-ingress: route path "/clipboard/" is given twice');
+    ).toThrow('protected-ingress: routes[1].path "/clipboard/" is given twice');
   });
 
   test('fails on a host that is not a DNS name, a bad route path and port, all at once', () => {
@@ -174,7 +179,7 @@ describe('ProtectedIngress', () => {
       ].join('\n'),
     );
     expect(() => synthResources((scope) => ingressIn(scope).addRoute({ path: 'clipboard', service: { name: 'c', port: 80 } }))).toThrow(
-      'protected-ingress: route path "clipboard" is not a path prefix',
+      'protected-ingress: routes[0].path "clipboard" is not a path prefix',
     );
   });
 

@@ -392,6 +392,7 @@ describe('provider stand-in: the ingress kinds', () => {
     expect(route.spec.routes[0]).toStrictEqual({
       kind: 'Rule',
       match: 'Host(`terminal.example.com`)',
+      priority: 1,
       middlewares: [
         { name: 'terminal-client-headers', namespace: 'terminal' },
         { name: 'authentik-forward-auth', namespace: 'traefik' },

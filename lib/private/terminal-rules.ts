@@ -6,7 +6,7 @@
  */
 import type { WebterminalProps } from '../webterminal-props';
 import { DEFAULT_NAMESPACE, DEFAULT_TTYD_SERVICE_NAME } from './defaults';
-import { checkShellPosture, routePathProblems } from './routes';
+import { checkShellPosture, routeListProblems } from './routes';
 import { POD_SECURITY_LABELS, SYSTEM_NAMESPACES } from './vocabulary';
 
 /** One rule: the problems it finds in the props (undefined where there is none). */
@@ -30,12 +30,7 @@ const TERMINAL_RULES: readonly TerminalRule[] = [
       ? 'alerts.enabled is true with probe.enabled false: the staleness alert would fire forever; turn both on or both off'
       : undefined,
   ],
-  (p) =>
-    routePathProblems(
-      (p.routes ?? []).map((route) => route.path),
-      'terminal',
-      (i) => `routes[${i}].path`,
-    ).map((problem) => problem.message),
+  (p) => routeListProblems(p.routes ?? [], 'terminal').map((problem) => problem.message),
   // ttyd trusts a header any client can send: only the gated postures keep the shell closed.
   (p) => [checkShellPosture(p.auth ?? 'required')],
   (p) => {

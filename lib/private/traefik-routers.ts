@@ -4,7 +4,9 @@
  * - an `IngressRoute` route: `<namespace>-<name>-<the first 10 bytes of sha256(match), hex>`,
  *   normalized, `@kubernetescrd` (pkg/provider/kubernetes/crd/name_builder.go, `httpRouter`);
  * - an `Ingress` path: `<namespace>-<name>-<host><path>`, normalized, a leading `-` trimmed,
- *   `@kubernetes` (pkg/provider/kubernetes/ingress/kubernetes.go).
+ *   `@kubernetes` (pkg/provider/kubernetes/ingress/kubernetes.go); where two paths of one Ingress give
+ *   the same key (`/skills` exact and `/skills/` as a prefix), each gets `-<the first 10 bytes of
+ *   sha256(its rule)>` (`makeRouterKeyWithHash`), the rule being `Host("<host>") && Path("<path>")`.
  * Normalized is Traefik's `provider.Normalize`: every run of characters that are not letters or
  * digits becomes one `-`, and none is left at either end. With the CRD provider's `safeNaming` on,
  * names differ and the probe would find every router of the stack foreign: that option is not supported.
@@ -21,6 +23,9 @@ export function normalize(name: string): string {
     .filter((part) => part !== '')
     .join('-');
 }
+
+/** Traefik's matcher for an Ingress path type. */
+const matcher = (pathType: string | undefined): string => (pathType === 'Exact' ? 'Path' : 'PathPrefix');
 
 /** A router this library's objects make. */
 export interface TraefikRouter {
@@ -47,13 +52,20 @@ export function traefikRouters(stack: TerraformStack, scope: IConstruct): Traefi
     }
     if (object.kind === 'networking.k8s.io/v1/Ingress') {
       const rules = (spec?.rule ?? []) as readonly { host?: string; http?: { path?: readonly { path?: string; path_type?: string }[] } }[];
-      return rules.flatMap((rule) =>
+      const routers = rules.flatMap((rule) =>
         (rule.http?.path ?? []).map((path) => ({
-          name: `${normalize(`${object.namespace}-${object.name}-${rule.host ?? ''}${path.path ?? ''}`)}@kubernetes`,
-          source: object.source,
+          key: normalize(`${object.namespace}-${object.name}-${rule.host ?? ''}${path.path ?? ''}`),
+          // The rule Traefik writes (Go's %q quoting, the same as JSON's for the paths this library accepts).
+          rule: `Host(${JSON.stringify(rule.host ?? '')}) && ${matcher(path.path_type)}(${JSON.stringify(path.path ?? '/')})`,
           wholeHost: (path.path ?? '/') === '/' && path.path_type !== 'Exact',
         })),
       );
+      // Paths of one Ingress whose keys collide (`/skills` and `/skills/`) get `-<first 10 bytes of sha256(rule)>` each.
+      return routers.map((router) => {
+        const shared = routers.filter((other) => other.key === router.key).length > 1;
+        const hash = createHash('sha256').update(router.rule).digest('hex').slice(0, 20);
+        return { name: `${shared ? `${router.key}-${hash}` : router.key}@kubernetes`, source: object.source, wholeHost: router.wholeHost };
+      });
     }
     return [];
   });

@@ -64,6 +64,47 @@ export type AuthPosture = 'required' | 'public' | 'app' | 'none';
 /** The accepted postures, for validation and docs. */
 export const AUTH_POSTURES: readonly AuthPosture[] = ['required', 'public', 'app', 'none'];
 
+/**
+ * Who may reach a sibling route on the terminal's host.
+ * - `required`: Authentik gates every request, as on the rest of the host (the default).
+ * - `public`: a carve-out: no forward-auth at all, for paths that never reach ttyd (a PWA manifest,
+ *   icons, web fonts, which browsers fetch without cookies). It needs a written reason. Not the same
+ *   as the host's `public` posture, where Authentik still sees every request.
+ */
+export type RouteAuth = 'required' | 'public';
+
+/** The accepted {@link RouteAuth} values. */
+export const ROUTE_AUTHS: readonly RouteAuth[] = ['required', 'public'];
+
+/** Middlewares by reference, before the Authentik middleware and after it. */
+export interface MiddlewareChain {
+  /**
+   * Applied before the Authentik middleware, in this order (the original's retry, error pages, rate
+   * limit, CSP headers, CrowdSec bouncer).
+   * @default []
+   */
+  readonly beforeAuth?: MiddlewareRef[];
+  /**
+   * Applied after the Authentik middleware (and after a route's strip-prefix), in this order.
+   * @default []
+   */
+  readonly afterAuth?: MiddlewareRef[];
+}
+
+/** What the probe requests on a route, on every Traefik replica. */
+export interface RouteProbeOptions {
+  /**
+   * The path requested.
+   * @default - each exact path of the route, else each of its prefixes
+   */
+  readonly path?: string;
+  /**
+   * The status a public route must answer with (a gated one must redirect to the Authentik outpost).
+   * @default - any answer but the redirect to the outpost and Traefik's own 404
+   */
+  readonly status?: number;
+}
+
 /** How the routing is expressed to Traefik. */
 export type IngressKind = 'Ingress' | 'IngressRoute';
 
