@@ -50,10 +50,12 @@ describe('WebterminalProbe', () => {
       'inventory.mjs',
       'json-count.mjs',
       'kube.mjs',
+      'matrix.mjs',
       'probe-script.mjs',
       'remediation.mjs',
       'report.mjs',
       'resolve.mjs',
+      'routes.mjs',
       'run.mjs',
     ]);
     // escaped for Terraform in cdk.tf.json; what Terraform hands the cluster is each file, byte for byte

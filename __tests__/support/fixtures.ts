@@ -166,7 +166,7 @@ export async function startProbeFixtures(): Promise<ProbeFixtures> {
         await Promise.all(
           replicas.map((replica, i) => {
             const wanted = { terminalRoute: true, routers: routers[i] };
-            const same = replica.state.terminalRoute && replica.state.routers === wanted.routers;
+            const same = replica.state.terminalRoute && replica.state.routers === wanted.routers && replica.state.paths === undefined;
             return same ? Promise.resolve() : replica.restart(wanted);
           }),
         );

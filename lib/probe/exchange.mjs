@@ -27,7 +27,7 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
  * @property {string} [connectAddress]  connect here instead of the URL's host (per-replica checks)
  * @property {number} [connectPort]
  * @property {string} [body]
- * @property {boolean} [readBody]
+ * @property {boolean | ((status: number) => boolean)} [readBody]  or only for the statuses this says (a route's 404)
  * @property {number} [maxBodyBytes]  default MAX_BODY_BYTES
  * @property {import('./config.mjs').TlsFiles} [clientTls]  client certificate to present (mutual TLS to ttyd)
  * @property {(bytes: number) => string | undefined} [take]  asked before each body chunk is kept; a refusal ends the exchange
@@ -108,7 +108,8 @@ export function exchange(spec, ctx) {
     });
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
-      if (!spec.readBody) return finish({ status, headers: response.headers, body: '' });
+      const read = typeof spec.readBody === 'function' ? spec.readBody(status) : spec.readBody;
+      if (!read) return finish({ status, headers: response.headers, body: '' });
       /** @type {Buffer[]} */
       const chunks = [];
       let size = 0;

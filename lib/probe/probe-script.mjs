@@ -128,6 +128,31 @@ import { CONTRACT, ConfigError, parseConfig } from './config.mjs';
 import { createResolution, resolverSettings } from './resolve.mjs';
 import { runChecks } from './run.mjs';
 import { printReport, pushGroup, renderRunMetrics, summarize } from './report.mjs';
+import { CHECKS } from './checks.mjs';
+import { parseRoutes, routeChecks } from './routes.mjs';
+
+/**
+ * The configuration and the routes (routes.mjs reads PROBE_ROUTES), every problem of both at once.
+ * @param {NodeJS.ProcessEnv} env
+ */
+async function configure(env) {
+  /** @type {string[]} */
+  const problems = [];
+  /** @param {unknown} error */
+  const note = (error) => {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
+  };
+  const config = await parseConfig(env).catch((error) => note(error));
+  let routes = /** @type {import('./routes.mjs').Route[]} */ ([]);
+  try {
+    routes = parseRoutes(env);
+  } catch (error) {
+    note(error);
+  }
+  if (config === undefined || problems.length > 0) throw new ConfigError(problems.join('\nprobe: bad configuration: '));
+  return { config, routes, settings: resolverSettings(config) };
+}
 
 /**
  * @param {NodeJS.ProcessEnv} env
@@ -137,9 +162,9 @@ async function main(env) {
   const started = performance.now();
   let config;
   let settings;
+  let routes;
   try {
-    config = await parseConfig(env);
-    settings = resolverSettings(config);
+    ({ config, routes, settings } = await configure(env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`probe: bad configuration: ${error.message}\n`);
@@ -147,9 +172,9 @@ async function main(env) {
   }
   const resolution = createResolution(settings, config.timeoutMs);
   const inventory = config.routerInventory ? (await import('./inventory.mjs')).createInventory(config) : undefined;
-  const report = await runChecks(config, resolution, inventory);
+  const report = await runChecks(config, resolution, inventory, [...CHECKS, ...routeChecks(routes)]);
   const durationSeconds = (performance.now() - started) / 1000;
-  const summary = summarize(report);
+  const summary = summarize(report, config);
   printReport(summary, report, inventory, durationSeconds);
 
   // The push gets a fresh signal: the deadline bounds the checks, the timeout bounds the push.
@@ -159,7 +184,9 @@ async function main(env) {
   const pushes = [];
   if (config.remediate !== 'off') {
     const remediation = await import('./remediation.mjs');
-    const decided = await remediation.remediate(config, summary.replicas, started, ctx);
+    // A stray (matrix.mjs: lacking what a strict majority routes) counts as a replica that lost the route.
+    const replicas = summary.replicas.map(({ address, healthy }) => ({ address, healthy: healthy && !summary.matrix.strays.has(address) }));
+    const decided = await remediation.remediate(config, replicas, started, ctx);
     remediation.printRemediation(decided);
     body += decided.metrics;
     if (decided.evictedAt !== undefined) pushes.push(remediation.pushEviction(config, ctx, decided.evictedAt));
