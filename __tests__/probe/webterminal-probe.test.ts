@@ -93,7 +93,7 @@ describe('WebterminalProbe', () => {
     });
     const [container] = pod.container;
     expect(container.image).toMatch(/^node:\d+\.\d+\.\d+-alpine[\d.]+$/);
-    expect(container.command).toStrictEqual(['node', '/probe/probe-script.mjs']);
+    expect(container.command).toStrictEqual(['node', '--max-semi-space-size=2', '/probe/probe-script.mjs']);
     expect(container.security_context).toStrictEqual({
       read_only_root_filesystem: true,
       allow_privilege_escalation: false,

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { TerminalStack, TtydBackend, type RuleFile } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
+import { PROBE_NODE_FLAGS } from '../../lib/private/probe-files';
 import { AuthentikOutpost } from './authentik';
 import { adminClient, cluster } from './cluster';
 import { Dnsmasq, Pushgateway } from './daemons';
@@ -387,7 +388,7 @@ async function probeFromCluster(
   return {
     run: () =>
       new Promise((resolve) => {
-        const child = spawn(tools().probeNode.path, [script], {
+        const child = spawn(tools().probeNode.path, [...PROBE_NODE_FLAGS, script], {
           env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
