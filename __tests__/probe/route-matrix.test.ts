@@ -136,7 +136,9 @@ describe('probe script: the route matrix', () => {
     expect(run.stderr).toContain(`probe: replica ${R1} route manifest: not_routed: Traefik's own 404 (404 page not found): no router matched`);
     expect(run.stderr).toContain(`probe: replica ${R0} route font: wrong_status: status 404, want 200`);
     expect(run.stderr).toContain(`probe: replica ${R2} route walled: walled_off: status 302 to the Authentik outpost`);
-    expect(run.stderr).toMatch(new RegExp(`probe: replica ${R0.replace(/\./g, '\\.')} route open: ungated: status 200 `));
+    expect(run.stderr).toContain(
+      `probe: replica ${R0} route open: ungated: status 200, not the redirect to the Authentik outpost: the route answers without auth`,
+    );
     expect(run.stderr).toContain('probe: route gone: failed on 3 of 3 replicas: on every replica, a route problem, not a replica problem');
     expect(run.stderr).toContain('probe: route manifest: failed on 1 of 3 replicas\n');
     // Only the lone replica without a route the others route differs from the majority; the route
@@ -156,6 +158,24 @@ describe('probe script: the route matrix', () => {
     expect(samples(group, ProbeMetric.routeOk).map(([labels]) => `${labels.route} ${labels.reason}`)).toStrictEqual(
       Array(3).fill(`traefik-404 ${RouteReason.notRouted}`),
     );
+  });
+
+  test('a redirect elsewhere is wrong_redirect; a replica that does not answer is no_answer', async () => {
+    await fx.replicas[0].restart({ terminalRoute: true, routers: 119, wrongRedirect: 'host' });
+    const silent = '127.0.0.9'; // nothing listens there
+    const run = await runProbe(
+      fx.env('matrix-redirect', { PROBE_ROUTES: JSON.stringify([gated('skills', '/skills')]), PROBE_REPLICAS: `${R0},${R1},${silent}` }),
+    );
+
+    const group = await fx.pushgateway.group({ job: 'matrix-redirect' });
+    expect(samples(group, ProbeMetric.routeOk)).toStrictEqual(
+      [
+        [{ reason: RouteReason.wrongRedirect, replica: R0, route: 'skills' }, 0] as Sample,
+        [{ reason: RouteReason.noAnswer, replica: silent, route: 'skills' }, 0] as Sample,
+      ].sort(byLabels),
+    );
+    expect(run.stderr).toContain(`probe: replica ${R0} route skills: wrong_redirect: status 302 to host "evil.example.test"`);
+    expect(run.stderr).toMatch(new RegExp(`probe: replica 127\\.0\\.0\\.9 route skills: no_answer: .*ECONNREFUSED`));
   });
 
   test('the routes are asked on the replicas only, never through the public edge', async () => {

@@ -130,7 +130,8 @@ export function judgeRoute(route, answer, url, authentikHost) {
     if (toOutpost.healthy) return { status, healthy: true };
     if (status >= 300 && status < 400) return fail(REASON.wrongRedirect, toOutpost.reason ?? `status ${status}`);
     if (isTraefikNotFound(answer)) return fail(REASON.notRouted, notRouted);
-    return fail(REASON.ungated, `status ${status} without the redirect to the Authentik outpost: the route answers without auth`);
+    const without = status >= 200 && status < 300 ? ': the route answers without auth' : '';
+    return fail(REASON.ungated, `status ${status}, not the redirect to the Authentik outpost${without}`);
   }
   if (toOutpost.healthy) return fail(REASON.walledOff, `status ${status} to the Authentik outpost: the public route is gated`);
   if (isTraefikNotFound(answer)) return fail(REASON.notRouted, notRouted);
