@@ -178,6 +178,24 @@ describe('probe script: the route matrix', () => {
     expect(run.stderr).toMatch(new RegExp(`probe: replica 127\\.0\\.0\\.9 route skills: no_answer: .*ECONNREFUSED`));
   });
 
+  test('a pair the run deadline cuts off is neither counted nor named', async () => {
+    // A replica that takes the connection and never answers: its first check holds it past the deadline.
+    const run = await runProbe(
+      fx.env('matrix-cut-off', {
+        PROBE_ROUTES: JSON.stringify([gated('skills', '/skills')]),
+        PROBE_REPLICAS: '127.0.0.1',
+        PROBE_REPLICA_PORT: String(fx.blackHole.port),
+        PROBE_ROUTER_INVENTORY: '0',
+        PROBE_TIMEOUT_SECONDS: '1',
+        PROBE_DEADLINE_SECONDS: '2.5', // the route's request is in flight then (each check before it waits out its 1 s)
+      }),
+    );
+    expect(summaryOf(run)).toMatchObject({ ok: '0', route_failures: '0/0' });
+    const group = await fx.pushgateway.group({ job: 'matrix-cut-off' });
+    expect(samples(group, ProbeMetric.routeReplicas)).toStrictEqual([[{ route: 'skills' }, 0]]);
+    expect(group?.metrics.has(ProbeMetric.routeOk)).toBe(false);
+  });
+
   test('the routes are asked on the replicas only, never through the public edge', async () => {
     await routePaths({ '/only-on-replicas.txt': 'public' });
     const routes = [carveOut('only', '/only-on-replicas.txt', 200)];

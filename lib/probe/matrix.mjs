@@ -66,9 +66,10 @@ export function findMatrix(routeRows, replicas, ownRouters) {
     let checked = 0;
     for (const { address, outcomes } of all) {
       const outcome = outcomes.get(check);
-      if (outcome === undefined) continue;
+      // Not asked, or cut off by the deadline (a judged failure always has its code).
+      if (outcome === undefined || (!outcome.healthy && outcome.code === undefined)) continue;
       checked += 1;
-      if (!outcome.healthy) failing.push({ replica: address, code: outcome.code ?? REASON.noAnswer, reason: outcome.reason ?? '' });
+      if (!outcome.healthy) failing.push({ replica: address, code: String(outcome.code), reason: outcome.reason ?? '' });
     }
     const passing = checked - failing.length;
     if (strictMajority(passing, checked)) {
@@ -145,7 +146,7 @@ export function matrixFields(matrix) {
 export function replicaFields(matrix, { outcomes }) {
   if (!matrix.on) return [];
   let failed = 0;
-  for (const [check, outcome] of outcomes) if (check.route !== undefined && outcome !== undefined && !outcome.healthy) failed += 1;
+  for (const [check, outcome] of outcomes) if (check.route !== undefined && outcome?.code !== undefined) failed += 1;
   return [`routes_failed=${failed}`];
 }
 

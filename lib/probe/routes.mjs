@@ -156,6 +156,8 @@ export function routeChecks(routes) {
       const where = target.replica === undefined ? {} : { connectAddress: target.replica, connectPort: config.replicaPort };
       const readBody = (/** @type {number} */ status) => status === 404;
       const answer = await exchange({ url, readBody, maxBodyBytes: NOT_FOUND_BODY_BYTES, ...where }, ctx);
+      // Cut off by the run's deadline: not judged (no `code`), so not counted as the route failing there.
+      if (answer.status === 0 && ctx.signal.aborted) return { status: 0, healthy: false, reason: 'cut off by the run deadline' };
       return judgeRoute(route, answer, url, config.authentikHost);
     },
   }));
