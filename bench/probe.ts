@@ -14,6 +14,10 @@
  *   pod's memory request (lib/private/defaults.ts PROBE_MEMORY_MIB);
  * - black-holed DNS: resolv.conf names a UDP server that never answers (edge and replica names go
  *   to it), timeout 1 s, deadline 2 s; the run must end within deadline + timeout.
+ * - the route matrix: 1,000 replicas × 20 routes, every pair judged (a deadline of 60 s lets them all
+ *   finish): every replica refusing (every pair fails, 20,000 `route_ok` series pushed), and every replica
+ *   answering (one TLS server on 0.0.0.0 for all of 127.3.0.0/16: the outpost redirect, so gated routes
+ *   pass and carve-outs are walled off). `--matrix` runs this section alone and records nothing.
  */
 import { writeFileSync } from 'node:fs';
 import { POD_SEARCH, REPLICAS_NAME } from '../__tests__/support/fixtures';
@@ -26,6 +30,10 @@ import { median } from './timing';
 import { BenchFigure, recordResults } from './record';
 import { PROBE_MEMORY_MIB } from '../lib/private/defaults';
 import { tools } from '../__tests__/support/tools';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { EDGE_HOST } from '../__tests__/support/fixtures';
+import { selfSignedCertificate } from '../__tests__/support/tls';
 
 const HEALTHY_RUNS = 5;
 const BLACK_HOLE_RUNS = 3;
@@ -60,6 +68,89 @@ function verdict(ok: boolean): string {
   return ok ? 'ok' : 'OVER TARGET';
 }
 
+const MATRIX_REPLICAS = 1000;
+const MATRIX_ROUTES = 20;
+const MATRIX_DEADLINE_SECONDS = 60;
+
+/**
+ * One TLS server for every replica address: the outpost redirect to every request, upgrades included.
+ * @returns the server and its port
+ */
+async function redirectingReplicas(dir: string): Promise<{ port: number; close: () => Promise<void> }> {
+  const cert = selfSignedCertificate(dir, [EDGE_HOST]);
+  const server = https.createServer({ cert: readFileSync(cert.certPath), key: readFileSync(cert.keyPath) }, (request, response) => {
+    response.writeHead(302, { Location: `https://${request.headers.host}/outpost.goauthentik.io/start` }).end();
+  });
+  server.on('upgrade', (request: { headers: Record<string, string | undefined> }, socket: import('node:net').Socket) => {
+    socket.end(`HTTP/1.1 302 Found\r\nLocation: https://${request.headers.host}/outpost.goauthentik.io/start\r\nContent-Length: 0\r\n\r\n`);
+  });
+  const port = await freePort(['0.0.0.0']);
+  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** 1,000 replicas × 20 routes (half gated, half carve-outs), refusing and answering; lines and figures. */
+async function routeMatrix(
+  fx: Awaited<ReturnType<typeof startProbeFixtures>>,
+  nodeArgs: string[],
+  dir: string,
+): Promise<{ lines: string[]; figures: BenchFigure[] }> {
+  const addresses = Array.from({ length: MATRIX_REPLICAS }, (_, i) => `127.3.${Math.floor(i / 250)}.${(i % 250) + 1}`).join(',');
+  const routes = Array.from({ length: MATRIX_ROUTES }, (_, i) => ({
+    name: `route-${i}`,
+    host: EDGE_HOST,
+    path: `/route-${i}`,
+    expect: i % 2 === 0 ? 'gated' : 'public',
+  }));
+  const answering = await redirectingReplicas(dir);
+  const lines: string[] = [];
+  const figures: BenchFigure[] = [];
+  try {
+    const refusing = String(await freePort(['127.3.0.1']));
+    for (const [shape, port] of [
+      ['every replica refusing (every pair fails)', refusing],
+      ['every replica answering (gated routes pass, carve-outs walled off)', String(answering.port)],
+    ] as const) {
+      const runs: ProbeRun[] = [];
+      for (let i = 0; i < DRILL_RUNS; i += 1) {
+        const env = fx.env('bench-matrix', {
+          PROBE_REPLICAS: addresses,
+          PROBE_MAX_REPLICAS: String(MATRIX_REPLICAS),
+          PROBE_REPLICA_PORT: port,
+          PROBE_ROUTER_INVENTORY: '0',
+          PROBE_ROUTES: JSON.stringify(routes),
+          PROBE_TIMEOUT_SECONDS: '5',
+          PROBE_DEADLINE_SECONDS: String(MATRIX_DEADLINE_SECONDS),
+        });
+        const run = await runProbe(env, { nodeArgs, killAfterMs: (MATRIX_DEADLINE_SECONDS + 30) * 1000 });
+        const failures = /route_failures=(\d+)\/(\d+)/.exec(run.stdout);
+        if (run.code !== 0 || failures === null)
+          throw new Error(`route-matrix run failed:\n${run.stdout.slice(0, 2000)}${run.stderr.slice(0, 2000)}`);
+        lines.push(
+          `  route matrix, ${shape}: route_failures=${failures[1]}/${failures[2]}, wall ${run.wallMs.toFixed(0)} ms, ` +
+            `peak RSS ${peakRssMiB(run).toFixed(1)} MiB`,
+        );
+        runs.push(run);
+      }
+      const rss = runs.map(peakRssMiB);
+      figures.push({
+        what: `route matrix: ${MATRIX_REPLICAS} replicas × ${MATRIX_ROUTES} routes, ${shape}`,
+        seconds: median(runs.map((r) => r.wallMs)) / 1000,
+        peakMiB: median(rss),
+        note: `max ${Math.max(...rss).toFixed(1)} MiB`,
+        target: memoryVerdict(Math.max(...rss)),
+      });
+      lines.push(
+        `route matrix ${MATRIX_REPLICAS} x ${MATRIX_ROUTES}, ${shape}: wall median ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms, ` +
+          `peak RSS median ${median(rss).toFixed(1)} MiB, max ${Math.max(...rss).toFixed(1)} MiB (${memoryVerdict(Math.max(...rss))})`,
+      );
+    }
+  } finally {
+    await answering.close();
+  }
+  return { lines, figures };
+}
+
 async function main(): Promise<void> {
   const temp = makeTempDir('probe-bench');
   const hook = join(temp.path, 'maxrss-hook.cjs');
@@ -67,6 +158,11 @@ async function main(): Promise<void> {
   const fx = await startProbeFixtures();
   try {
     const nodeArgs = ['--require', hook];
+    if (process.argv.includes('--matrix')) {
+      const matrix = await routeMatrix(fx, nodeArgs, temp.path);
+      process.stdout.write(`node ${tools().probeNode.version} (the probe image's)\n${matrix.lines.join('\n')}\n`);
+      return;
+    }
 
     const healthy: ProbeRun[] = [];
     for (let i = 0; i < HEALTHY_RUNS; i += 1) {
@@ -199,6 +295,10 @@ async function main(): Promise<void> {
     } finally {
       await hole.stop();
     }
+
+    const matrix = await routeMatrix(fx, nodeArgs, temp.path);
+    drillLines.push(...matrix.lines);
+    figures.push(...matrix.figures);
 
     const healthyWall = median(healthy.map((run) => run.wallMs));
     const healthyRss = healthy.map(peakRssMiB);

@@ -105,13 +105,15 @@ export interface ProbeMetricNames {
    * ({@link RouteReason}); pairs that pass push nothing, so 1,000 replicas × 20 routes stay small.
    */
   readonly routeOk: string;
-  /** Per route, label `route`: the replicas it was checked on this run. */
+  /** Per route, label `route`: the replicas it was checked on this run (a pair the run deadline cut off is not counted). */
   readonly routeReplicas: string;
   /** Per route, label `route`: the replicas it failed on this run (0 when it passed on all). */
   readonly routeFailingReplicas: string;
   /**
-   * With the router inventory: one series (value 1) per router of the stack that more than half of the
-   * replicas list and this one lacks, labels `replica`, `router`.
+   * With the router inventory: one series (value 1) per router of the stack that at least half of the
+   * replicas list and this one lacks, labels `replica`, `router` (at most 10 routers per replica). Only
+   * against more than half, and with three replicas or more, does remediation treat the replica as one
+   * without the route; a tie, or two replicas, is reported only.
    */
   readonly replicaMissingRouter: string;
   /** With the router inventory: one series (value 1) per router of the stack that no replica lists (a route problem), label `router`. */

@@ -7,7 +7,9 @@
  * `allowCrossNamespace` nor `allowExternalNameServices`: the stack needs neither. The names the stack
  * gives the probe for its routers are the names real Traefik gives them, and a router that is not the
  * stack's but reaches ttyd (an Ingress in the stack's namespace, which no switch guards) is named by the
- * probe's foreign-router check.
+ * probe's foreign-router check. The route matrix: a third replica up with the CRD provider only (the
+ * incident's) is named with every route and router it lacks; a router every replica skips (its Service
+ * without endpoints) is a route problem, and no replica differs.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,7 @@ import { applyStack } from '../support/provider-apply';
 import { objectsOf } from '../support/provider-stand-in';
 import { Pushgateway } from '../support/daemons';
 import { runProbe } from '../support/fixtures';
-import { freePort } from '../support/processes';
+import { freePort, waitFor } from '../support/processes';
 import { NamedBackend, TtydStandIn } from '../support/servers';
 import { selfSignedCertificate, tlsSecret } from '../support/tls';
 import { routedRequest, TraefikReplica, traefikToken } from '../support/traefik';
@@ -354,3 +356,132 @@ describe.each(KINDS)('the router names of the stack as %s', (kind) => {
     }
   });
 });
+
+/** The pushed series of `metric` in `job`, as their label sets (job and instance left out), sorted. */
+async function pushedSeries(job: string, metric: string): Promise<string[]> {
+  const pushed = await (await fetch(`${pushgateway.url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  return pushed
+    .split('\n')
+    .filter((line) => line.startsWith(`${metric}{`) && line.includes(`job="${job}"`))
+    .map((line) => line.replace(/,?(instance|job)="[^"]*"/g, '').replace('{,', '{'))
+    .sort();
+}
+
+describe('the route matrix on every replica, against real Traefik (the stack as Ingress)', () => {
+  const kind: Kind = 'Ingress';
+  const host = hostOf(kind);
+  const ns = namespaceOf(kind);
+  const routes = [
+    { name: 'terminal', host, path: '/token', expect: 'gated' },
+    { name: 'clipboard', host, path: '/clipboard/paste', expect: 'gated' },
+    { name: 'sessions', host, path: '/api/sessions/list', expect: 'gated' },
+  ];
+  /** The incident's replica: up with the CRD provider only, so without every router of an Ingress. */
+  let crdOnly: TraefikReplica;
+
+  beforeAll(async () => {
+    const address = claimLabAddress();
+    addresses.push(address);
+    crdOnly = new TraefikReplica({ ...traefik.options, address, providers: ['kubernetesCRD'], flags: [], dir: `${traefik.options.dir}-crd-only` });
+    await crdOnly.start();
+    await waitForRoute(hostOf('IngressRoute'), crdOnly);
+  }, 60_000);
+
+  afterAll(async () => {
+    await crdOnly?.stop();
+  });
+
+  const probe = (job: string, replicas: TraefikReplica[], env: Record<string, string> = {}) =>
+    runProbe({
+      ...probeEnv(kind),
+      PROBE_REPLICAS: replicas.map((r) => r.options.address).join(','),
+      PROBE_ROUTES: JSON.stringify(routes),
+      PROBE_INSECURE_TLS: '1',
+      PROBE_PUSHGATEWAY_URL: pushgateway.url,
+      PROBE_JOB: job,
+      PROBE_DNS_SERVERS: '127.0.0.1:9',
+      PROBE_TIMEOUT_SECONDS: '2',
+      PROBE_DEADLINE_SECONDS: '10',
+      ...env,
+    });
+
+  test('the replica without the Ingress provider is named with each route it lacks and each router, and differs from the majority', async () => {
+    const job = 'routing-matrix-replica';
+    const bad = crdOnly.options.address;
+    const run = await probe(job, [traefik, strict, crdOnly]);
+
+    expect(run.code).toBe(0);
+    expect(await pushedSeries(job, 'webterminal_probe_route_ok')).toStrictEqual(
+      routes.map(({ name }) => `webterminal_probe_route_ok{reason="not_routed",replica="${bad}",route="${name}"} 0`).sort(),
+    );
+    expect(await pushedSeries(job, 'webterminal_probe_route_failing_replicas')).toStrictEqual(
+      routes.map(({ name }) => `webterminal_probe_route_failing_replicas{route="${name}"} 1`).sort(),
+    );
+    for (const { name } of routes) expect(run.stderr).toContain(`probe: replica ${bad} route ${name}: not_routed: Traefik's own 404`);
+    const own = probeEnv(kind).PROBE_OWN_ROUTERS.split(',');
+    const missing = await pushedSeries(job, 'webterminal_probe_replica_missing_router');
+    expect(missing).toHaveLength(Math.min(10, own.length));
+    expect(missing.every((line) => line.includes(`replica="${bad}"`))).toBe(true);
+    expect(run.stderr).toContain(`probe: replica ${bad} lacks ${own.length} of the stack's routers that at least half of 3 replicas list`);
+    expect(run.stderr).toContain(`probe: replica ${bad} differs from the majority: route terminal not routed here, routed on 2 of 3 replicas`);
+    expect(await pushedSeries(job, 'webterminal_probe_router_missing_everywhere')).toStrictEqual([]);
+  });
+
+  test('a router every replica skips (no endpoints) is a route problem: its path falls through, gated, and no replica differs', async () => {
+    // A route of the stack's namespace whose Service loses its endpoints: first with them, to learn the
+    // router's name from Traefik itself, then without, when every replica drops the router at once.
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ghost', namespace: ns }, spec: { ports: [{ port: 80 }] } };
+    const endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'ghost', namespace: ns },
+      subsets: [{ addresses: [{ ip: vm }], ports: [{ port: clipboard.port }] }],
+    };
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'ghost', namespace: ns },
+      spec: {
+        ingressClassName: 'traefik',
+        rules: [{ host, http: { paths: [{ path: '/ghost', pathType: 'Exact', backend: { service: { name: 'ghost', port: { number: 80 } } } }] } }],
+      },
+    };
+    for (const object of [service, endpoints, ingress]) await admin.apply(object);
+    try {
+      const ghostRouter = await waitForGhost(traefik, true);
+      await admin.delete('v1', 'Endpoints', ns, 'ghost');
+      for (const replica of [traefik, strict]) await waitForGhost(replica, false);
+      const job = 'routing-matrix-everywhere';
+      const env = probeEnv(kind);
+      const run = await probe(job, [traefik, strict], {
+        PROBE_OWN_ROUTERS: `${env.PROBE_OWN_ROUTERS},${ghostRouter}`,
+        PROBE_ROUTES: JSON.stringify([...routes, { name: 'ghost', host, path: '/ghost', expect: 'gated' }]),
+      });
+
+      expect(await pushedSeries(job, 'webterminal_probe_router_missing_everywhere')).toStrictEqual([
+        `webterminal_probe_router_missing_everywhere{router="${ghostRouter}"} 1`,
+      ]);
+      expect(run.stderr).toContain(`routers no replica lists (a route problem, e.g. a backend without endpoints): ${ghostRouter}`);
+      // Without its router the path falls through to the terminal's catch-all, which gates it: the route
+      // check alone cannot tell; the router set does.
+      expect(await pushedSeries(job, 'webterminal_probe_route_ok')).toStrictEqual([]);
+      expect(await pushedSeries(job, 'webterminal_probe_replica_missing_router')).toStrictEqual([]);
+      expect(run.stderr).not.toContain('differs from the majority');
+    } finally {
+      await admin.delete('networking.k8s.io/v1', 'Ingress', ns, 'ghost');
+      await admin.delete('v1', 'Endpoints', ns, 'ghost');
+      await admin.delete('v1', 'Service', ns, 'ghost');
+    }
+  });
+});
+
+/** The name of the router of the `ghost` Ingress once `replica` lists it (present) or lists it no more. */
+async function waitForGhost(replica: TraefikReplica, present: boolean): Promise<string> {
+  let name = '';
+  await waitFor(`the ghost router ${present ? 'on' : 'gone from'} ${replica.options.address}`, 20_000, async () => {
+    const found = (await replica.routers()).find((r) => r.name.includes('-ghost-') && r.name.endsWith('@kubernetes'));
+    name = found?.name ?? name;
+    return present ? found !== undefined : found === undefined;
+  });
+  return name;
+}

@@ -143,7 +143,7 @@ describe('provider stand-in: the example stack as the app writes it', () => {
     expect(env.PROBE_ORIGIN_URL).toBe('http://terminal.terminal.svc.cluster.local');
     expect(env.PROBE_REPLICAS).toBe('traefik-replicas.traefik.svc.cluster.local');
     expect(container.env.every((e) => Object.keys(e).join() === 'name,value')).toBe(true);
-    expect(container.command).toStrictEqual(['node', '/probe/probe-script.mjs']);
+    expect(container.command).toStrictEqual(['node', '--max-semi-space-size=2', '/probe/probe-script.mjs']);
     expect(container.terminationMessagePath).toBe('/dev/termination-log');
     expect(container.volumeMounts).toStrictEqual([{ mountPath: '/probe', name: 'script', readOnly: true, mountPropagation: 'None' }]);
     // expandContainerSecurityContext sends run_as_non_root even when the block leaves it out: the SDK

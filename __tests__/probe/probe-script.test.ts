@@ -135,19 +135,18 @@ describe('probe script', () => {
     const pushed = new Set([...(group?.metrics.keys() ?? []), ...(success?.metrics.keys() ?? [])]);
     const own = new Set<string>(Object.values(PushgatewayMetric));
     // Remediation's series are pushed only when it is on (remediation.test.ts checks those), the
-    // foreign-router series only with the stack's router names (cluster/routing.test.ts, against real Traefik).
-    const foreign: readonly string[] = [ProbeMetric.foreignRouters, ProbeMetric.foreignRouter];
-    // The route matrix's series: named in the contract, pushed only with routes (the script does not check them yet).
-    const matrix: readonly string[] = [
+    // foreign-router series only with the stack's router names (cluster/routing.test.ts, against real Traefik),
+    // the route matrix's only with routes or the stack's router names (route-matrix.test.ts).
+    const foreign: readonly string[] = [
+      ProbeMetric.foreignRouters,
+      ProbeMetric.foreignRouter,
       ProbeMetric.routeOk,
       ProbeMetric.routeReplicas,
       ProbeMetric.routeFailingReplicas,
       ProbeMetric.replicaMissingRouter,
       ProbeMetric.routerMissingEverywhere,
     ];
-    const expected = Object.values(ProbeMetric).filter(
-      (name) => !REMEDIATION_METRICS.includes(name) && !foreign.includes(name) && !matrix.includes(name),
-    );
+    const expected = Object.values(ProbeMetric).filter((name) => !REMEDIATION_METRICS.includes(name) && !foreign.includes(name));
     expect([...pushed].filter((name) => !own.has(name)).sort()).toStrictEqual(expected.sort());
     const checks = new Set(group?.metrics.get(ProbeMetric.checkSamples)?.map((sample) => sample.labels[ProbeLabel.check]));
     // origin_no_cert runs only with mutual TLS to ttyd (its own test below)

@@ -16,7 +16,7 @@ import { Testing } from '../../lib/private/cdktf';
 import { WebterminalProbe } from '../../lib/webterminal-probe';
 import { adminClient, cluster } from '../support/cluster';
 import type { PushedGroup } from '../support/daemons';
-import { ProbeFixtures, ProbeRun, REPLICA_ADDRESSES, runProbe, startProbeFixtures } from '../support/fixtures';
+import { EDGE_HOST, ProbeFixtures, ProbeRun, REPLICA_ADDRESSES, runProbe, startProbeFixtures } from '../support/fixtures';
 import { KubeFront } from '../support/kube-front';
 import type { KubeClient, KubeObject } from '../support/kube-client';
 import { freePort, makeTempDir, sleep, waitFor } from '../support/processes';
@@ -560,6 +560,79 @@ describe('probe remediation against the real API server', () => {
     ]);
     expect(front.evictions()).toStrictEqual([]);
   }, 60_000);
+
+  describe('the route matrix: a replica that differs from a strict majority is treated as one without the route', () => {
+    const sets = {
+      PROBE_ROUTER_INVENTORY: '1',
+      PROBE_OWN_ROUTERS: 'router-0@kubernetes,router-118@kubernetes,router-500@kubernetes',
+      PROBE_TTYD_ROUTERS: 'router-0@kubernetes',
+    };
+    const manifest = { name: 'manifest', host: EDGE_HOST, path: '/manifest.json', expect: 'public' };
+    const gone = { name: 'gone', host: EDGE_HOST, path: '/gone', expect: 'gated' };
+    /** Every replica routes the manifest (a carve-out) and not /gone; `loser` does not route the manifest either. */
+    const routePaths = (loser?: number) =>
+      Promise.all(
+        fx.replicas.map((replica, i) =>
+          replica.restart({
+            terminalRoute: true,
+            routers: 119,
+            paths: { '/manifest.json': i === loser ? 'not-routed' : 'public', '/gone': 'not-routed' },
+          }),
+        ),
+      );
+
+    test('a replica lacking a router the two others list is evicted, its terminal checks passing', async () => {
+      const job = 'rem-router-set';
+      await establish(job);
+      await fx.replicas[1].restart({ terminalRoute: true, routers: 118 }); // lists router-0 .. router-117
+      const result = await run(job, { ...sets, PROBE_REMEDIATE_AFTER_RUNS: '1' });
+
+      expect(okOf(result)).toBe('1');
+      expect(result.stderr).toContain(`replica ${BAD.replica} differs from the majority: lacks router router-118@kubernetes, listed by 2 of 3`);
+      expect(decisions(result)).toStrictEqual([{ ...BAD, consecutive: '1', result: RemediationResult.evicted }]);
+      expect(front.evictions()).toStrictEqual([`POST ${evictionPath(POD_NAMES[1])}`]);
+    }, 60_000);
+
+    test("a replica answering a route with Traefik's own 404 while the two others route it is evicted", async () => {
+      const job = 'rem-route-404';
+      await establish(job);
+      await routePaths(1);
+      const result = await run(job, { PROBE_ROUTES: JSON.stringify([manifest]), PROBE_REMEDIATE_AFTER_RUNS: '1' });
+
+      expect(result.stderr).toContain(`replica ${BAD.replica} route manifest: not_routed`);
+      expect(decisions(result)).toStrictEqual([{ ...BAD, consecutive: '1', result: RemediationResult.evicted }]);
+      expect(front.evictions()).toStrictEqual([`POST ${evictionPath(POD_NAMES[1])}`]);
+    }, 60_000);
+
+    test('a route and a router missing on every replica are a route problem: reported, nothing evicted', async () => {
+      const job = 'rem-route-everywhere';
+      await establish(job);
+      await routePaths();
+      const env = { ...sets, PROBE_ROUTES: JSON.stringify([manifest, gone]), PROBE_REMEDIATE_AFTER_RUNS: '1' };
+      const result = await run(job, env);
+
+      expect(result.stderr).toContain('route gone: failed on 3 of 3 replicas: on every replica, a route problem, not a replica problem');
+      expect(result.stderr).toContain('routers no replica lists (a route problem, e.g. a backend without endpoints): router-500@kubernetes');
+      expect(result.stderr).not.toContain('differs from the majority');
+      expect(decisions(result)).toStrictEqual([]);
+      expect(front.evictions()).toStrictEqual([]);
+    }, 60_000);
+
+    test('with two replicas, one lacking a router and a route the other has: reported, nothing evicted', async () => {
+      const job = 'rem-route-two';
+      const two = { PROBE_REPLICAS: REPLICA_ADDRESSES.slice(0, 2).join(',') };
+      await establish(job);
+      await routePaths(1);
+      await fx.replicas[1].restart({ terminalRoute: true, routers: 118, paths: { '/manifest.json': 'not-routed' } });
+      const result = await run(job, { ...sets, ...two, PROBE_ROUTES: JSON.stringify([manifest]), PROBE_REMEDIATE_AFTER_RUNS: '1' });
+
+      expect(result.stderr).toContain(`replica ${BAD.replica} route manifest: not_routed`);
+      expect(result.stderr).toContain(`replica ${BAD.replica} lacks 1 of the stack's routers that at least half of 2 replicas list`);
+      expect(result.stderr).not.toContain('differs from the majority');
+      expect(decisions(result)).toStrictEqual([]);
+      expect(front.evictions()).toStrictEqual([]);
+    }, 60_000);
+  });
 
   test('evicts at most once per minimum interval and reports the recurring fault', async () => {
     const job = 'rem-rate';

@@ -52,10 +52,12 @@ describe('WebterminalProbe', () => {
       'inventory.mjs',
       'json-count.mjs',
       'kube.mjs',
+      'matrix.mjs',
       'probe-script.mjs',
       'remediation.mjs',
       'report.mjs',
       'resolve.mjs',
+      'routes.mjs',
       'run.mjs',
     ]);
     // escaped for Terraform in cdk.tf.json; what Terraform hands the cluster is each file, byte for byte
@@ -93,7 +95,7 @@ describe('WebterminalProbe', () => {
     });
     const [container] = pod.container;
     expect(container.image).toMatch(/^node:\d+\.\d+\.\d+-alpine[\d.]+$/);
-    expect(container.command).toStrictEqual(['node', '/probe/probe-script.mjs']);
+    expect(container.command).toStrictEqual(['node', '--max-semi-space-size=2', '/probe/probe-script.mjs']);
     expect(container.security_context).toStrictEqual({
       read_only_root_filesystem: true,
       allow_privilege_escalation: false,

@@ -363,14 +363,17 @@ async function probeFromCluster(
   if (cronJob === undefined) throw new Error(`no CronJob in ${NAMESPACE}`);
   const pod = (cronJob.spec as { jobTemplate: { spec: { template: { spec: PodSpec } } } }).jobTemplate.spec.template.spec;
   const container = pod.containers[0];
-  const mount = container.volumeMounts?.find((m) => container.command?.[1]?.startsWith(`${m.mountPath}/`));
+  // The CronJob's command: node, its flags, then the entry in the ConfigMap's volume.
+  const [, ...nodeFlags] = container.command ?? [];
+  const entry = nodeFlags.pop() ?? '';
+  const mount = container.volumeMounts?.find((m) => entry.startsWith(`${m.mountPath}/`));
   const volume = pod.volumes?.find((v) => v.name === mount?.name);
   const configMapName = volume?.configMap?.name;
   if (mount === undefined || configMapName === undefined) throw new Error('the probe command does not run a file of a ConfigMap volume');
   const configMap = (await admin.get('v1', 'ConfigMap', NAMESPACE, configMapName)) as KubeObject & { data: Record<string, string> };
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(configMap.data)) writeFileSync(join(dir, file), text);
-  const script = join(dir, (container.command?.[1] ?? '').slice(mount.mountPath.length + 1));
+  const script = join(dir, entry.slice(mount.mountPath.length + 1));
   const env: Record<string, string> = {};
   for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
   const tokenFile = join(dir, 'token');
@@ -387,7 +390,7 @@ async function probeFromCluster(
   return {
     run: () =>
       new Promise((resolve) => {
-        const child = spawn(tools().probeNode.path, [script], {
+        const child = spawn(tools().probeNode.path, [...nodeFlags, script], {
           env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         });

@@ -14,7 +14,7 @@ import { EdgeProxy, TraefikReplica } from './nginx';
 import { freePort, makeTempDir, requireBinaries } from './processes';
 import { BlackHole, TtydStandIn } from './servers';
 import { selfSignedCertificate } from './tls';
-import { PROBE_SCRIPT_FILE, probeFiles } from '../../lib/private/probe-files';
+import { PROBE_NODE_FLAGS, PROBE_SCRIPT_FILE, probeFiles } from '../../lib/private/probe-files';
 
 /**
  * The probe's folder as the pod mounts it: the ConfigMap's files (its modules and contract), written from the
@@ -166,7 +166,7 @@ export async function startProbeFixtures(): Promise<ProbeFixtures> {
         await Promise.all(
           replicas.map((replica, i) => {
             const wanted = { terminalRoute: true, routers: routers[i] };
-            const same = replica.state.terminalRoute && replica.state.routers === wanted.routers;
+            const same = replica.state.terminalRoute && replica.state.routers === wanted.routers && replica.state.paths === undefined;
             return same ? Promise.resolve() : replica.restart(wanted);
           }),
         );
@@ -196,7 +196,7 @@ export function runProbe(env: Record<string, string>, options: { killAfterMs?: n
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     // The Node of the probe's image, not the one running jest: the script must run where it runs.
-    const child = spawn(tools().probeNode.path, [...nodeArgs, PROBE_SCRIPT], {
+    const child = spawn(tools().probeNode.path, [...nodeArgs, ...PROBE_NODE_FLAGS, PROBE_SCRIPT], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -89,6 +89,31 @@ export interface ReplicaState {
    * `query` = back to the terminal with the outpost path only in the query. Absent: the right place.
    */
   readonly wrongRedirect?: 'host' | 'query' | 'http' | 'port' | 'ftp' | 'javascript';
+  /**
+   * Exact paths of the terminal host with a router of their own (the route matrix): each answers as
+   * given; any other path falls through to the terminal's gated catch-all.
+   */
+  readonly paths?: Readonly<Record<string, PathAnswer>>;
+}
+
+/**
+ * How an exact path answers: `public` 200 from a backend without auth, `backend-404` a backend's own
+ * 404 (an HTML page, longer than Traefik's), `not-routed` Traefik's own 404 (its router is missing while
+ * a catch-all would gate it), `ungated` 200 without auth. A path not listed is gated by the catch-all.
+ */
+export type PathAnswer = 'public' | 'backend-404' | 'not-routed' | 'ungated';
+
+/** A backend's 404 page: more than the 64 bytes the probe reads of a 404. */
+export const BACKEND_NOT_FOUND_BODY = '<!doctype html><html><head><title>Not found</title></head><body>No such asset here.</body></html>';
+
+function pathLocation(path: string, answer: PathAnswer): string {
+  const body: Record<PathAnswer, string> = {
+    public: 'return 200 "public asset\\n";',
+    'backend-404': `return 404 '${BACKEND_NOT_FOUND_BODY}';`,
+    'not-routed': `return 404 "${NO_ROUTER_BODY}\\n";`,
+    ungated: 'return 200 "an answer without auth\\n";',
+  };
+  return `location = ${path} { ${body[answer]} }`;
 }
 
 /** The host a `wrongRedirect: 'host'` replica sends browsers to. */
@@ -171,6 +196,9 @@ export class TraefikReplica {
     location @outpost_redirect {
       ${redirectLine(state)}
     }
+    ${Object.entries(state.paths ?? {})
+      .map(([path, answer]) => pathLocation(path, answer))
+      .join('\n    ')}
   }`;
     return `${preamble(this.dir)}
   map $arg_page $api_page { default $arg_page; "" 1; }

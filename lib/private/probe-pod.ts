@@ -1,7 +1,7 @@
 import contract from '../probe/contract.json';
 import { PROBE_MEMORY_MIB } from './defaults';
 import { restrictedContainerSecurity } from './pod-security';
-import { PROBE_SCRIPT_FILE } from './probe-files';
+import { PROBE_NODE_FLAGS, PROBE_SCRIPT_FILE } from './probe-files';
 import type { ResolvedProbeProps } from './probe-props';
 import { literalUnlessToken } from './templates';
 
@@ -80,7 +80,7 @@ export function probePodSpec(
       {
         name: 'probe',
         image: r.image,
-        command: ['node', `/probe/${PROBE_SCRIPT_FILE}`],
+        command: ['node', ...PROBE_NODE_FLAGS, `/probe/${PROBE_SCRIPT_FILE}`],
         env: [
           ...Object.entries(environment).map(([name, value]) => ({ name, value: literalUnlessToken(value) })),
           ...(credentials === undefined

@@ -26,6 +26,7 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
  * @property {number} status  0 = no HTTP answer
  * @property {boolean} healthy
  * @property {string} [reason]  why it is not healthy
+ * @property {string} [code]  a route row's failure: the `reason` label's value (contract routeReason)
  *
  * @typedef {object} Target
  * @property {string} name  '' for the terminal's host, 'mirror' for the mirror (a prefix of its printed lines)
@@ -36,13 +37,15 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
  *
  * @typedef {object} Check
  * @property {string} name  the `check` label
- * @property {'edge' | 'origin'} on  edge checks run PROBE_SAMPLES times on one sequential chain, origin checks once, together
+ * @property {'edge' | 'origin' | 'replica'} on  edge checks run PROBE_SAMPLES times on one sequential chain, origin checks
+ *   once, together; replica checks (the routes) only on the Traefik replicas
  * @property {(config: Config, target: Target, ctx: Context) => Promise<Outcome>} sample
  * @property {(config: Config, target: Target) => boolean} [when]  whether it runs for a target (default: always)
  * @property {keyof typeof CONTRACT.metric} [statusMetric]  the status gauge of the terminal's host, named on the summary line by `field`
  * @property {string} [field]
  * @property {boolean} [perReplica]  also once on every Traefik replica
  * @property {number} [opensAt]  this status proves ttyd answers without its auth: ttyd_open=1
+ * @property {import('./routes.mjs').Route} [route]  a row of the route matrix (routes.mjs): its own series, not replica_status
  */
 
 /**
@@ -57,7 +60,7 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
  * @param {string | undefined} authentikHost
  * @returns {Outcome}
  */
-function judgeAuthRedirect(answer, requestUrl, edgeUrl, authentikHost) {
+export function judgeAuthRedirect(answer, requestUrl, edgeUrl, authentikHost) {
   const status = answer.status;
   /** @param {string} what */
   const fail = (what) => ({ status, healthy: false, reason: `status ${status}${what}, want a 3xx to ${OUTPOST_PATH} on ${want}` });
@@ -183,7 +186,7 @@ const mainHost = (_config, target) => target.host === '';
 /** @param {Config} config @param {Target} target */
 const mutualTls = (config, target) => mainHost(config, target) && config.originTls !== undefined;
 
-/** @type {Check[]} */
+/** The fixed rows; the routes' rows (routes.mjs) join them for a run. @type {Check[]} */
 export const CHECKS = [
   { name: CHECK.edgeToken, on: 'edge', sample: edgeSample('token?arg=probe'), statusMetric: 'tokenStatus', field: 'token', perReplica: true },
   { name: CHECK.edgeWs, on: 'edge', sample: edgeSample('ws'), statusMetric: 'wsStatus', field: 'ws', perReplica: true },
@@ -207,11 +210,13 @@ export function targets(config) {
 }
 
 /**
- * Whether `check` runs on `target`: an origin check needs the target's ttyd URL.
+ * Whether `check` runs on `target` (a host): an origin check needs the target's ttyd URL; a replica
+ * check runs on the replicas only.
  * @param {Config} config
  * @param {Check} check
  * @param {Target} target
  */
 export function applies(config, check, target) {
+  if (check.on === 'replica') return false;
   return (check.on === 'edge' || target.originUrl !== undefined) && (check.when?.(config, target) ?? true);
 }

@@ -40,6 +40,7 @@ const MAX_FOREIGN_NAMES = 10;
  * @property {string | undefined} routersError
  * @property {string[] | undefined} foreign  routers not the stack's whose service reaches one of ttyd's servers, sorted
  * @property {string | undefined} foreignProblem  why the foreign routers could not be told
+ * @property {Set<string> | undefined} own  the stack's routers (PROBE_OWN_ROUTERS) this replica lists, when its list was read whole
  */
 
 const ROUTER_NAME = new RegExp(CONTRACT.routerNamePattern);
@@ -100,13 +101,13 @@ export function createInventory(config) {
     if (config.ownRouters === undefined) {
       const counted = await countRouters(config, ctx, replica, take);
       return typeof counted === 'string'
-        ? { routers: undefined, routersError: counted, foreign: undefined, foreignProblem: undefined }
-        : { routers: counted, routersError: undefined, foreign: undefined, foreignProblem: undefined };
+        ? { routers: undefined, routersError: counted, foreign: undefined, foreignProblem: undefined, own: undefined }
+        : { routers: counted, routersError: undefined, foreign: undefined, foreignProblem: undefined, own: undefined };
     }
     return foreignRouters(config, ctx, replica, take, ttydServers);
   };
   /** @param {Found | undefined} found @returns {Found} */
-  const read = (found) => found ?? { routers: undefined, routersError: undefined, foreign: undefined, foreignProblem: undefined };
+  const read = (found) => found ?? { routers: undefined, routersError: undefined, foreign: undefined, foreignProblem: undefined, own: undefined };
   return {
     // One replica at a time, so at most one page is held (and parsed) at once whatever the number of replicas.
     take: (ctx, replica) => {
@@ -274,19 +275,24 @@ async function foreignRouters(config, ctx, replica, take, ttydServers) {
   const others = [];
   /** @type {string[]} */
   const ttydServices = [];
+  /** The stack's routers listed here, which the route matrix compares across replicas. @type {Set<string>} */
+  const listed = new Set();
   const routers = await readApiList(config, ctx, replica, 'routers', take, (router) => {
     const name = String(router.name ?? '');
     const service = qualified(router.service, router.provider);
+    if (own.has(name)) listed.add(name);
     if (ttyd.has(name)) ttydServices.push(service);
     else if (!own.has(name)) others.push({ name, service });
   });
-  if (typeof routers === 'string') return { routers: undefined, routersError: routers, foreign: undefined, foreignProblem: undefined };
-  const counted = { routers, routersError: undefined };
+  if (typeof routers === 'string') {
+    return { routers: undefined, routersError: routers, foreign: undefined, foreignProblem: undefined, own: undefined };
+  }
+  const counted = { routers, routersError: undefined, own: listed };
   if (others.length === 0) return { ...counted, foreign: [], foreignProblem: undefined };
 
   /** @type {Map<string, { servers: string[], children: string[] }>} */
   const services = new Map();
-  const listed = await readApiList(config, ctx, replica, 'services', take, (service) => {
+  const servicesRead = await readApiList(config, ctx, replica, 'services', take, (service) => {
     const provider = service.provider;
     const children = [
       ...(Array.isArray(service.weighted?.services) ? service.weighted.services.map((/** @type {any} */ c) => c?.name) : []),
@@ -304,7 +310,7 @@ async function foreignRouters(config, ctx, replica, take, ttydServers) {
       : [];
     services.set(String(service.name ?? ''), { servers, children });
   });
-  if (typeof listed === 'string') return { ...counted, foreign: undefined, foreignProblem: listed };
+  if (typeof servicesRead === 'string') return { ...counted, foreign: undefined, foreignProblem: servicesRead };
 
   /** @param {string} name @returns {string[]} */
   const serversOf = (name) => {

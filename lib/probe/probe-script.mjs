@@ -1,15 +1,17 @@
 // @ts-check
 /**
  * Webterminal probe: one run of the checks that catch a Traefik replica missing the terminal route,
- * pushed to a Pushgateway. Runs as `node /probe/probe-script.mjs` on a stock Node image (read-only root
- * filesystem, non-root): Node's standard library only, nothing installed, nothing written to disk. The
+ * pushed to a Pushgateway. Runs as `node --max-semi-space-size=2 /probe/probe-script.mjs` (the flag: lib/private/
+ * probe-files.ts) on a stock Node image (read-only root filesystem, non-root): Node's standard library only,
+ * nothing installed, nothing written to disk. The
  * ConfigMap carries this folder's files (the flat names are its keys) and the tests execute those bytes.
  *
  * One module per part, as blackbox_exporter keeps one per prober: config.mjs (the variables below, with
  * names, defaults, limits, kinds and the pairs that need each other from contract.json, which the construct reads too), resolve.mjs (name
  * resolution), exchange.mjs (one HTTP exchange), checks.mjs (the check table), run.mjs (the runner, which
- * owns the deadline), report.mjs (summary, metrics, printed lines, push); inventory.mjs (with json-count.mjs) and
- * remediation.mjs (with kube.mjs) are loaded only when they are on.
+ * owns the deadline), report.mjs (summary, metrics, printed lines, push), routes.mjs (PROBE_ROUTES and their
+ * rows of the check table), matrix.mjs (the routes and router sets across the replicas); inventory.mjs (with
+ * json-count.mjs) and remediation.mjs (with kube.mjs) are loaded only when they are on.
  *
  * Configuration (environment; an empty value counts as unset):
  *   PROBE_EDGE_URL          required  public URL of the terminal, through the CDN (https://terminal.example.com)
@@ -44,6 +46,8 @@
  *   PROBE_OWN_ROUTERS, PROBE_TTYD_ROUTERS  (none)  the stack's routers and those of them that reach ttyd, as
  *                                     Traefik's API names them (`name@provider`, comma-separated; both or
  *                                     neither; needs PROBE_ROUTER_INVENTORY=1): the foreign-router check below
+ *   PROBE_ROUTES            (none)    JSON array of at most 50 routes `{"name", "host", "path", "expect": "gated" |
+ *                                     "public", "status"?}`, each asked on every replica (below: routes)
  *   PROBE_REMEDIATE         off       off | dry-run | on: evict the lone replica that lost the route (section
  *                                     "Remediation" below: PROBE_REMEDIATE_AFTER_RUNS 3,
  *                                     PROBE_REMEDIATE_MIN_INTERVAL_SECONDS 3600, PROBE_REPLICA_NAMESPACE and
@@ -84,6 +88,15 @@
  *                 edge_token and edge_ws once each. A replica without the route answers 404 every time.
  *                 A name that resolves to no address is a failed run (replicas=0, ok=0, a line on stderr):
  *                 the detector being blind must not look like health.
+ *   routes        every route of PROBE_ROUTES on every replica only (never through the edge), with SNI and Host
+ *                 = the route's host, after the replica's edge checks, in the same batches and under the same
+ *                 deadline and timeout. Gated: healthy = the outpost redirect as judged above; else wrong_redirect
+ *                 (a 3xx elsewhere), not_routed (Traefik's own 404: status 404, body `404 page not found`),
+ *                 ungated (any other answer), no_answer. Public: walled_off (the outpost redirect), not_routed,
+ *                 wrong_status (a declared status not met); any other answer passes, a backend's 404 included.
+ *                 Only a 404's body is read, 64 bytes at most. A failing pair fails the run, not the replica.
+ *   router sets   with PROBE_OWN_ROUTERS too: the stack's routers each replica lists, compared across replicas:
+ *                 lacking one that at least half list is named, one no replica lists is a route problem.
  *   inventory     with PROBE_ROUTER_INVENTORY=1: GET http://<replica>:<api port>/api/http/routers, following
  *                 Traefik's pagination (`page`, `per_page`, header X-Next-Page, which is 1 on the last page).
  *                 Informational: a failed inventory is reported (router_inventory_ok 0) and its count left out,
@@ -107,7 +120,10 @@
  * webterminal_probe_replica_status{replica,check}, webterminal_probe_replicas (only when PROBE_REPLICAS is
  * set), webterminal_probe_replica_ok{replica} (1 = both checks on the replica healthy),
  * webterminal_probe_replica_routers{replica} and webterminal_probe_router_inventory_ok{replica} (inventory),
- * webterminal_probe_ttyd_open (1 = ttyd answered without the auth header), webterminal_probe_duration_seconds.
+ * webterminal_probe_ttyd_open (1 = ttyd answered without the auth header), webterminal_probe_duration_seconds;
+ * with routes webterminal_probe_route_{replicas,failing_replicas}{route} and, only for failing pairs,
+ * webterminal_probe_route_ok{replica,route,reason} = 0; with the router sets
+ * webterminal_probe_replica_missing_router{replica,router} and webterminal_probe_router_missing_everywhere{router}.
  * Only a fully healthy run also PUTs webterminal_probe_last_success_timestamp to
  * <pushgateway>/metrics/job/<job>/kind/success, so it never drops to 0 and never moves on a failing run.
  *
@@ -117,7 +133,8 @@
  * shortly after the deadline when the Pushgateway answers.
  * Output: `probe: token=302 ws=302 ttyd=200 ttyd_ws=101 ok=1 ttyd_open=0 ... edge_failures=0/12
  * origin_failures=0/4 ...` (failures over samples of every check of a kind; a second host's as
- * `mirror_failures`) then one `probe: replica=<addr> ...` line per replica on stdout; reasons on stderr.
+ * `mirror_failures`; with routes `route_failures=<failing pairs>/<pairs judged>`) then one `probe: replica=<addr> ...`
+ * line per replica on stdout; reasons on stderr (one per failing pair, replica and route named, 50 at most).
  * A URL in a message shows its scheme and host only (`***@` for userinfo); one that does not parse, or
  * has an `@` outside its userinfo, shows nothing of itself.
  * Credentials are never printed.
@@ -128,6 +145,31 @@ import { CONTRACT, ConfigError, parseConfig } from './config.mjs';
 import { createResolution } from './resolve.mjs';
 import { runChecks } from './run.mjs';
 import { gauge, printReport, pushGroup, renderRunMetrics, summarize } from './report.mjs';
+import { CHECKS } from './checks.mjs';
+import { parseRoutes, routeChecks } from './routes.mjs';
+
+/**
+ * The configuration and the routes (routes.mjs reads PROBE_ROUTES), every problem of both at once.
+ * @param {NodeJS.ProcessEnv} env
+ */
+async function configure(env) {
+  /** @type {string[]} */
+  const problems = [];
+  /** @param {unknown} error */
+  const note = (error) => {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
+  };
+  const config = await parseConfig(env).catch((error) => note(error));
+  let routes = /** @type {import('./routes.mjs').Route[]} */ ([]);
+  try {
+    routes = parseRoutes(env);
+  } catch (error) {
+    note(error);
+  }
+  if (config === undefined || problems.length > 0) throw new ConfigError(problems.join('\nprobe: bad configuration: '));
+  return { config, routes };
+}
 
 /**
  * @param {NodeJS.ProcessEnv} env
@@ -137,8 +179,9 @@ async function main(env) {
   const started = performance.now();
   let config;
   let resolution;
+  let routes;
   try {
-    config = await parseConfig(env);
+    ({ config, routes } = await configure(env));
     resolution = createResolution(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -146,15 +189,17 @@ async function main(env) {
     return 2;
   }
   const inventory = config.routerInventory ? (await import('./inventory.mjs')).createInventory(config) : undefined;
-  const report = await runChecks(config, resolution, inventory);
+  const report = await runChecks(config, resolution, inventory, [...CHECKS, ...routeChecks(routes)]);
   const durationSeconds = (performance.now() - started) / 1000;
-  const summary = summarize(report);
+  const summary = summarize(report, config);
   printReport(summary, report, inventory, durationSeconds);
 
   // The push gets a fresh signal: the deadline bounds the checks, the timeout bounds the push.
   /** @type {import('./exchange.mjs').Context} */
   const ctx = { timeoutMs: config.timeoutMs, signal: new AbortController().signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
-  const remediation = config.remediation && (await (await import('./remediation.mjs')).afterRun(config, summary.replicas, started, ctx));
+  // A stray (matrix.mjs: lacking what a strict majority routes) counts as a replica that lost the route.
+  const replicas = summary.replicas.map((replica) => ({ ...replica, healthy: replica.healthy && !summary.matrix.strays.has(replica.address) }));
+  const remediation = config.remediation && (await (await import('./remediation.mjs')).afterRun(config, replicas, started, ctx));
   const body = renderRunMetrics(summary, report, inventory, durationSeconds) + (remediation?.metrics ?? '');
   const pushes = [...(remediation?.pushes ?? []), pushGroup(config, ctx, [], body)];
   const success = gauge(CONTRACT.metric.lastSuccessTimestamp, [[{}, Date.now() / 1000]]);

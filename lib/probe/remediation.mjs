@@ -13,7 +13,9 @@
  *   pod       the pod with the replica's IP in PROBE_REPLICA_NAMESPACE matching PROBE_REPLICA_SELECTOR
  *             (checked again here, not only by the API server); none or several: no_pod.
  *   alone     exactly one replica failing and at least two healthy, else not_alone (a route missing
- *             everywhere is configuration, which an eviction cannot fix).
+ *             everywhere is configuration, which an eviction cannot fix). Failing includes the route
+ *             matrix's strays (matrix.mjs), which the entry passes as unhealthy: a replica lacking a
+ *             router, or not routing a route, that a strict majority of three or more replicas has.
  *   confirmed the same pod failed PROBE_REMEDIATE_AFTER_RUNS consecutive runs, else not_confirmed; and
  *             the pod is older than that many intervals (age from metadata.creationTimestamp, which the
  *             API server sets; interval = time since the previous run), else too_young.

@@ -7,6 +7,7 @@
 
 import { CONTRACT } from './config.mjs';
 import { below, exchange } from './exchange.mjs';
+import { findMatrix, matrixFields, matrixProblems, matrixSeries, replicaFields } from './matrix.mjs';
 
 const METRIC = CONTRACT.metric;
 
@@ -31,6 +32,7 @@ const METRIC = CONTRACT.metric;
  * @property {CheckSummary[]} statuses  the checks with a status gauge (and a field on the summary line), on the terminal's host
  * @property {Array<ReplicaReport & { healthy: boolean }>} replicas
  * @property {boolean} ttydOpen
+ * @property {import('./matrix.mjs').Matrix} matrix  the routes across the replicas, and the router sets
  * @property {boolean} ok
  */
 
@@ -40,10 +42,13 @@ const CUT_OFF = 'cut off by the run deadline';
 const statusOf = (outcome) => outcome?.status ?? 0;
 
 /**
+ * A replica is healthy when the terminal's checks pass on it; the routes' rows have series of their own
+ * (matrix.mjs), and fail the run, not the replica.
  * @param {Report} report
+ * @param {Config} config
  * @returns {Summary}
  */
-export function summarize(report) {
+export function summarize(report, config) {
   const checks = report.planned.map((planned) => {
     const outcomes = planned.outcomes.map((outcome) => outcome ?? { status: 0, healthy: false, reason: CUT_OFF });
     const failed = outcomes.filter((outcome) => !outcome.healthy);
@@ -51,11 +56,19 @@ export function summarize(report) {
   });
   // Open only on proof: the status that the boundary checks must never get.
   const ttydOpen = report.planned.some(({ check, outcomes }) => check.opensAt !== undefined && outcomes[0]?.status === check.opensAt);
-  const healthy = (/** @type {ReplicaReport} */ { outcomes }) => [...outcomes.values()].every((outcome) => outcome?.healthy === true);
-  const replicas = (report.replicas ?? []).map((entry) => ({ ...entry, healthy: healthy(entry) }));
+  const replicas = (report.replicas ?? []).map((entry) => ({
+    ...entry,
+    // a replica is healthy on the terminal's own checks; its routes are the matrix's
+    healthy: [...entry.outcomes].every(([check, outcome]) => check.route !== undefined || outcome?.healthy === true),
+  }));
   const replicasHealthy = report.replicas === undefined || (replicas.length > 0 && replicas.every((replica) => replica.healthy));
+  /** @param {[import('./checks.mjs').Check, Outcome | undefined]} entry */
+  const routeHealthy = ([check, outcome]) => check.route === undefined || outcome?.healthy === true;
+  const routesHealthy = replicas.every(({ outcomes }) => [...outcomes].every(routeHealthy));
+  const matrix = findMatrix(report.routes, report.replicas, config.ownRouters);
   const statuses = checks.filter(({ planned }) => planned.check.statusMetric !== undefined && planned.target.host === '');
-  return { checks, statuses, replicas, ttydOpen, ok: replicasHealthy && checks.every((check) => check.failures === 0) };
+  const ok = replicasHealthy && routesHealthy && checks.every((check) => check.failures === 0);
+  return { checks, statuses, replicas, ttydOpen, matrix, ok };
 }
 
 /** @param {string} value */
@@ -98,12 +111,14 @@ export function renderRunMetrics(summary, report, inventory, durationSeconds) {
     const replicas = summary.replicas;
     families.push(gauge(METRIC.replicas, [[{}, replicas.length]]), gauge(METRIC.replicasLeftOut, [[{}, report.replicasLeftOut]]));
     /** @param {ReplicaReport} replica @returns {Samples} */
-    const statuses = ({ address, outcomes }) => [...outcomes].map(([check, outcome]) => [{ replica: address, check: check.name }, statusOf(outcome)]);
+    const statuses = ({ address, outcomes }) =>
+      [...outcomes].flatMap(([check, outcome]) => (check.route === undefined ? [[{ replica: address, check: check.name }, statusOf(outcome)]] : []));
     /** @type {Samples} */
     const ok = replicas.map(({ address, healthy }) => [{ replica: address }, healthy ? 1 : 0]);
     if (replicas.length > 0) families.push(gauge(METRIC.replicaOk, ok), gauge(METRIC.replicaStatus, replicas.flatMap(statuses)));
     families.push(...(inventory?.metrics(replicas) ?? []));
   }
+  families.push(...matrixSeries(summary.matrix).map(([name, samples]) => gauge(name, samples)));
   families.push(gauge(METRIC.durationSeconds, [[{}, Number(durationSeconds.toFixed(3))]]));
   return `${families.join('\n')}\n`;
 }
@@ -132,11 +147,13 @@ export function printReport(summary, report, inventory, durationSeconds) {
     `ttyd_open=${summary.ttydOpen ? 1 : 0}`,
     ...(report.replicas === undefined ? [] : [`replicas=${summary.replicas.length}`]),
     ...[...tally].map(([key, [failures, samples]]) => `${key}_failures=${failures}/${samples}`),
+    ...matrixFields(summary.matrix),
     `duration=${durationSeconds.toFixed(3)}s`,
   ]);
-  for (const { address, outcomes, inventory: found, healthy } of summary.replicas) {
-    const fields = [...outcomes].map(([check, outcome]) => `${check.field}=${statusOf(outcome)}`);
-    out([`replica=${address}`, ...fields, ...(inventory?.fields(found) ?? []), `ok=${healthy ? 1 : 0}`]);
+  for (const replica of summary.replicas) {
+    const { address, outcomes, inventory: found, healthy } = replica;
+    const fields = [...outcomes].flatMap(([check, outcome]) => (check.field === undefined ? [] : [`${check.field}=${statusOf(outcome)}`]));
+    out([`replica=${address}`, ...fields, ...replicaFields(summary.matrix, replica), ...(inventory?.fields(found) ?? []), `ok=${healthy ? 1 : 0}`]);
   }
   for (const { planned, failures, samples, reason } of summary.checks.filter((check) => check.failures > 0)) {
     err(`${planned.target.name ? `${planned.target.name} ` : ''}${planned.check.name}: ${failures}/${samples} failed, first: ${reason}`);
@@ -145,8 +162,14 @@ export function printReport(summary, report, inventory, durationSeconds) {
   const [checked, leftOut] = [summary.replicas.length, report.replicasLeftOut];
   if (leftOut > 0) err(`PROBE_REPLICAS: ${leftOut + checked} addresses; checked the first ${checked} (PROBE_MAX_REPLICAS), left out ${leftOut}`);
   for (const { address, outcomes, inventory: found } of summary.replicas) {
-    for (const [check, outcome] of outcomes) if (!outcome?.healthy) err(`replica ${address} ${check.name}: ${outcome?.reason ?? CUT_OFF}`);
+    for (const [check, outcome] of outcomes) {
+      if (check.route === undefined && !outcome?.healthy) err(`replica ${address} ${check.name}: ${outcome?.reason ?? CUT_OFF}`);
+    }
     for (const line of inventory?.problems(address, found) ?? []) err(line);
+  }
+  for (const line of matrixProblems(summary.matrix)) err(line);
+  if (report.routes.length > 0 && report.replicas === undefined) {
+    err(`PROBE_ROUTES: ${report.routes.length} routes not checked: PROBE_REPLICAS is off`);
   }
 }
 

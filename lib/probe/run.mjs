@@ -11,7 +11,7 @@ import { describeError } from './exchange.mjs';
 import { withTimeout } from './resolve.mjs';
 
 /**
- * Replicas checked at the same time: each holds two sequential requests (and its inventory), so this
+ * Replicas checked at the same time: each holds its requests one after another (and its inventory), so this
  * bounds the sockets and buffers in flight whatever the Service resolves to.
  */
 const REPLICAS_IN_FLIGHT = 8;
@@ -41,6 +41,7 @@ const DEADLINE_GRACE_MS = 100;
  * @property {ReplicaReport[] | undefined} replicas  undefined when PROBE_REPLICAS is off
  * @property {string | undefined} replicasProblem
  * @property {number} replicasLeftOut  resolved, past PROBE_MAX_REPLICAS, not checked
+ * @property {Check[]} routes  the table's route rows (routes.mjs), asked on every replica
  *
  * @typedef {object} Inventory  the router inventory (inventory.mjs), loaded only when it is on
  * @property {(ctx: Context, address: string) => Promise<Found>} take
@@ -81,8 +82,9 @@ async function runTargets(config, ctx, planned) {
  * @param {import('./resolve.mjs').Resolution} resolution
  * @param {Report} report
  * @param {Inventory | undefined} inventory
+ * @param {Check[]} table
  */
-async function runReplicas(config, ctx, resolution, report, inventory) {
+async function runReplicas(config, ctx, resolution, report, inventory, table) {
   const source = config.replicas;
   if (source.kind === 'off') return;
   let addresses = source.kind === 'addresses' ? source.addresses : [];
@@ -99,7 +101,7 @@ async function runReplicas(config, ctx, resolution, report, inventory) {
   if (report.replicas !== undefined) return;
   const checked = addresses.slice(0, config.maxReplicas);
   report.replicasLeftOut = addresses.length - checked.length;
-  const perReplica = CHECKS.filter((check) => check.perReplica);
+  const perReplica = table.filter((check) => check.perReplica);
   /** @type {ReplicaReport[]} */
   const replicas = checked.map((address) => ({ address, outcomes: new Map(perReplica.map((check) => [check, undefined])), inventory: undefined }));
   report.replicas = replicas;
@@ -121,21 +123,22 @@ async function runReplicas(config, ctx, resolution, report, inventory) {
  * @param {Config} config
  * @param {import('./resolve.mjs').Resolution} resolution
  * @param {Inventory | undefined} inventory
+ * @param {Check[]} [table]  the check table: CHECKS and the routes' rows
  * @returns {Promise<Report>}
  */
-export async function runChecks(config, resolution, inventory) {
+export async function runChecks(config, resolution, inventory, table = CHECKS) {
   /** @param {Check} check @param {Target} target @returns {Planned} */
   const plan = (check, target) => ({ check, target, outcomes: Array(check.on === 'edge' ? config.samples : 1).fill(undefined) });
-  const planned = targets(config).flatMap((target) => CHECKS.filter((check) => applies(config, check, target)).map((check) => plan(check, target)));
+  const planned = targets(config).flatMap((target) => table.filter((check) => applies(config, check, target)).map((check) => plan(check, target)));
   /** @type {Report} */
-  const report = { planned, replicas: undefined, replicasProblem: undefined, replicasLeftOut: 0 };
+  const report = { planned, replicas: undefined, replicasProblem: undefined, replicasLeftOut: 0, routes: table.filter((check) => check.route) };
   const deadline = new AbortController();
   // Every request in flight listens for the deadline (edge, origin, each replica and its inventory).
   setMaxListeners(0, deadline.signal);
   const deadlineTimer = setTimeout(() => deadline.abort(), config.deadlineMs);
   /** @type {Context} */
   const ctx = { timeoutMs: config.timeoutMs, signal: deadline.signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
-  const work = Promise.allSettled([runTargets(config, ctx, planned), runReplicas(config, ctx, resolution, report, inventory)]);
+  const work = Promise.allSettled([runTargets(config, ctx, planned), runReplicas(config, ctx, resolution, report, inventory, table)]);
   // Every request honours the abort, so work settles right after it; the grace bound covers the rest.
   const cutOff = new Promise((resolve) => deadline.signal.addEventListener('abort', () => setTimeout(resolve, DEADLINE_GRACE_MS), { once: true }));
   await Promise.race([work, cutOff]);
