@@ -376,6 +376,7 @@ const PUBLIC_VALUES = [
   'REMEDIATION_METRICS',
   'REMEDIATION_MODES',
   'REMEDIATION_STATE_ANNOTATION',
+  'ROUTE_AUTHS',
   'RemediationAlertName',
   'RemediationResult',
   'RouteReason',
