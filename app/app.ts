@@ -45,7 +45,7 @@ const FOREIGN_ENV = ['TERMINAL_EMULATOR'];
 /** Message of a plan of the example: what it is and how to configure. */
 const EXAMPLE_GUARD_MESSAGE =
   'This stack was synthesized from the built-in example (host terminal.example.com, ttyd at 192.0.2.10), which is not meant for a cluster. ' +
-  'Configure it first: set "terminal" in the context of cdktf.json (host, ttyd, ...; see the README), or TERMINAL_HOST and ' +
+  'Configure it first: set "terminal" in the context of cdktf.json (host, ttyd, ...; see docs/configuration.md), or TERMINAL_HOST and ' +
   'TERMINAL_TTYD_ADDRESS, then synthesize again.';
 
 /** The cdktf context: the CLI's CDKTF_CONTEXT_JSON, or the `context` of cdktf.json when run directly. */
@@ -249,7 +249,8 @@ export function runApp(options: AppOptions = {}): AppResult {
         out.push(
           `synthesized the BUILT-IN EXAMPLE (nothing is configured) into ${where}.`,
           'It is for trying the library, not for a cluster: a plan of it fails on purpose.',
-          'To configure: set "terminal" in the context of cdktf.json (host, ttyd, ...; see the README), or TERMINAL_HOST and TERMINAL_TTYD_ADDRESS.',
+          'To configure: set "terminal" in the context of cdktf.json (host, ttyd, ...; see docs/configuration.md), ' +
+            'or TERMINAL_HOST and TERMINAL_TTYD_ADDRESS.',
         );
       } else {
         out.push(`synthesized stack "${config.stackName}" into ${where}`);
