@@ -1,19 +1,22 @@
 /**
- * The fault classes the alerts must catch, as the series the probe pushes run by run, for promtool
+ * The fault classes the alerts must catch, as the series the real probe pushes run by run, for promtool
  * timelines (`bench/alert-timelines.ts` measures them, `__tests__/alerts/alert-timelines.test.ts`
- * checks the figures). Derived from the probe's metric semantics (`lib/metrics.ts`, the contract):
- * what a run pushes in each fault, not captured from a run. The real-Prometheus suite checks two of
- * them against the real probe's pushes (a replica without the terminal's route: its verdict 0, the
- * others 1, edge samples failing; an edge fault: every edge sample failing, the replicas healthy); the
- * route matrix's series follow the contract, which the probe does not push yet. The edge's per-run
- * failure counts are the nginx harness's: six samples per check on fresh connections, round-robin over
- * three replicas, so a bad replica takes two of six.
+ * checks the figures). Each class is replayed from two captured runs of the real probe against the
+ * nginx harness (`bench/fault-captures.ts` makes the fault, `bench/fault-captures.json` holds what the
+ * real Pushgateway exposed after each run): its healthy run, then its faulty run in the order the class
+ * prescribes (`runs`).
  *
- * Model: the probe runs every 5 minutes and PUTs its run group, Prometheus scrapes every minute, so
- * each run's values are current for five samples; a series the run no longer pushes goes stale at
- * the next scrape. The fault begins between run 1 and run 2: the first failing push is at minute 10.
+ * Model: the probe runs every 5 minutes and PUTs its run group (and, after a healthy run, its
+ * last-success group), Prometheus scrapes the Pushgateway every minute, so each run's values are current
+ * for five samples; a series the run no longer pushes goes stale at the next scrape, and a group the run
+ * does not push keeps what it held (the Pushgateway keeps it). The Pushgateway sets `push_time_seconds`
+ * of a group to the time of its push: the replay sets it, and the last-success time the probe pushes
+ * with it, to the run's minute. The fault begins between run 1 and run 2: the first failing push is at
+ * minute 10. Prometheus itself (`process_start_time_seconds`) has been up for a day.
  */
-import { DEFAULT_PROBE_JOB, ProbeCheck, ProbeMetric, PushgatewayMetric, RouteReason } from '../lib/metrics';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PROBE_JOB, ProbeMetric, PushgatewayMetric } from '../lib/metrics';
 import { WebterminalAlertName } from '../lib/webterminal-alerts-props';
 
 export const INTERVAL_MINUTES = 5;
@@ -33,187 +36,201 @@ export interface SeriesRuns {
   readonly runs: RunValues;
 }
 
+/** Which of the class's two captured runs a run replays. */
+export type RunKind = 'healthy' | 'faulty';
+
 export interface FaultClass {
   readonly id: string;
   /** The fault class, as the docs name it. */
   readonly title: string;
-  /** What the probe pushes in it (Markdown). */
-  readonly pushes: string;
   /** The alerts that name this fault: the class's figure is the first of them to fire. */
   readonly alerts: readonly string[];
-  /** Series that differ from the healthy background (same name and labels replace it) or add to it. */
-  readonly series: readonly SeriesRuns[];
+  /** The runs from the first failing one on, the last repeated to the end. @default ['faulty'] */
+  readonly runs?: readonly RunKind[];
 }
 
-const JOB = `job="${DEFAULT_PROBE_JOB}"`;
-const REPLICAS = ['10.0.0.1', '10.0.0.2', '10.0.0.3'] as const;
-const BAD = REPLICAS[1];
-const ROUTES = ['terminal', 'clipboard', 'assets', 'skills'] as const;
-const ROUTERS_PER_REPLICA = 12;
+// ---- the captures (bench/fault-captures.json) ----
 
-const s = (metric: string, labels: Record<string, string> = {}): string =>
-  `${metric}{${[JOB, ...Object.entries(labels).map(([k, v]) => `${k}="${v}"`)].join(', ')}}`;
+export const CAPTURES_FILE = join(__dirname, 'fault-captures.json');
 
-/** `healthy` before the fault, then `failing` (a value, or one per failing run, the last repeated). */
-function fault(healthy: number | undefined, failing: number | readonly number[]): RunValues {
-  const values = typeof failing === 'number' ? [failing] : failing;
-  return Array.from({ length: RUNS }, (_, run) => (run < FIRST_FAILING_RUN ? healthy : values[Math.min(run - FIRST_FAILING_RUN, values.length - 1)]));
-}
-/** A series pushed only while the fault lasts. */
-const during = (value: number): RunValues => fault(undefined, value);
-
-/** What a healthy run pushes (the parts the rules read), and Prometheus up for a day. */
-export function healthyBackground(runs = RUNS): SeriesRuns[] {
-  const each = (value: number): RunValues => Array.from({ length: runs }, () => value);
-  return [
-    { series: s(PushgatewayMetric.pushTime), runs: Array.from({ length: runs }, (_, run) => run * INTERVAL_MINUTES * 60) },
-    { series: 'process_start_time_seconds{job="prometheus"}', runs: each(-86400) },
-    ...[ProbeCheck.edgeToken, ProbeCheck.edgeWs, ProbeCheck.originToken, ProbeCheck.originWs].map((check) => ({
-      series: s(ProbeMetric.checkFailures, { check }),
-      runs: each(0),
-    })),
-    { series: s(ProbeMetric.ttydOpen), runs: each(0) },
-    { series: s(ProbeMetric.replicas), runs: each(REPLICAS.length) },
-    ...REPLICAS.flatMap((replica) => [
-      { series: s(ProbeMetric.replicaOk, { replica }), runs: each(1) },
-      { series: s(ProbeMetric.replicaRouters, { replica }), runs: each(ROUTERS_PER_REPLICA) },
-      { series: s(ProbeMetric.routerInventoryOk, { replica }), runs: each(1) },
-      { series: s(ProbeMetric.foreignRouters, { replica }), runs: each(0) },
-    ]),
-    ...ROUTES.flatMap((route) => [
-      { series: s(ProbeMetric.routeReplicas, { route }), runs: each(REPLICAS.length) },
-      { series: s(ProbeMetric.routeFailingReplicas, { route }), runs: each(0) },
-    ]),
-  ];
+/** One sample of the Pushgateway's `/metrics`, the capture's job label left out. */
+export interface CapturedSample {
+  readonly metric: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
 }
 
-const edgeFailures = (token: number | readonly number[], ws: number | readonly number[] = token): SeriesRuns[] => [
-  { series: s(ProbeMetric.checkFailures, { check: ProbeCheck.edgeToken }), runs: fault(0, token) },
-  { series: s(ProbeMetric.checkFailures, { check: ProbeCheck.edgeWs }), runs: fault(0, ws) },
+/**
+ * The groups one run left in the Pushgateway, by the grouping key's `kind` label ("" the run group,
+ * `success` the last-success group the probe pushes only after a healthy run).
+ */
+export type CapturedRun = Readonly<Record<string, readonly CapturedSample[]>>;
+
+export interface ClassCapture {
+  /** How the harness made the fault. */
+  readonly harness: string;
+  readonly healthy: CapturedRun;
+  readonly faulty: CapturedRun;
+  /** The probe's exit code and summary line in the faulty run. */
+  readonly faultySummary: string;
+}
+
+export interface FaultCaptures {
+  readonly title: string;
+  readonly recorded: string;
+  /** sha256 of the probe's ConfigMap files (lib/private/probe-files.ts), as the pod template carries it. */
+  readonly probeFilesSha256: string;
+  /** The probe's environment that the captures share (beside the harness's addresses). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly classes: Readonly<Record<string, ClassCapture>>;
+}
+
+export function readFaultCaptures(file = CAPTURES_FILE): FaultCaptures {
+  return JSON.parse(readFileSync(file, 'utf8')) as FaultCaptures;
+}
+
+/** Values that change from run to run whatever the fault: the times (which the replay sets) and the run's duration. */
+export const VOLATILE_METRICS: readonly string[] = [
+  PushgatewayMetric.pushTime,
+  PushgatewayMetric.pushFailureTime,
+  ProbeMetric.lastSuccessTimestamp,
+  ProbeMetric.durationSeconds,
 ];
 
-/** A route failing on replicas for one reason: the pairs, and the per-route count. */
-const routeFailing = (route: string, reason: string, replicas: readonly string[]): SeriesRuns[] => [
-  ...replicas.map((replica) => ({ series: s(ProbeMetric.routeOk, { replica, route, reason }), runs: during(0) })),
-  { series: s(ProbeMetric.routeFailingReplicas, { route }), runs: fault(0, replicas.length) },
-];
+/** Times the replay sets to the minute of the push: the Pushgateway's push time, the probe's last success. */
+const PUSH_TIMES: readonly string[] = [PushgatewayMetric.pushTime, ProbeMetric.lastSuccessTimestamp];
 
-/** A replica without one of the stack's routers, as the router inventory reports it. */
-const replicaLacksRouter = (replica: string, route: string): SeriesRuns[] => [
-  { series: s(ProbeMetric.replicaMissingRouter, { replica, router: `webterminal-${route}@kubernetescrd` }), runs: during(1) },
-  { series: s(ProbeMetric.replicaRouters, { replica }), runs: fault(ROUTERS_PER_REPLICA, ROUTERS_PER_REPLICA - 1) },
-];
+/** The series as promtool is given it, under the probe's default job, labels in name order. */
+export const seriesName = (sample: Pick<CapturedSample, 'metric' | 'labels'>): string =>
+  `${sample.metric}{${[
+    `job="${DEFAULT_PROBE_JOB}"`,
+    ...Object.entries(sample.labels)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`),
+  ].join(', ')}}`;
+
+// ---- the classes ----
+
+/** The edge's third server refusing, and two runs in which it got none of the requests. */
+const PARTIAL_EDGE = 'A 1-of-3 partial edge failure';
 
 export const FAULT_CLASSES: readonly FaultClass[] = [
-  {
-    id: 'replica-terminal-route',
-    title: "A replica lacking the terminal's route",
-    pushes: "the replica's verdict 0; the terminal route `not_routed` on it, its router missing there; 2 of 6 edge samples failing per check",
-    alerts: [WebterminalAlertName.replicaRouteMissing],
-    series: [
-      { series: s(ProbeMetric.replicaOk, { replica: BAD }), runs: fault(1, 0) },
-      ...edgeFailures(2),
-      ...routeFailing('terminal', RouteReason.notRouted, [BAD]),
-      ...replicaLacksRouter(BAD, 'terminal'),
-    ],
-  },
-  {
-    id: 'replica-other-route',
-    title: 'A replica lacking another route',
-    pushes: 'the route `not_routed` on one replica, its router missing there; the terminal checks healthy',
-    alerts: [WebterminalAlertName.routeMissing],
-    series: [...routeFailing('clipboard', RouteReason.notRouted, [BAD]), ...replicaLacksRouter(BAD, 'clipboard')],
-  },
-  {
-    id: 'route-missing-everywhere',
-    title: 'A route missing on every replica',
-    pushes: 'the route `not_routed` on all three replicas, its router listed by none',
-    alerts: [WebterminalAlertName.routeMissing],
-    series: [
-      ...routeFailing('skills', RouteReason.notRouted, REPLICAS),
-      { series: s(ProbeMetric.routerMissingEverywhere, { router: 'webterminal-skills@kubernetescrd' }), runs: during(1) },
-    ],
-  },
-  {
-    id: 'wrong-redirect',
-    title: 'A wrong-place redirect',
-    pushes: "the replica's verdict 0 (a 302 to another host); the terminal route `wrong_redirect` on it; 2 of 6 edge samples failing",
-    alerts: [WebterminalAlertName.replicaRouteMissing],
-    series: [
-      { series: s(ProbeMetric.replicaOk, { replica: BAD }), runs: fault(1, 0) },
-      ...edgeFailures(2),
-      ...routeFailing('terminal', RouteReason.wrongRedirect, [BAD]),
-    ],
-  },
-  {
-    id: 'detector-blind',
-    title: 'The detector blind',
-    pushes: 'no replica found: `replicas` 0, no per-replica or per-route series',
-    alerts: [WebterminalAlertName.probeBlind],
-    series: [
-      { series: s(ProbeMetric.replicas), runs: fault(REPLICAS.length, 0) },
-      ...REPLICAS.flatMap((replica) =>
-        [ProbeMetric.replicaOk, ProbeMetric.replicaRouters, ProbeMetric.routerInventoryOk, ProbeMetric.foreignRouters].map((metric) => ({
-          series: s(metric, { replica }),
-          runs: fault(metric === ProbeMetric.replicaRouters ? ROUTERS_PER_REPLICA : metric === ProbeMetric.foreignRouters ? 0 : 1, []),
-        })),
-      ),
-      ...ROUTES.map((route) => ({ series: s(ProbeMetric.routeReplicas, { route }), runs: fault(REPLICAS.length, 0) })),
-    ],
-  },
+  { id: 'replica-terminal-route', title: "A replica lacking the terminal's route", alerts: [WebterminalAlertName.replicaRouteMissing] },
+  { id: 'replica-other-route', title: 'A replica lacking another route', alerts: [WebterminalAlertName.routeMissing] },
+  { id: 'route-missing-everywhere', title: 'A route missing on every replica', alerts: [WebterminalAlertName.routeMissing] },
+  { id: 'wrong-redirect', title: 'A wrong-place redirect', alerts: [WebterminalAlertName.replicaRouteMissing] },
+  { id: 'detector-blind', title: 'The detector blind', alerts: [WebterminalAlertName.probeBlind] },
   {
     id: 'edge-down',
     title: 'The edge down for everyone',
-    pushes: 'all 6 edge samples failing per check in every run; the replicas healthy',
     alerts: [WebterminalAlertName.tokenDegraded, WebterminalAlertName.websocketDegraded],
-    series: edgeFailures(6),
   },
   {
+    // The failing samples of a random balancer vary from run to run, and a run may see none (a lucky run: what a healthy run pushes).
     id: 'edge-partial',
-    title: 'A 1-of-3 partial edge failure',
-    pushes: 'edge failures 2, 1, 0 (a lucky run), 3, 2, 1 of 6 (`/token`) and 1, 2, 0, 1, 1, 2 (upgrade); no per-replica data',
+    title: PARTIAL_EDGE,
     alerts: [WebterminalAlertName.tokenDegraded, WebterminalAlertName.websocketDegraded],
-    series: edgeFailures([2, 1, 0, 3, 2, 1], [1, 2, 0, 1, 1, 2]),
+    runs: ['faulty', 'faulty', 'healthy', 'faulty'],
   },
   {
+    // A run sees none of six samples on the bad third with p = (2/3)^6 ≈ 9 %, per check.
     id: 'edge-partial-lucky-second',
-    title: 'A 1-of-3 partial edge failure, its second run lucky',
-    pushes: 'edge failures 2, 0, 1, 3, 2 of 6 (`/token`) and 1, 0, 2, 1, 1 (upgrade): the run after the first failing one sees none (p ≈ 9 %)',
+    title: `${PARTIAL_EDGE}, its second run lucky`,
     alerts: [WebterminalAlertName.tokenDegraded, WebterminalAlertName.websocketDegraded],
-    series: edgeFailures([2, 0, 1, 3, 2], [1, 0, 2, 1, 1]),
+    runs: ['faulty', 'healthy', 'faulty'],
   },
-  {
-    id: 'ttyd-down',
-    title: 'ttyd down',
-    pushes: 'the in-cluster `/token` and upgrade failing in every run; the edge still gets the Authentik redirect',
-    alerts: [WebterminalAlertName.ttydUnreachable],
-    series: [
-      { series: s(ProbeMetric.checkFailures, { check: ProbeCheck.originToken }), runs: fault(0, 1) },
-      { series: s(ProbeMetric.checkFailures, { check: ProbeCheck.originWs }), runs: fault(0, 1) },
-    ],
-  },
-  {
-    id: 'carve-out-walled-off',
-    title: 'A carve-out walled off',
-    pushes: 'the public route `walled_off` on all three replicas',
-    alerts: [WebterminalAlertName.carveOutWalledOff],
-    series: routeFailing('assets', RouteReason.walledOff, REPLICAS),
-  },
-  {
-    id: 'route-ungated',
-    title: 'A gated route answering without auth',
-    pushes: 'the gated route `ungated` on all three replicas',
-    alerts: [WebterminalAlertName.routeUngated],
-    series: routeFailing('clipboard', RouteReason.ungated, REPLICAS),
-  },
+  { id: 'ttyd-down', title: 'ttyd down', alerts: [WebterminalAlertName.ttydUnreachable] },
+  { id: 'carve-out-walled-off', title: 'A carve-out walled off', alerts: [WebterminalAlertName.carveOutWalledOff] },
+  { id: 'route-ungated', title: 'A gated route answering without auth', alerts: [WebterminalAlertName.routeUngated] },
 ];
 
-/** The background with the class's series laid over it. */
-export function seriesOf(fault: FaultClass): SeriesRuns[] {
-  const own = new Map(fault.series.map((x) => [x.series, x]));
-  const background = healthyBackground().map((x) => own.get(x.series) ?? x);
-  const known = new Set(background.map((x) => x.series));
-  return [...background, ...fault.series.filter((x) => !known.has(x.series))];
+/** The class's run kinds, run by run: healthy before the fault, then its `runs`, the last repeated. */
+export function runKinds(fault: FaultClass, runs = RUNS): RunKind[] {
+  const failing = fault.runs ?? ['faulty'];
+  return Array.from({ length: runs }, (_, run) =>
+    run < FIRST_FAILING_RUN ? 'healthy' : failing[Math.min(run - FIRST_FAILING_RUN, failing.length - 1)],
+  );
+}
+
+/** Prometheus up for a day, the restart guard's input. */
+const prometheusStart = (runs: number): SeriesRuns => ({
+  series: 'process_start_time_seconds{job="prometheus"}',
+  runs: Array.from({ length: runs }, () => -86400),
+});
+
+/**
+ * The series Prometheus scrapes from the Pushgateway, run by run: each run PUTs the groups its capture
+ * holds (replacing what the group held), the other groups stay; push times set to the run's minute.
+ */
+export function replay(capture: Pick<ClassCapture, RunKind>, kinds: readonly RunKind[]): SeriesRuns[] {
+  const held = new Map<string, readonly CapturedSample[]>();
+  const values = new Map<string, (number | undefined)[]>();
+  kinds.forEach((kind, run) => {
+    for (const [group, samples] of Object.entries(capture[kind])) {
+      held.set(
+        group,
+        samples.map((s) => (PUSH_TIMES.includes(s.metric) ? { ...s, value: run * INTERVAL_MINUTES * 60 } : s)),
+      );
+    }
+    for (const samples of held.values())
+      for (const sample of samples) {
+        const name = seriesName(sample);
+        if (!values.has(name)) values.set(name, Array<number | undefined>(kinds.length).fill(undefined));
+        values.get(name)![run] = sample.value;
+      }
+  });
+  return [...[...values].map(([series, runs]) => ({ series, runs })), prometheusStart(kinds.length)];
+}
+
+/** The class's series for promtool, from its captures. */
+export function seriesOf(fault: FaultClass, captures: FaultCaptures = readFaultCaptures()): SeriesRuns[] {
+  const capture = captures.classes[fault.id];
+  if (capture === undefined)
+    throw new Error(`no capture of ${fault.id} in ${CAPTURES_FILE}: node scripts/run-ts.cjs bench/capture-faults.ts ${fault.id}`);
+  return replay(capture, runKinds(fault));
+}
+
+/** `runs` healthy runs in a row: the healthy run captured before the first class's fault, replayed. */
+export function healthyRuns(runs: number, captures: FaultCaptures = readFaultCaptures()): SeriesRuns[] {
+  const capture = captures.classes[FAULT_CLASSES[0].id];
+  return replay(capture, Array<RunKind>(runs).fill('healthy'));
+}
+
+/**
+ * What the faulty run pushed that its healthy run did not (Markdown, short), per metric and change:
+ * `+` a series added, `a → b` a value changed, series no longer pushed, groups not pushed; series of one
+ * metric with the same change are merged, their label values joined with `|`. Times and duration left out.
+ */
+export function pushedDifference(capture: Pick<ClassCapture, RunKind>): string {
+  const flat = (run: CapturedRun) =>
+    new Map(
+      Object.values(run)
+        .flat()
+        .filter((s) => !VOLATILE_METRICS.includes(s.metric))
+        .map((s) => [seriesName(s), s] as const),
+    );
+  const [healthy, faulty] = [flat(capture.healthy), flat(capture.faulty)];
+  const changes = new Map<string, { metric: string; change: string; labels: Readonly<Record<string, string>>[] }>();
+  const note = (sample: CapturedSample, change: string) => {
+    const key = `${sample.metric} ${change}`;
+    if (!changes.has(key)) changes.set(key, { metric: sample.metric, change, labels: [] });
+    changes.get(key)!.labels.push(sample.labels);
+  };
+  for (const [name, sample] of faulty) {
+    const before = healthy.get(name)?.value;
+    if (before === undefined) note(sample, `+${sample.value}`);
+    else if (before !== sample.value) note(sample, `${before} → ${sample.value}`);
+  }
+  for (const [name, sample] of healthy) if (!faulty.has(name)) note(sample, 'no longer pushed');
+  const parts = [...changes.values()].map(({ metric, change, labels }) => {
+    const names = [...new Set(labels.flatMap((l) => Object.keys(l)))].sort();
+    const merged = names.map((label) => `${label}=${[...new Set(labels.map((l) => l[label] ?? ''))].join('|')}`);
+    const short = metric.replace(/^webterminal_probe_/, '');
+    const count = labels.length > 1 ? ` (${labels.length} series)` : '';
+    return `\`${short}${merged.length === 0 ? '' : `{${merged.join(', ')}}`}\` ${change}${count}`;
+  });
+  for (const group of Object.keys(capture.healthy)) if (capture.faulty[group] === undefined) parts.push(`no \`kind="${group}"\` push`);
+  return parts.join('; ');
 }
 
 /**

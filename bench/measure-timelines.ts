@@ -1,6 +1,7 @@
 /**
  * Measures, with promtool, the minute each alert first fires in each fault class of
- * `bench/fault-classes.ts`, and whether a healthy day raises anything: the rule set is the one the
+ * `bench/fault-classes.ts` (replayed from what the real probe pushed, `bench/fault-captures.json`), and
+ * whether a healthy day (the captured healthy run, replayed) raises anything: the rule set is the one the
  * docs' alert table describes (every part on, the default 5-minute schedule). For every alert and
  * every minute the timeline asks promtool to expect no alert; the evaluations it reports as failing
  * are the minutes the alert fired.
@@ -14,12 +15,16 @@ import { WebterminalRuleSet } from '../lib/webterminal-rule-set';
 import {
   FAULT_CLASSES,
   FIRST_FAILING_MINUTE,
+  FaultCaptures,
   INTERVAL_MINUTES,
   RUNS,
   SCRAPES_PER_RUN,
   SeriesRuns,
-  healthyBackground,
+  healthyRuns,
   promtoolValues,
+  pushedDifference,
+  readFaultCaptures,
+  runKinds,
   seriesOf,
 } from './fault-classes';
 
@@ -31,7 +36,14 @@ export const HEALTHY_DAY_RUNS = (24 * 60) / INTERVAL_MINUTES;
 export interface FaultClassFigure {
   readonly id: string;
   readonly title: string;
+  /** Where the series come from: the real probe's pushes against the harness (`bench/fault-captures.json`). */
+  readonly source: 'captured';
+  /** How the harness made the fault. */
+  readonly harness: string;
+  /** What the faulty run pushed that the healthy run did not. */
   readonly pushes: string;
+  /** The runs replayed, H healthy and F faulty, the fault beginning after the second. */
+  readonly runs: string;
   /** The alerts that name the fault. */
   readonly alerts: readonly string[];
   /** Minutes from the first failing push to the first of `alerts` firing; null: none fired. */
@@ -43,6 +55,8 @@ export interface FaultClassFigure {
 export interface AlertTimelines {
   readonly title: string;
   readonly measured: string;
+  /** When the probe's pushes were captured (`bench/fault-captures.json`). */
+  readonly captured: string;
   readonly tool: string;
   readonly model: string;
   readonly classes: readonly FaultClassFigure[];
@@ -78,7 +92,7 @@ function firstFiring(output: string): Record<string, number> {
   return first;
 }
 
-function measureClass(dir: string, alerts: readonly string[], fault: (typeof FAULT_CLASSES)[number]): FaultClassFigure {
+function measureClass(dir: string, alerts: readonly string[], fault: (typeof FAULT_CLASSES)[number], captures: FaultCaptures): FaultClassFigure {
   const end = RUNS * SCRAPES_PER_RUN - 1;
   const test = {
     rule_files: ['rules.yaml'],
@@ -86,7 +100,7 @@ function measureClass(dir: string, alerts: readonly string[], fault: (typeof FAU
     tests: [
       {
         interval: '1m',
-        input_series: inputSeries(seriesOf(fault)),
+        input_series: inputSeries(seriesOf(fault, captures)),
         alert_rule_test: alerts.flatMap((alertname) =>
           Array.from({ length: end + 1 }, (_, minute) => ({ eval_time: `${minute}m`, alertname, exp_alerts: [] })),
         ),
@@ -103,7 +117,12 @@ function measureClass(dir: string, alerts: readonly string[], fault: (typeof FAU
   return {
     id: fault.id,
     title: fault.title,
-    pushes: fault.pushes,
+    source: 'captured',
+    harness: captures.classes[fault.id].harness,
+    pushes: pushedDifference(captures.classes[fault.id]),
+    runs: runKinds(fault)
+      .map((kind) => (kind === 'healthy' ? 'H' : 'F'))
+      .join(' '),
     alerts: fault.alerts,
     minutes: named.length === 0 ? null : Math.min(...named),
     fired: Object.fromEntries(Object.entries(fired).sort(([a, x], [b, y]) => x - y || a.localeCompare(b))),
@@ -111,7 +130,7 @@ function measureClass(dir: string, alerts: readonly string[], fault: (typeof FAU
 }
 
 /** A day of runs replayed (the healthy one unless `series` says otherwise): the alerts it raised, pending or firing. */
-export function alertsRaisedInADay(dir: string, series: readonly SeriesRuns[] = healthyBackground(HEALTHY_DAY_RUNS)): string[] {
+export function alertsRaisedInADay(dir: string, series: readonly SeriesRuns[] = healthyRuns(HEALTHY_DAY_RUNS)): string[] {
   const minutes = HEALTHY_DAY_RUNS * SCRAPES_PER_RUN;
   const test = {
     rule_files: ['rules.yaml'],
@@ -143,19 +162,20 @@ export function withTimelineRules<T>(use: (dir: string) => T): T {
   }
 }
 
-export function measureAlertTimelines(): AlertTimelines {
+export function measureAlertTimelines(captures: FaultCaptures = readFaultCaptures()): AlertTimelines {
   return withTimelineRules((dir) => {
     const alerts = timelineRuleSet().alerts.map((a) => a.name);
     const version = /promtool, version (\S+)/.exec(promtool(['--version'], dir).output)?.[1] ?? 'unknown';
     return {
       title:
         'Minutes from the first failing push to the first alert, per fault class (`node scripts/run-ts.cjs bench/alert-timelines.ts`, ' +
-        'promtool timelines of `bench/fault-classes.ts`)',
+        'promtool timelines of `bench/fault-classes.ts` replaying what the real probe pushed in each fault, `bench/fault-captures.json`)',
       measured: new Date().toISOString().slice(0, 10),
       tool: `promtool ${version}`,
       model: `a probe run every ${INTERVAL_MINUTES} minutes, a scrape and an evaluation every minute, Prometheus up for a day`,
-      classes: FAULT_CLASSES.map((fault) => measureClass(dir, alerts, fault)),
-      healthyDay: { runs: HEALTHY_DAY_RUNS, alertsRaised: alertsRaisedInADay(dir) },
+      captured: captures.recorded,
+      classes: FAULT_CLASSES.map((fault) => measureClass(dir, alerts, fault, captures)),
+      healthyDay: { runs: HEALTHY_DAY_RUNS, alertsRaised: alertsRaisedInADay(dir, healthyRuns(HEALTHY_DAY_RUNS, captures)) },
     };
   });
 }

@@ -1,9 +1,20 @@
 /**
  * The alerts' time to fire per fault class, measured with promtool (`bench/measure-timelines.ts` over
- * the series of `bench/fault-classes.ts`): the recorded figures are what the rules give now, no fault
- * class takes more than 10 minutes, and a healthy day raises nothing.
+ * the series of `bench/fault-classes.ts`, replayed from what the real probe pushed, `bench/fault-captures.json`;
+ * `fault-captures.test.ts` checks that file against the probe): the recorded figures are what the rules
+ * give now, no fault class takes more than 10 minutes, and a healthy day raises nothing.
  */
-import { BOUND_MINUTES, FAULT_CLASSES, RUNS, SeriesRuns, healthyBackground, promtoolValues } from '../../bench/fault-classes';
+import {
+  BOUND_MINUTES,
+  FAULT_CLASSES,
+  RUNS,
+  SeriesRuns,
+  healthyRuns,
+  promtoolValues,
+  readFaultCaptures,
+  replay,
+  runKinds,
+} from '../../bench/fault-classes';
 import {
   AlertTimelines,
   HEALTHY_DAY_RUNS,
@@ -24,10 +35,11 @@ describe('alert timelines', () => {
   }, 60_000);
 
   test('bench/alert-timelines.json holds what promtool measures now (node scripts/run-ts.cjs bench/alert-timelines.ts rewrites it)', () => {
-    expect({ classes: measured.classes, healthyDay: measured.healthyDay, tool: measured.tool }).toStrictEqual({
+    expect({ classes: measured.classes, healthyDay: measured.healthyDay, tool: measured.tool, captured: measured.captured }).toStrictEqual({
       classes: recorded.classes,
       healthyDay: recorded.healthyDay,
       tool: recorded.tool,
+      captured: recorded.captured,
     });
   });
 
@@ -43,7 +55,7 @@ describe('alert timelines', () => {
 
   /** The healthy day with `value` in the one run `run` of `series` (a series the background lacks is added, pushed in that run only). */
   function dayWith(changes: readonly { series: string; run: number; value: number }[]): SeriesRuns[] {
-    const day = healthyBackground(HEALTHY_DAY_RUNS).map((x) => ({ series: x.series, runs: [...x.runs] }));
+    const day = healthyRuns(HEALTHY_DAY_RUNS).map((x) => ({ series: x.series, runs: [...x.runs] }));
     for (const { series, run, value } of changes) {
       let target = day.find((x) => x.series === series);
       if (target === undefined) {
@@ -62,7 +74,7 @@ describe('alert timelines', () => {
   });
 
   test('a day with one failing run of each counted kind, hours apart, raises nothing', () => {
-    const pair = (reason: string) => `${ProbeMetric.routeOk}{${job}, replica="10.0.0.2", route="clipboard", reason="${reason}"}`;
+    const pair = (reason: string) => `${ProbeMetric.routeOk}{${job}, reason="${reason}", replica="127.0.0.3", route="clipboard"}`;
     const raised = withTimelineRules((dir) =>
       alertsRaisedInADay(
         dir,
@@ -89,6 +101,40 @@ describe('alert timelines', () => {
     expect(fired('carve-out-walled-off')).toStrictEqual(['WebterminalCarveOutWalledOff']);
     expect(fired('route-ungated')).toStrictEqual(['WebterminalRouteUngated']);
     expect(fired('edge-down')).not.toContain('WebterminalRouteMissing');
+  });
+
+  test('every class is replayed from its captured runs, and the day replay from a captured healthy run', () => {
+    const captures = readFaultCaptures();
+    expect(Object.keys(captures.classes).sort()).toStrictEqual(FAULT_CLASSES.map((c) => c.id).sort());
+    expect(measured.classes.every((c) => c.source === 'captured')).toBe(true);
+    // The edited day above does touch series the capture has.
+    const names = new Set(healthyRuns(1).map((x) => x.series));
+    expect(names).toContain(`${ProbeMetric.ttydOpen}{${job}}`);
+    expect(names).toContain(`${ProbeMetric.checkFailures}{${job}, check="${ProbeCheck.edgeToken}"}`);
+  });
+
+  test('the replay: a PUT replaces its group, a group not pushed stays, push times are the run minute', () => {
+    const sample = (metric: string, value: number, labels: Record<string, string> = {}) => ({ metric, labels, value });
+    const success = [sample('push_time_seconds', 1.7e9, { kind: 'success' })];
+    const capture = {
+      healthy: { '': [sample('push_time_seconds', 1.7e9), sample('a', 1), sample('b', 1)], success },
+      faulty: { '': [sample('push_time_seconds', 1.7e9), sample('a', 0), sample('c', 1)] },
+    };
+    const series = Object.fromEntries(replay(capture, ['healthy', 'faulty', 'healthy']).map((x) => [x.series, x.runs]));
+    expect(series).toStrictEqual({
+      [`push_time_seconds{${job}}`]: [0, 300, 600],
+      [`a{${job}}`]: [1, 0, 1],
+      [`b{${job}}`]: [1, undefined, 1],
+      [`c{${job}}`]: [undefined, 1, undefined],
+      [`push_time_seconds{${job}, kind="success"}`]: [0, 0, 600],
+      'process_start_time_seconds{job="prometheus"}': [-86400, -86400, -86400],
+    });
+    expect(
+      runKinds(
+        FAULT_CLASSES.find((c) => c.id === 'edge-partial-lucky-second')!,
+        6,
+      ),
+    ).toStrictEqual(['healthy', 'healthy', 'faulty', 'healthy', 'faulty', 'faulty']);
   });
 
   test("promtool's values: each run for five scrapes, stale when a series is no longer pushed", () => {

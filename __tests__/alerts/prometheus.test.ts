@@ -149,8 +149,8 @@ describe('alert rules in a real Prometheus', () => {
       expect(routeMissing).toHaveLength(1);
       expect(routeMissing[0].labels.severity).toBe('critical');
       expect(routeMissing[0].annotations.description).toContain(`Traefik replica ${bad.options.address} did not answer`);
-      // What the real probe pushed in this fault has the shape bench/fault-classes.ts gives "a replica lacking the
-      // terminal's route" for the series the rules read: the replica's verdict 0, the others 1, edge samples failing.
+      // What the real probe pushed here, for the series the rules read (bench/fault-captures.json records the whole
+      // push of this fault for the alert timelines): the replica's verdict 0, the others 1, edge samples failing.
       const pushed = await pushedValues(JOB.replicaFault);
       expect(fx.replicas.map((r) => pushed(ProbeMetric.replicaOk, { replica: r.options.address }))).toStrictEqual(
         fx.replicas.map((r) => (r === bad ? 0 : 1)),
@@ -173,7 +173,7 @@ describe('alert rules in a real Prometheus', () => {
       const [degraded] = firing(alerts, JOB.edgeFault, WebterminalAlertName.websocketDegraded);
       expect(degraded.labels).toMatchObject({ check: ProbeCheck.edgeWs, severity: 'critical' });
       expect(ofJob(alerts, JOB.edgeFault).filter((alert) => alert.labels.alertname === WebterminalAlertName.replicaRouteMissing)).toStrictEqual([]);
-      // The shape bench/fault-classes.ts gives an edge fault: the edge check failing in every sample, the replicas healthy.
+      // An edge fault as the probe pushes it: the edge check failing in every sample, the replicas healthy.
       const pushed = await pushedValues(JOB.edgeFault);
       expect(pushed(ProbeMetric.checkFailures, { check: ProbeCheck.edgeWs })).toBe(pushed(ProbeMetric.checkSamples, { check: ProbeCheck.edgeWs }));
       expect(fx.replicas.map((r) => pushed(ProbeMetric.replicaOk, { replica: r.options.address }))).toStrictEqual([1, 1, 1]);

@@ -94,6 +94,8 @@ export interface ReplicaState {
    * given; any other path falls through to the terminal's gated catch-all.
    */
   readonly paths?: Readonly<Record<string, PathAnswer>>;
+  /** Indexes of routers its API leaves out of the `routers` it lists (`router-<index>@kubernetes`): routers it lacks. */
+  readonly withoutRouters?: readonly number[];
 }
 
 /**
@@ -142,7 +144,7 @@ export class TraefikReplica {
 
   async start(state: ReplicaState): Promise<void> {
     this.current = state;
-    this.writeRouterPages(state.routers);
+    this.writeRouterPages(state.routers, state.withoutRouters);
     const { address, port, apiPort } = this.options;
     await this.nginx.start(this.config(state), [
       [address, port],
@@ -161,14 +163,14 @@ export class TraefikReplica {
   }
 
   /** `routers-<per_page>-<page>.json`, each holding Traefik-shaped router objects. */
-  private writeRouterPages(routers: number): number {
+  private writeRouterPages(routers: number, without: readonly number[] = []): number {
     const apiDir = join(this.dir, 'api');
     mkdirSync(apiDir, { recursive: true });
-    const pages = Math.max(1, Math.ceil(routers / TRAEFIK_DEFAULT_PER_PAGE));
+    const indexes = Array.from({ length: routers }, (_, i) => i).filter((i) => !without.includes(i));
+    const pages = Math.max(1, Math.ceil(indexes.length / TRAEFIK_DEFAULT_PER_PAGE));
     for (let page = 1; page <= pages; page += 1) {
       const first = (page - 1) * TRAEFIK_DEFAULT_PER_PAGE;
-      const count = Math.min(TRAEFIK_DEFAULT_PER_PAGE, routers - first);
-      const list = Array.from({ length: Math.max(0, count) }, (_, i) => routerObject(first + i));
+      const list = indexes.slice(first, first + TRAEFIK_DEFAULT_PER_PAGE).map(routerObject);
       writeFileSync(join(apiDir, `routers-${TRAEFIK_DEFAULT_PER_PAGE}-${page}.json`), JSON.stringify(list));
     }
     return pages;
@@ -176,7 +178,8 @@ export class TraefikReplica {
 
   private config(state: ReplicaState): string {
     const { address, port, apiPort, host, cert } = this.options;
-    const pages = Math.max(1, Math.ceil(state.routers / TRAEFIK_DEFAULT_PER_PAGE));
+    const listed = state.routers - (state.withoutRouters ?? []).filter((i) => i < state.routers).length;
+    const pages = Math.max(1, Math.ceil(listed / TRAEFIK_DEFAULT_PER_PAGE));
     // Traefik's X-Next-Page: page + 1 while more pages follow, 1 on the last page.
     const nextPages = Array.from({ length: pages - 1 }, (_, i) => `${i + 1} ${i + 2};`).join(' ');
     const terminalRouter = `
@@ -269,6 +272,17 @@ export interface EdgeOptions {
   readonly address?: string;
 }
 
+export interface EdgeState {
+  readonly refuseUpgrades: boolean;
+  /** The servers it balances over instead of `options.replicas`. */
+  readonly upstreams?: EdgeOptions['replicas'];
+  /**
+   * Keep sending to a server that failed (nginx `max_fails=0`), as a balancer without passive health
+   * checks does; by default nginx skips a server for 10 s after one failed connection.
+   */
+  readonly noPassiveHealthChecks?: boolean;
+}
+
 /**
  * The CDN/load balancer in front of the replicas: TLS on 127.0.0.1, round-robin over the replicas
  * (one worker, so the rotation is exact), TLS to them with SNI = the request's host, WebSocket
@@ -285,11 +299,11 @@ export class EdgeProxy {
   }
 
   /** `refuseUpgrades`: the edge answers 400 to any WebSocket upgrade (WebSockets disabled at the CDN). */
-  async start({ refuseUpgrades }: { refuseUpgrades: boolean }): Promise<void> {
-    await this.nginx.start(this.config(refuseUpgrades), [[this.options.address ?? '127.0.0.1', this.options.port]]);
+  async start(state: EdgeState): Promise<void> {
+    await this.nginx.start(this.config(state), [[this.options.address ?? '127.0.0.1', this.options.port]]);
   }
 
-  async restart(options: { refuseUpgrades: boolean }): Promise<void> {
+  async restart(options: EdgeState): Promise<void> {
     await this.nginx.stop();
     await this.start(options);
   }
@@ -298,9 +312,9 @@ export class EdgeProxy {
     return this.nginx.stop();
   }
 
-  private config(refuseUpgrades: boolean): string {
-    const { port, replicas, cert } = this.options;
-    const servers = replicas.map((r) => `server ${r.address}:${r.port};`).join(' ');
+  private config({ refuseUpgrades, upstreams = this.options.replicas, noPassiveHealthChecks }: EdgeState): string {
+    const { port, cert } = this.options;
+    const servers = upstreams.map((r) => `server ${r.address}:${r.port}${noPassiveHealthChecks ? ' max_fails=0' : ''};`).join(' ');
     return `${preamble(this.dir)}
   upstream traefik_replicas { ${servers} }
   map $http_upgrade $connection_upgrade { default upgrade; "" close; }

@@ -38,22 +38,24 @@ export function alertsTable(): string {
   return lines.join('\n');
 }
 
-/** The fault-class table of `docs/alerts.md`: the first alert per class, and every alert that fired. */
+/** The fault-class table of `docs/alerts.md`: how each class was made, what the real probe pushed, the first alert, and every alert that fired. */
 export function faultClassesTable(): string {
   const t = readAlertTimelines();
   const lines = [
-    `**${t.title}.** ${t.tool}, ${t.model}; measured ${t.measured}. A healthy day (${t.healthyDay.runs} healthy runs, replayed): ` +
+    `**${t.title}.** ${t.tool}, ${t.model}; the probe's pushes captured ${t.captured}, measured ${t.measured}. ` +
+      `A healthy day (${t.healthyDay.runs} captured healthy runs, replayed): ` +
       `${t.healthyDay.alertsRaised.length === 0 ? 'no alert, pending or firing' : t.healthyDay.alertsRaised.join(', ')}.`,
     '',
-    '| fault class | what the probe pushes | first alert naming it | every alert that fired (minutes) |',
-    '| --- | --- | --- | --- |',
+    '| fault class | made in the harness | what the real probe pushed, against its healthy run | runs (H healthy, F faulty) ' +
+      '| first alert naming it | every alert that fired (minutes) |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const c of t.classes) {
     const first = c.minutes === null ? 'none' : `**${c.minutes} min**: ${c.alerts.filter((a) => c.fired[a] === c.minutes).join(', ')}`;
     const all = Object.entries(c.fired)
       .map(([alert, minutes]) => `${alert} ${minutes}`)
       .join(', ');
-    lines.push(`| ${c.title} | ${cell(c.pushes)} | ${first} | ${all || '—'} |`);
+    lines.push(`| ${c.title} | ${cell(c.harness)} | ${cell(c.pushes)} | ${c.runs} | ${first} | ${all || '—'} |`);
   }
   return lines.join('\n');
 }
