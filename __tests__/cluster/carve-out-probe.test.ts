@@ -255,7 +255,7 @@ function runFailing(kind: Kind, failing: readonly string[], reason: string): Run
   };
 }
 
-/** The probe routes `Webterminal` derived from the route that holds `path`. */
+/** The probe routes `Webterminal` derived from the route `routeName` (`<name>-<n>` when it has more than one path). */
 function probeRoutesOf(kind: Kind, routeName: string): string[] {
   return routesOf(kind)
     .map((r) => r.name)
