@@ -14,6 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { TerminalStack, type TerminalStackProps, TtydBackend } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { AuthentikOutpost, OUTPOST_PREFIX, SESSION_COOKIE, SESSION_VALUE } from '../support/authentik';
+import { ASSETS, ASSETS_AUTH_REASON } from '../support/carve-out-case';
 import { adminClient, cluster } from '../support/cluster';
 import type { KubeClient } from '../support/kube-client';
 import { claimLabAddress, releaseLabAddress } from '../support/lab-network';
@@ -29,19 +30,6 @@ const OUTPOST = { namespace: 'carve-authentik', name: 'ak-outpost', port: 9000 }
 const SIGNED_IN = { Cookie: `${SESSION_COOKIE}=${SESSION_VALUE}` };
 const hostOf = (kind: Kind) => `terminal.${kind.toLowerCase()}.carve.test`;
 const namespaceOf = (kind: Kind) => `carve-${kind.toLowerCase()}`;
-
-/** The original owner's nine exact asset paths: a PWA manifest, icons, web fonts. */
-const ASSETS = [
-  '/manifest.webmanifest',
-  '/favicon.ico',
-  '/apple-touch-icon.png',
-  '/icons/icon-192.png',
-  '/icons/icon-512.png',
-  '/icons/maskable-512.png',
-  '/fonts/inter.woff2',
-  '/fonts/inter-bold.woff2',
-  '/fonts/jetbrains-mono.woff2',
-];
 
 let admin: KubeClient;
 const addresses: string[] = [];
@@ -68,7 +56,7 @@ function stackProps(kind: Kind): TerminalStackProps {
         paths: ASSETS,
         hostPort: assets.port,
         auth: 'public',
-        authReason: 'icon fetchers and the PWA manifest request carry no session cookie',
+        authReason: ASSETS_AUTH_REASON,
       },
       { name: 'skills', paths: ['/skills'], prefixes: ['/skills/'], hostPort: skills.port, compress: true },
       { name: 'live', prefixes: ['/live/'], hostPort: live.port, compress: true },

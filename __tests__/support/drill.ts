@@ -16,7 +16,7 @@
  * NODE_EXTRA_CA_CERTS (the drill's certificate for the terminal host, which a real edge gets from a
  * public CA).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +25,10 @@ import { TerminalStack, TtydBackend, type RuleFile } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { AuthentikOutpost } from './authentik';
 import { adminClient, cluster } from './cluster';
+import { probeFromCluster } from './cluster-probe';
 import { Dnsmasq, Pushgateway } from './daemons';
 import { fastRules } from './fast-rules';
-import type { KubeClient, KubeObject } from './kube-client';
+import type { KubeClient } from './kube-client';
 import { claimLabAddress, releaseLabAddress } from './lab-network';
 import { EdgeProxy } from './nginx';
 import { freePort, sleep } from './processes';
@@ -199,7 +200,16 @@ export async function runDrill(log: (line: string) => void = () => undefined): P
     cleanups.push(() => prometheus.stop());
 
     // The probe as the CronJob runs it.
-    const probe = await probeFromCluster(admin, join(dir, 'probe'), { dns: dns.server, server, caPath, cert: cert.certPath });
+    const probe = await probeFromCluster(admin, NAMESPACE, join(dir, 'probe'));
+    const tokenFile = join(dir, 'probe', 'token');
+    writeFileSync(tokenFile, await serviceAccountToken(admin, NAMESPACE, probe.serviceAccountName ?? 'default'), { mode: 0o600 });
+    const probeOverrides = {
+      PROBE_DNS_SERVERS: dns.server,
+      PROBE_KUBE_API_URL: server,
+      PROBE_KUBE_TOKEN_FILE: tokenFile,
+      PROBE_KUBE_CA_FILE: caPath,
+      NODE_EXTRA_CA_CERTS: cert.certPath,
+    };
     const probeRuns: DrillResult['probeRuns'][number][] = [];
     let alertFiring: number | undefined;
     let eviction: number | undefined;
@@ -215,7 +225,7 @@ export async function runDrill(log: (line: string) => void = () => undefined): P
         );
       if (Date.now() >= nextRun) {
         nextRun = Date.now() + INTERVAL_SECONDS * 1000;
-        const run = await probe.run();
+        const run = await probe.run(probeOverrides);
         probeRuns.push(run);
         const summary = run.stdout.split('\n').find((l) => l.startsWith('probe: ')) ?? '(no summary)';
         const remediation = run.stdout.split('\n').find((l) => l.includes('remediation')) ?? '';
@@ -347,64 +357,4 @@ class ClusterDns {
   stop(): Promise<void> {
     return this.dnsmasq?.stop() ?? Promise.resolve();
   }
-}
-
-interface Probe {
-  run(): Promise<{ stdout: string; stderr: string; code: number | null }>;
-}
-
-/** The probe's files from its ConfigMap and its environment from the CronJob, as the API returns them. */
-async function probeFromCluster(
-  admin: KubeClient,
-  dir: string,
-  overrides: { dns: string; server: string; caPath: string; cert: string },
-): Promise<Probe> {
-  const [cronJob] = await admin.list('batch/v1', 'CronJob', NAMESPACE);
-  if (cronJob === undefined) throw new Error(`no CronJob in ${NAMESPACE}`);
-  const pod = (cronJob.spec as { jobTemplate: { spec: { template: { spec: PodSpec } } } }).jobTemplate.spec.template.spec;
-  const container = pod.containers[0];
-  // The CronJob's command: node, its flags, then the entry in the ConfigMap's volume.
-  const [, ...nodeFlags] = container.command ?? [];
-  const entry = nodeFlags.pop() ?? '';
-  const mount = container.volumeMounts?.find((m) => entry.startsWith(`${m.mountPath}/`));
-  const volume = pod.volumes?.find((v) => v.name === mount?.name);
-  const configMapName = volume?.configMap?.name;
-  if (mount === undefined || configMapName === undefined) throw new Error('the probe command does not run a file of a ConfigMap volume');
-  const configMap = (await admin.get('v1', 'ConfigMap', NAMESPACE, configMapName)) as KubeObject & { data: Record<string, string> };
-  mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(configMap.data)) writeFileSync(join(dir, file), text);
-  const script = join(dir, entry.slice(mount.mountPath.length + 1));
-  const env: Record<string, string> = {};
-  for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
-  const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, await serviceAccountToken(admin, NAMESPACE, pod.serviceAccountName ?? 'default'), {
-    mode: 0o600,
-  });
-  Object.assign(env, {
-    PROBE_DNS_SERVERS: overrides.dns,
-    PROBE_KUBE_API_URL: overrides.server,
-    PROBE_KUBE_TOKEN_FILE: tokenFile,
-    PROBE_KUBE_CA_FILE: overrides.caPath,
-    NODE_EXTRA_CA_CERTS: overrides.cert,
-  });
-  return {
-    run: () =>
-      new Promise((resolve) => {
-        const child = spawn(tools().probeNode.path, [...nodeFlags, script], {
-          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-        child.on('close', (code) => resolve({ stdout, stderr, code }));
-      }),
-  };
-}
-
-interface PodSpec {
-  containers: { command?: string[]; env?: { name: string; value?: string }[]; volumeMounts?: { name: string; mountPath: string }[] }[];
-  volumes?: { name: string; configMap?: { name: string } }[];
-  serviceAccountName?: string;
 }
