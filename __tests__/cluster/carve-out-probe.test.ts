@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProbeMetric, RouteReason, SUCCESS_GROUP_KIND, TerminalStack, TtydBackend, type ProbeRoute } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
-import { AuthentikOutpost } from '../support/authentik';
+import { AuthentikOutpost, applyOutpostService } from '../support/authentik';
 import { ASSETS, ASSETS_AUTH_REASON } from '../support/carve-out-case';
 import { adminClient, cluster } from '../support/cluster';
 import { type ClusterProbe, probeFromCluster } from '../support/cluster-probe';
@@ -76,19 +76,7 @@ beforeAll(async () => {
   servers.push(...ttyds, clipboard, assets, skills, worker, live, outpost, ...origins, pushgateway);
   await Promise.all(servers.map((s) => s.start()));
 
-  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OUTPOST.namespace } });
-  await admin.apply({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
-    spec: { ports: [{ name: 'http', port: OUTPOST.port }] },
-  });
-  await admin.apply({
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
-    subsets: [{ addresses: [{ ip: outpostAddress }], ports: [{ name: 'http', port: OUTPOST.port }] }],
-  });
+  await applyOutpostService(admin, OUTPOST, outpostAddress);
 
   const dir = mkdtempSync(join(tmpdir(), 'carve-out-probe-'));
   const cert = selfSignedCertificate(dir, KINDS.map(hostOf));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { TerminalStack, type TerminalStackProps, TtydBackend } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
-import { AuthentikOutpost, OUTPOST_PREFIX, SESSION_COOKIE, SESSION_VALUE } from '../support/authentik';
+import { AuthentikOutpost, OUTPOST_PREFIX, SESSION_COOKIE, SESSION_VALUE, applyOutpostService } from '../support/authentik';
 import { ASSETS, ASSETS_AUTH_REASON } from '../support/carve-out-case';
 import { adminClient, cluster } from '../support/cluster';
 import type { KubeClient } from '../support/kube-client';
@@ -85,19 +85,7 @@ beforeAll(async () => {
   outpost = new AuthentikOutpost(outpostAddress, OUTPOST.port);
   await Promise.all([ttyd, live, clipboard, assets, skills, worker, outpost].map((s) => s.start()));
 
-  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OUTPOST.namespace } });
-  await admin.apply({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
-    spec: { ports: [{ name: 'http', port: OUTPOST.port }] },
-  });
-  await admin.apply({
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
-    subsets: [{ addresses: [{ ip: outpostAddress }], ports: [{ name: 'http', port: OUTPOST.port }] }],
-  });
+  await applyOutpostService(admin, OUTPOST, outpostAddress);
   const dir = mkdtempSync(join(tmpdir(), 'carve-outs-'));
   const cert = selfSignedCertificate(dir, KINDS.map(hostOf));
   for (const kind of KINDS) {

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerminalStack, type TerminalStackProps, TtydBackend } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
-import { AuthentikOutpost, OUTPOST_PREFIX, SESSION_COOKIE, SESSION_HEADERS, SESSION_VALUE } from '../support/authentik';
+import { AuthentikOutpost, OUTPOST_PREFIX, SESSION_COOKIE, SESSION_HEADERS, SESSION_VALUE, applyOutpostService } from '../support/authentik';
 import { adminClient, cluster } from '../support/cluster';
 import type { KubeClient } from '../support/kube-client';
 import { claimLabAddress, releaseLabAddress } from '../support/lab-network';
@@ -104,19 +104,7 @@ beforeAll(async () => {
   await Promise.all([ttyd.start(), mirrorTtyd.start(), clipboard.start(), sessions.start(), outpost.start(), pushgateway.start()]);
 
   // What the cluster has before the stack: Authentik's outpost Service and the forward-auth Middleware.
-  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OUTPOST.namespace } });
-  await admin.apply({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
-    spec: { ports: [{ name: 'http', port: OUTPOST.port }] },
-  });
-  await admin.apply({
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: { name: OUTPOST.name, namespace: OUTPOST.namespace },
-    subsets: [{ addresses: [{ ip: outpostAddress }], ports: [{ name: 'http', port: OUTPOST.port }] }],
-  });
+  await applyOutpostService(admin, OUTPOST, outpostAddress);
   const dir = mkdtempSync(join(tmpdir(), 'routing-'));
   const cert = selfSignedCertificate(
     dir,

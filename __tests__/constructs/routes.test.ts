@@ -3,6 +3,7 @@
  * middleware chain before and after auth (and what `adopt` keeps), compress, the probe's routes and
  * routers, and every refusal at once. Read as the API objects the provider would send.
  */
+import { ASSETS } from '../support/carve-out-case';
 import {
   AUTHENTIK_RESPONSE_HEADERS,
   TerminalStack,
@@ -17,19 +18,6 @@ import type { JsonNode as Json } from '../support/synth';
 
 const VM = TtydBackend.externalHost({ address: '192.0.2.10', port: 7681 });
 const HOST = 'terminal.example.org';
-
-/** The nine exact asset paths of the original owner's carve-out. */
-const ASSETS = [
-  '/manifest.webmanifest',
-  '/favicon.ico',
-  '/apple-touch-icon.png',
-  '/icons/icon-192.png',
-  '/icons/icon-512.png',
-  '/icons/maskable-512.png',
-  '/fonts/inter.woff2',
-  '/fonts/inter-bold.woff2',
-  '/fonts/jetbrains-mono.woff2',
-];
 
 const CARVE_OUT: TerminalRouteOptions = {
   name: 'assets',

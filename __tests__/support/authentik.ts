@@ -87,3 +87,26 @@ export class AuthentikOutpost extends LoopbackServer {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found');
   }
 }
+
+/** Where a test cluster has Authentik's outpost: its namespace and Service (what stacks route to). */
+export interface OutpostService {
+  readonly namespace: string;
+  readonly name: string;
+  readonly port: number;
+}
+
+/**
+ * Authentik's outpost as a cluster has it before any stack: its Namespace, and a selectorless Service
+ * with Endpoints at the stand-in's address.
+ */
+export async function applyOutpostService(
+  admin: { apply(object: KubeObject): Promise<KubeObject> },
+  outpost: OutpostService,
+  address: string,
+): Promise<void> {
+  const metadata = { name: outpost.name, namespace: outpost.namespace };
+  const ports = [{ name: 'http', port: outpost.port }];
+  await admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: outpost.namespace } });
+  await admin.apply({ apiVersion: 'v1', kind: 'Service', metadata, spec: { ports } });
+  await admin.apply({ apiVersion: 'v1', kind: 'Endpoints', metadata, subsets: [{ addresses: [{ ip: address }], ports }] });
+}
