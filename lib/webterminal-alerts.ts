@@ -1,15 +1,11 @@
 /** The `Webterminal` alert group: the probe's verdicts on the public path, ttyd and the Traefik replicas. */
 import { AlertGroup, type Severity } from './alert-model';
 import { ProbeCheck, ProbeLabel, ProbeMetric, PushgatewayMetric } from './metrics';
-import { AlertDefinition, alertProps } from './private/alert-definitions';
+import { AlertDefinition, alertProps, runsProblem } from './private/alert-definitions';
 import { eq, failingChecks, failingRuns, formatDuration, guarded, select } from './private/promql';
 import { routeMatrixDefinitions } from './private/route-alert-definitions';
 import { ResolvedWebterminalAlertsProps, WebterminalAlertName, WebterminalAlertsProps, WebterminalGroupName } from './webterminal-alerts-props';
 import { resolveWebterminalAlertsProps } from './private/resolve-alerts';
-
-function runsProblem(threshold: number): string | undefined {
-  return Number.isInteger(threshold) && threshold >= 1 && threshold <= 3 ? undefined : 'accepted: a whole number of failing runs, 1 to 3';
-}
 
 /**
  * Two failing runs among the last three intervals, at once (`for` 0): the second failing run is the

@@ -19,6 +19,14 @@ export interface AlertDefinition {
   readonly thresholdProblem?: (threshold: number) => string | undefined;
 }
 
+/**
+ * The threshold check of the alerts that count failing probe runs (`failingRuns`): their window holds
+ * three runs.
+ */
+export function runsProblem(threshold: number): string | undefined {
+  return Number.isInteger(threshold) && threshold >= 1 && threshold <= 3 ? undefined : 'accepted: a whole number of failing runs, 1 to 3';
+}
+
 /** Builds the alert props of a definition, applying the overrides and the common labels. */
 export function alertProps(definition: AlertDefinition, config: ResolvedWebterminalAlertsProps, subsystem: string): AlertProps {
   const override: ThresholdAlertOverride = config.overrides[definition.alert as keyof WebterminalAlertOverrides] ?? {};

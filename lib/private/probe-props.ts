@@ -22,6 +22,8 @@ const DEFAULT = contract.defaults;
 const LIMIT = contract.limits as Record<keyof typeof contract.limits, [number, number]>;
 /** A router as Traefik's API names it (`name@provider`): the contract says how. */
 const ROUTER_NAME = new RegExp(contract.routerNamePattern);
+/** A route's name, the `route` label of its series: the contract says how. */
+const ROUTE_NAME = new RegExp(contract.routeNamePattern);
 
 /** Keys the Kubernetes API accepts in a Secret's data. */
 function checkSecretKey(field: string, value: string): string | undefined {
@@ -236,7 +238,7 @@ function probeRouteProblems(routes: readonly ProbeRoute[]): string[] {
   const seen = new Set<string>();
   routes.forEach((route, i) => {
     const at = `routes[${i}]`;
-    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(route.name))
+    if (!ROUTE_NAME.test(route.name))
       problems.push(`${at}.name ${JSON.stringify(route.name)} is not a route name (lower-case letters, digits and '-', at most 63)`);
     if (seen.has(route.name)) problems.push(`${at}.name ${JSON.stringify(route.name)} is given twice`);
     seen.add(route.name);

@@ -5,7 +5,7 @@
  */
 import names from '../probe/contract.json';
 import type { ResolvedWebterminalAlertsProps } from '../webterminal-alerts-props';
-import type { AlertDefinition } from './alert-definitions';
+import { type AlertDefinition, runsProblem } from './alert-definitions';
 import { eq, failingRuns, formatDuration, oneOf, select } from './promql';
 import { WebterminalAlertName } from './vocabulary';
 
@@ -13,10 +13,6 @@ const { metric, label, routeReason: reason } = names;
 
 /** The reasons that mean "this route does not reach its backend here"; walled off and ungated have alerts of their own. */
 const MISSING_REASONS: readonly string[] = [reason.notRouted, reason.wrongRedirect, reason.wrongStatus, reason.noAnswer];
-
-function runsProblem(threshold: number): string | undefined {
-  return Number.isInteger(threshold) && threshold >= 1 && threshold <= 3 ? undefined : 'accepted: a whole number of failing runs, 1 to 3';
-}
 
 /** `webterminal_probe_route_ok{job, reason...} == 0`, one series per failing (replica, route). */
 function failingPairs(config: ResolvedWebterminalAlertsProps, reasons: readonly string[]): string {
@@ -27,7 +23,7 @@ function failingPairs(config: ResolvedWebterminalAlertsProps, reasons: readonly 
 /**
  * Four shapes, one alert: a route failing on some replicas (labels `replica`, `route`); the same
  * route failing on every replica checked (label `route` only: a route problem, said once, not once
- * per replica); a replica lacking a router that more than half of the replicas list (`replica`,
+ * per replica); a replica lacking a router that at least half of the replicas list (`replica`,
  * `router`); a router no replica lists (`router`). Each needs two failing runs in the last three
  * intervals, like the degraded alerts: a replica caught loading its configuration once does not
  * page, and a sustained fault fires with the second failing run (5 minutes at the default
@@ -52,7 +48,7 @@ function routeMissing(config: ResolvedWebterminalAlertsProps): AlertDefinition {
     summary: 'A route of the web terminal host is missing on a Traefik replica, or on all of them.',
     description:
       `{{ if $labels.${label.router} }}{{ if $labels.${label.replica} }}` +
-      `Traefik replica {{ $labels.${label.replica} }} lacks router {{ $labels.${label.router} }}, which more than half of the replicas list` +
+      `Traefik replica {{ $labels.${label.replica} }} lacks router {{ $labels.${label.router} }}, which at least half of the replicas list` +
       `{{ else }}No Traefik replica lists router {{ $labels.${label.router} }}: a route problem (its object, or a backend without ` +
       'endpoints, which Traefik skips everywhere), not a replica problem; replacing replicas will not help{{ end }}' +
       `{{ else if $labels.${label.replica} }}Route {{ $labels.${label.route} }} does not reach its backend on Traefik replica ` +

@@ -2,6 +2,9 @@ import { AUTH_POSTURES, ROUTE_AUTHS, type AuthPosture, type RouteAuth, type Rout
 import { checkPathPrefix } from './validation';
 import contract from '../probe/contract.json';
 
+/** A route's name, the `route` label of the probe's series and part of object names (a DNS label): the contract says how. */
+const ROUTE_NAME = new RegExp(contract.routeNamePattern);
+
 /** Authentik's outpost path, which its own route serves without forward-auth. */
 const AUTHENTIK_OUTPOST_PATH: string = contract.outpostPath;
 
@@ -188,10 +191,10 @@ export function routeListProblems(
 function nameProblem(route: RouteShape, field: string, baseName: string): string | undefined {
   if (route.name === undefined && route.path === undefined) return `${field}.name is required without path: give a lower-case DNS label (\`assets\`)`;
   const name = routeName(route);
-  if (route.name !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(route.name))
+  if (route.name !== undefined && !ROUTE_NAME.test(route.name))
     return `${field}.name ${JSON.stringify(route.name)} is not a lower-case DNS label (letters, digits and '-', at most 63)`;
   const longest = `${baseName}-${route.compress === true ? 'compress' : 'strip'}-${name}`;
-  if (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(longest)) return undefined;
+  if (ROUTE_NAME.test(longest)) return undefined;
   const [what, value] = route.name !== undefined ? ['name', route.name] : ['path', route.path ?? ''];
   return (
     `${field}.${what} ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)} is too long for the object names made from it ` +

@@ -70,6 +70,7 @@ export class ConfigError extends Error {}
  * @property {string | undefined} pushgatewayAuthorization  the Authorization header value, if any
  * @property {TlsFiles | undefined} originTls  client certificate (and CA) for an https origin
  * @property {import('./remediation.mjs').RemediationConfig | undefined} remediation  remediation.mjs's own settings, when remediate is not off
+ * @property {import('./routes.mjs').Route[]} routes  PROBE_ROUTES as routes.mjs reads it (none when unset)
  *
  * @typedef {Settings & Consumed & Derived} Config
  */
@@ -101,6 +102,11 @@ export function redact(value) {
 
 const DNS_NAME = /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
 
+/** A host name as a URL, SNI and `Host` carry it (no trailing dot). @param {string} value */
+export function isHostName(value) {
+  return DNS_NAME.test(value) && !value.endsWith('.');
+}
+
 /**
  * What a `text` variable must be, and the message when it is not; one without a rule (a path) is free.
  * @type {Partial<Record<Key, [(value: string) => boolean, string]>>}
@@ -109,7 +115,7 @@ const TEXT = {
   job: [(value) => /^[^/\s]+$/.test(value), 'must be one path segment (no "/" or spaces)'],
   authHeader: [(value) => new RegExp(CONTRACT.headerNamePattern).test(value), 'is not an HTTP header name (letters, digits and -)'],
   authUser: [(value) => /^[\x20-\x7e]+$/.test(value), 'must be printable ASCII'],
-  authentikHost: [(value) => DNS_NAME.test(value) && !value.endsWith('.'), 'is not a host name (e.g. auth.example.com)'],
+  authentikHost: [isHostName, 'is not a host name (e.g. auth.example.com)'],
   pushgatewayUsername: [(value) => !value.includes(':'), 'holds ":", which basic auth cannot carry'],
   remediate: [(value) => CONTRACT.remediationModes.includes(value), `must be one of ${CONTRACT.remediationModes.join(', ')}`],
 };
@@ -237,7 +243,7 @@ function pushgatewayAuthorization({ pushgatewayUrl: url, pushgatewayUsername: us
 
 /**
  * Reads every variable and reports every problem at once (one ConfigError, one line each). The
- * inventory and remediation modules are loaded, and read their own variables, only when they are on.
+ * routes, inventory and remediation modules are loaded, and read their own variables, only when they are on.
  * @param {NodeJS.ProcessEnv} env
  * @returns {Promise<Config>}
  */
@@ -262,6 +268,8 @@ export async function parseConfig(env) {
     problems.push(`${ENV.originClientCertFile}, _KEY_FILE and ${ENV.originCaFile} need an https:// ${ENV.originUrl}`);
   }
   const pushAuth = settings.pushgatewayUrl && attempt(() => pushgatewayAuthorization(settings), problems);
+  const { parseRoutes } = readVar(env, ENV.routes) !== undefined ? await import('./routes.mjs') : {};
+  const routes = parseRoutes && attempt(() => parseRoutes(env), problems);
   const { parseRouterNames } = settings.routerInventory ? await import('./inventory.mjs') : {};
   const routers = parseRouterNames && attempt(() => parseRouterNames(env), problems);
   const { parseRemediationConfig } = settings.remediate === 'dry-run' || settings.remediate === 'on' ? await import('./remediation.mjs') : {};
@@ -276,5 +284,6 @@ export async function parseConfig(env) {
     pushgatewayAuthorization: pushAuth,
     originTls: cert && key ? { cert, key, ca: settings.originCaFile } : undefined,
     remediation,
+    routes: routes ?? [],
   };
 }

@@ -10,7 +10,7 @@
  * names, defaults, limits, kinds and the pairs that need each other from contract.json, which the construct reads too), resolve.mjs (name
  * resolution), exchange.mjs (one HTTP exchange), checks.mjs (the check table), run.mjs (the runner, which
  * owns the deadline), report.mjs (summary, metrics, printed lines, push), routes.mjs (PROBE_ROUTES and their
- * rows of the check table), matrix.mjs (the routes and router sets across the replicas); inventory.mjs (with
+ * rows of the check table, loaded only with routes), matrix.mjs (the routes and router sets across the replicas); inventory.mjs (with
  * json-count.mjs) and remediation.mjs (with kube.mjs) are loaded only when they are on.
  *
  * Configuration (environment; an empty value counts as unset):
@@ -146,30 +146,6 @@ import { createResolution } from './resolve.mjs';
 import { runChecks } from './run.mjs';
 import { gauge, printReport, pushGroup, renderRunMetrics, summarize } from './report.mjs';
 import { CHECKS } from './checks.mjs';
-import { parseRoutes, routeChecks } from './routes.mjs';
-
-/**
- * The configuration and the routes (routes.mjs reads PROBE_ROUTES), every problem of both at once.
- * @param {NodeJS.ProcessEnv} env
- */
-async function configure(env) {
-  /** @type {string[]} */
-  const problems = [];
-  /** @param {unknown} error */
-  const note = (error) => {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(error.message);
-  };
-  const config = await parseConfig(env).catch((error) => note(error));
-  let routes = /** @type {import('./routes.mjs').Route[]} */ ([]);
-  try {
-    routes = parseRoutes(env);
-  } catch (error) {
-    note(error);
-  }
-  if (config === undefined || problems.length > 0) throw new ConfigError(problems.join('\nprobe: bad configuration: '));
-  return { config, routes };
-}
 
 /**
  * @param {NodeJS.ProcessEnv} env
@@ -179,9 +155,8 @@ async function main(env) {
   const started = performance.now();
   let config;
   let resolution;
-  let routes;
   try {
-    ({ config, routes } = await configure(env));
+    config = await parseConfig(env);
     resolution = createResolution(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -189,7 +164,9 @@ async function main(env) {
     return 2;
   }
   const inventory = config.routerInventory ? (await import('./inventory.mjs')).createInventory(config) : undefined;
-  const report = await runChecks(config, resolution, inventory, [...CHECKS, ...routeChecks(routes)]);
+  // The routes' rows join the check table only when there are routes (routes.mjs is loaded then).
+  const table = config.routes.length > 0 ? [...CHECKS, ...(await import('./routes.mjs')).routeChecks(config.routes)] : CHECKS;
+  const report = await runChecks(config, resolution, inventory, table);
   const durationSeconds = (performance.now() - started) / 1000;
   const summary = summarize(report, config);
   printReport(summary, report, inventory, durationSeconds);

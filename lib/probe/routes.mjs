@@ -7,7 +7,7 @@
  * Traefik's own 404 (no router matched: the body `404 page not found`) is told from a backend's 404.
  */
 
-import { CONTRACT, ConfigError, readVar } from './config.mjs';
+import { CONTRACT, ConfigError, isHostName, readVar } from './config.mjs';
 import { judgeAuthRedirect } from './checks.mjs';
 import { exchange } from './exchange.mjs';
 
@@ -18,8 +18,7 @@ const TRAEFIK_NOT_FOUND = /^404 page not found\n?$/;
 /** Read of a 404's body: Traefik's is 19 bytes; anything longer is a backend's. */
 const NOT_FOUND_BODY_BYTES = 64;
 /** The route names the construct allows: the `route` label's value. */
-const ROUTE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+const ROUTE_NAME = new RegExp(CONTRACT.routeNamePattern);
 const ROUTE_PATH = /^\/[\x21-\x7e]{0,1023}$/;
 
 /**
@@ -49,7 +48,7 @@ function parseRoute(item, i) {
   /** @type {string[]} */
   const wrong = [];
   if (typeof name !== 'string' || !ROUTE_NAME.test(name)) wrong.push(`.name ${JSON.stringify(name)} is not a route name (a-z, 0-9, '-', at most 63)`);
-  if (typeof host !== 'string' || !HOST_NAME.test(host)) wrong.push(`.host ${JSON.stringify(host)} is not a host name`);
+  if (typeof host !== 'string' || !isHostName(host)) wrong.push(`.host ${JSON.stringify(host)} is not a host name`);
   if (typeof path !== 'string' || !ROUTE_PATH.test(path)) wrong.push(`.path ${JSON.stringify(path)} is not an absolute path (printable ASCII)`);
   if (typeof expect !== 'string' || !CONTRACT.routeExpect.includes(expect)) {
     wrong.push(`.expect ${JSON.stringify(expect)} is not one of ${CONTRACT.routeExpect.join(', ')}`);
