@@ -29,7 +29,7 @@ import { applyStack } from '../support/provider-apply';
 import { objectsOf } from '../support/provider-stand-in';
 import { NamedBackend, ServiceProxy, TtydStandIn } from '../support/servers';
 import { selfSignedCertificate, tlsSecret } from '../support/tls';
-import { TraefikReplica, traefikToken } from '../support/traefik';
+import { sharedReplicaOptions, TraefikReplica } from '../support/traefik';
 
 const KINDS = ['Ingress', 'IngressRoute'] as const;
 type Kind = (typeof KINDS)[number];
@@ -122,22 +122,10 @@ beforeAll(async () => {
   await dns.start();
   overrides = { PROBE_DNS_SERVERS: dns.server, NODE_EXTRA_CA_CERTS: cert.certPath };
 
-  const { server, caPath } = cluster();
-  const token = await traefikToken(admin);
+  const shared = await sharedReplicaOptions(admin, cluster(), [...KINDS.map(namespaceOf), 'traefik', OUTPOST.namespace], OUTPOST, outpostAddress);
   replicaAddresses.forEach((address, i) =>
     replicas.push(
-      new TraefikReplica({
-        address,
-        websecurePort: WEBSECURE_PORT,
-        apiPort: TRAEFIK_API_PORT,
-        namespaces: [...KINDS.map(namespaceOf), 'traefik', OUTPOST.namespace],
-        server,
-        caPath,
-        token,
-        hosts: { [`${OUTPOST.name}.${OUTPOST.namespace}.svc.cluster.local`]: outpostAddress },
-        allowCrossNamespace: false,
-        dir: join(dir, `traefik-${i}`),
-      }),
+      new TraefikReplica({ ...shared, address, websecurePort: WEBSECURE_PORT, apiPort: TRAEFIK_API_PORT, dir: join(dir, `traefik-${i}`) }),
     ),
   );
   await Promise.all(replicas.map((r) => r.start()));

@@ -22,7 +22,7 @@ import { applyStack } from '../support/provider-apply';
 import { objectsOf } from '../support/provider-stand-in';
 import { NamedBackend, TtydStandIn } from '../support/servers';
 import { selfSignedCertificate, tlsSecret } from '../support/tls';
-import { routedRequest, TraefikReplica, traefikToken } from '../support/traefik';
+import { routedRequest, sharedReplicaOptions, TraefikReplica } from '../support/traefik';
 
 const KINDS = ['Ingress', 'IngressRoute'] as const;
 type Kind = (typeof KINDS)[number];
@@ -93,23 +93,9 @@ beforeAll(async () => {
     await applyStack(admin, objectsOf(json), [tlsSecret(namespaceOf(kind), 'terminal-tls', cert)]);
   }
 
-  const { server, caPath } = cluster();
-  const token = await traefikToken(admin);
+  const shared = await sharedReplicaOptions(admin, cluster(), [...KINDS.map(namespaceOf), 'traefik', OUTPOST.namespace], OUTPOST, outpostAddress);
   replicaAddresses.forEach((address, i) =>
-    replicas.push(
-      new TraefikReplica({
-        address,
-        websecurePort: 8443,
-        apiPort: 8080,
-        namespaces: [...KINDS.map(namespaceOf), 'traefik', OUTPOST.namespace],
-        server,
-        caPath,
-        token,
-        hosts: { [`${OUTPOST.name}.${OUTPOST.namespace}.svc.cluster.local`]: outpostAddress },
-        allowCrossNamespace: false,
-        dir: join(dir, `traefik-${i}`),
-      }),
-    ),
+    replicas.push(new TraefikReplica({ ...shared, address, websecurePort: 8443, apiPort: 8080, dir: join(dir, `traefik-${i}`) })),
   );
   await Promise.all(replicas.map((r) => r.start()));
   // Every replica has every router of both stacks before the matrix runs.

@@ -27,7 +27,7 @@ import { runProbe } from '../support/fixtures';
 import { freePort, waitFor } from '../support/processes';
 import { NamedBackend, TtydStandIn } from '../support/servers';
 import { selfSignedCertificate, tlsSecret } from '../support/tls';
-import { routedRequest, TraefikReplica, traefikToken } from '../support/traefik';
+import { routedRequest, sharedReplicaOptions, TraefikReplica } from '../support/traefik';
 
 const KINDS = ['Ingress', 'IngressRoute'] as const;
 type Kind = (typeof KINDS)[number];
@@ -112,21 +112,12 @@ beforeAll(async () => {
   );
   for (const kind of KINDS) await applyKind(kind, cert);
 
-  const { server, caPath } = cluster();
-  const token = await traefikToken(admin);
+  const shared = await sharedReplicaOptions(admin, cluster(), [...KINDS.map(namespaceOf), 'traefik', OUTPOST.namespace], OUTPOST, outpostAddress);
   const replicaOptions = (address: string, name: string, flags: string[]) => ({
+    ...shared,
     address,
     websecurePort: 8443,
     apiPort: 8080,
-    namespaces: [...KINDS.map(namespaceOf), 'traefik', OUTPOST.namespace],
-    server,
-    caPath,
-    token,
-    hosts: {
-      [`${OUTPOST.name}.${OUTPOST.namespace}.svc.cluster.local`]: outpostAddress,
-      [`${OUTPOST.name}.${OUTPOST.namespace}.svc`]: outpostAddress,
-    },
-    allowCrossNamespace: false,
     flags,
     dir: join(dir, name),
   });

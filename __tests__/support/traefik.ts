@@ -57,6 +57,33 @@ export async function traefikToken(admin: KubeClient): Promise<string> {
   return serviceAccountToken(admin, 'traefik', 'traefik');
 }
 
+/** What every replica of a routing suite shares: its connection to the API server and what it resolves. */
+export type SharedReplicaOptions = Pick<TraefikOptions, 'namespaces' | 'server' | 'caPath' | 'token' | 'hosts' | 'allowCrossNamespace'>;
+
+/**
+ * The shared part of a routing suite's replicas: the run's API server, Traefik's own ServiceAccount
+ * token, the namespaces watched, Authentik's outpost Service resolved at the stand-in's address as
+ * cluster DNS would answer both its names, and `allowCrossNamespace` off (the stack needs it for
+ * nothing it makes).
+ */
+export async function sharedReplicaOptions(
+  admin: KubeClient,
+  apiServer: { readonly server: string; readonly caPath: string },
+  namespaces: readonly string[],
+  outpost: { readonly namespace: string; readonly name: string },
+  outpostAddress: string,
+): Promise<SharedReplicaOptions> {
+  const service = `${outpost.name}.${outpost.namespace}.svc`;
+  return {
+    namespaces,
+    server: apiServer.server,
+    caPath: apiServer.caPath,
+    token: await traefikToken(admin),
+    hosts: { [`${service}.cluster.local`]: outpostAddress, [service]: outpostAddress },
+    allowCrossNamespace: false,
+  };
+}
+
 /** A bound token of a ServiceAccount (TokenRequest), as a projected volume would give a pod. */
 export async function serviceAccountToken(admin: KubeClient, namespace: string, name: string): Promise<string> {
   const path = `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`;
