@@ -14,7 +14,6 @@
 import { getText } from '../__tests__/support/daemons';
 import { EDGE_HOST, EMPTY_NAME, ProbeFixtures, runProbe } from '../__tests__/support/fixtures';
 import type { PathAnswer, ReplicaState } from '../__tests__/support/nginx';
-import { probeFiles, probeFilesSha256 } from '../lib/private/probe-files';
 import { CapturedRun, CapturedSample, ClassCapture, FAULT_CLASSES, FaultCaptures, VOLATILE_METRICS, seriesName } from './fault-classes';
 
 /** The stack's routers as the harness's replicas list them (`router-<n>@kubernetes`), by route. */
@@ -204,7 +203,6 @@ export async function captureFaults(fx: ProbeFixtures, only?: readonly string[])
       'What the real probe (the ConfigMap files) pushed against the nginx harness, healthy and in each fault, read from the real ' +
       "Pushgateway's /metrics (`node scripts/run-ts.cjs bench/capture-faults.ts`)",
     recorded: new Date().toISOString().slice(0, 10),
-    probeFilesSha256: probeFilesSha256(probeFiles()),
     env: {
       PROBE_SAMPLES: shown.PROBE_SAMPLES,
       PROBE_ROUTER_INVENTORY: shown.PROBE_ROUTER_INVENTORY,

@@ -78,8 +78,6 @@ export interface ClassCapture {
 export interface FaultCaptures {
   readonly title: string;
   readonly recorded: string;
-  /** sha256 of the probe's ConfigMap files (lib/private/probe-files.ts), as the pod template carries it. */
-  readonly probeFilesSha256: string;
   /** The probe's environment that the captures share (beside the harness's addresses). */
   readonly env: Readonly<Record<string, string>>;
   readonly classes: Readonly<Record<string, ClassCapture>>;

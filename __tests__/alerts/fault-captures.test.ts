@@ -8,7 +8,6 @@
  */
 import { captureFaults, parseExposition, withoutVolatileValues } from '../../bench/fault-captures';
 import { FAULT_CLASSES, FaultCaptures, readFaultCaptures } from '../../bench/fault-classes';
-import { probeFiles, probeFilesSha256 } from '../../lib/private/probe-files';
 import { ProbeFixtures, startProbeFixtures } from '../support/fixtures';
 
 let fx: ProbeFixtures;
@@ -48,8 +47,9 @@ describe('what the real probe pushes in each fault class (bench/fault-captures.j
     expect(Object.keys(first)).toStrictEqual(['', 'success']);
   });
 
-  test("the file was recorded from the probe files the ConfigMap carries now, with today's environment", () => {
-    expect(recorded.probeFilesSha256).toBe(probeFilesSha256(probeFiles()));
+  // No pin on the probe files' hash: a change to the probe that alters what it pushes fails the
+  // comparison above, and one that does not (a comment, a refactor) needs no new recording.
+  test("the file was recorded with today's environment", () => {
     expect(recorded.env).toStrictEqual(captured.env);
   });
 
