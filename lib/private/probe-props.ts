@@ -24,6 +24,8 @@ const LIMIT = contract.limits as Record<keyof typeof contract.limits, [number, n
 const ROUTER_NAME = new RegExp(contract.routerNamePattern);
 /** A route's name, the `route` label of its series: the contract says how. */
 const ROUTE_NAME = new RegExp(contract.routeNamePattern);
+/** A path the probe asks for (absolute, printable ASCII): the contract says how. */
+const ROUTE_PATH = new RegExp(contract.routePathPattern);
 
 /** Keys the Kubernetes API accepts in a Secret's data. */
 function checkSecretKey(field: string, value: string): string | undefined {
@@ -244,8 +246,7 @@ function probeRouteProblems(routes: readonly ProbeRoute[]): string[] {
     seen.add(route.name);
     const host = checkDnsName(`${at}.host`, route.host);
     if (host !== undefined) problems.push(host);
-    if (!/^\/[\x21-\x7e]{0,1023}$/.test(route.path))
-      problems.push(`${at}.path ${JSON.stringify(route.path)} is not an absolute path (printable ASCII, no spaces)`);
+    if (!ROUTE_PATH.test(route.path)) problems.push(`${at}.path ${JSON.stringify(route.path)} is not an absolute path (printable ASCII, no spaces)`);
     if (!['gated', 'public'].includes(route.expect)) problems.push(`${at}.expect ${JSON.stringify(route.expect)} is not "gated" or "public"`);
     if (route.status !== undefined && route.expect !== 'public')
       problems.push(`${at}.status ${route.status} is for a public route; a gated route must redirect to the Authentik outpost`);

@@ -28,7 +28,7 @@ const MAX_SERVICE_DEPTH = 4;
 /** ttyd's server URLs remembered across the replicas of one run (ttyd is a few pods, or one address). */
 const MAX_TTYD_SERVERS = 64;
 /** Foreign router names kept per replica; the count is always whole. */
-const MAX_FOREIGN_NAMES = 10;
+const MAX_FOREIGN_NAMES = CONTRACT.maxRoutersNamedPerReplica;
 
 /**
  * @typedef {import('./config.mjs').Config} Config

@@ -16,7 +16,7 @@ import { CONTRACT } from './config.mjs';
 const METRIC = CONTRACT.metric;
 const REASON = CONTRACT.routeReason;
 /** Router names per replica in `replica_missing_router`; the stderr line gives the count. */
-const MAX_MISSING_NAMED = 10;
+const MAX_MISSING_NAMED = CONTRACT.maxRoutersNamedPerReplica;
 /** stderr lines for failing (replica, route) pairs and for replicas lacking routers; then one line of the rest. */
 const MAX_LINES = 50;
 

@@ -19,7 +19,7 @@ const TRAEFIK_NOT_FOUND = /^404 page not found\n?$/;
 const NOT_FOUND_BODY_BYTES = 64;
 /** The route names the construct allows: the `route` label's value. */
 const ROUTE_NAME = new RegExp(CONTRACT.routeNamePattern);
-const ROUTE_PATH = /^\/[\x21-\x7e]{0,1023}$/;
+const ROUTE_PATH = new RegExp(CONTRACT.routePathPattern);
 
 /**
  * @typedef {import('./config.mjs').Config} Config
