@@ -33,7 +33,7 @@ export function checkShellPosture(auth: AuthPosture): string | undefined {
 }
 
 /** `/api/sessions/` -> `api-sessions`: a stable piece of construct ids and object names. */
-export function routeSlug(path: string): string {
+function routeSlug(path: string): string {
   return path
     .replace(/^\/|\/$/g, '')
     .replace(/[^A-Za-z0-9]+/g, '-')

@@ -317,7 +317,7 @@ function renderRemediation(decisions) {
  * The decisions on stdout, their reasons and the notes on stderr.
  * @param {{ decisions: Decision[], notes: string[] }} remediation
  */
-export function printRemediation({ decisions, notes }) {
+function printRemediation({ decisions, notes }) {
   for (const { replica, pod, consecutive, result, reason } of decisions) {
     process.stdout.write(`probe: remediation replica=${replica} pod=${pod === '' ? '?' : pod} consecutive=${consecutive} result=${result}\n`);
     if (reason !== undefined) process.stderr.write(`probe: remediation replica ${replica}: ${result}: ${reason}\n`);
@@ -332,7 +332,7 @@ export function printRemediation({ decisions, notes }) {
  * @param {Context} ctx
  * @param {number} evictedAt
  */
-export function pushEviction(config, ctx, evictedAt) {
+function pushEviction(config, ctx, evictedAt) {
   const metric = METRIC.remediationLastEvictionTimestamp;
   return pushGroup(config, ctx, ['kind', EVICTION_GROUP_KIND], `# TYPE ${metric} gauge\n${metric} ${evictedAt.toFixed(3)}\n`);
 }

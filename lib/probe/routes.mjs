@@ -101,7 +101,7 @@ export function parseRoutes(env) {
  * @param {Config} config
  * @param {Route} route
  */
-export function routeUrl(config, route) {
+function routeUrl(config, route) {
   const base = new URL(config.edgeUrl.origin);
   base.hostname = route.host;
   return new URL(`${base.origin}${route.path}`);
@@ -118,7 +118,7 @@ const isTraefikNotFound = (answer) => answer.status === 404 && answer.error === 
  * @param {string | undefined} authentikHost
  * @returns {Outcome}
  */
-export function judgeRoute(route, answer, url, authentikHost) {
+function judgeRoute(route, answer, url, authentikHost) {
   const status = answer.status;
   /** @param {string} code @param {string} reason @returns {Outcome} */
   const fail = (code, reason) => ({ status, healthy: false, code, reason: `${code}: ${reason}` });
