@@ -36,6 +36,7 @@ import { freePort, makeTempDir } from '../support/processes';
 import { DnsBlackHole, EndlessRouterApi, TtydStandIn } from '../support/servers';
 import { Dnsmasq } from '../support/daemons';
 import { mutualTlsFiles } from '../support/tls';
+import { PROBE_SCRIPT_FILE, probeFiles } from '../../lib/private/probe-files';
 
 let fx: ProbeFixtures;
 
@@ -83,6 +84,33 @@ describe('probe script', () => {
     const version = execFileSync(tools().probeNode.path, ['--version'], { encoding: 'utf8' }).trim();
     expect(PROBE_NODE_IMAGE).toMatch(/^node:\d+\.\d+\.\d+-alpine3\.\d+$/);
     expect(`node:${version.slice(1)}-`).toBe(PROBE_NODE_IMAGE.slice(0, PROBE_NODE_IMAGE.indexOf('-') + 1));
+  });
+
+  test('a default run loads only its own modules: without the optional ones (routes, matrix, inventory, remediation) it is healthy', async () => {
+    const temp = makeTempDir('probe-default-path');
+    try {
+      const optional = ['routes.mjs', 'matrix.mjs', 'inventory.mjs', 'json-count.mjs', 'remediation.mjs', 'kube.mjs'];
+      const kept = Object.entries(probeFiles()).filter(([file]) => !optional.includes(file));
+      expect(kept.length).toBe(Object.keys(probeFiles()).length - optional.length);
+      for (const [file, text] of kept) writeFileSync(join(temp.path, file), text);
+      const script = join(temp.path, PROBE_SCRIPT_FILE);
+      const run = await runProbe({ ...fx.env('default-path'), PROBE_ROUTER_INVENTORY: '0' }, { script });
+      expect({ code: run.code, stderr: run.stderr }).toStrictEqual({ code: 0, stderr: '' });
+      expect(summaryOf(run)).toMatchObject({ ok: '1', replicas: '3' });
+      // and a run that needs a missing part fails on it: the parts are loaded, not merely present
+      const withRoutes = await runProbe(
+        {
+          ...fx.env('default-path'),
+          PROBE_ROUTER_INVENTORY: '0',
+          PROBE_ROUTES: JSON.stringify([{ name: 'a', host: EDGE_HOST, path: '/a/', expect: 'gated' }]),
+        },
+        { script },
+      );
+      expect(withRoutes.code).not.toBe(0);
+      expect(withRoutes.stderr).toContain('routes.mjs');
+    } finally {
+      temp.remove();
+    }
   });
 
   test('reports a healthy stack with ok=1, every promised gauge and no frame sent to ttyd', async () => {

@@ -189,14 +189,18 @@ export interface ProbeRun {
 
 /**
  * Runs the probe's entry (`probe-script.mjs` in that folder) with exactly `env` (plus PATH), killed after `killAfterMs` so a
- * hanging probe fails the test instead of hanging it. `nodeArgs` go before the script (benchmark hooks).
+ * hanging probe fails the test instead of hanging it. `nodeArgs` go before the script (benchmark hooks); `script` is
+ * another copy of the entry (a folder with fewer modules).
  */
-export function runProbe(env: Record<string, string>, options: { killAfterMs?: number; nodeArgs?: string[] } = {}): Promise<ProbeRun> {
-  const { killAfterMs = 20_000, nodeArgs = [] } = options;
+export function runProbe(
+  env: Record<string, string>,
+  options: { killAfterMs?: number; nodeArgs?: string[]; script?: string } = {},
+): Promise<ProbeRun> {
+  const { killAfterMs = 20_000, nodeArgs = [], script = PROBE_SCRIPT } = options;
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     // The Node of the probe's image, not the one running jest: the script must run where it runs.
-    const child = spawn(tools().probeNode.path, [...nodeArgs, ...PROBE_NODE_FLAGS, PROBE_SCRIPT], {
+    const child = spawn(tools().probeNode.path, [...nodeArgs, ...PROBE_NODE_FLAGS, script], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

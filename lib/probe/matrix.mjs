@@ -54,7 +54,7 @@ const strictMajority = (count, of) => of >= 3 && count * 2 > of;
  * @param {Set<string> | undefined} ownRouters  PROBE_OWN_ROUTERS
  * @returns {Matrix}
  */
-export function findMatrix(routeRows, replicas, ownRouters) {
+function findMatrix(routeRows, replicas, ownRouters) {
   const all = replicas ?? [];
   /** @type {Map<string, string[]>} */
   const strays = new Map();
@@ -104,7 +104,7 @@ export function findMatrix(routeRows, replicas, ownRouters) {
  * @param {Matrix} matrix
  * @returns {Array<[string, Samples]>}
  */
-export function matrixSeries(matrix) {
+function matrixSeries(matrix) {
   /** @type {Array<[string, Samples]>} */
   const families = [];
   if (matrix.on) {
@@ -131,7 +131,7 @@ export function matrixSeries(matrix) {
  * The summary line's field: failing (replica, route) pairs over those judged.
  * @param {Matrix} matrix
  */
-export function matrixFields(matrix) {
+function matrixFields(matrix) {
   if (!matrix.on) return [];
   const failing = matrix.routes.reduce((sum, { failing: pairs }) => sum + pairs.length, 0);
   const checked = matrix.routes.reduce((sum, { checked: n }) => sum + n, 0);
@@ -143,7 +143,7 @@ export function matrixFields(matrix) {
  * @param {Matrix} matrix
  * @param {ReplicaReport} replica
  */
-export function replicaFields(matrix, { outcomes }) {
+function replicaFields(matrix, { outcomes }) {
   if (!matrix.on) return [];
   let failed = 0;
   for (const [check, outcome] of outcomes) if (check.route !== undefined && outcome?.code !== undefined) failed += 1;
@@ -157,7 +157,7 @@ export function replicaFields(matrix, { outcomes }) {
  * @param {Matrix} matrix
  * @returns {string[]}
  */
-export function matrixProblems(matrix) {
+function matrixProblems(matrix) {
   /** @type {string[]} */
   const lines = [];
   let left = MAX_LINES;
@@ -186,4 +186,23 @@ export function matrixProblems(matrix) {
     lines.push(`routers no replica lists (a route problem, e.g. a backend without endpoints): ${matrix.missingEverywhere.join(', ')}`);
   }
   return lines;
+}
+
+/**
+ * The matrix as the report reads it, like the inventory: this module is loaded, and the view made, only
+ * when there are routes or the stack's router names to compare.
+ * @param {Check[]} routeRows
+ * @param {ReplicaReport[] | undefined} replicas
+ * @param {Set<string> | undefined} ownRouters
+ */
+export function matrixView(routeRows, replicas, ownRouters) {
+  const matrix = findMatrix(routeRows, replicas, ownRouters);
+  return {
+    strays: matrix.strays,
+    series: () => matrixSeries(matrix),
+    fields: () => matrixFields(matrix),
+    /** @param {ReplicaReport} replica */
+    replicaFields: (replica) => replicaFields(matrix, replica),
+    problems: () => matrixProblems(matrix),
+  };
 }

@@ -7,11 +7,12 @@
  * ConfigMap carries this folder's files (the flat names are its keys) and the tests execute those bytes.
  *
  * One module per part, as blackbox_exporter keeps one per prober: config.mjs (the variables below, with
- * names, defaults, limits, kinds and the pairs that need each other from contract.json, which the construct reads too), resolve.mjs (name
- * resolution), exchange.mjs (one HTTP exchange), checks.mjs (the check table), run.mjs (the runner, which
- * owns the deadline), report.mjs (summary, metrics, printed lines, push), routes.mjs (PROBE_ROUTES and their
- * rows of the check table, loaded only with routes), matrix.mjs (the routes and router sets across the replicas); inventory.mjs (with
- * json-count.mjs) and remediation.mjs (with kube.mjs) are loaded only when they are on.
+ * names, defaults, limits, kinds and the pairs that need each other from contract.json, which the
+ * construct reads too), resolve.mjs (name resolution), exchange.mjs (one HTTP exchange), checks.mjs (the
+ * check table), run.mjs (the runner, which owns the deadline), report.mjs (summary, metrics, printed
+ * lines, push). Loaded only when they are on: routes.mjs (PROBE_ROUTES and their rows of the check
+ * table) and matrix.mjs (the routes and router sets across the replicas), with routes (the matrix also
+ * with the stack's router names); inventory.mjs (with json-count.mjs); remediation.mjs (with kube.mjs).
  *
  * Configuration (environment; an empty value counts as unset):
  *   PROBE_EDGE_URL          required  public URL of the terminal, through the CDN (https://terminal.example.com)
@@ -168,14 +169,16 @@ async function main(env) {
   const table = config.routes.length > 0 ? [...CHECKS, ...(await import('./routes.mjs')).routeChecks(config.routes)] : CHECKS;
   const report = await runChecks(config, resolution, inventory, table);
   const durationSeconds = (performance.now() - started) / 1000;
-  const summary = summarize(report, config);
+  // The matrix across replicas only with something to compare: routes, or the stack's router names.
+  const matrix = config.routes.length > 0 || config.ownRouters !== undefined ? await import('./matrix.mjs') : undefined;
+  const summary = summarize(report, config, matrix);
   printReport(summary, report, inventory, durationSeconds);
 
   // The push gets a fresh signal: the deadline bounds the checks, the timeout bounds the push.
   /** @type {import('./exchange.mjs').Context} */
   const ctx = { timeoutMs: config.timeoutMs, signal: new AbortController().signal, lookup: resolution.lookup, insecureTls: config.insecureTls };
   // A stray (matrix.mjs: lacking what a strict majority routes) counts as a replica that lost the route.
-  const replicas = summary.replicas.map((replica) => ({ ...replica, healthy: replica.healthy && !summary.matrix.strays.has(replica.address) }));
+  const replicas = summary.replicas.map((replica) => ({ ...replica, healthy: replica.healthy && !summary.matrix?.strays.has(replica.address) }));
   const remediation = config.remediation && (await (await import('./remediation.mjs')).afterRun(config, replicas, started, ctx));
   const body = renderRunMetrics(summary, report, inventory, durationSeconds) + (remediation?.metrics ?? '');
   const pushes = [...(remediation?.pushes ?? []), pushGroup(config, ctx, [], body)];

@@ -7,7 +7,6 @@
 
 import { CONTRACT } from './config.mjs';
 import { below, exchange } from './exchange.mjs';
-import { findMatrix, matrixFields, matrixProblems, matrixSeries, replicaFields } from './matrix.mjs';
 
 const METRIC = CONTRACT.metric;
 
@@ -27,12 +26,14 @@ const METRIC = CONTRACT.metric;
  * @property {number} failures
  * @property {string | undefined} reason  of the first failure
  *
+ * @typedef {ReturnType<typeof import('./matrix.mjs').matrixView>} MatrixView
+ *
  * @typedef {object} Summary
  * @property {CheckSummary[]} checks
  * @property {CheckSummary[]} statuses  the checks with a status gauge (and a field on the summary line), on the terminal's host
  * @property {Array<ReplicaReport & { healthy: boolean }>} replicas
  * @property {boolean} ttydOpen
- * @property {import('./matrix.mjs').Matrix} matrix  the routes across the replicas, and the router sets
+ * @property {MatrixView | undefined} matrix  the routes across the replicas, and the router sets (with routes or router names)
  * @property {boolean} ok
  */
 
@@ -46,9 +47,10 @@ const statusOf = (outcome) => outcome?.status ?? 0;
  * (matrix.mjs), and fail the run, not the replica.
  * @param {Report} report
  * @param {Config} config
+ * @param {typeof import('./matrix.mjs') | undefined} matrixModule  loaded with routes or the stack's router names
  * @returns {Summary}
  */
-export function summarize(report, config) {
+export function summarize(report, config, matrixModule) {
   const checks = report.planned.map((planned) => {
     const outcomes = planned.outcomes.map((outcome) => outcome ?? { status: 0, healthy: false, reason: CUT_OFF });
     const failed = outcomes.filter((outcome) => !outcome.healthy);
@@ -65,7 +67,7 @@ export function summarize(report, config) {
   /** @param {[import('./checks.mjs').Check, Outcome | undefined]} entry */
   const routeHealthy = ([check, outcome]) => check.route === undefined || outcome?.healthy === true;
   const routesHealthy = replicas.every(({ outcomes }) => [...outcomes].every(routeHealthy));
-  const matrix = findMatrix(report.routes, report.replicas, config.ownRouters);
+  const matrix = matrixModule?.matrixView(report.routes, report.replicas, config.ownRouters);
   const statuses = checks.filter(({ planned }) => planned.check.statusMetric !== undefined && planned.target.host === '');
   const ok = replicasHealthy && routesHealthy && checks.every((check) => check.failures === 0);
   return { checks, statuses, replicas, ttydOpen, matrix, ok };
@@ -118,7 +120,7 @@ export function renderRunMetrics(summary, report, inventory, durationSeconds) {
     if (replicas.length > 0) families.push(gauge(METRIC.replicaOk, ok), gauge(METRIC.replicaStatus, replicas.flatMap(statuses)));
     families.push(...(inventory?.metrics(replicas) ?? []));
   }
-  families.push(...matrixSeries(summary.matrix).map(([name, samples]) => gauge(name, samples)));
+  families.push(...(summary.matrix?.series() ?? []).map(([name, samples]) => gauge(name, samples)));
   families.push(gauge(METRIC.durationSeconds, [[{}, Number(durationSeconds.toFixed(3))]]));
   return `${families.join('\n')}\n`;
 }
@@ -147,13 +149,19 @@ export function printReport(summary, report, inventory, durationSeconds) {
     `ttyd_open=${summary.ttydOpen ? 1 : 0}`,
     ...(report.replicas === undefined ? [] : [`replicas=${summary.replicas.length}`]),
     ...[...tally].map(([key, [failures, samples]]) => `${key}_failures=${failures}/${samples}`),
-    ...matrixFields(summary.matrix),
+    ...(summary.matrix?.fields() ?? []),
     `duration=${durationSeconds.toFixed(3)}s`,
   ]);
   for (const replica of summary.replicas) {
     const { address, outcomes, inventory: found, healthy } = replica;
     const fields = [...outcomes].flatMap(([check, outcome]) => (check.field === undefined ? [] : [`${check.field}=${statusOf(outcome)}`]));
-    out([`replica=${address}`, ...fields, ...replicaFields(summary.matrix, replica), ...(inventory?.fields(found) ?? []), `ok=${healthy ? 1 : 0}`]);
+    out([
+      `replica=${address}`,
+      ...fields,
+      ...(summary.matrix?.replicaFields(replica) ?? []),
+      ...(inventory?.fields(found) ?? []),
+      `ok=${healthy ? 1 : 0}`,
+    ]);
   }
   for (const { planned, failures, samples, reason } of summary.checks.filter((check) => check.failures > 0)) {
     err(`${planned.target.name ? `${planned.target.name} ` : ''}${planned.check.name}: ${failures}/${samples} failed, first: ${reason}`);
@@ -167,7 +175,7 @@ export function printReport(summary, report, inventory, durationSeconds) {
     }
     for (const line of inventory?.problems(address, found) ?? []) err(line);
   }
-  for (const line of matrixProblems(summary.matrix)) err(line);
+  for (const line of summary.matrix?.problems() ?? []) err(line);
   if (report.routes.length > 0 && report.replicas === undefined) {
     err(`PROBE_ROUTES: ${report.routes.length} routes not checked: PROBE_REPLICAS is off`);
   }
