@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { ProbeMetric, RouteReason, SUCCESS_GROUP_KIND, TerminalStack, TtydBackend, type ProbeRoute } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { AuthentikOutpost, applyOutpostService } from '../support/authentik';
-import { ASSETS, ASSETS_AUTH_REASON } from '../support/carve-out-case';
+import { ASSETS, carveOutRoutes } from '../support/carve-out-case';
 import { adminClient, cluster } from '../support/cluster';
 import { type ClusterProbe, probeFromCluster } from '../support/cluster-probe';
 import { Dnsmasq, Pushgateway } from '../support/daemons';
@@ -86,13 +86,7 @@ beforeAll(async () => {
       namespace: namespaceOf(kind),
       ttyd: TtydBackend.externalHost({ address: vm, port: ttydOf(kind).port }),
       ingressKind: kind,
-      routes: [
-        { path: '/clipboard/', hostPort: clipboard.port },
-        { name: 'assets', paths: ASSETS, hostPort: assets.port, auth: 'public', authReason: ASSETS_AUTH_REASON },
-        { name: 'skills', paths: ['/skills'], prefixes: ['/skills/'], hostPort: skills.port, compress: true },
-        { name: 'live', prefixes: ['/live/'], hostPort: live.port, compress: true },
-        { name: 'worker', paths: ['/sw.js'], hostPort: worker.port },
-      ],
+      routes: carveOutRoutes({ clipboard: clipboard.port, assets: assets.port, skills: skills.port, live: live.port, worker: worker.port }),
       authentikOutpost: OUTPOST,
       createAuthMiddleware: true,
       authOutpostUrl: outpost.authUrl,

@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { TerminalStack, type TerminalStackProps, TtydBackend } from '../../lib';
 import { Testing } from '../../lib/private/cdktf';
 import { AuthentikOutpost, OUTPOST_PREFIX, SESSION_COOKIE, SESSION_VALUE, applyOutpostService } from '../support/authentik';
-import { ASSETS, ASSETS_AUTH_REASON } from '../support/carve-out-case';
+import { ASSETS, carveOutRoutes } from '../support/carve-out-case';
 import { adminClient, cluster } from '../support/cluster';
 import type { KubeClient } from '../support/kube-client';
 import { claimLabAddress, releaseLabAddress } from '../support/lab-network';
@@ -49,20 +49,7 @@ function stackProps(kind: Kind): TerminalStackProps {
     namespace: namespaceOf(kind),
     ttyd: TtydBackend.externalHost({ address: vm, port: ttyd.port }),
     ingressKind: kind,
-    routes: [
-      { path: '/clipboard/', hostPort: clipboard.port },
-      {
-        name: 'assets',
-        paths: ASSETS,
-        hostPort: assets.port,
-        auth: 'public',
-        authReason: ASSETS_AUTH_REASON,
-      },
-      { name: 'skills', paths: ['/skills'], prefixes: ['/skills/'], hostPort: skills.port, compress: true },
-      { name: 'live', prefixes: ['/live/'], hostPort: live.port, compress: true },
-      // An exact path shorter than the catch-all's `PathPrefix("/")`: lost to ttyd by rule length alone.
-      { name: 'worker', paths: ['/sw.js'], hostPort: worker.port },
-    ],
+    routes: carveOutRoutes({ clipboard: clipboard.port, assets: assets.port, skills: skills.port, live: live.port, worker: worker.port }),
     authentikOutpost: OUTPOST,
     createAuthMiddleware: true,
     authOutpostUrl: outpost.authUrl,
